@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Kgssl.Cli;
+
+/// <summary>
+/// `kgssl bench data|train`: timings for benchmarks/RESULTS.md. Each data scenario runs in a child process of
+/// its own so that its peak memory (VmHWM) is its alone.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var caravan = new Option<string>("--caravan-root") { Description = "Caravan data set", DefaultValueFactory = _ => "../shared/data/camels_era5l" };
+        var camels = new Option<string>("--camels-root") { Description = "CAMELS-US text tree to copy basins from", DefaultValueFactory = _ => "../shared/data/camels_us" };
+        var scenario = new Option<string?>("--scenario") { Hidden = true };
+        var dir = new Option<string?>("--dir") { Hidden = true };
+        var data = new Command("data", "Load-time benchmark: Caravan first and cached load, CAMELS-US text tree of 531 basins x 20 years") { caravan, camels, scenario, dir };
+        data.SetAction(p =>
+        {
+            if (p.GetValue(scenario) is { } s) return RunScenario(s, p.GetValue(dir)!);
+            string cache = Path.Combine(Path.GetTempPath(), $"kgssl-bench-cache-{Environment.ProcessId}");
+            string tree = Path.Combine(Path.GetTempPath(), $"kgssl-bench-camels-{Environment.ProcessId}");
+            try
+            {
+                string caravanRoot = Path.GetFullPath(p.GetValue(caravan)!);
+                Environment.SetEnvironmentVariable("KGSSL_CACHE_DIR", cache);
+                Console.Out.WriteLine($"machine: {Environment.ProcessorCount} cpus, {DateTime.UtcNow:yyyy-MM-dd}");
+                Child("caravan-first", caravanRoot);
+                Child("caravan-cached", caravanRoot);
+                int copies = MakeCamelsTree(Path.GetFullPath(p.GetValue(camels)!), tree, 531);
+                Console.Out.WriteLine($"camels-us tree: {copies} basins (copies of the shared basins under new ids) in {tree}");
+                Child("camels-first", tree);
+                Child("camels-cached", tree);
+            }
+            finally
+            {
+                if (Directory.Exists(cache)) Directory.Delete(cache, true);
+                if (Directory.Exists(tree)) Directory.Delete(tree, true);
+            }
+            return 0;
+        });
+
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 200, Description = "Anchors per step (x3 encoder sequences)" };
+        var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 5 };
+        var decoder = new Option<string>("--decoder") { DefaultValueFactory = _ => "autoregressive", Description = "forward | autoregressive" };
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
+        var train = new Command("train", "Training-step throughput of the authors' recipe on random data (as ../shared/peer/kgssl_torch.py)") { batch, steps, decoder, threads };
+        train.SetAction(p => TrainSteps(p.GetValue(batch), p.GetValue(steps), p.GetValue(decoder)!, p.GetValue(threads)));
+
+        var cmd = new Command("bench", "Benchmarks (results go to benchmarks/RESULTS.md)");
+        cmd.Subcommands.Add(data);
+        cmd.Subcommands.Add(train);
+        return cmd;
+    }
+
+    static void Child(string scenario, string dir)
+    {
+        var args = Environment.GetCommandLineArgs();
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(args[0]);
+        foreach (var a in new[] { "bench", "data", "--scenario", scenario, "--dir", dir }) psi.ArgumentList.Add(a);
+        using var proc = Process.Start(psi)!;
+        string output = proc.StandardOutput.ReadToEnd();
+        proc.WaitForExit();
+        Console.Out.Write(output);
+        if (proc.ExitCode != 0) throw new InvalidOperationException($"benchmark scenario {scenario} failed with exit code {proc.ExitCode}");
+    }
+
+    static int RunScenario(string scenario, string dir)
+    {
+        var c = scenario.StartsWith("caravan", StringComparison.Ordinal)
+            ? new DataConfig { Dataset = "caravan", Root = dir }
+            : new DataConfig { Dataset = "camels-us", Root = dir, ForcingProducts = ["nldas", "daymet"], Drivers = ["prcp(mm/day)", "srad(W/m2)", "tmax(C)", "tmin(C)", "vp(Pa)"] };
+        var result = DatasetLoader.Load(c, useCache: true);
+        long days = result.Data.Basins.Sum(b => (long)b.Days);
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{scenario}: {result.Data.Basins.Count} basins, {days} basin-days, {(result.FromCache ? "cache" : "text")} load {result.Elapsed.TotalSeconds:F3} s, peak memory {PeakMiB():F0} MiB"));
+        return 0;
+    }
+
+    static double PeakMiB()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+        return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+    }
+
+    /// <summary>A CAMELS-US tree of <paramref name="count"/> basins: the shared basins' files copied under new ids (and attributes rows).</summary>
+    static int MakeCamelsTree(string source, string target, int count)
+    {
+        var forcing = CamelsUsReader.IndexForcing(source, "daymet");
+        var flows = CamelsUsReader.IndexStreamflow(source);
+        var ids = forcing.Keys.Where(flows.ContainsKey).Order(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0) throw new DirectoryNotFoundException($"{source}: no CAMELS-US daymet basins with streamflow to copy");
+        string attrDir = Path.Combine(target, "camels_attributes_v2.0");
+        Directory.CreateDirectory(attrDir);
+        var attrFiles = Directory.GetFiles(Path.Combine(source, "camels_attributes_v2.0"), "camels_*.txt");
+        var newIds = new List<string>();
+        for (int i = 0; i < count; i++)
+        {
+            string from = ids[i % ids.Count], id = (90000000 + i).ToString(CultureInfo.InvariantCulture);
+            newIds.Add(id);
+            string fdir = Path.Combine(target, "basin_mean_forcing", "daymet", "99"), qdir = Path.Combine(target, "usgs_streamflow", "99");
+            Directory.CreateDirectory(fdir); Directory.CreateDirectory(qdir);
+            File.Copy(forcing[from], Path.Combine(fdir, $"{id}_lump_cida_forcing_leap.txt"));
+            File.WriteAllLines(Path.Combine(qdir, $"{id}_streamflow_qc.txt"), File.ReadLines(flows[from]).Select(l => id + l[from.Length..]));
+        }
+        foreach (var file in attrFiles)
+        {
+            var lines = File.ReadAllLines(file);
+            var byId = lines.Skip(1).Where(l => l.Length > 0).ToDictionary(l => l.Split(';')[0].Trim(), l => l);
+            var output = new List<string> { lines[0] };
+            for (int i = 0; i < count; i++)
+            {
+                string from = ids[i % ids.Count];
+                output.Add(newIds[i] + byId[from][byId[from].IndexOf(';')..]);
+            }
+            File.WriteAllLines(Path.Combine(attrDir, Path.GetFileName(file)), output);
+        }
+        return count;
+    }
+
+    /// <summary>Median seconds per training step of the KGSSL recipe on random data of the right shapes.</summary>
+    static int TrainSteps(int batch, int steps, string decoder, int threads)
+    {
+        torch.set_num_threads(threads);
+        torch.manual_seed(0);
+        const int T = 365, drivers = 4, K = 27;
+        var cfg = new ModelConfig { Hidden = 32, Embedding = 32, Directions = "sum", Decoder = decoder, DecoderHidden = 32 };
+        using var model = new KgsslModel(cfg, drivers, K);
+        var opt = optim.Adam(model.parameters(), lr: 0.005);
+        var times = new List<double>();
+        for (int s = 0; s <= steps; s++)
+        {
+            using var scope = NewDisposeScope();
+            var x = randn(3 * batch, T, drivers + 2);
+            var labels = randn(batch, K);
+            var clock = Stopwatch.StartNew();
+            var z = model.Embed(x);
+            var za = z[..batch];
+            var (pred, target, mask) = model.Reconstructor.Reconstruct(x[..batch], za, drivers);
+            var loss = (Losses.MaskedMse(pred, target, mask) + Losses.TripletMargin(za, z[batch..(2 * batch)], z[(2 * batch)..], 1.0)
+                + (model.Head.forward(za) - labels).pow(2).mean()) / 3;
+            opt.zero_grad(); loss.backward(); opt.step();
+            if (s > 0) times.Add(clock.Elapsed.TotalSeconds);
+        }
+        times.Sort();
+        double median = times[times.Count / 2];
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"kgssl torchsharp threads={threads} batch={batch} decoder={decoder} median_s_per_step={median:F3} anchor_windows_per_s={batch / median:F1}"));
+        return 0;
+    }
+}

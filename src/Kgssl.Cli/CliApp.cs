@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Kgssl.Config;
+using Kgssl.Data;
+using Spectre.Console;
+
+namespace Kgssl.Cli;
+
+/// <summary>The `kgssl` command tree: thin commands that parse options, call the library and print.</summary>
+public static class CliApp
+{
+    public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "No progress bars or messages; results and the run folder only", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show stack traces on errors", Recursive = true };
+
+    public static int Run(string[] args)
+    {
+        System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        var root = new RootCommand("kgssl: learn basin characteristics from weather and streamflow (KGSSL inverse modeling)");
+        root.Options.Add(Quiet);
+        root.Options.Add(Verbose);
+        foreach (var command in Commands.All()) root.Subcommands.Add(command);
+        var parse = root.Parse(args);
+        bool verbose = parse.GetValue(Verbose);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (IsUserError(e) && !verbose)
+        {
+            Console.Error.WriteLine($"error: {Flatten(e)}");
+            return 2;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {Flatten(e)}");
+            if (verbose) Console.Error.WriteLine(e);
+            else Console.Error.WriteLine("(run with --verbose for the stack trace)");
+            return 1;
+        }
+    }
+
+    static bool IsUserError(Exception e) => Unwrap(e) is ConfigException or DataFormatException or FileNotFoundException
+        or DirectoryNotFoundException or InvalidDataException or ArgumentException or NotBuiltException or InvalidOperationException;
+
+    static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerExceptions[0]) : e;
+
+    static string Flatten(Exception e) => Unwrap(e).Message;
+}
+
+/// <summary>A command the tool has but whose feature is not built yet: says so and exits non-zero.</summary>
+public sealed class NotBuiltException(string message) : Exception(message);

@@ -1,0 +1,304 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Evaluation;
+using Kgssl.Report;
+using Kgssl.Runs;
+using Kgssl.Synthetic;
+using Kgssl.Training;
+using Spectre.Console;
+
+namespace Kgssl.Cli;
+
+/// <summary>Every subcommand of `kgssl`.</summary>
+public static class Commands
+{
+    static readonly Option<string?> RunDirOption = new("--run-dir") { Description = "Write the run into exactly this folder (scripts); default runs/<name>_<timestamp>/" };
+    static readonly Option<string[]> SetOption = new("--set") { Description = "Override a config value: section.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+
+    public static IEnumerable<Command> All() =>
+        [Demo(), Synth(), Data(), Train(), Evaluate(), Embed(), Report(), Baseline(), Forward(), Bench()];
+
+    static ConsoleReporter Reporter(ParseResult p) => new(p.GetValue(CliApp.Quiet));
+
+    /// <summary>Prints the run folder as the last line of standard output (scripts read it).</summary>
+    static int Done(string runDir)
+    {
+        Console.Out.WriteLine(runDir);
+        return 0;
+    }
+
+    static Command Demo()
+    {
+        var basins = new Option<int>("--basins") { Description = "Synthetic basins", DefaultValueFactory = _ => 120 };
+        var years = new Option<int>("--years") { Description = "Years of daily data per basin", DefaultValueFactory = _ => 12 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the ensemble and the training", DefaultValueFactory = _ => 7 };
+        var cmd = new Command("demo", "Synthetic ensemble with a known truth -> train -> evaluate -> report, in one command (no download)")
+            { RunDirOption, SetOption, basins, years, seed };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var clock = Stopwatch.StartNew();
+            var run = RunDirectory.Create("demo", p.GetValue(RunDirOption));
+            var o = new DemoPipeline.Options(p.GetValue(basins), p.GetValue(years), p.GetValue(seed));
+            string dataRoot = run.File("data");
+            var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)), "demo defaults", p.GetValue(SetOption));
+            run.WriteConfig(config);
+            run.UpdateRunInfo(RunDirectory.StartInfo(config, "demo"));
+            var result = reporter.Run(() =>
+            {
+                reporter.Info($"run folder: {run.Path}");
+                EnsembleGenerator.Generate(new EnsembleGenerator.Options(dataRoot, o.Basins, o.Years, o.Seed),
+                    new Progress<double>(f => reporter.Progress("synthesize ensemble", f)));
+                reporter.Info($"synthetic ensemble: {o.Basins} basins x {o.Years} years of HBV runs in {dataRoot}");
+                var prepared = Workflow.Prepare(run, config, reporter, useCache: false);
+                Workflow.Train(run, prepared, resume: false, reporter);
+                var evaluation = Workflow.Evaluate(run, prepared, config.Evaluation.Period, reporter);
+                reporter.Progress("report", 0.1);
+                ReportWriter.Write(run, reporter);
+                reporter.Progress("report", 1);
+                return evaluation;
+            });
+            run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
+            PrintRecovery(result.Rows, reporter.Quiet);
+            if (!reporter.Quiet)
+                AnsiConsole.MarkupLine(Markup.Escape($"distances: Mantel r {result.Distances.MantelR:F3} (p {result.Distances.MantelP:F3}); per-basin row r mean {result.Distances.RowRMean:F3}; " +
+                    $"emulator median NSE {result.EmulatorMedianNse:F3} on {result.EmulatorBasins} held-out basins; wall {clock.Elapsed.TotalSeconds:F0} s"));
+            return Done(run.Path);
+        });
+        return cmd;
+    }
+
+    static Command Synth()
+    {
+        var output = new Option<string>("--out") { Description = "Output folder (Caravan layout)", Required = true };
+        var basins = new Option<int>("--basins") { Description = "Number of basins", DefaultValueFactory = _ => 120 };
+        var years = new Option<int>("--years") { Description = "Years per basin", DefaultValueFactory = _ => 12 };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 7 };
+        var noise = new Option<double>("--noise") { Description = "Multiplicative log-normal streamflow noise (sd of log)", DefaultValueFactory = _ => 0.0 };
+        var forcing = new Option<string?>("--forcing-root") { Description = "Take P and T from a Caravan data set (e.g. camels_era5l) instead of the weather generator" };
+        var cmd = new Command("synth", "Write a perturbed-parameter ensemble of an HBV model with a known truth (Caravan layout)")
+            { output, basins, years, seed, noise, forcing };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var o = new EnsembleGenerator.Options(p.GetValue(output)!, p.GetValue(basins), p.GetValue(years), p.GetValue(seed), p.GetValue(noise), p.GetValue(forcing));
+            var clock = Stopwatch.StartNew();
+            reporter.Run(() => { EnsembleGenerator.Generate(o, new Progress<double>(f => reporter.Progress("synthesize", f))); return 0; });
+            reporter.Info($"{o.Basins} basins x {o.Years} years written in {clock.Elapsed.TotalSeconds:F1} s");
+            Console.Out.WriteLine(Path.GetFullPath(o.Out));
+            return 0;
+        });
+        return cmd;
+    }
+
+    static Command Data()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "caravan | camels-us", Required = true };
+        dataset.AcceptOnlyFromAmong("caravan", "camels-us");
+        var rootOpt = new Option<string>("--root") { Description = "Data root folder", Required = true };
+        var source = new Option<string>("--source") { Description = "Caravan source subfolder", DefaultValueFactory = _ => "camels" };
+        var products = new Option<string[]>("--products") { Description = "CAMELS-US forcing products in order of preference", DefaultValueFactory = _ => ["nldas", "daymet"], AllowMultipleArgumentsPerToken = true };
+        var basinFile = new Option<string?>("--basins") { Description = "Basin list file (one id per line)" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Parse the text files even if a cache exists" };
+        var inspect = new Command("inspect", "Read a data set and print basins, products, periods, missing fractions, characteristic coverage and load time")
+            { dataset, rootOpt, source, products, basinFile, noCache };
+        inspect.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            bool camels = p.GetValue(dataset) == "camels-us";
+            var c = new DataConfig
+            {
+                Dataset = p.GetValue(dataset)!,
+                Root = Path.GetFullPath(p.GetValue(rootOpt)!),
+                Source = p.GetValue(source)!,
+                ForcingProducts = [.. p.GetValue(products)!],
+                BasinFile = p.GetValue(basinFile) is { } f ? Path.GetFullPath(f) : "",
+                Drivers = camels ? ["prcp(mm/day)", "srad(W/m2)", "tmax(C)", "tmin(C)", "vp(Pa)"] : new DataConfig().Drivers,
+            };
+            var loaded = reporter.Run(() => DatasetLoader.Load(c, !p.GetValue(noCache), progress: new Progress<double>(x => reporter.Progress("load", x))));
+            DataInspector.Print(loaded, c);
+            return 0;
+        });
+        var cmd = new Command("data", "Data set tools");
+        cmd.Subcommands.Add(inspect);
+        return cmd;
+    }
+
+    static Command Train()
+    {
+        var config = new Option<string?>("--config") { Description = "Run config (YAML), e.g. configs/camels_era5l.yml" };
+        var resume = new Option<string?>("--resume") { Description = "Go on from the last finished epoch of this run folder" };
+        var name = new Option<string?>("--name") { Description = "Run name (default: the config file's name)" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not use the data cache" };
+        var evaluate = new Option<bool>("--evaluate") { Description = "Evaluate and write the report after training" };
+        var cmd = new Command("train", "Train a KGSSL model; writes a run folder") { config, RunDirOption, SetOption, resume, name, noCache, evaluate };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            RunDirectory run;
+            KgsslConfig cfg;
+            bool resuming = p.GetValue(resume) is not null;
+            if (resuming)
+            {
+                run = RunDirectory.Open(p.GetValue(resume)!);
+                cfg = run.ReadConfig();
+            }
+            else
+            {
+                string file = p.GetValue(config) ?? throw new ConfigException("train needs --config FILE (or --resume RUN_DIR)");
+                cfg = ConfigLoader.LoadFile(file, p.GetValue(SetOption));
+                run = RunDirectory.Create(p.GetValue(name) ?? Path.GetFileNameWithoutExtension(file), p.GetValue(RunDirOption));
+                run.WriteConfig(cfg);
+                run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "train"));
+            }
+            reporter.Info($"run folder: {run.Path}");
+            var clock = Stopwatch.StartNew();
+            var result = reporter.Run(() =>
+            {
+                var prepared = Workflow.Prepare(run, cfg, reporter, !p.GetValue(noCache));
+                Workflow.Train(run, prepared, resuming, reporter);
+                if (!p.GetValue(evaluate)) return null;
+                var r = Workflow.Evaluate(run, prepared, cfg.Evaluation.Period, reporter);
+                ReportWriter.Write(run, reporter);
+                return r;
+            });
+            run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
+            if (result is not null) PrintRecovery(result.Rows, reporter.Quiet);
+            return Done(run.Path);
+        });
+        return cmd;
+    }
+
+    static readonly Option<string> RunOption = new("--run") { Description = "A run folder written by train or demo", Required = true };
+
+    static Command Evaluate()
+    {
+        var period = new Option<string?>("--period") { Description = "train | test (default: the config's evaluation.period)" };
+        var compare = new Option<string?>("--compare") { Description = "A baseline run folder to show side by side" };
+        var cmd = new Command("evaluate", "Characteristic recovery, distance matrices and the emulator score of a trained run") { RunOption, period, compare };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var run = RunDirectory.Open(p.GetValue(RunOption)!);
+            var cfg = run.ReadConfig();
+            string per = p.GetValue(period) ?? cfg.Evaluation.Period;
+            var result = reporter.Run(() => Workflow.Evaluate(run, Workflow.Prepare(run, cfg, reporter), per, reporter));
+            PrintRecovery(result.Rows, reporter.Quiet);
+            if (p.GetValue(compare) is { } other)
+            {
+                var otherRows = CharacteristicRecovery.ReadCsv(Path.Combine(other, "characteristics.csv"));
+                PrintComparison(result.Rows, otherRows, Path.GetFileName(Path.TrimEndingDirectorySeparator(other)));
+            }
+            return Done(run.Path);
+        });
+        return cmd;
+    }
+
+    static Command Embed()
+    {
+        var rootOpt = new Option<string?>("--root") { Description = "Data root (default: the run's data root)" };
+        var basins = new Option<string?>("--basins") { Description = "Basin list file (default: every basin of the data set)" };
+        var period = new Option<string>("--period") { Description = "train | test | YYYY-MM-DD..YYYY-MM-DD", DefaultValueFactory = _ => "test" };
+        var output = new Option<string?>("--out") { Description = "Output stem (default: <run>/embeddings_<period>)" };
+        var cmd = new Command("embed", "Embed basins (seen or never seen) with a trained run; CSV and Parquet") { RunOption, rootOpt, basins, period, output };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var run = RunDirectory.Open(p.GetValue(RunOption)!);
+            var cfg = run.ReadConfig();
+            var data = cfg.Data with
+            {
+                Root = p.GetValue(rootOpt) is { } r ? Path.GetFullPath(r) : cfg.Data.Root,
+                BasinFile = p.GetValue(basins) is { } b ? Path.GetFullPath(b) : "",
+            };
+            cfg = cfg with { Data = data };
+            string per = p.GetValue(period)!;
+            string stem = p.GetValue(output) ?? run.File($"embeddings_{per.Replace("..", "_")}");
+            var rows = reporter.Run(() => EmbedCommand.Run(run, cfg, per, stem, reporter));
+            reporter.Info($"{rows} basins embedded: {stem}.csv, {stem}.parquet");
+            return Done(run.Path);
+        });
+        return cmd;
+    }
+
+    static Command Report()
+    {
+        var cmd = new Command("report", "Write report.html (self-contained, plots embedded) for an evaluated run") { RunOption };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var run = RunDirectory.Open(p.GetValue(RunOption)!);
+            string path = reporter.Run(() => ReportWriter.Write(run, reporter));
+            reporter.Info($"report: {path}");
+            return Done(run.Path);
+        });
+        return cmd;
+    }
+
+    static Command Baseline()
+    {
+        var cmd = new Command("baseline", "Signature baselines (ridge regression, 1-NN fingerprint) - NOT BUILT YET");
+        cmd.Options.Add(new Option<string?>("--root"));
+        cmd.Options.Add(new Option<string?>("--config"));
+        cmd.SetAction(new Func<ParseResult, int>(_ => throw new NotBuiltException("kgssl baseline is not built yet (issue 12, item 4): no baseline result is produced")));
+        return cmd;
+    }
+
+    static Command Forward()
+    {
+        var cmd = new Command("forward", "Forward-model experiment with true/corrupted/embedding/random statics - NOT BUILT YET");
+        cmd.Options.Add(new Option<string?>("--config"));
+        cmd.Options.Add(new Option<string?>("--statics"));
+        cmd.SetAction(new Func<ParseResult, int>(_ => throw new NotBuiltException("kgssl forward is not built yet (issue 13): no forward-model result is produced")));
+        return cmd;
+    }
+
+    static Command Bench() => BenchCommand.Create();
+
+    public static void PrintRecovery(IReadOnlyList<RecoveryRow> rows, bool quiet)
+    {
+        if (rows.Count == 0) return;
+        var sets = rows.Select(r => r.BasinSet).Distinct().ToList();
+        var table = new Table().Title("Characteristic recovery (Pearson r)").AddColumn("characteristic");
+        foreach (var s in sets) { table.AddColumn(new TableColumn($"r {s}").RightAligned()); table.AddColumn(new TableColumn($"rmse_z {s}").RightAligned()); }
+        foreach (var name in rows.Select(r => r.Characteristic).Distinct())
+        {
+            var cells = new List<string> { name };
+            foreach (var s in sets)
+            {
+                var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == s);
+                cells.Add(r is null ? "" : r.PearsonR.ToString("F3", CultureInfo.InvariantCulture));
+                cells.Add(r is null ? "" : r.RmseZ.ToString("F3", CultureInfo.InvariantCulture));
+            }
+            table.AddRow(cells.Select(Markup.Escape).ToArray());
+        }
+        var summary = new List<string> { "above 0.8 / 0.9; mean r" };
+        foreach (var s in sets)
+        {
+            var (a8, a9, mean, meanZ, n) = CharacteristicRecovery.Summary(rows.Where(r => r.BasinSet == s));
+            summary.Add($"{a8}/{n} ; {a9}/{n} ; {mean:F3}");
+            summary.Add($"{meanZ:F3}");
+        }
+        table.AddRow(summary.Select(Markup.Escape).ToArray());
+        if (quiet)
+        {
+            foreach (var r in rows) Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Characteristic},{r.BasinSet},{r.PearsonR:F4}"));
+            return;
+        }
+        AnsiConsole.Write(table);
+    }
+
+    static void PrintComparison(IReadOnlyList<RecoveryRow> mine, IReadOnlyList<RecoveryRow> other, string otherName)
+    {
+        var table = new Table().Title($"This run vs {Markup.Escape(otherName)} (Pearson r)").AddColumn("characteristic").AddColumn("set").AddColumn("this").AddColumn("other");
+        foreach (var r in mine)
+        {
+            var o = other.FirstOrDefault(x => x.Characteristic == r.Characteristic && x.BasinSet == r.BasinSet);
+            table.AddRow(r.Characteristic, r.BasinSet, r.PearsonR.ToString("F3", CultureInfo.InvariantCulture), o?.PearsonR.ToString("F3", CultureInfo.InvariantCulture) ?? "-");
+        }
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+
+namespace Kgssl.Config;
+
+/// <summary>Range, date and name checks on a loaded config; the first violation is a <see cref="ConfigException"/>.</summary>
+public static class ConfigValidator
+{
+    static readonly string[] Datasets = ["caravan", "camels-us"];
+    static readonly string[] Decoders = ["forward", "autoregressive"];
+    static readonly string[] Directions = ["sum", "concat"];
+    static readonly string[] Guidances = ["triplet", "ntxent"];
+    static readonly string[] Schedules = ["constant", "cosine", "step"];
+    static readonly string[] Devices = ["cpu", "cuda"];
+    static readonly string[] Periods = ["train", "test"];
+
+    public static void Validate(KgsslConfig c, string source)
+    {
+        var d = c.Data;
+        OneOf(source, "data.dataset", d.Dataset, Datasets);
+        var trainStart = Date(source, "data.train_start", d.TrainStart);
+        var trainEnd = Date(source, "data.train_end", d.TrainEnd);
+        var testStart = Date(source, "data.test_start", d.TestStart);
+        var testEnd = Date(source, "data.test_end", d.TestEnd);
+        if (trainEnd < trainStart) throw new ConfigException($"{source}: data.train_end {d.TrainEnd} is before data.train_start {d.TrainStart}");
+        if (testEnd < testStart) throw new ConfigException($"{source}: data.test_end {d.TestEnd} is before data.test_start {d.TestStart}");
+        Range(source, "data.window_days", d.WindowDays, 8, 3660);
+        Range(source, "data.stride", d.Stride, 1, 3660);
+        Range(source, "data.max_missing_fraction", d.MaxMissingFraction, 0, 1);
+        Range(source, "data.heldout_fraction", d.HeldoutFraction, 0, 0.95);
+        Range(source, "data.validation_fraction", d.ValidationFraction, 0, 0.5);
+        Range(source, "data.folds", d.Folds, 0, 100);
+        if (d.Folds > 1) Range(source, "data.fold", d.Fold, 0, d.Folds - 1);
+        if (d.Drivers.Count == 0) throw new ConfigException($"{source}: data.drivers must name at least one driver column");
+        if (d.Response.Length == 0) throw new ConfigException($"{source}: data.response must name the response column");
+        if (d.ForcingProducts.Count == 0) throw new ConfigException($"{source}: data.forcing_products must name at least one product");
+
+        var m = c.Model;
+        Range(source, "model.hidden", m.Hidden, 1, 4096);
+        Range(source, "model.embedding", m.Embedding, 1, 4096);
+        Range(source, "model.decoder_hidden", m.DecoderHidden, 1, 4096);
+        OneOf(source, "model.directions", m.Directions, Directions);
+        OneOf(source, "model.decoder", m.Decoder, Decoders);
+
+        var t = c.Training;
+        OneOf(source, "training.device", t.Device, Devices);
+        OneOf(source, "training.guidance", t.Guidance, Guidances);
+        OneOf(source, "training.schedule", t.Schedule, Schedules);
+        Range(source, "training.threads", t.Threads, 0, 1024);
+        Range(source, "training.epochs", t.Epochs, 1, 100000);
+        Range(source, "training.batch_size", t.BatchSize, 2, 100000);
+        Range(source, "training.learning_rate", t.LearningRate, 1e-7, 1);
+        Range(source, "training.grad_clip", t.GradClip, 0, 1e6);
+        Range(source, "training.patience", t.Patience, 1, 100000);
+        Range(source, "training.margin", t.Margin, 0, 100);
+        Range(source, "training.temperature", t.Temperature, 1e-4, 100);
+        Range(source, "training.label_fraction", t.LabelFraction, 0, 1);
+        Range(source, "training.max_anchors_per_epoch", t.MaxAnchorsPerEpoch, 0, int.MaxValue);
+        foreach (var w in new[] { ("training.weight_reconstruction", t.WeightReconstruction), ("training.weight_guidance", t.WeightGuidance), ("training.weight_supervision", t.WeightSupervision) })
+            Range(source, w.Item1, w.Item2, 0, 1e6);
+        if (t.WeightReconstruction + t.WeightGuidance + t.WeightSupervision <= 0)
+            throw new ConfigException($"{source}: the three loss weights sum to 0; at least one must be positive");
+        foreach (var (name, w) in t.CharacteristicWeights)
+            Range(source, $"training.characteristic_weights.{name}", w, 0, 1e6);
+
+        OneOf(source, "evaluation.period", c.Evaluation.Period, Periods);
+        Range(source, "evaluation.mantel_permutations", c.Evaluation.MantelPermutations, 0, 1_000_000);
+    }
+
+    public static DateOnly Date(string source, string key, string value) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new ConfigException($"{source}: {key} expects an ISO date yyyy-MM-dd, got '{value}'");
+
+    static void OneOf(string source, string key, string value, string[] allowed)
+    {
+        if (!allowed.Contains(value))
+            throw new ConfigException($"{source}: {key} expects one of {string.Join(", ", allowed)}, got '{value}'");
+    }
+
+    static void Range(string source, string key, double value, double min, double max)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+            throw new ConfigException($"{source}: {key} = {value.ToString(CultureInfo.InvariantCulture)} is out of range [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]");
+    }
+}

@@ -1,0 +1,94 @@
+namespace Kgssl.Config;
+
+/// <summary>One run's whole configuration: the single source of truth, saved resolved in each run folder.</summary>
+public sealed record KgsslConfig
+{
+    public DataConfig Data { get; init; } = new();
+    public ModelConfig Model { get; init; } = new();
+    public TrainingConfig Training { get; init; } = new();
+    public EvaluationConfig Evaluation { get; init; } = new();
+}
+
+/// <summary>Where the data is and how it is cut into periods, windows and basin sets.</summary>
+public sealed record DataConfig
+{
+    /// <summary>caravan | camels-us.</summary>
+    public string Dataset { get; init; } = "caravan";
+    /// <summary>Data root; relative paths are resolved against the config file's folder.</summary>
+    public string Root { get; init; } = "";
+    /// <summary>Caravan source subfolder (timeseries/csv/&lt;source&gt;, attributes/&lt;source&gt;).</summary>
+    public string Source { get; init; } = "camels";
+    /// <summary>Optional basin list file (one id per line); empty = every basin found.</summary>
+    public string BasinFile { get; init; } = "";
+    /// <summary>CAMELS-US forcing products in order of preference, e.g. [nldas, daymet].</summary>
+    public List<string> ForcingProducts { get; init; } = ["daymet"];
+    public List<string> Drivers { get; init; } = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"];
+    public string Response { get; init; } = "streamflow";
+    /// <summary>Characteristics the head regresses and evaluation scores; empty = the 27 of Kratzert et al. 2019.</summary>
+    public List<string> Characteristics { get; init; } = [];
+    public string TrainStart { get; init; } = "1999-10-01";
+    public string TrainEnd { get; init; } = "2008-09-30";
+    public string TestStart { get; init; } = "1989-10-01";
+    public string TestEnd { get; init; } = "1999-09-30";
+    public int WindowDays { get; init; } = 365;
+    public int Stride { get; init; } = 182;
+    /// <summary>A window is unusable when more than this fraction of its response is missing (0 = any gap).</summary>
+    public double MaxMissingFraction { get; init; } = 0.0;
+    public bool DropFeb29 { get; init; } = false;
+    /// <summary>log10(q + 0.005) before z-scoring the response (the KGSSL authors' choice).</summary>
+    public bool LogResponse { get; init; } = true;
+    /// <summary>Fraction of basins held out of training entirely (never seen), drawn with the seed.</summary>
+    public double HeldoutFraction { get; init; } = 0.0;
+    /// <summary>K-fold over basins: with folds &gt; 1, fold k's basins are held out (overrides heldout_fraction).</summary>
+    public int Folds { get; init; } = 0;
+    public int Fold { get; init; } = 0;
+    /// <summary>Fraction of the training basins whose training windows are kept aside for validation/early stopping.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+}
+
+public sealed record ModelConfig
+{
+    public int Hidden { get; init; } = 32;
+    public int Embedding { get; init; } = 32;
+    /// <summary>sum (the authors' code) | concat: how the two GRU directions are merged.</summary>
+    public string Directions { get; init; } = "sum";
+    /// <summary>forward | autoregressive.</summary>
+    public string Decoder { get; init; } = "forward";
+    public int DecoderHidden { get; init; } = 32;
+}
+
+public sealed record TrainingConfig
+{
+    public int Seed { get; init; } = 42;
+    public string Device { get; init; } = "cpu";
+    public int Threads { get; init; } = 0;
+    public int Epochs { get; init; } = 30;
+    public int BatchSize { get; init; } = 200;
+    public double LearningRate { get; init; } = 0.005;
+    /// <summary>constant | cosine | step.</summary>
+    public string Schedule { get; init; } = "constant";
+    public double GradClip { get; init; } = 1.0;
+    public int Patience { get; init; } = 10;
+    public double WeightReconstruction { get; init; } = 1.0;
+    public double WeightGuidance { get; init; } = 1.0;
+    public double WeightSupervision { get; init; } = 1.0;
+    /// <summary>triplet | ntxent.</summary>
+    public string Guidance { get; init; } = "triplet";
+    public double Margin { get; init; } = 1.0;
+    public double Temperature { get; init; } = 0.1;
+    /// <summary>Reconstruct the anchor's response from the positive window's embedding.</summary>
+    public bool CrossReconstruction { get; init; } = false;
+    /// <summary>Fraction of training basins whose characteristics are used as labels (incomplete knowledge).</summary>
+    public double LabelFraction { get; init; } = 1.0;
+    /// <summary>Per-characteristic weights of L3 (uncertain knowledge); missing names weigh 1.</summary>
+    public Dictionary<string, double> CharacteristicWeights { get; init; } = [];
+    /// <summary>Cap on anchor windows per epoch (0 = all); keeps demo runs short.</summary>
+    public int MaxAnchorsPerEpoch { get; init; } = 0;
+}
+
+public sealed record EvaluationConfig
+{
+    public string Period { get; init; } = "test";
+    public int MantelPermutations { get; init; } = 999;
+    public string ColorBy { get; init; } = "aridity";
+}

@@ -1,0 +1,198 @@
+namespace Kgssl.Data;
+
+/// <summary>
+/// Reads the Caravan layout (Kratzert et al. 2023): <c>timeseries/csv/&lt;source&gt;/&lt;gauge_id&gt;.csv</c> with a
+/// <c>date</c> column plus variables (NaN or empty = missing), and every <c>attributes/&lt;source&gt;/attributes_*.csv</c>
+/// joined on <c>gauge_id</c>. Our synthetic generator writes the same layout.
+/// </summary>
+public static class CaravanReader
+{
+    public sealed record Options(
+        string Root,
+        string Source,
+        IReadOnlyList<string> Drivers,
+        string Response,
+        IReadOnlyList<string> Characteristics,
+        IReadOnlyList<string>? Basins,
+        bool DropFeb29);
+
+    public static string TimeseriesFolder(string root, string source) => Path.Combine(root, "timeseries", "csv", source);
+
+    public static string AttributesFolder(string root, string source) => Path.Combine(root, "attributes", source);
+
+    /// <summary>Every file the reader would read, for the cache key.</summary>
+    public static IReadOnlyList<string> SourceFiles(Options o)
+    {
+        var files = Directory.GetFiles(AttributesFolder(o.Root, o.Source), "attributes_*.csv").Order(StringComparer.Ordinal).ToList();
+        files.AddRange(Directory.GetFiles(TimeseriesFolder(o.Root, o.Source), "*.csv").Order(StringComparer.Ordinal));
+        return files;
+    }
+
+    public static HydroDataset Read(Options o, IProgress<double>? progress = null)
+    {
+        string tsDir = TimeseriesFolder(o.Root, o.Source), attrDir = AttributesFolder(o.Root, o.Source);
+        if (!Directory.Exists(tsDir)) throw new DataFormatException(tsDir, 0, "Caravan time-series folder not found (expected timeseries/csv/<source>/)");
+        if (!Directory.Exists(attrDir)) throw new DataFormatException(attrDir, 0, "Caravan attributes folder not found (expected attributes/<source>/)");
+
+        var attributes = ReadAttributes(attrDir);
+        var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;
+        foreach (var name in characteristics.Concat(["gauge_lat", "gauge_lon"]))
+            if (!attributes.Columns.Contains(name) && name is not ("gauge_lat" or "gauge_lon"))
+                throw new DataFormatException(attrDir, 0, $"no attributes_*.csv file has the column '{name}' (characteristic named in the config)");
+
+        var available = Directory.GetFiles(tsDir, "*.csv").Select(Path.GetFileNameWithoutExtension).OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        List<string> ids;
+        var withoutData = new List<string>();
+        if (o.Basins is { Count: > 0 })
+        {
+            ids = [];
+            foreach (var requested in o.Basins)
+            {
+                string? id = Resolve(requested, o.Source, available);
+                string? attrId = Resolve(requested, o.Source, attributes.Rows.Keys);
+                if (id is null && attrId is null)
+                    throw new DataFormatException(tsDir, 0, $"unknown basin id '{requested}': neither a time-series file nor an attributes row");
+                if (id is null) withoutData.Add(attrId!);
+                else ids.Add(id);
+            }
+        }
+        else ids = available.Order(StringComparer.Ordinal).ToList();
+
+        var basins = new BasinData[ids.Count];
+        int done = 0;
+        Parallel.For(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            string id = ids[i];
+            string file = Path.Combine(tsDir, id + ".csv");
+            var (dates, drivers, response) = ReadTimeseries(file, o.Drivers, o.Response, o.DropFeb29);
+            if (!attributes.Rows.TryGetValue(id, out var attr))
+                throw new DataFormatException(attrDir, 0, $"basin '{id}' has a time-series file but no row in any attributes_*.csv");
+            var values = new double[characteristics.Count];
+            for (int k = 0; k < values.Length; k++)
+                values[k] = attributes.Number(id, characteristics[k]);
+            double lat = attributes.Columns.Contains("gauge_lat") ? attributes.Number(id, "gauge_lat") : double.NaN;
+            double lon = attributes.Columns.Contains("gauge_lon") ? attributes.Number(id, "gauge_lon") : double.NaN;
+            basins[i] = new BasinData(id, dates, drivers, response, values, lat, lon, o.Source);
+            progress?.Report(Interlocked.Increment(ref done) / (double)ids.Count);
+        });
+        var notes = new List<string>();
+        if (withoutData.Count > 0)
+            notes.Add($"{withoutData.Count} listed basins have attributes but no time series: {string.Join(' ', withoutData)}");
+        return new HydroDataset("caravan", o.Root, o.Drivers.ToArray(), o.Response, characteristics.ToArray(), basins, withoutData, notes);
+    }
+
+    static string? Resolve(string requested, string source, IEnumerable<string> known)
+    {
+        var set = known as ISet<string> ?? known.ToHashSet(StringComparer.Ordinal);
+        if (set.Contains(requested)) return requested;
+        string prefixed = $"{source}_{requested}";
+        return set.Contains(prefixed) ? prefixed : null;
+    }
+
+    /// <summary>Reads one time-series CSV: the date column, the named drivers and the response, by header name.</summary>
+    public static (DateOnly[] Dates, float[] Drivers, float[] Response) ReadTimeseries(
+        string file, IReadOnlyList<string> driverNames, string responseName, bool dropFeb29)
+    {
+        byte[] bytes = File.ReadAllBytes(file);
+        if (bytes.Length == 0) throw new DataFormatException(file, 1, "empty file: expected a header line starting with 'date'");
+        var lines = TextParsing.Lines(bytes).GetEnumerator();
+        lines.MoveNext();
+        var (hs, hl, _) = lines.Current;
+        var header = System.Text.Encoding.UTF8.GetString(bytes, hs, hl).Split(',').Select(h => h.Trim()).ToArray();
+        int dateCol = Array.IndexOf(header, "date");
+        if (dateCol < 0) throw new DataFormatException(file, 1, "missing column 'date' in the header");
+        int nd = driverNames.Count;
+        var cols = new int[nd + 1];
+        for (int k = 0; k <= nd; k++)
+        {
+            string name = k < nd ? driverNames[k] : responseName;
+            cols[k] = Array.IndexOf(header, name);
+            if (cols[k] < 0) throw new DataFormatException(file, 1, $"missing column '{name}' (header: {string.Join(',', header)})");
+        }
+        int width = header.Length;
+        var dates = new List<DateOnly>(8192);
+        var drivers = new List<float>(8192 * nd);
+        var response = new List<float>(8192);
+        var fieldStarts = new int[width + 1];
+        var values = new float[nd + 1];
+        DateOnly previous = DateOnly.MinValue;
+        bool any = false;
+        while (lines.MoveNext())
+        {
+            var (start, length, number) = lines.Current;
+            if (length == 0)
+            {
+                // a blank line is only allowed as the very end of the file
+                if (start + 1 >= bytes.Length) break;
+                throw new DataFormatException(file, number, "blank line inside the data");
+            }
+            var line = bytes.AsSpan(start, length);
+            int f = 0;
+            fieldStarts[0] = 0;
+            for (int c = 0; c < line.Length; c++)
+                if (line[c] == (byte)',')
+                {
+                    if (++f >= width) break;
+                    fieldStarts[f] = c + 1;
+                }
+            if (f != width - 1)
+                throw new DataFormatException(file, number, $"expected {width} comma-separated fields as in the header, got {(f >= width ? "more" : (f + 1).ToString())}");
+            fieldStarts[width] = line.Length + 1;
+            var date = TextParsing.ParseIsoDate(Field(line, fieldStarts, dateCol), file, number);
+            if (any) TextParsing.RequireDailySequence(previous, date, file, number);
+            previous = date;
+            any = true;
+            for (int k = 0; k <= nd; k++)
+                values[k] = TextParsing.ParseFloat(Field(line, fieldStarts, cols[k]), file, number, header[cols[k]], emptyIsNaN: true);
+            if (dropFeb29 && date.Month == 2 && date.Day == 29) continue;
+            for (int k = 0; k < nd; k++)
+            {
+                if (float.IsNaN(values[k]))
+                    throw new DataFormatException(file, number, $"driver '{driverNames[k]}' is missing: drivers must be complete (only the response may have gaps)");
+                drivers.Add(values[k]);
+            }
+            response.Add(values[nd]);
+            dates.Add(date);
+        }
+        if (dates.Count == 0) throw new DataFormatException(file, 2, "no data rows after the header");
+        return (dates.ToArray(), drivers.ToArray(), response.ToArray());
+    }
+
+    static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, int[] starts, int col) => line[starts[col]..(starts[col + 1] - 1)];
+
+    sealed class AttributeTable
+    {
+        public HashSet<string> Columns { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, Dictionary<string, (string Value, string File, int Line)>> Rows { get; } = new(StringComparer.Ordinal);
+
+        public double Number(string id, string column) =>
+            Rows[id].TryGetValue(column, out var cell)
+                ? TextParsing.ParseDouble(cell.Value, cell.File, cell.Line, column)
+                : double.NaN;
+    }
+
+    static AttributeTable ReadAttributes(string dir)
+    {
+        var table = new AttributeTable();
+        var files = Directory.GetFiles(dir, "attributes_*.csv").Order(StringComparer.Ordinal).ToArray();
+        if (files.Length == 0) throw new DataFormatException(dir, 0, "no attributes_*.csv file");
+        foreach (var file in files)
+        {
+            var (header, rows) = TextParsing.ReadTable(file, ',');
+            int idCol = Array.IndexOf(header, "gauge_id");
+            if (idCol < 0) throw new DataFormatException(file, 1, "missing column 'gauge_id'");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (fields, line) in rows)
+            {
+                string id = fields[idCol].Trim();
+                if (!seen.Add(id)) throw new DataFormatException(file, line, $"duplicate gauge_id '{id}'");
+                if (!table.Rows.TryGetValue(id, out var row)) table.Rows[id] = row = new(StringComparer.Ordinal);
+                for (int c = 0; c < header.Length; c++)
+                    if (c != idCol) row[header[c]] = (fields[c], file, line);
+            }
+            foreach (var h in header) table.Columns.Add(h);
+        }
+        return table;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Kgssl.Data;
+
+/// <summary>
+/// Each basin's normalized per-day encoder inputs, row-major [day, channel]: the drivers, the response
+/// (0 where missing) and a missing-response indicator (1 where missing), so no NaN ever reaches the model.
+/// Also the normalized characteristics (NaN where unknown). Built once; windows are slices of it.
+/// </summary>
+public sealed class FeatureStore
+{
+    public int Channels { get; }
+    public int DriverCount { get; }
+    public IReadOnlyList<BasinData> Basins { get; }
+    public IReadOnlyList<string> CharacteristicNames { get; }
+    public float[][] Features { get; }
+    public float[][] Characteristics { get; }
+    readonly Dictionary<string, int> _index;
+
+    public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null)
+    {
+        Basins = basinIds is null ? data.Basins.ToArray() : basinIds.Select(data.Basin).ToArray();
+        DriverCount = data.DriverCount;
+        CharacteristicNames = data.CharacteristicNames;
+        Channels = DriverCount + 2;
+        Features = new float[Basins.Count][];
+        Characteristics = new float[Basins.Count][];
+        _index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < Basins.Count; i++)
+        {
+            var b = Basins[i];
+            _index[b.Id] = i;
+            var f = new float[b.Days * Channels];
+            for (int t = 0; t < b.Days; t++)
+            {
+                int o = t * Channels;
+                for (int k = 0; k < DriverCount; k++)
+                    f[o + k] = (float)((b.Drivers[t * DriverCount + k] - norm.DriverMean[k]) / norm.DriverStd[k]);
+                float q = b.Response[t];
+                bool missing = float.IsNaN(q);
+                f[o + DriverCount] = missing ? 0f : norm.NormalizeResponse(q);
+                f[o + DriverCount + 1] = missing ? 1f : 0f;
+            }
+            Features[i] = f;
+            Characteristics[i] = b.Characteristics.Select((v, k) => (float)norm.NormalizeCharacteristic(k, v)).ToArray();
+        }
+    }
+
+    public int IndexOf(string id) => _index[id];
+
+    /// <summary>Copies window [start, start+length) of basin <paramref name="basin"/> into <paramref name="target"/>.</summary>
+    public void CopyWindow(int basin, int start, int length, Span<float> target) =>
+        Features[basin].AsSpan(start * Channels, length * Channels).CopyTo(target);
+}

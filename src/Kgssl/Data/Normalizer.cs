@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace Kgssl.Data;
+
+/// <summary>
+/// Per-channel z-scores fitted on the training basins and training period ONLY, saved in the run folder and
+/// reloaded for evaluation and inference. The response may first be transformed by log10(q + 0.005)
+/// (the KGSSL authors' choice). Characteristics are z-scored over the training basins.
+/// </summary>
+public sealed record Normalizer(
+    double[] DriverMean, double[] DriverStd,
+    double ResponseMean, double ResponseStd, bool LogResponse,
+    double[] CharacteristicMean, double[] CharacteristicStd)
+{
+    public const double LogOffset = 0.005;
+
+    public static Normalizer Fit(HydroDataset data, IEnumerable<string> trainBasins, DateOnly start, DateOnly end, bool logResponse)
+    {
+        int nd = data.DriverCount, nc = data.CharacteristicCount;
+        var dSum = new double[nd]; var dSq = new double[nd]; long dN = 0;
+        double rSum = 0, rSq = 0; long rN = 0;
+        var cSum = new double[nc]; var cSq = new double[nc]; var cN = new long[nc];
+        foreach (var id in trainBasins)
+        {
+            var b = data.Basin(id);
+            var (from, to) = b.PeriodRange(start, end);
+            for (int t = from; t < to; t++)
+            {
+                for (int k = 0; k < nd; k++) { double v = b.Drivers[t * nd + k]; dSum[k] += v; dSq[k] += v * v; }
+                dN++;
+                float q = b.Response[t];
+                if (!float.IsNaN(q)) { double v = TransformResponse(q, logResponse); rSum += v; rSq += v * v; rN++; }
+            }
+            for (int k = 0; k < nc; k++)
+            {
+                double v = b.Characteristics[k];
+                if (!double.IsNaN(v)) { cSum[k] += v; cSq[k] += v * v; cN[k]++; }
+            }
+        }
+        if (dN == 0) throw new InvalidOperationException($"no training days in {start:yyyy-MM-dd}..{end:yyyy-MM-dd} for the training basins");
+        static (double Mean, double Std) Stats(double s, double sq, long n)
+        {
+            if (n == 0) return (0, 1);
+            double mean = s / n, var = Math.Max(0, sq / n - mean * mean);
+            double std = Math.Sqrt(var);
+            return (mean, std > 1e-8 ? std : 1);
+        }
+        var dm = new double[nd]; var ds = new double[nd];
+        for (int k = 0; k < nd; k++) (dm[k], ds[k]) = Stats(dSum[k], dSq[k], dN);
+        var cm = new double[nc]; var cs = new double[nc];
+        for (int k = 0; k < nc; k++) (cm[k], cs[k]) = Stats(cSum[k], cSq[k], cN[k]);
+        var (rm, rs) = Stats(rSum, rSq, rN);
+        return new Normalizer(dm, ds, rm, rs, logResponse, cm, cs);
+    }
+
+    public static double TransformResponse(double q, bool log) => log ? Math.Log10(Math.Max(q, 0) + LogOffset) : q;
+
+    public float NormalizeResponse(float q) => (float)((TransformResponse(q, LogResponse) - ResponseMean) / ResponseStd);
+
+    /// <summary>Back from z-scored (and log) units to mm/day.</summary>
+    public double DenormalizeResponse(double z)
+    {
+        double v = z * ResponseStd + ResponseMean;
+        return LogResponse ? Math.Pow(10, v) - LogOffset : v;
+    }
+
+    public double NormalizeCharacteristic(int k, double v) => (v - CharacteristicMean[k]) / CharacteristicStd[k];
+
+    public double DenormalizeCharacteristic(int k, double z) => z * CharacteristicStd[k] + CharacteristicMean[k];
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+
+    public static Normalizer Load(string path) =>
+        JsonSerializer.Deserialize<Normalizer>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty normalizer");
+}

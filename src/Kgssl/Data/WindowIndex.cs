@@ -1,0 +1,33 @@
+namespace Kgssl.Data;
+
+/// <summary>A window: basin (index into a <see cref="FeatureStore"/>) and its first day.</summary>
+public readonly record struct Window(int Basin, int Start);
+
+/// <summary>Fixed-length windows of each basin within a period, with the missing-response filter.</summary>
+public static class WindowIndex
+{
+    /// <summary>
+    /// Windows of <paramref name="length"/> days every <paramref name="stride"/> days inside [start, end] for each
+    /// basin; a window is kept when its missing-response fraction is at most <paramref name="maxMissingFraction"/>
+    /// (0 = any gap drops it, as the KGSSL authors do). Result: per basin, its windows in time order.
+    /// </summary>
+    public static List<Window>[] Build(FeatureStore store, DateOnly start, DateOnly end, int length, int stride, double maxMissingFraction)
+    {
+        var result = new List<Window>[store.Basins.Count];
+        for (int i = 0; i < store.Basins.Count; i++)
+        {
+            var b = store.Basins[i];
+            var (from, to) = b.PeriodRange(start, end);
+            var list = new List<Window>();
+            for (int s = from; s + length <= to; s += stride)
+            {
+                int missing = 0;
+                for (int t = s; t < s + length; t++)
+                    if (float.IsNaN(b.Response[t])) missing++;
+                if (missing <= maxMissingFraction * length) list.Add(new Window(i, s));
+            }
+            result[i] = list;
+        }
+        return result;
+    }
+}

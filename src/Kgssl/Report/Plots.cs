@@ -1,0 +1,106 @@
+using ScottPlot;
+
+namespace Kgssl.Report;
+
+/// <summary>
+/// The report's figures, rendered to PNG bytes with ScottPlot 5 (SkiaSharp, runs headless on Linux with the
+/// NoDependencies native assets: no X server, no fontconfig package needed).
+/// </summary>
+public static class Plots
+{
+    static byte[] Png(Plot plot, int width, int height) => plot.GetImageBytes(width, height, ImageFormat.Png);
+
+    public static byte[] CorrelationBars(IReadOnlyList<string> names, IReadOnlyDictionary<string, double[]> rBySet)
+    {
+        var plot = new Plot();
+        int sets = rBySet.Count, s = 0;
+        var palette = new ScottPlot.Palettes.Category10();
+        foreach (var (set, r) in rBySet)
+        {
+            var bars = new List<Bar>();
+            for (int i = 0; i < names.Count; i++)
+                bars.Add(new Bar { Position = i + (s - (sets - 1) / 2.0) * 0.8 / sets, Value = double.IsFinite(r[i]) ? r[i] : 0, Size = 0.8 / sets, FillColor = palette.GetColor(s) });
+            var added = plot.Add.Bars(bars);
+            added.LegendText = set;
+            s++;
+        }
+        var l8 = plot.Add.HorizontalLine(0.8); l8.LinePattern = LinePattern.Dashed; l8.Color = Colors.Gray;
+        var l9 = plot.Add.HorizontalLine(0.9); l9.LinePattern = LinePattern.Dotted; l9.Color = Colors.Black;
+        plot.Axes.Bottom.SetTicks(Enumerable.Range(0, names.Count).Select(i => (double)i).ToArray(), names.ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 60;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 120;
+        plot.Axes.SetLimitsY(Math.Min(0, rBySet.Values.SelectMany(v => v).Where(double.IsFinite).DefaultIfEmpty(0).Min()) - 0.05, 1.05);
+        plot.YLabel("Pearson r");
+        plot.Title("Recovery of each characteristic");
+        plot.ShowLegend(Alignment.LowerLeft);
+        return Png(plot, Math.Max(700, 34 * names.Count), 460);
+    }
+
+    public static byte[] Scatter(string title, double[] truth, double[] predicted, double r)
+    {
+        var plot = new Plot();
+        var ok = Enumerable.Range(0, truth.Length).Where(i => double.IsFinite(truth[i]) && double.IsFinite(predicted[i])).ToArray();
+        var xs = ok.Select(i => truth[i]).ToArray();
+        var ys = ok.Select(i => predicted[i]).ToArray();
+        var sp = plot.Add.ScatterPoints(xs, ys);
+        sp.MarkerSize = 4;
+        if (xs.Length > 0)
+        {
+            double lo = Math.Min(xs.Min(), ys.Min()), hi = Math.Max(xs.Max(), ys.Max());
+            var line = plot.Add.Line(lo, lo, hi, hi);
+            line.Color = Colors.Gray; line.LinePattern = LinePattern.Dashed;
+        }
+        plot.Title($"{title} (r = {r:F2})", size: 12);
+        plot.XLabel("true", size: 10);
+        plot.YLabel("predicted", size: 10);
+        return Png(plot, 260, 240);
+    }
+
+    public static byte[] Heatmap(string title, double[,] values)
+    {
+        var plot = new Plot();
+        var hm = plot.Add.Heatmap(values);
+        hm.Colormap = new ScottPlot.Colormaps.Viridis();
+        plot.Add.ColorBar(hm);
+        plot.Title(title);
+        plot.Axes.Frameless();
+        return Png(plot, 460, 420);
+    }
+
+    public static byte[] Curves(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string yLabel)
+    {
+        var plot = new Plot();
+        foreach (var (name, (x, y)) in series)
+        {
+            var ok = Enumerable.Range(0, x.Length).Where(i => double.IsFinite(y[i])).ToArray();
+            if (ok.Length == 0) continue;
+            var sc = plot.Add.Scatter(ok.Select(i => x[i]).ToArray(), ok.Select(i => y[i]).ToArray());
+            sc.LegendText = name;
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperRight);
+        return Png(plot, 620, 380);
+    }
+
+    /// <summary>Points coloured by a value (viridis); NaN values in grey.</summary>
+    public static byte[] Colored(string title, double[] x, double[] y, double[] value, string xLabel, string yLabel, string colorLabel)
+    {
+        var plot = new Plot();
+        var cmap = new ScottPlot.Colormaps.Viridis();
+        var finite = value.Where(double.IsFinite).ToArray();
+        double lo = finite.Length > 0 ? finite.Min() : 0, hi = finite.Length > 0 ? finite.Max() : 1;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (!double.IsFinite(x[i]) || !double.IsFinite(y[i])) continue;
+            var color = double.IsFinite(value[i]) ? cmap.GetColor((value[i] - lo) / Math.Max(hi - lo, 1e-12)) : Colors.Gray;
+            plot.Add.Marker(x[i], y[i], MarkerShape.FilledCircle, 7, color);
+        }
+        plot.Title($"{title}\ncolour: {colorLabel}, dark {lo:G3} .. yellow {hi:G3}");
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        return Png(plot, 620, 440);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Kgssl.Evaluation;
+using Kgssl.Runs;
+using Kgssl.Training;
+
+namespace Kgssl.Report;
+
+/// <summary>
+/// One self-contained report.html per run (images embedded as base64 PNG): config, data summary, training
+/// curves, recovery tables and plots, distance matrices, PCA of the embeddings, basin map. Every number is
+/// read back from the run's CSV/JSON files, so the report and the files cannot disagree.
+/// </summary>
+public static class ReportWriter
+{
+    public static string Write(RunDirectory run, IRunReporter reporter)
+    {
+        var cfg = run.ReadConfig();
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Kgssl report</title><style>")
+            .Append("body{font-family:sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse;margin:8px 0}")
+            .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
+            .Append("pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:400px}.grid img{margin:2px}img{max-width:100%}")
+            .Append(".good{background:#d9f2d9}.ok{background:#f2f2d9}")
+            .Append("</style></head><body>");
+        html.Append($"<h1>Kgssl run {E(Path.GetFileName(run.Path))}</h1>");
+        var info = run.ReadRunInfo();
+        html.Append("<h2>Run</h2><table>");
+        foreach (var (k, v) in info) html.Append($"<tr><td>{E(k)}</td><td>{E(v?.ToString() ?? "")}</td></tr>");
+        html.Append("</table>");
+
+        var rowsPath = run.File("characteristics.csv");
+        if (File.Exists(rowsPath))
+        {
+            var rows = CharacteristicRecovery.ReadCsv(rowsPath);
+            var names = rows.Select(r => r.Characteristic).Distinct().ToList();
+            var sets = rows.Select(r => r.BasinSet).Distinct().ToList();
+            html.Append("<h2>Characteristic recovery</h2><p>From <code>characteristics.csv</code>; period ")
+                .Append(E(rows.FirstOrDefault()?.Period ?? "")).Append(". Held-out basins were never seen in training.</p>");
+            html.Append("<table id=\"summary\"><tr><th>basin set</th><th>characteristics</th><th>r &gt; 0.8</th><th>r &gt; 0.9</th><th>mean r</th><th>mean rmse_z</th></tr>");
+            foreach (var s in sets)
+            {
+                var (a8, a9, mean, meanZ, n) = CharacteristicRecovery.Summary(rows.Where(r => r.BasinSet == s));
+                html.Append($"<tr><td>{E(s)}</td><td>{n}</td><td>{a8}</td><td>{a9}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
+            }
+            html.Append("</table>");
+            html.Append("<table id=\"recovery\"><tr><th>characteristic</th>");
+            foreach (var s in sets) html.Append($"<th>n {E(s)}</th><th>r {E(s)}</th><th>rho {E(s)}</th><th>rmse {E(s)}</th><th>rmse_z {E(s)}</th>");
+            html.Append("</tr>");
+            foreach (var name in names)
+            {
+                html.Append($"<tr><td>{E(name)}</td>");
+                foreach (var s in sets)
+                {
+                    var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == s);
+                    string cls = r is null ? "" : r.PearsonR > 0.9 ? " class=\"good\"" : r.PearsonR > 0.8 ? " class=\"ok\"" : "";
+                    html.Append(r is null ? "<td></td><td></td><td></td><td></td><td></td>"
+                        : $"<td>{r.N}</td><td{cls}>{F(r.PearsonR)}</td><td>{F(r.SpearmanRho)}</td><td>{F(r.Rmse)}</td><td>{F(r.RmseZ)}</td>");
+                }
+                html.Append("</tr>");
+            }
+            html.Append("</table>");
+            reporter.Progress("report", 0.3);
+            html.Append(Img("r per characteristic", Plots.CorrelationBars(names, sets.ToDictionary(s => s, s => names.Select(n => rows.FirstOrDefault(r => r.Characteristic == n && r.BasinSet == s)?.PearsonR ?? double.NaN).ToArray()))));
+
+            var predPath = run.File("predictions.csv");
+            if (File.Exists(predPath))
+            {
+                var (text, header, values) = ReadNumeric(predPath, 2);
+                string set = sets.Contains("heldout") ? "heldout" : sets[0];
+                var idx = Enumerable.Range(0, text.Count).Where(i => text[i][1] == set).ToArray();
+                html.Append($"<h3>Predicted vs true ({E(set)} basins)</h3><div class=\"grid\">");
+                foreach (var name in names)
+                {
+                    int pc = header.IndexOf("pred_" + name), tc = header.IndexOf("true_" + name);
+                    var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == set);
+                    html.Append(Img(name, Plots.Scatter(name, idx.Select(i => values[i][tc]).ToArray(), idx.Select(i => values[i][pc]).ToArray(), r?.PearsonR ?? double.NaN), inline: true));
+                }
+                html.Append("</div>");
+            }
+        }
+        reporter.Progress("report", 0.6);
+
+        var distPath = run.File("distances_summary.json");
+        if (File.Exists(distPath))
+        {
+            var d = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(distPath))!;
+            html.Append("<h2>Distances between basins</h2><p>Embedding space vs z-scored characteristic space (from <code>distances_summary.json</code>). ")
+                .Append("KGSSL paper anchor: per-basin row r mean 0.547, std 0.110 over 531 basins.</p><table id=\"distances\">");
+            foreach (var (k, v) in d) html.Append($"<tr><td>{E(k)}</td><td>{F(v)}</td></tr>");
+            html.Append("</table>");
+            var (pairs, order) = ReadDistances(run.File("distances.csv"));
+            if (order.Count > 1)
+            {
+                var dz = new double[order.Count, order.Count]; var dc = new double[order.Count, order.Count];
+                foreach (var (a, b, z, c) in pairs) { dz[a, b] = dz[b, a] = z; dc[a, b] = dc[b, a] = c; }
+                html.Append("<div class=\"grid\">").Append(Img("embedding distances", Plots.Heatmap("embedding-space distance", dz), inline: true))
+                    .Append(Img("characteristic distances", Plots.Heatmap("characteristic-space distance (same basin order)", dc), inline: true)).Append("</div>");
+            }
+        }
+
+        var embPath = run.File("embeddings.csv");
+        if (File.Exists(embPath))
+        {
+            var (text, header, values) = ReadNumeric(embPath, 3);
+            var zCols = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith('z') && !x.h.EndsWith("_sd", StringComparison.Ordinal)).Select(x => x.i).ToArray();
+            var ok = Enumerable.Range(0, values.Count).Where(i => zCols.All(c => double.IsFinite(values[i][c]))).ToArray();
+            if (ok.Length > 2 && zCols.Length >= 2)
+            {
+                var proj = Pca.Project(ok.Select(i => zCols.Select(c => values[i][c]).ToArray()).ToList());
+                string colorBy = cfg.Evaluation.ColorBy;
+                var predPath = run.File("predictions.csv");
+                var truthById = new Dictionary<string, double>();
+                if (File.Exists(predPath))
+                {
+                    var (pt, ph, pv) = ReadNumeric(predPath, 2);
+                    int col = ph.IndexOf("true_" + colorBy);
+                    if (col < 0) { colorBy = ph.FirstOrDefault(h => h.StartsWith("true_", StringComparison.Ordinal))?[5..] ?? colorBy; col = ph.IndexOf("true_" + colorBy); }
+                    if (col >= 0) for (int i = 0; i < pt.Count; i++) truthById[pt[i][0]] = pv[i][col];
+                }
+                var color = ok.Select(i => truthById.GetValueOrDefault(text[i][0], double.NaN)).ToArray();
+                html.Append("<h2>Embeddings</h2>").Append(Img("PCA", Plots.Colored("PCA of the basin embeddings", proj.Select(p => p[0]).ToArray(), proj.Select(p => p[1]).ToArray(), color, "PC 1", "PC 2", colorBy)));
+                var coords = ReadCoordinates(run, cfg);
+                if (coords.Count > 0)
+                {
+                    var lat = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lat : double.NaN).ToArray();
+                    var lon = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lon : double.NaN).ToArray();
+                    html.Append(Img("map", Plots.Colored("Basins at their gauges, coloured by embedding PC 1", lon, lat, proj.Select(p => p[0]).ToArray(), "longitude", "latitude", "embedding PC 1")));
+                }
+            }
+        }
+        reporter.Progress("report", 0.8);
+
+        var epochs = EpochRecord.ReadAll(run.File("epochs.csv"));
+        if (epochs.Count > 0)
+        {
+            double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
+            html.Append("<h2>Training</h2>").Append(Img("training curves", Plots.Curves("Loss terms per epoch", new Dictionary<string, (double[], double[])>
+            {
+                ["total"] = (x, epochs.Select(e => e.Loss).ToArray()),
+                ["L1 reconstruction"] = (x, epochs.Select(e => e.Reconstruction).ToArray()),
+                ["L2 guidance"] = (x, epochs.Select(e => e.Guidance).ToArray()),
+                ["L3 supervision"] = (x, epochs.Select(e => e.Supervision).ToArray()),
+                ["validation total"] = (x, epochs.Select(e => e.ValLoss).ToArray()),
+            }, "loss")));
+            html.Append($"<p>{epochs.Count} epochs, {F(epochs.Sum(e => e.Seconds))} s of training, {F(epochs.Sum(e => e.Anchors) / Math.Max(epochs.Sum(e => e.Seconds), 1e-9))} anchor windows/s.</p>");
+        }
+        var emuPath = run.File("emulator.csv");
+        if (File.Exists(emuPath))
+        {
+            var nse = File.ReadLines(emuPath).Skip(1).Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).Where(double.IsFinite).Order().ToArray();
+            if (nse.Length > 0)
+                html.Append($"<h2>Decoder as an emulator of F</h2><p>Embedding from training years, prediction of test-year streamflow from drivers only: median NSE {F(nse[nse.Length / 2])} over {nse.Length} basins (from <code>emulator.csv</code>).</p>");
+        }
+        html.Append("<h2>Configuration</h2><pre>").Append(E(File.ReadAllText(run.File("config.yml")))).Append("</pre>");
+        html.Append("</body></html>");
+        string path = run.File("report.html");
+        File.WriteAllText(path, html.ToString());
+        return path;
+    }
+
+    static string E(string s) => WebUtility.HtmlEncode(s);
+
+    static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "NaN";
+
+    static string Img(string alt, byte[] png, bool inline = false) =>
+        $"<img alt=\"{E(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"{(inline ? "" : " style=\"display:block\"")}>";
+
+    static (List<string[]> Text, List<string> Header, List<double[]> Values) ReadNumeric(string path, int textColumns)
+    {
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',').ToList();
+        var text = new List<string[]>(); var values = new List<double[]>();
+        foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+        {
+            var f = Data.TextParsing.SplitDelimited(line, ',', path, 0);
+            text.Add(f[..textColumns]);
+            var row = new double[header.Count];
+            for (int i = textColumns; i < f.Length; i++) row[i] = double.Parse(f[i], CultureInfo.InvariantCulture);
+            values.Add(row);
+        }
+        return (text, header, values);
+    }
+
+    static (List<(int A, int B, double Z, double C)> Pairs, List<string> Order) ReadDistances(string path)
+    {
+        var order = new List<string>(); var index = new Dictionary<string, int>();
+        var pairs = new List<(int, int, double, double)>();
+        if (!File.Exists(path)) return (pairs, order);
+        int Id(string id) { if (!index.TryGetValue(id, out int i)) { i = order.Count; order.Add(id); index[id] = i; } return i; }
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var f = line.Split(',');
+            pairs.Add((Id(f[0]), Id(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture)));
+        }
+        return (pairs, order);
+    }
+
+    static Dictionary<string, (double Lat, double Lon)> ReadCoordinates(RunDirectory run, Config.KgsslConfig cfg)
+    {
+        try
+        {
+            var loaded = Data.DatasetLoader.Load(cfg.Data);
+            return loaded.Data.Basins.ToDictionary(b => b.Id, b => (b.Latitude, b.Longitude));
+        }
+        catch (Exception e) when (e is IOException or Data.DataFormatException or Config.ConfigException)
+        {
+            return [];
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json;
+using Kgssl.Config;
+
+namespace Kgssl.Runs;
+
+/// <summary>
+/// A run folder: <c>config.yml</c> (resolved), <c>run.json</c> (git commit, seed, machine, times, data
+/// fingerprint), <c>log.txt</c>, checkpoints and results. Created as <c>runs/&lt;name&gt;_&lt;yyyyMMdd_HHmmss&gt;/</c> or exactly
+/// the folder a script names with --run-dir.
+/// </summary>
+public sealed class RunDirectory
+{
+    public string Path { get; }
+    readonly object _logLock = new();
+
+    RunDirectory(string path) => Path = path;
+
+    public static RunDirectory Create(string name, string? runDir, string runsRoot = "runs", DateTime? now = null)
+    {
+        string path = runDir ?? System.IO.Path.Combine(runsRoot, $"{name}_{(now ?? DateTime.Now).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}");
+        path = System.IO.Path.GetFullPath(path);
+        if (runDir is null && Directory.Exists(path))
+            path += "_" + Guid.NewGuid().ToString("N")[..4];
+        Directory.CreateDirectory(path);
+        return new RunDirectory(path);
+    }
+
+    /// <summary>Opens an existing run folder (for evaluate, embed, report, resume).</summary>
+    public static RunDirectory Open(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (!System.IO.File.Exists(System.IO.Path.Combine(full, "config.yml")))
+            throw new ConfigException($"{path}: not a run folder (no config.yml)");
+        return new RunDirectory(full);
+    }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void WriteConfig(KgsslConfig config) => System.IO.File.WriteAllText(File("config.yml"), ConfigLoader.ToYaml(config));
+
+    public KgsslConfig ReadConfig() => ConfigLoader.LoadFile(File("config.yml"));
+
+    public void Log(string message)
+    {
+        lock (_logLock)
+            System.IO.File.AppendAllText(File("log.txt"), $"{DateTime.Now:yyyy-MM-dd HH:mm:ss} {message}\n");
+    }
+
+    /// <summary>Writes or updates run.json; fields already there are kept unless replaced.</summary>
+    public void UpdateRunInfo(IReadOnlyDictionary<string, object?> fields)
+    {
+        var info = ReadRunInfo();
+        foreach (var (k, v) in fields) info[k] = v is null ? null : JsonSerializer.SerializeToElement(v);
+        System.IO.File.WriteAllText(File("run.json"), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    public Dictionary<string, JsonElement?> ReadRunInfo() =>
+        System.IO.File.Exists(File("run.json"))
+            ? JsonSerializer.Deserialize<Dictionary<string, JsonElement?>>(System.IO.File.ReadAllText(File("run.json"))) ?? []
+            : [];
+
+    public static Dictionary<string, object?> StartInfo(KgsslConfig config, string command) => new()
+    {
+        ["command"] = command,
+        ["git_commit"] = GitInfo.Commit(Environment.CurrentDirectory) ?? GitInfo.Commit(AppContext.BaseDirectory) ?? "unknown",
+        ["seed"] = config.Training.Seed,
+        ["machine"] = new Dictionary<string, object>
+        {
+            ["host"] = Environment.MachineName,
+            ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            ["cpus"] = Environment.ProcessorCount,
+            ["dotnet"] = Environment.Version.ToString(),
+        },
+        ["start"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>Reads the current commit from a .git folder without spawning git.</summary>
+public static class GitInfo
+{
+    public static string? Commit(string from)
+    {
+        for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
+        {
+            string git = System.IO.Path.Combine(dir.FullName, ".git");
+            if (File.Exists(git))
+            {
+                var line = File.ReadAllText(git).Trim();
+                if (!line.StartsWith("gitdir:", StringComparison.Ordinal)) return null;
+                git = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, line[7..].Trim()));
+            }
+            if (!Directory.Exists(git)) continue;
+            string head = File.ReadAllText(System.IO.Path.Combine(git, "HEAD")).Trim();
+            if (!head.StartsWith("ref:", StringComparison.Ordinal)) return head;
+            string reference = head[4..].Trim();
+            string refFile = System.IO.Path.Combine(git, reference);
+            if (File.Exists(refFile)) return File.ReadAllText(refFile).Trim();
+            string packed = System.IO.Path.Combine(git, "packed-refs");
+            if (File.Exists(packed))
+                foreach (var l in File.ReadLines(packed))
+                    if (l.EndsWith(" " + reference, StringComparison.Ordinal)) return l[..l.IndexOf(' ')];
+            return null;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Evaluation;
+using Kgssl.Model;
+using Kgssl.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Kgssl.Runs;
+
+/// <summary>What the steps of a run report to the console: messages and fractions of a named task.</summary>
+public interface IRunReporter
+{
+    void Info(string message);
+    void Progress(string task, double fraction, string detail = "");
+}
+
+/// <summary>The pipeline on a run folder: prepare data, train, evaluate, embed. The CLI only calls these.</summary>
+public static class Workflow
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public sealed record Prepared(KgsslConfig Config, HydroDataset Data, BasinSplit Split, Normalizer Normalizer, FeatureStore Store);
+
+    /// <summary>Loads data and, for a new run, draws the split and fits the normalizer (training basins and years only).</summary>
+    public static Prepared Prepare(RunDirectory run, KgsslConfig config, IRunReporter reporter, bool useCache = true)
+    {
+        var loaded = DatasetLoader.Load(config.Data, useCache, progress: new Progress<double>(f => reporter.Progress("load data", f)));
+        var data = loaded.Data;
+        reporter.Info($"data: {data.Basins.Count} basins, {data.DriverCount} drivers, {data.CharacteristicCount} characteristics " +
+            $"({(loaded.FromCache ? "cache" : "parsed")}, {loaded.Elapsed.TotalSeconds:F1} s)");
+        foreach (var note in data.Notes) reporter.Info("data: " + note);
+
+        BasinSplit split;
+        string splitPath = run.File("split.json");
+        if (File.Exists(splitPath))
+            split = JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(splitPath)) ?? throw new InvalidDataException($"{splitPath}: empty");
+        else
+        {
+            var withResponse = data.Basins.Where(b => b.Response.Any(q => !float.IsNaN(q))).Select(b => b.Id).ToList();
+            split = BasinSplit.Make(withResponse, config.Training.Seed, config.Data.HeldoutFraction, config.Data.Folds, config.Data.Fold, config.Data.ValidationFraction);
+            File.WriteAllText(splitPath, JsonSerializer.Serialize(split, Json));
+        }
+        Normalizer norm;
+        string normPath = run.File("normalizer.json");
+        if (File.Exists(normPath)) norm = Normalizer.Load(normPath);
+        else
+        {
+            var d = config.Data;
+            norm = Normalizer.Fit(data, split.Train, ConfigValidator.Date("config", "data.train_start", d.TrainStart),
+                ConfigValidator.Date("config", "data.train_end", d.TrainEnd), d.LogResponse);
+            norm.Save(normPath);
+        }
+        reporter.Info($"split: {split.Train.Count} training, {split.Validation.Count} validation, {split.Heldout.Count} held-out basins");
+        run.UpdateRunInfo(new Dictionary<string, object?> { ["data_fingerprint"] = data.Fingerprint(), ["basins"] = data.Basins.Count });
+        return new Prepared(config, data, split, norm, new FeatureStore(data, norm));
+    }
+
+    public static List<EpochRecord> Train(RunDirectory run, Prepared p, bool resume, IRunReporter reporter, CancellationToken cancel = default)
+    {
+        var trainer = new Trainer(p.Config, p.Store, p.Split, run.Path, msg => { run.Log(msg); reporter.Info(msg); });
+        var progress = new Progress<TrainProgress>(t => reporter.Progress("train", ((t.Epoch - 1) + t.Batch / (double)t.Batches) / t.Epochs,
+            $"epoch {t.Epoch}/{t.Epochs} loss {t.Loss:F3} (L1 {t.L1:F3} L2 {t.L2:F3} L3 {t.L3:F3}) {t.AnchorsPerSecond:F0} win/s"));
+        var (model, epochs) = trainer.Run(resume, progress, cancel);
+        model.Dispose();
+        run.UpdateRunInfo(new Dictionary<string, object?>
+        {
+            ["epochs_completed"] = epochs.Count,
+            ["train_seconds"] = epochs.Sum(e => e.Seconds),
+            ["anchor_windows_per_s"] = epochs.Count > 0 ? epochs.Sum(e => e.Anchors) / epochs.Sum(e => e.Seconds) : 0,
+        });
+        return epochs;
+    }
+
+    public static KgsslModel LoadModel(RunDirectory run, Prepared p, Device device)
+    {
+        var model = new KgsslModel(p.Config.Model, p.Data.DriverCount, p.Data.CharacteristicCount);
+        Checkpoint.LoadWeights(run.Path, Checkpoint.Exists(run.Path, "best") ? "best" : "last", model);
+        model.to(device.type, device.index);
+        return model;
+    }
+
+    public static (DateOnly Start, DateOnly End) Period(KgsslConfig c, string period) => period switch
+    {
+        "train" => (ConfigValidator.Date("config", "data.train_start", c.Data.TrainStart), ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd)),
+        "test" => (ConfigValidator.Date("config", "data.test_start", c.Data.TestStart), ConfigValidator.Date("config", "data.test_end", c.Data.TestEnd)),
+        _ => throw new ConfigException($"--period: expected train or test, got '{period}'"),
+    };
+
+    public sealed record EvaluationResult(List<RecoveryRow> Rows, DistanceSummary Distances, double EmulatorMedianNse, int EmulatorBasins);
+
+    /// <summary>
+    /// Embeds every basin over the period and writes characteristics.csv, predictions.csv, embeddings.csv,
+    /// distances.csv, distances_summary.json and emulator.csv (the decoder as an emulator of F).
+    /// </summary>
+    public static EvaluationResult Evaluate(RunDirectory run, Prepared p, string period, IRunReporter reporter)
+    {
+        var c = p.Config;
+        var device = TorchSetup.Configure(c.Training);
+        using var model = LoadModel(run, p, device);
+        var (start, end) = Period(c, period);
+        var sets = p.Split.Train.Select(id => (id, set: "train"))
+            .Concat(p.Split.Heldout.Select(id => (id, set: "heldout"))).ToList();
+        var emb = Embedder.Embed(model, p.Store, sets.Select(s => s.id), start, end, c.Data.WindowDays, c.Data.Stride, device);
+        var byId = emb.ToDictionary(e => e.Id);
+
+        var names = p.Data.CharacteristicNames;
+        var rows = new List<RecoveryRow>();
+        var predTable = new List<(string Id, string Set, double[] Pred, double[] Truth)>();
+        foreach (var group in sets.GroupBy(s => s.set))
+        {
+            var ok = group.Where(s => byId[s.id].Windows > 0).ToList();
+            var predicted = ok.Select(s => byId[s.id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray()).ToList();
+            var truth = ok.Select(s => p.Data.Basin(s.id).Characteristics).ToList();
+            if (ok.Count >= 2)
+                rows.AddRange(CharacteristicRecovery.Score(names, group.Key, period, predicted, truth, p.Normalizer.CharacteristicStd));
+            for (int i = 0; i < ok.Count; i++) predTable.Add((ok[i].id, group.Key, predicted[i], truth[i]));
+        }
+        File.WriteAllText(run.File("characteristics.csv"), CharacteristicRecovery.ToCsv(rows));
+        new NumericTable(["basin", "basin_set"], predTable.Select(r => new[] { r.Id, r.Set }).ToList(),
+            [.. names.Select(n => "pred_" + n), .. names.Select(n => "true_" + n)],
+            predTable.Select(r => r.Pred.Concat(r.Truth).ToArray()).ToList()).WriteCsv(run.File("predictions.csv"));
+        WriteEmbeddings(run.File("embeddings.csv"), null, emb, sets.ToDictionary(s => s.id, s => s.set), p);
+
+        // distances over every embedded basin: embedding space vs z-scored characteristic space
+        var used = emb.Where(e => e.Windows > 0).ToList();
+        var dz = Distances.Euclidean(used.Select(e => e.Mean).ToList());
+        var dc = Distances.Euclidean(used.Select(e => p.Data.Basin(e.Id).Characteristics.Select((v, k) => p.Normalizer.NormalizeCharacteristic(k, v)).ToArray()).ToList());
+        var summary = Distances.Compare(dz, dc, c.Evaluation.MantelPermutations, c.Training.Seed);
+        using (var w = new StreamWriter(run.File("distances.csv")))
+        {
+            w.WriteLine("basin_a,basin_b,d_embedding,d_characteristics");
+            for (int i = 0; i < used.Count; i++)
+                for (int j = i + 1; j < used.Count; j++)
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{used[i].Id},{used[j].Id},{dz[i, j]:G6},{dc[i, j]:G6}"));
+        }
+        File.WriteAllText(run.File("distances_summary.json"), JsonSerializer.Serialize(new Dictionary<string, double>
+        {
+            ["mantel_r"] = summary.MantelR, ["mantel_p"] = summary.MantelP, ["row_r_mean"] = summary.RowRMean,
+            ["row_r_std"] = summary.RowRStd, ["row_r_median"] = summary.RowRMedian, ["basins"] = summary.Basins, ["permutations"] = summary.Permutations,
+        }, Json) + "\n");
+
+        var (medianNse, emulated) = c.Model.Decoder == "forward" ? Emulate(run, p, model, device, reporter) : (double.NaN, 0);
+        run.Log($"evaluate {period}: {rows.Count} rows, mantel r {summary.MantelR:F3}, emulator median NSE {medianNse:F3} on {emulated} basins");
+        return new EvaluationResult(rows, summary, medianNse, emulated);
+    }
+
+    /// <summary>
+    /// The forward decoder as an emulator of F: each basin's embedding comes from its TRAINING-period windows,
+    /// then the decoder predicts the test-period response from the test drivers alone. NSE per basin in mm/day.
+    /// Held-out basins when there are any, else training basins.
+    /// </summary>
+    static (double MedianNse, int Basins) Emulate(RunDirectory run, Prepared p, KgsslModel model, Device device, IRunReporter reporter)
+    {
+        var c = p.Config;
+        var ids = p.Split.Heldout.Count > 0 ? p.Split.Heldout : p.Split.Train;
+        string set = p.Split.Heldout.Count > 0 ? "heldout" : "train";
+        var (trStart, trEnd) = Period(c, "train");
+        var (teStart, teEnd) = Period(c, "test");
+        var emb = Embedder.Embed(model, p.Store, ids, trStart, trEnd, c.Data.WindowDays, c.Data.Stride, device).ToDictionary(e => e.Id);
+        var decoder = (ForwardDecoder)model.Decoder;
+        var lines = new List<string> { "basin,basin_set,nse,kge,days" };
+        var nses = new List<double>();
+        using var noGrad = no_grad();
+        foreach (var id in ids)
+        {
+            if (emb[id].Windows == 0) continue;
+            int b = p.Store.IndexOf(id);
+            var basin = p.Store.Basins[b];
+            var (from, to) = basin.PeriodRange(teStart, teEnd);
+            // one year of spin-up from the days before the test period when available
+            int warm = Math.Min(365, from);
+            int length = to - from + warm;
+            if (to - from < 30) continue;
+            using var scope = NewDisposeScope();
+            var buffer = new float[length * p.Store.Channels];
+            p.Store.CopyWindow(b, from - warm, length, buffer);
+            var x = tensor(buffer, [1, length, p.Store.Channels]).to(device);
+            var z = tensor(emb[id].Mean.Select(v => (float)v).ToArray(), [1, emb[id].Mean.Length]).to(device);
+            var pred = decoder.forward(x[.., .., ..p.Store.DriverCount], z).cpu().data<float>().ToArray();
+            var sim = new double[to - from]; var obs = new double[to - from];
+            for (int t = 0; t < sim.Length; t++)
+            {
+                sim[t] = p.Normalizer.DenormalizeResponse(pred[warm + t]);
+                obs[t] = basin.Response[from + t];
+            }
+            double nse = Metrics.Nse(sim, obs), kge = Metrics.Kge(sim, obs);
+            nses.Add(nse);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{id},{set},{nse:G6},{kge:G6},{sim.Length}"));
+        }
+        File.WriteAllLines(run.File("emulator.csv"), lines);
+        var sorted = nses.Where(double.IsFinite).Order().ToArray();
+        double median = sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        reporter.Info($"emulator: median NSE {median:F3} over {sorted.Length} {set} basins (embedding from training years, prediction of test years)");
+        return (median, sorted.Length);
+    }
+
+    public static void WriteEmbeddings(string csvPath, string? parquetPath, IReadOnlyList<BasinEmbedding> emb, IReadOnlyDictionary<string, string>? sets, Prepared p)
+    {
+        var names = p.Data.CharacteristicNames;
+        int e = emb.FirstOrDefault(x => x.Windows > 0)?.Mean.Length ?? p.Config.Model.Embedding;
+        var numberColumns = new List<string> { "windows", "days" };
+        numberColumns.AddRange(Enumerable.Range(0, e).Select(i => $"z{i}"));
+        numberColumns.AddRange(Enumerable.Range(0, e).Select(i => $"z{i}_sd"));
+        numberColumns.AddRange(names.Select(n => $"pred_{n}"));
+        numberColumns.AddRange(names.Select(n => $"pred_{n}_sd"));
+        var text = new List<string[]>();
+        var numbers = new List<double[]>();
+        foreach (var x in emb)
+        {
+            text.Add([x.Id, sets?.GetValueOrDefault(x.Id) ?? "", x.Note]);
+            var row = new List<double> { x.Windows, x.Days };
+            if (x.Windows > 0)
+            {
+                row.AddRange(x.Mean); row.AddRange(x.Spread);
+                row.AddRange(x.PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)));
+                row.AddRange(x.PredictedSpreadZ.Select((s, k) => s * p.Normalizer.CharacteristicStd[k]));
+            }
+            else row.AddRange(Enumerable.Repeat(double.NaN, 2 * e + 2 * names.Count));
+            numbers.Add(row.ToArray());
+        }
+        var table = new NumericTable(["basin", "basin_set", "note"], text, numberColumns, numbers);
+        table.WriteCsv(csvPath);
+        if (parquetPath is not null) table.WriteParquetAsync(parquetPath).GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,102 @@
+namespace Kgssl.Synthetic;
+
+/// <summary>Daily fluxes and storages of one HBV run (all mm or mm/day).</summary>
+public sealed record HbvResult(double[] Runoff, double[] Evapotranspiration, double InitialStorage, double FinalStorage);
+
+/// <summary>
+/// The forward model F: HBV-light (Seibert and Vis 2012, HESS 16, 3315-3325; equations after Bergström 1976
+/// and Lindström et al. 1997, J. Hydrol. 201, 272-288) on a daily step, without the snowfall correction factor
+/// so that water is conserved exactly: P = ET + Q + dS, S = snow + snow liquid + soil + upper + lower + routing.
+/// Snow: degree-day melt CFMAX (T - TT), refreezing CFR CFMAX (TT - T), liquid holding CWH of the pack.
+/// Soil: recharge = input (SM/FC)^BETA, AET = PET min(1, SM/(LP FC)).
+/// Response: PERC to the lower box; Q0 = K0 max(SUZ - UZL, 0), Q1 = K1 SUZ, Q2 = K2 SLZ; triangular routing
+/// with base MAXBAS days.
+/// </summary>
+public static class HbvModel
+{
+    public const double Cfr = 0.05;
+    public const double Cwh = 0.1;
+
+    public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature,
+        ReadOnlySpan<double> pet, double initialSoilFraction = 0.5, double initialLowerBox = 10)
+    {
+        int n = precipitation.Length;
+        var runoff = new double[n];
+        var et = new double[n];
+        var weights = TriangularWeights(p.MAXBAS);
+        var routing = new double[weights.Length];
+        double snow = 0, liquid = 0, sm = initialSoilFraction * p.FC, suz = 0, slz = initialLowerBox;
+        double initial = snow + liquid + sm + suz + slz;
+
+        for (int t = 0; t < n; t++)
+        {
+            double prec = precipitation[t], temp = temperature[t];
+            // snow routine
+            double rain = temp > p.TT ? prec : 0;
+            snow += temp > p.TT ? 0 : prec;
+            if (temp > p.TT)
+            {
+                double melt = Math.Min(snow, p.CFMAX * (temp - p.TT));
+                snow -= melt; liquid += melt;
+            }
+            else
+            {
+                double refreeze = Math.Min(liquid, Cfr * p.CFMAX * (p.TT - temp));
+                liquid -= refreeze; snow += refreeze;
+            }
+            liquid += rain;
+            double release = Math.Max(0, liquid - Cwh * snow);
+            liquid -= release;
+
+            // soil routine
+            double ratio = Math.Min(1, sm / p.FC);
+            double recharge = release * Math.Pow(ratio, p.BETA);
+            sm += release - recharge;
+            if (sm > p.FC) { recharge += sm - p.FC; sm = p.FC; }
+            double aet = Math.Min(sm, pet[t] * Math.Min(1, sm / (p.LP * p.FC)));
+            sm -= aet;
+            et[t] = aet;
+
+            // response routine
+            suz += recharge;
+            double perc = Math.Min(suz, p.PERC);
+            suz -= perc; slz += perc;
+            double q0 = p.K0 * Math.Max(suz - p.UZL, 0);
+            suz -= q0;
+            double q1 = p.K1 * suz;
+            suz -= q1;
+            double q2 = p.K2 * slz;
+            slz -= q2;
+            double generated = q0 + q1 + q2;
+
+            // triangular routing: today's runoff spreads over the next MAXBAS days
+            for (int k = 0; k < weights.Length; k++) routing[k] += generated * weights[k];
+            runoff[t] = routing[0];
+            Array.Copy(routing, 1, routing, 0, routing.Length - 1);
+            routing[^1] = 0;
+        }
+        double final = snow + liquid + sm + suz + slz + routing.Sum();
+        return new HbvResult(runoff, et, initial, final);
+    }
+
+    /// <summary>Weights of a triangle of base <paramref name="maxbas"/> days integrated over each day; they sum to 1.</summary>
+    public static double[] TriangularWeights(double maxbas)
+    {
+        int n = Math.Max(1, (int)Math.Ceiling(maxbas));
+        var w = new double[n];
+        double half = maxbas / 2;
+        // area of the triangle (height 2/maxbas) between day boundaries, by fine integration
+        const int sub = 200;
+        for (int i = 0; i < n; i++)
+            for (int s = 0; s < sub; s++)
+            {
+                double x = i + (s + 0.5) / sub;
+                if (x > maxbas) continue;
+                double h = x < half ? x / half : (maxbas - x) / half;
+                w[i] += h;
+            }
+        double total = w.Sum();
+        for (int i = 0; i < n; i++) w[i] /= total;
+        return w;
+    }
+}

@@ -1,0 +1,92 @@
+using Kgssl.Data;
+using Kgssl.Model;
+using static TorchSharp.torch;
+
+namespace Kgssl.Training;
+
+/// <summary>One basin's embedding over a period: mean and spread across its windows, and the head's predicted
+/// characteristics (z-scored units) with their spread.</summary>
+public sealed record BasinEmbedding(string Id, int Windows, int Days, double[] Mean, double[] Spread, double[] PredictedZ, double[] PredictedSpreadZ, string Note);
+
+/// <summary>
+/// Inference for any basin (seen in training or not): embed each window of the period and average.
+/// Windows use the training stride and may miss up to <c>maxMissingFraction</c> of the response (the encoder
+/// sees the missing indicator). A basin with fewer days than one window but at least
+/// <see cref="MinimumDays"/> observed response days gets one shorter window over all its days (the GRU and the
+/// attention pooling take any length); with fewer it gets no embedding and a note says why.
+/// </summary>
+public static class Embedder
+{
+    public const int MinimumDays = 30;
+
+    public static List<BasinEmbedding> Embed(KgsslModel model, FeatureStore store, IEnumerable<string> ids, DateOnly start, DateOnly end,
+        int windowDays, int stride, Device device, double maxMissingFraction = 0.5, int batchSize = 256)
+    {
+        var result = new List<BasinEmbedding>();
+        model.eval();
+        using var noGrad = no_grad();
+        foreach (var id in ids)
+        {
+            int b = store.IndexOf(id);
+            var basin = store.Basins[b];
+            var (from, to) = basin.PeriodRange(start, end);
+            int observed = 0;
+            for (int t = from; t < to; t++) if (!float.IsNaN(basin.Response[t])) observed++;
+            var starts = new List<int>();
+            int length = windowDays;
+            for (int s = from; s + windowDays <= to; s += stride)
+            {
+                int missing = 0;
+                for (int t = s; t < s + windowDays; t++) if (float.IsNaN(basin.Response[t])) missing++;
+                if (missing <= maxMissingFraction * windowDays) starts.Add(s);
+            }
+            string note = "";
+            if (starts.Count == 0)
+            {
+                if (observed >= MinimumDays)
+                {
+                    length = to - from;
+                    starts.Add(from);
+                    note = $"shorter than one window: one {length}-day window";
+                }
+                else
+                {
+                    result.Add(new BasinEmbedding(id, 0, to - from, [], [], [], [], $"no embedding: {observed} observed response days in the period (need {MinimumDays})"));
+                    continue;
+                }
+            }
+            var zs = new List<float[]>();
+            var preds = new List<float[]>();
+            for (int i = 0; i < starts.Count; i += batchSize)
+            {
+                using var scope = NewDisposeScope();
+                int n = Math.Min(batchSize, starts.Count - i);
+                var buffer = new float[n * length * store.Channels];
+                for (int k = 0; k < n; k++)
+                    store.CopyWindow(b, starts[i + k], length, buffer.AsSpan(k * length * store.Channels, length * store.Channels));
+                var x = tensor(buffer, [n, length, store.Channels]).to(device);
+                var z = model.Embed(x);
+                var p = model.Head.forward(z);
+                var zArr = z.cpu().data<float>().ToArray();
+                var pArr = p.cpu().data<float>().ToArray();
+                int e = (int)z.shape[1], kk = (int)p.shape[1];
+                for (int k = 0; k < n; k++) { zs.Add(zArr[(k * e)..((k + 1) * e)]); preds.Add(pArr[(k * kk)..((k + 1) * kk)]); }
+            }
+            var (zm, zsd) = MeanSpread(zs);
+            var (pm, psd) = MeanSpread(preds);
+            result.Add(new BasinEmbedding(id, starts.Count, to - from, zm, zsd, pm, psd, note));
+        }
+        return result;
+    }
+
+    static (double[] Mean, double[] Spread) MeanSpread(List<float[]> rows)
+    {
+        int d = rows[0].Length;
+        var mean = new double[d]; var sd = new double[d];
+        foreach (var r in rows) for (int k = 0; k < d; k++) mean[k] += r[k];
+        for (int k = 0; k < d; k++) mean[k] /= rows.Count;
+        foreach (var r in rows) for (int k = 0; k < d; k++) sd[k] += (r[k] - mean[k]) * (r[k] - mean[k]);
+        for (int k = 0; k < d; k++) sd[k] = rows.Count > 1 ? Math.Sqrt(sd[k] / (rows.Count - 1)) : 0;
+        return (mean, sd);
+    }
+}

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Kgssl.Training;
+
+/// <summary>
+/// Trains a <see cref="KgsslModel"/> with the three KGSSL signals on the training basins' training-period
+/// windows: Adam, optional schedule, gradient clipping, validation each epoch, early stopping, best and last
+/// checkpoints, resume from the last finished epoch. Writes <c>epochs.csv</c> in the run folder.
+/// </summary>
+public sealed class Trainer
+{
+    readonly KgsslConfig _config;
+    readonly FeatureStore _store;
+    readonly BasinSplit _split;
+    readonly string _runDir;
+    readonly Action<string> _log;
+
+    public Trainer(KgsslConfig config, FeatureStore store, BasinSplit split, string runDir, Action<string>? log = null)
+    {
+        _config = config;
+        _store = store;
+        _split = split;
+        _runDir = runDir;
+        _log = log ?? (_ => { });
+    }
+
+    public string EpochsCsv => Path.Combine(_runDir, "epochs.csv");
+
+    /// <summary>Trains (or resumes) and returns the per-epoch records; the model ends with the best weights.</summary>
+    public (KgsslModel Model, List<EpochRecord> Epochs) Run(bool resume, IProgress<TrainProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var t = _config.Training;
+        var d = _config.Data;
+        var device = TorchSetup.Configure(t);
+        var model = new KgsslModel(_config.Model, _store.DriverCount, _store.CharacteristicNames.Count);
+        model.to(device);
+        var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate);
+
+        var trainStart = ConfigValidator.Date("config", "data.train_start", d.TrainStart);
+        var trainEnd = ConfigValidator.Date("config", "data.train_end", d.TrainEnd);
+        var trainIdx = _split.Train.Select(_store.IndexOf).ToHashSet();
+        var valIdx = _split.Validation.Select(_store.IndexOf).ToHashSet();
+        var allWindows = WindowIndex.Build(_store, trainStart, trainEnd, d.WindowDays, d.Stride, d.MaxMissingFraction);
+        var trainWindows = allWindows.Select((w, i) => trainIdx.Contains(i) ? w : []).ToArray();
+        var valWindows = allWindows.Select((w, i) => valIdx.Contains(i) ? w : []).ToArray();
+        int usableTrain = trainWindows.Count(w => w.Count > 0);
+        if (usableTrain < 2)
+            throw new InvalidOperationException($"only {usableTrain} training basins have a complete {d.WindowDays}-day window in {d.TrainStart}..{d.TrainEnd}; need at least 2");
+
+        var labelled = LabelledBasins(trainIdx, t);
+        var weights = CharacteristicWeights(t, device);
+        var builder = new BatchBuilder(_store, d.WindowDays, device);
+
+        int startEpoch = 1;
+        var state = new TrainerState(0, double.PositiveInfinity, 0, 0, false);
+        var records = new List<EpochRecord>();
+        if (resume && Checkpoint.Exists(_runDir, "last"))
+        {
+            state = Checkpoint.LoadState(_runDir, "last");
+            Checkpoint.LoadWeights(_runDir, "last", model);
+            Checkpoint.LoadOptimizer(_runDir, "last", optimizer);
+            records = EpochRecord.ReadAll(EpochsCsv).Where(r => r.Epoch <= state.Epoch).ToList();
+            startEpoch = state.Epoch + 1;
+            _log($"resumed from epoch {state.Epoch} (best {state.BestScore:G5} at epoch {state.BestEpoch})");
+        }
+        WriteEpochs(records);
+
+        for (int epoch = startEpoch; epoch <= t.Epochs && !state.Stopped; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            double lr = LearningRate(t, epoch);
+            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            var clock = Stopwatch.StartNew();
+            var triplets = TripletSampler.Epoch(trainWindows, t.Seed, epoch, t.MaxAnchorsPerEpoch);
+            var sums = new double[4];
+            int batches = (triplets.Length + t.BatchSize - 1) / t.BatchSize, seen = 0;
+            model.train();
+            for (int b = 0; b < batches; b++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                var batch = triplets.AsSpan(b * t.BatchSize, Math.Min(t.BatchSize, triplets.Length - b * t.BatchSize));
+                var (loss, l1, l2, l3) = Step(model, builder, batch, labelled, weights);
+                optimizer.zero_grad();
+                loss.backward();
+                if (t.GradClip > 0) nn.utils.clip_grad_norm_(model.parameters(), t.GradClip);
+                optimizer.step();
+                double n = batch.Length;
+                sums[0] += loss.item<float>() * n; sums[1] += l1 * n; sums[2] += l2 * n; sums[3] += l3 * n;
+                seen += batch.Length;
+                progress?.Report(new TrainProgress(epoch, t.Epochs, b + 1, batches, sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
+                    seen / clock.Elapsed.TotalSeconds));
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+            var val = Validate(model, builder, valWindows, labelled, weights, t.Seed);
+            var record = new EpochRecord(epoch, lr, sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
+                val[0], val[1], val[2], val[3], seen, seconds);
+            records.Add(record);
+            double score = double.IsNaN(record.ValLoss) ? record.Loss : record.ValLoss;
+            bool improved = score < state.BestScore;
+            state = improved
+                ? new TrainerState(epoch, score, epoch, 0, false)
+                : state with { Epoch = epoch, EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };
+            if (state.EpochsWithoutImprovement >= t.Patience) state = state with { Stopped = true };
+            if (improved) Checkpoint.Save(_runDir, "best", model, optimizer, state);
+            Checkpoint.Save(_runDir, "last", model, optimizer, state);
+            WriteEpochs(records);
+            _log($"epoch {epoch}: loss {record.Loss:F4} (L1 {record.Reconstruction:F4}, L2 {record.Guidance:F4}, L3 {record.Supervision:F4}) " +
+                 $"val {record.ValLoss:F4}, {record.AnchorsPerSecond:F1} anchor windows/s, {seconds:F1} s{(improved ? ", best" : "")}" +
+                 (state.Stopped ? $"; early stop after {t.Patience} epochs without improvement" : ""));
+        }
+        if (Checkpoint.Exists(_runDir, "best")) Checkpoint.LoadWeights(_runDir, "best", model);
+        optimizer.Dispose();
+        return (model, records);
+    }
+
+    (Tensor Loss, double L1, double L2, double L3) Step(KgsslModel model, BatchBuilder builder, ReadOnlySpan<Triplet> batch,
+        bool[] labelled, Tensor weights)
+    {
+        var t = _config.Training;
+        int n = batch.Length;
+        var windows = new Window[3 * n];
+        for (int i = 0; i < n; i++) { windows[i] = batch[i].Anchor; windows[n + i] = batch[i].Positive; windows[2 * n + i] = batch[i].Negative; }
+        bool needAll = t.WeightGuidance > 0 || t.CrossReconstruction;
+        var x = builder.Inputs(needAll ? windows : windows.AsSpan(0, n));    // [3n or n, T, C]
+        var z = model.Embed(x);                                              // [3n or n, E]
+        var za = z[..n];
+        var anchorX = x[..n];
+        Tensor zero = zeros(1, device: x.device).squeeze();
+
+        Tensor l1 = zero;
+        if (t.WeightReconstruction > 0)
+        {
+            var zRec = t.CrossReconstruction ? z[n..(2 * n)] : za;
+            var (pred, target, mask) = model.Reconstructor.Reconstruct(anchorX, zRec, model.DriverCount);
+            l1 = Losses.MaskedMse(pred, target, mask);
+        }
+        Tensor l2 = zero;
+        if (t.WeightGuidance > 0)
+            l2 = t.Guidance == "ntxent"
+                ? Losses.NtXent(za, z[n..(2 * n)], t.Temperature)
+                : Losses.TripletMargin(za, z[n..(2 * n)], z[(2 * n)..], t.Margin);
+        Tensor l3 = zero;
+        if (t.WeightSupervision > 0 && weights.shape[0] > 0)
+        {
+            var labels = builder.Labels(windows.AsSpan(0, n), labelled);
+            var mask = labels.isnan().logical_not().to_type(ScalarType.Float32);
+            l3 = Losses.Supervision(model.Head.forward(za), labels, mask, weights);
+        }
+        double wSum = t.WeightReconstruction + t.WeightGuidance + t.WeightSupervision;
+        var loss = (l1 * t.WeightReconstruction + l2 * t.WeightGuidance + l3 * t.WeightSupervision) / wSum;
+        return (loss, l1.item<float>(), l2.item<float>(), l3.item<float>());
+    }
+
+    double[] Validate(KgsslModel model, BatchBuilder builder, List<Window>[] valWindows, bool[] labelled, Tensor weights, int seed)
+    {
+        if (valWindows.Count(w => w.Count > 0) < 2) return [double.NaN, double.NaN, double.NaN, double.NaN];
+        var triplets = TripletSampler.Epoch(valWindows, seed, -1);
+        var allLabelled = Enumerable.Repeat(true, labelled.Length).ToArray(); // validation scores every known label
+        var sums = new double[4];
+        model.eval();
+        using (no_grad())
+            for (int b = 0; b < triplets.Length; b += _config.Training.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var batch = triplets.AsSpan(b, Math.Min(_config.Training.BatchSize, triplets.Length - b));
+                var (loss, l1, l2, l3) = Step(model, builder, batch, allLabelled, weights);
+                double n = batch.Length;
+                sums[0] += loss.item<float>() * n; sums[1] += l1 * n; sums[2] += l2 * n; sums[3] += l3 * n;
+            }
+        model.train();
+        return sums.Select(s => s / triplets.Length).ToArray();
+    }
+
+    bool[] LabelledBasins(HashSet<int> trainIdx, TrainingConfig t)
+    {
+        var labelled = new bool[_store.Basins.Count];
+        var order = trainIdx.Order().ToArray();
+        new Random(HashCode.Combine(t.Seed, 0x1abe1)).Shuffle(order);
+        int keep = (int)Math.Round(t.LabelFraction * order.Length);
+        foreach (int i in order.Take(keep)) labelled[i] = true;
+        return labelled;
+    }
+
+    Tensor CharacteristicWeights(TrainingConfig t, Device device)
+    {
+        var characteristicNames = _store.CharacteristicNames;
+        int k = characteristicNames.Count;
+        var w = new float[k];
+        for (int i = 0; i < k; i++)
+            w[i] = (float)(t.CharacteristicWeights.TryGetValue(characteristicNames[i], out var v) ? v : 1.0);
+        foreach (var key in t.CharacteristicWeights.Keys)
+            if (!characteristicNames.Contains(key))
+                throw new ConfigException($"training.characteristic_weights names '{key}', which is not a characteristic of this data set");
+        return tensor(w, [k]).to(device);
+    }
+
+    static double LearningRate(TrainingConfig t, int epoch) => t.Schedule switch
+    {
+        "cosine" => t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, t.Epochs))),
+        "step" => t.LearningRate * Math.Pow(0.5, (epoch - 1) / Math.Max(1, t.Epochs / 3)),
+        _ => t.LearningRate,
+    };
+
+    void WriteEpochs(List<EpochRecord> records)
+    {
+        string temp = EpochsCsv + ".tmp";
+        File.WriteAllLines(temp, [EpochRecord.Header, .. records.Select(r => r.ToCsv())]);
+        File.Move(temp, EpochsCsv, overwrite: true);
+    }
+}

@@ -96,7 +96,7 @@ public static class CamelsUsReader
 
         var basins = new BasinData[usable.Count];
         int done = 0;
-        Parallel.For(0, usable.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallelism.For(usable.Count, i =>
         {
             var (id, product, forcingFile, flowFile) = usable[i];
             var f = ReadForcing(forcingFile, o.Drivers, o.DropFeb29);

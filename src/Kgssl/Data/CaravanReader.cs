@@ -61,7 +61,7 @@ public static class CaravanReader
 
         var basins = new BasinData[ids.Count];
         int done = 0;
-        Parallel.For(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallelism.For(ids.Count, i =>
         {
             string id = ids[i];
             string file = Path.Combine(tsDir, id + ".csv");

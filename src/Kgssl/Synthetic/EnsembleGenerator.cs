@@ -50,7 +50,7 @@ public static class EnsembleGenerator
         Directory.CreateDirectory(attrDir);
         var rows = new string[o.Basins];
         int done = 0;
-        Parallel.For(0, o.Basins, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        Parallelism.For(o.Basins, i =>
         {
             var rng = new SeededRandom(basinSeeds[i]);
             var p = HbvParameters.FromArray(HbvParameters.Ranges.Select((r, k) => LatinHypercube.Scale(unit[i][k], r)).ToArray());

@@ -1,0 +1,63 @@
+using Kgssl.Cli;
+
+namespace Kgssl.Tests.Cli;
+
+[Collection("torch")]
+public class CliTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var oldOut = Console.Out; var oldErr = Console.Error;
+        var o = new StringWriter(); var e = new StringWriter();
+        Console.SetOut(o); Console.SetError(e);
+        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    [Fact]
+    public void HelpListsEveryCommand()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        foreach (var c in new[] { "demo", "synth", "data", "train", "evaluate", "embed", "report", "bench" })
+            Assert.Contains(c, output);
+    }
+
+    [Fact]
+    public void ABadConfigKeyIsAOneLineErrorWithANonZeroExitCode()
+    {
+        using var dir = new TempDir();
+        string cfg = dir.File("bad.yml", "training:\n  epohcs: 3\n");
+        var (code, _, err) = Run("train", "--config", cfg, "--run-dir", dir.Sub("run"));
+        Assert.NotEqual(0, code);
+        var lines = err.Trim().Split('\n');
+        Assert.Single(lines);
+        Assert.Contains("bad.yml line 2: unknown key 'training.epohcs'", lines[0]);
+    }
+
+    [Fact]
+    public void CommandsNotBuiltYetSaySoAndFail()
+    {
+        var (code, _, err) = Run("forward", "--config", "x.yml");
+        Assert.NotEqual(0, code);
+        Assert.Contains("not built yet", err);
+    }
+
+    [Fact]
+    public void SynthWritesAnEnsembleAndPrintsItsFolderLast()
+    {
+        using var dir = new TempDir();
+        var (code, output, _) = Run("synth", "--out", dir.Sub("e"), "--basins", "3", "--years", "2", "--quiet");
+        Assert.Equal(0, code);
+        Assert.Equal(dir.Sub("e"), output.Trim().Split('\n')[^1]);
+        Assert.Equal(3, Directory.GetFiles(dir.Sub("e/timeseries/csv/synthetic")).Length);
+    }
+
+    [Fact]
+    public void DataInspectOnAMissingRootIsAClearError()
+    {
+        var (code, _, err) = Run("data", "inspect", "--dataset", "caravan", "--root", "/nonexistent/kgssl");
+        Assert.NotEqual(0, code);
+        Assert.Contains("/nonexistent/kgssl", err);
+    }
+}

@@ -1,0 +1,97 @@
+using Kgssl.Data;
+
+namespace Kgssl.Tests.Data;
+
+public class CaravanReaderTests
+{
+    const string Header = "date,total_precipitation_sum,temperature_2m_mean,potential_evaporation_sum,streamflow\n";
+
+    static string Rows(int days, DateOnly start, Func<int, string>? q = null) =>
+        string.Concat(Enumerable.Range(0, days).Select(i => $"{start.AddDays(i):yyyy-MM-dd},{i % 5},{10 + i % 3},2.5,{q?.Invoke(i) ?? (0.5 + i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture)}\n"));
+
+    static TempDir Tree(params (string Id, string Csv)[] basins)
+    {
+        var dir = new TempDir();
+        foreach (var (id, csv) in basins) dir.File($"timeseries/csv/x/{id}.csv", csv);
+        dir.File("attributes/x/attributes_a.csv", "gauge_id,p_mean,area\n" + string.Concat(basins.Select((b, i) => $"{b.Id},{i + 1}.5,{(i + 1) * 100}\n")));
+        dir.File("attributes/x/attributes_other.csv", "gauge_id,gauge_name,gauge_lat,gauge_lon\n" + string.Concat(basins.Select((b, i) => $"{b.Id},\"River {i}, Somewhere\",4{i}.5,-7{i}.25\n")));
+        return dir;
+    }
+
+    static CaravanReader.Options Options(string root, IReadOnlyList<string>? basins = null) =>
+        new(root, "x", ["total_precipitation_sum", "temperature_2m_mean"], "streamflow", ["p_mean", "area"], basins, false);
+
+    [Fact]
+    public void ReadsSeriesAttributesAndCoordinatesWithQuotedCommas()
+    {
+        var start = new DateOnly(2000, 1, 1);
+        using var dir = Tree(("x_1", Header + Rows(10, start, i => i == 3 ? "" : "1.25")), ("x_2", Header + Rows(10, start)));
+        var data = CaravanReader.Read(Options(dir.Path));
+        Assert.Equal(2, data.Basins.Count);
+        var b = data.Basin("x_1");
+        Assert.Equal(10, b.Days);
+        Assert.Equal(start, b.Dates[0]);
+        Assert.Equal([0f, 10f, 1f, 11f], b.Drivers[..4]);
+        Assert.True(float.IsNaN(b.Response[3]));
+        Assert.Equal(1.25f, b.Response[4]);
+        Assert.Equal([1.5, 100], b.Characteristics);
+        Assert.Equal(40.5, b.Latitude);
+        Assert.Equal(-70.25, b.Longitude);
+    }
+
+    [Fact]
+    public void BasinListsAcceptIdsWithoutTheSourcePrefixAndRejectUnknownIds()
+    {
+        var start = new DateOnly(2000, 1, 1);
+        using var dir = Tree(("x_1", Header + Rows(5, start)), ("x_2", Header + Rows(5, start)));
+        var data = CaravanReader.Read(Options(dir.Path, ["2"]));
+        Assert.Equal(["x_2"], data.Basins.Select(b => b.Id));
+        var e = Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path, ["x_9"])));
+        Assert.Contains("unknown basin id 'x_9'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("2000-01-01,1,2,3,4\n2000-01-02,1,abc,3,4\n", 3, "column 'temperature_2m_mean': expected a number, got 'abc'")]
+    [InlineData("2000-01-01,1,2,3,4\n2000-01-01,1,2,3,4\n", 3, "is a duplicate")]
+    [InlineData("2000-01-02,1,2,3,4\n2000-01-01,1,2,3,4\n", 3, "out of order")]
+    [InlineData("2000-01-01,1,2,3,4\n2000-01-03,1,2,3,4\n", 3, "skips days")]
+    [InlineData("2000-01-01,1,2,3,4\n2000-01-02,1,2\n", 3, "expected 5 comma-separated fields")]
+    [InlineData("2000-01-01,1,2,3,4\n2000-13-02,1,2,3,4\n", 3, "expected an ISO date")]
+    [InlineData("2000-01-01,,2,3,4\n", 2, "driver 'total_precipitation_sum' is missing")]
+    public void MalformedRowsNameTheFileTheLineAndWhatWasExpected(string rows, int line, string expected)
+    {
+        using var dir = Tree(("x_1", Header + rows));
+        var e = Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path)));
+        Assert.EndsWith("x_1.csv", e.File);
+        Assert.Equal(line, e.Line);
+        Assert.Contains(expected, e.Message);
+        Assert.Contains($"x_1.csv line {line}:", e.Message);
+    }
+
+    [Fact]
+    public void AMissingColumnAnEmptyFileAndAHeaderOnlyFileAreErrors()
+    {
+        using (var dir = Tree(("x_1", "date,total_precipitation_sum,streamflow\n2000-01-01,1,2\n")))
+            Assert.Contains("missing column 'temperature_2m_mean'", Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path))).Message);
+        using (var dir = Tree(("x_1", "")))
+            Assert.Contains("empty file", Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path))).Message);
+        using (var dir = Tree(("x_1", Header)))
+            Assert.Contains("no data rows", Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path))).Message);
+    }
+
+    [SharedDataFact("camels_era5l")]
+    public void TheSharedEra5LandSetHas426BasinsOf7305DaysWith27CharacteristicsAndCoordinates()
+    {
+        var data = CaravanReader.Read(new CaravanReader.Options(SharedData.Folder("camels_era5l"), "camels",
+            ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"], "streamflow", [], null, false));
+        Assert.Equal(426, data.Basins.Count);
+        Assert.All(data.Basins, b => Assert.Equal(7305, b.Days));
+        Assert.Equal(27, data.CharacteristicCount);
+        Assert.All(data.Basins, b => Assert.All(b.Characteristics, v => Assert.True(double.IsFinite(v))));
+        Assert.All(data.Basins, b => Assert.True(double.IsFinite(b.Latitude) && double.IsFinite(b.Longitude)));
+        var b = data.Basin("camels_01022500");
+        Assert.Equal(new DateOnly(1989, 10, 1), b.Dates[0]);
+        Assert.Equal(0.62f, b.Response[0]);
+        Assert.Equal(3.60812594113621, b.Characteristics[0], 12);
+    }
+}

@@ -1,0 +1,125 @@
+using Kgssl.Data;
+
+namespace Kgssl.Tests.Data;
+
+public class NormalizerAndWindowsTests
+{
+    static HydroDataset Synthetic(int basins, int days, Func<int, int, float> q, DateOnly? start = null)
+    {
+        var s = start ?? new DateOnly(2000, 1, 1);
+        var list = new List<BasinData>();
+        for (int b = 0; b < basins; b++)
+        {
+            var dates = Enumerable.Range(0, days).Select(i => s.AddDays(i)).ToArray();
+            var drivers = Enumerable.Range(0, days).Select(i => (float)(b + i % 7)).ToArray();
+            var response = Enumerable.Range(0, days).Select(i => q(b, i)).ToArray();
+            list.Add(new BasinData($"b{b}", dates, drivers, response, [b * 10.0, b % 2 == 0 ? double.NaN : 1.0], 0, 0, "t"));
+        }
+        return new HydroDataset("test", "/", ["p"], "q", ["c1", "c2"], list, [], []);
+    }
+
+    [Fact]
+    public void StatisticsComeFromTrainingBasinsAndYearsOnly()
+    {
+        var start = new DateOnly(2000, 1, 1);
+        var a = Synthetic(4, 100, (b, i) => 1 + b + i % 3);
+        var b2 = Synthetic(4, 100, (b, i) => i >= 50 ? 1000f : 1 + b + i % 3); // test-period days changed
+        var c = Synthetic(4, 100, (b, i) => b == 3 ? 500f : 1 + b + i % 3);    // a non-training basin changed
+        DateOnly trainEnd = start.AddDays(49);
+        string[] train = ["b0", "b1", "b2"];
+        var na = Normalizer.Fit(a, train, start, trainEnd, true);
+        Assert.Equal(na, Normalizer.Fit(b2, train, start, trainEnd, true), new NormalizerComparer());
+        Assert.Equal(na, Normalizer.Fit(c, train, start, trainEnd, true), new NormalizerComparer());
+        Assert.NotEqual(na.ResponseMean, Normalizer.Fit(b2, train, start, start.AddDays(99), true).ResponseMean);
+        // hand check: driver b + i % 7 over b in {0,1,2}, i in 0..49
+        double expected = Enumerable.Range(0, 3).SelectMany(b => Enumerable.Range(0, 50).Select(i => (double)(b + i % 7))).Average();
+        Assert.Equal(expected, na.DriverMean[0], 9);
+        Assert.Equal(10.0, na.CharacteristicMean[0], 9);   // 0, 10, 20
+        Assert.Equal(1.0, na.CharacteristicMean[1], 9);    // only b1 has c2
+        Assert.Equal(Math.Log10(1.5 + 0.005), Normalizer.TransformResponse(1.5, true), 12);
+        Assert.Equal(2.5, na.DenormalizeResponse(na.NormalizeResponse(2.5f)), 5);
+    }
+
+    [Fact]
+    public void NormalizerSurvivesASaveAndLoad()
+    {
+        using var dir = new TempDir();
+        var n = Normalizer.Fit(Synthetic(3, 30, (b, i) => 1), ["b0", "b1"], new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 30), false);
+        n.Save(dir.Sub("n.json"));
+        Assert.Equal(n, Normalizer.Load(dir.Sub("n.json")), new NormalizerComparer());
+    }
+
+    [Fact]
+    public void AMissingResponseBecomesZeroWithAnIndicatorAndNeverNaN()
+    {
+        var data = Synthetic(2, 40, (b, i) => i == 5 ? float.NaN : 2f);
+        var other = Synthetic(2, 40, (b, i) => i == 5 ? float.NaN : 2f);
+        var norm = Normalizer.Fit(data, ["b0", "b1"], new DateOnly(2000, 1, 1), new DateOnly(2000, 2, 9), true);
+        var store = new FeatureStore(data, norm);
+        var f = store.Features[0];
+        Assert.DoesNotContain(f, float.IsNaN);
+        Assert.Equal(0f, f[5 * store.Channels + 1]);
+        Assert.Equal(1f, f[5 * store.Channels + 2]);
+        Assert.Equal(0f, f[6 * store.Channels + 2]);
+        Assert.Equal(store.Features[0], new FeatureStore(other, norm).Features[0]);
+    }
+
+    [Fact]
+    public void WindowsRespectThePeriodTheStrideAndTheMissingFraction()
+    {
+        var data = Synthetic(2, 100, (b, i) => b == 1 && i == 30 ? float.NaN : 1f);
+        var norm = Normalizer.Fit(data, ["b0"], new DateOnly(2000, 1, 1), new DateOnly(2000, 4, 9), false);
+        var store = new FeatureStore(data, norm);
+        var w = WindowIndex.Build(store, new DateOnly(2000, 1, 11), new DateOnly(2000, 4, 9), 20, 10, 0);
+        Assert.Equal([10, 20, 30, 40, 50, 60, 70, 80], w[0].Select(x => x.Start));
+        Assert.Equal([10, 40, 50, 60, 70, 80], w[1].Select(x => x.Start)); // the two windows holding day 30 dropped
+        var lenient = WindowIndex.Build(store, new DateOnly(2000, 1, 11), new DateOnly(2000, 4, 9), 20, 10, 0.05);
+        Assert.Equal(8, lenient[1].Count);
+    }
+
+    [Fact]
+    public void TripletsAreSeededAndPairSameBasinPositivesWithOtherBasinNegatives()
+    {
+        var windows = Enumerable.Range(0, 5).Select(b => Enumerable.Range(0, 3 + b).Select(j => new Window(b, j * 10)).ToList()).ToArray();
+        windows[2] = [];
+        var t1 = TripletSampler.Epoch(windows, 42, 3);
+        Assert.Equal(t1, TripletSampler.Epoch(windows, 42, 3));
+        Assert.NotEqual(t1, TripletSampler.Epoch(windows, 42, 4));
+        Assert.Equal(windows.Sum(w => w.Count), t1.Length);   // every window is an anchor once
+        Assert.All(t1, t => Assert.Equal(t.Anchor.Basin, t.Positive.Basin));
+        Assert.All(t1, t => Assert.NotEqual(t.Anchor.Basin, t.Negative.Basin));
+        Assert.DoesNotContain(t1, t => t.Negative.Basin == 2 || t.Anchor.Basin == 2);
+        Assert.Equal(7, TripletSampler.Epoch(windows, 42, 3, maxAnchors: 7).Length);
+    }
+
+    [Fact]
+    public void SplitsAreSeededDisjointAndFoldsCoverEveryBasinOnce()
+    {
+        var ids = Enumerable.Range(0, 50).Select(i => $"b{i:D2}").ToArray();
+        var s = BasinSplit.Make(ids, 1, 0.2, 0, 0, 0.1);
+        Assert.Equal(s, BasinSplit.Make(ids, 1, 0.2, 0, 0, 0.1), new SplitComparer());
+        Assert.Equal(10, s.Heldout.Count);
+        Assert.Equal(4, s.Validation.Count);
+        Assert.Empty(s.Train.Intersect(s.Heldout).Concat(s.Train.Intersect(s.Validation)));
+        var held = Enumerable.Range(0, 5).SelectMany(k => BasinSplit.Make(ids, 1, 0, 5, k, 0).Heldout).ToList();
+        Assert.Equal(ids.Order(), held.Order());
+    }
+
+    sealed class NormalizerComparer : IEqualityComparer<Normalizer>
+    {
+        public bool Equals(Normalizer? a, Normalizer? b) => a is not null && b is not null
+            && a.DriverMean.SequenceEqual(b.DriverMean) && a.DriverStd.SequenceEqual(b.DriverStd)
+            && a.ResponseMean == b.ResponseMean && a.ResponseStd == b.ResponseStd && a.LogResponse == b.LogResponse
+            && a.CharacteristicMean.SequenceEqual(b.CharacteristicMean) && a.CharacteristicStd.SequenceEqual(b.CharacteristicStd);
+
+        public int GetHashCode(Normalizer n) => 0;
+    }
+
+    sealed class SplitComparer : IEqualityComparer<BasinSplit>
+    {
+        public bool Equals(BasinSplit? a, BasinSplit? b) => a is not null && b is not null
+            && a.Train.SequenceEqual(b.Train) && a.Validation.SequenceEqual(b.Validation) && a.Heldout.SequenceEqual(b.Heldout);
+
+        public int GetHashCode(BasinSplit s) => 0;
+    }
+}

@@ -1,0 +1,96 @@
+using Kgssl.Config;
+using Kgssl.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Kgssl.Tests.Model;
+
+[Collection("torch")]
+public class LossAndShapeTests
+{
+    static Tensor T(float[] v, params long[] shape) => tensor(v, shape);
+
+    [Fact]
+    public void MaskedMseCountsOnlyMaskedEntries()
+    {
+        var pred = T([1, 2, 3, 100], 1, 4, 1);
+        var target = T([0, 2, 5, 0], 1, 4, 1);
+        var mask = T([1, 1, 1, 0], 1, 4, 1);
+        // (1 + 0 + 4) / 3
+        Assert.Equal(5f / 3, Losses.MaskedMse(pred, target, mask).item<float>(), 5);
+        Assert.Equal(0f, Losses.MaskedMse(pred, target, zeros_like(mask)).item<float>());
+    }
+
+    [Fact]
+    public void TripletMarginByHand()
+    {
+        // a=(0,0) p=(3,4): d 5 ; n=(6,8): d 10 -> max(0, 5 - 10 + 1) = 0
+        // a=(0,0) p=(1,0): d 1 ; n=(1,1): d sqrt2 -> 1 - 1.41421 + 1 = 0.58579
+        var a = T([0, 0, 0, 0], 2, 2); var p = T([3, 4, 1, 0], 2, 2); var n = T([6, 8, 1, 1], 2, 2);
+        float loss = Losses.TripletMargin(a, p, n, 1.0).item<float>();
+        Assert.Equal((0 + (2 - Math.Sqrt(2))) / 2, loss, 4);
+        using var reference = nn.TripletMarginLoss(margin: 1.0);
+        Assert.Equal(reference.forward(a, p, n).item<float>(), loss, 5);
+    }
+
+    [Fact]
+    public void NtXentByHand()
+    {
+        // a = [(1,0), (0,1)], p = [(1,0), (0,1)], tau = 1: logits = I; CE per row = -log(e/(e+1)) = log(1 + 1/e)
+        var a = T([1, 0, 0, 1], 2, 2);
+        Assert.Equal(Math.Log(1 + Math.Exp(-1)), Losses.NtXent(a, a, 1.0).item<float>(), 5);
+    }
+
+    [Fact]
+    public void SupervisionIgnoresMissingLabelsAndWeighs()
+    {
+        var pred = T([1, 1, 1, 1], 2, 2);
+        var labels = T([0, float.NaN, 3, 1], 2, 2);
+        var mask = labels.isnan().logical_not().to_type(ScalarType.Float32);
+        var w = T([1, 3], 2);
+        // entries: (1-0)^2 w1 = 1, (1-3)^2 w1 = 4, (1-1)^2 w3 = 0 -> 5 / (1 + 1 + 3)
+        Assert.Equal(1f, Losses.Supervision(pred, labels, mask, w).item<float>(), 5);
+    }
+
+    [Theory]
+    [InlineData("forward", "sum")]
+    [InlineData("forward", "concat")]
+    [InlineData("autoregressive", "sum")]
+    public void ShapesAndAMissingDayChangeNothingOutsideItsMask(string decoder, string directions)
+    {
+        manual_seed(3);
+        using var model = new KgsslModel(new ModelConfig { Hidden = 8, Embedding = 8, DecoderHidden = 8, Decoder = decoder, Directions = directions }, 2, 5);
+        var x = randn(3, 20, 4);
+        x[.., .., 3] = 0;                 // indicator: nothing missing
+        var z = model.Embed(x);
+        Assert.Equal(new long[] { 3, 8 }, z.shape);
+        Assert.Equal(new long[] { 3, 5 }, model.Head.forward(z).shape);
+        var (pred, target, mask) = model.Reconstructor.Reconstruct(x, z, 2);
+        Assert.Equal(pred.shape, target.shape);
+        Assert.Equal(pred.shape, mask.shape);
+        Assert.Equal(decoder == "forward" ? 1 : 3, pred.shape[2]);
+
+        // day 7 of window 0 missing: its response is zeroed with indicator 1 (as FeatureStore does).
+        // Whatever value the response slot held, the masked loss must be the same.
+        var a = x.clone(); a[0, 7, 2] = 0; a[0, 7, 3] = 1;
+        var b = a.clone();
+        var za = model.Embed(a); var zb = model.Embed(b);
+        var (pa, ta, ma) = model.Reconstructor.Reconstruct(a, za, 2);
+        b[0, 7, 2] = 1000;                // a different target on the masked day only
+        var (pb, tb, mb) = model.Reconstructor.Reconstruct(b, zb, 2);
+        Assert.Equal(Losses.MaskedMse(pa, ta, ma).item<float>(), Losses.MaskedMse(pb, tb, mb).item<float>(), 5);
+        Assert.Equal(0f, ma[0, 7, ma.shape[2] - 1].item<float>());
+        Assert.False(za.isnan().any().item<bool>());
+    }
+
+    [Fact]
+    public void TheEncoderTakesAnyWindowLength()
+    {
+        manual_seed(1);
+        using var enc = new Encoder(4, 6, 5, false);
+        Assert.Equal(new long[] { 2, 5 }, enc.forward(randn(2, 45, 4)).shape);
+        Assert.Equal(new long[] { 1, 5 }, enc.forward(randn(1, 365, 4)).shape);
+        var w = enc.AttentionWeights(randn(2, 30, 4));
+        Assert.Equal(1f, w.sum(1)[0].item<float>(), 5);
+    }
+}

@@ -1,0 +1,80 @@
+using Kgssl.Synthetic;
+
+namespace Kgssl.Tests.Synthetic;
+
+public class HbvModelTests
+{
+    static HbvParameters Params(double fc = 250) => new(TT: 0, CFMAX: 3, FC: fc, LP: 0.7, BETA: 2, PERC: 1, UZL: 20, K0: 0.2, K1: 0.05, K2: 0.01, MAXBAS: 2.5);
+
+    static Weather Climate(double meanP, int years, int seed) =>
+        WeatherGenerator.Generate(new Climate(40, meanP, 0.2, 0.35, 6, 12), new DateOnly(1990, 1, 1), 365 * years, new SeededRandom(seed));
+
+    [Fact]
+    public void WaterIsConserved()
+    {
+        var w = Climate(3, 6, 1);
+        var r = HbvModel.Run(Params(), w.Precipitation, w.Temperature, w.Pet);
+        double p = w.Precipitation.Sum(), et = r.Evapotranspiration.Sum(), q = r.Runoff.Sum();
+        double residual = p - et - q - (r.FinalStorage - r.InitialStorage);
+        Assert.True(Math.Abs(residual) < 1e-8 * p, $"P {p} = ET {et} + Q {q} + dS {r.FinalStorage - r.InitialStorage} off by {residual}");
+        Assert.True(q > 0 && et > 0);
+        Assert.Contains(w.Temperature, t => t < 0); // the snow routine was exercised
+    }
+
+    [Fact]
+    public void RaisingFieldCapacityLowersAnnualRunoffInADryClimate()
+    {
+        var w = Climate(1.2, 8, 2);
+        double low = HbvModel.Run(Params(fc: 100), w.Precipitation, w.Temperature, w.Pet).Runoff.Skip(365).Sum();
+        double high = HbvModel.Run(Params(fc: 450), w.Precipitation, w.Temperature, w.Pet).Runoff.Skip(365).Sum();
+        Assert.True(high < 0.9 * low, $"runoff with FC 450 ({high:F0} mm) should be well below FC 100 ({low:F0} mm)");
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(2.5)]
+    [InlineData(4.2)]
+    public void TriangularRoutingWeightsSumToOneAndSpanMaxbas(double maxbas)
+    {
+        var w = HbvModel.TriangularWeights(maxbas);
+        Assert.Equal(1.0, w.Sum(), 12);
+        Assert.Equal((int)Math.Ceiling(maxbas), w.Length);
+        Assert.All(w, v => Assert.True(v > 0));
+    }
+
+    [Fact]
+    public void HamonPetMatchesAHandValue()
+    {
+        // T = 20 degC, 14 h: e_s = 0.611 exp(17.27*20/257.3) = 0.611 * 3.82825 = 2.33906 kPa; PET = 29.8 * 14 * 2.33906 / 293.2 = 3.3283 mm/day
+        Assert.Equal(3.3283, Pet.Hamon(20, 14), 4);
+        Assert.Equal(12, Pet.DayLengthHours(0, 80), 1);            // equator
+        Assert.True(Pet.DayLengthHours(45, 172) > 15);             // mid-latitude summer solstice
+    }
+
+    [Fact]
+    public void TheSameSeedWritesTheSameBytesAndAnotherSeedDoesNot()
+    {
+        using var a = new TempDir();
+        using var b = new TempDir();
+        using var c = new TempDir();
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(a.Path, 6, 3, 11, NoiseSd: 0.1));
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(b.Path, 6, 3, 11, NoiseSd: 0.1));
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(c.Path, 6, 3, 12, NoiseSd: 0.1));
+        var files = Directory.GetFiles(a.Path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a.Path, f)).Order().ToArray();
+        Assert.Equal(8, files.Length); // 6 series, attributes, ensemble.json
+        foreach (var f in files)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, f)), File.ReadAllBytes(Path.Combine(b.Path, f)));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(a.Path, "timeseries/csv/synthetic/synthetic_0001.csv")),
+            File.ReadAllBytes(Path.Combine(c.Path, "timeseries/csv/synthetic/synthetic_0001.csv")));
+    }
+
+    [Fact]
+    public void LatinHypercubeHitsEveryStratumOnce()
+    {
+        var pts = LatinHypercube.Sample(10, 3, new SeededRandom(3));
+        for (int d = 0; d < 3; d++)
+            Assert.Equal(Enumerable.Range(0, 10), pts.Select(p => (int)(p[d] * 10)).Order());
+        var k2 = HbvParameters.Ranges.Single(r => r.Name == "K2");
+        Assert.Equal(0.01, LatinHypercube.Scale(0.5, k2), 9); // log-uniform midpoint of 0.001..0.1
+    }
+}

@@ -240,19 +240,91 @@ public static class Commands
 
     static Command Baseline()
     {
-        var cmd = new Command("baseline", "Signature baselines (ridge regression, 1-NN fingerprint) - NOT BUILT YET");
-        cmd.Options.Add(new Option<string?>("--root"));
-        cmd.Options.Add(new Option<string?>("--config"));
-        cmd.SetAction(new Func<ParseResult, int>(_ => throw new NotBuiltException("kgssl baseline is not built yet (issue 12, item 4): no baseline result is produced")));
+        var config = new Option<string>("--config") { Description = "Run config naming the data (as for train)", Required = true };
+        var rootOpt = new Option<string?>("--root") { Description = "Data root (overrides data.root)" };
+        var cmd = new Command("baseline", "Signature baselines: ridge regression and 1-nearest-neighbour fingerprint, same-basin and unseen-basin protocols")
+            { config, rootOpt, RunDirOption, SetOption };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var cfg = ConfigLoader.LoadFile(p.GetValue(config)!, p.GetValue(SetOption));
+            if (p.GetValue(rootOpt) is { } r) cfg = cfg with { Data = cfg.Data with { Root = Path.GetFullPath(r) } };
+            var run = RunDirectory.Create("baseline", p.GetValue(RunDirOption));
+            run.WriteConfig(cfg);
+            run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "baseline"));
+            var result = reporter.Run(() =>
+            {
+                var data = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f))).Data;
+                return Kgssl.Evaluation.Baseline.Run(cfg, data, new Progress<double>(f => reporter.Progress("signatures", f)));
+            });
+            File.WriteAllText(run.File("characteristics_ridge.csv"), CharacteristicRecovery.ToCsv(result.Ridge));
+            File.WriteAllText(run.File("characteristics_fingerprint.csv"), CharacteristicRecovery.ToCsv(result.Fingerprint));
+            using (var w = new StreamWriter(run.File("baseline_predictions.csv")))
+            {
+                var names = result.Ridge.Select(x => x.Characteristic).Distinct().ToList();
+                w.WriteLine("method,basin_set,basin," + string.Join(',', names.Select(n => "pred_" + n)));
+                foreach (var (method, set, id, pred) in result.Predictions)
+                    w.WriteLine($"{method},{set},{id}," + string.Join(',', pred.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
+            }
+            if (!reporter.Quiet) AnsiConsole.MarkupLine("[bold]ridge regression on signatures[/] (train = same basins' test years; heldout = unseen basins, pooled over folds)");
+            PrintRecovery(result.Ridge, reporter.Quiet);
+            if (!reporter.Quiet) AnsiConsole.MarkupLine("[bold]1-nearest-neighbour fingerprint[/]");
+            PrintRecovery(result.Fingerprint, reporter.Quiet);
+            return Done(run.Path);
+        });
         return cmd;
     }
 
     static Command Forward()
     {
-        var cmd = new Command("forward", "Forward-model experiment with true/corrupted/embedding/random statics - NOT BUILT YET");
-        cmd.Options.Add(new Option<string?>("--config"));
-        cmd.Options.Add(new Option<string?>("--statics"));
-        cmd.SetAction(new Func<ParseResult, int>(_ => throw new NotBuiltException("kgssl forward is not built yet (issue 13): no forward-model result is produced")));
+        var config = new Option<string>("--config") { Description = "Run config naming the data and the forward section", Required = true };
+        var statics = new Option<string>("--statics") { Description = "all | true | corrupted | embedding | random | none", DefaultValueFactory = _ => "all" };
+        statics.AcceptOnlyFromAmong("all", "true", "corrupted", "embedding", "random", "none");
+        var embeddingRun = new Option<string?>("--embedding-run") { Description = "KGSSL run folder whose embeddings feed the embedding setting" };
+        var cmd = new Command("forward", "Forward-model experiment: a streamflow model fed true, corrupted, random, KGSSL-embedded or no statics")
+            { config, statics, embeddingRun, RunDirOption, SetOption };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var cfg = ConfigLoader.LoadFile(p.GetValue(config)!, p.GetValue(SetOption));
+            // every gauged basin trains on its training years and is scored on its test years
+            cfg = cfg with { Data = cfg.Data with { HeldoutFraction = 0, Folds = 0, ValidationFraction = 0 } };
+            if (p.GetValue(embeddingRun) is { } er) cfg = cfg with { Forward = cfg.Forward with { EmbeddingRun = Path.GetFullPath(er) } };
+            var run = RunDirectory.Create("forward", p.GetValue(RunDirOption));
+            run.WriteConfig(cfg);
+            run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "forward " + p.GetValue(statics)));
+            var results = reporter.Run(() =>
+            {
+                var prepared = Workflow.Prepare(run, cfg, reporter);
+                var basins = prepared.Split.Train;
+                Func<int, double[][]>? embedding = cfg.Forward.EmbeddingRun.Length > 0
+                    ? months => ForwardExperiment.Embeddings(cfg.Forward.EmbeddingRun, cfg, prepared.Data, basins, months)
+                    : null;
+                var settings = ForwardExperiment.Settings(cfg, prepared, basins, p.GetValue(statics)!, embedding);
+                var device = TorchSetup.Configure(cfg.Training);
+                var list = new List<ForwardExperiment.SettingResult>();
+                foreach (var setting in settings)
+                {
+                    var r = ForwardExperiment.Run(cfg, prepared.Store, basins, setting, prepared.Normalizer, device,
+                        new Progress<double>(x => reporter.Progress("forward " + setting.Name, x)));
+                    list.Add(r);
+                    ForwardExperiment.Write(run.Path, list);
+                    reporter.Info($"{setting.Name}: median NSE {r.MedianNse:F3}, mean {r.MeanNse:F3}, {r.Scores.Count(x => !(x.Nse > 0))} basins NSE <= 0, {r.WallSeconds:F0} s");
+                }
+                ReportWriter.Write(run, reporter);
+                return list;
+            });
+            if (!reporter.Quiet)
+            {
+                var table = new Table().Title("Forward model, test period").AddColumns("setting", "n", "mean NSE", "median NSE", "NSE <= 0", "wall s");
+                foreach (var r in results)
+                    table.AddRow(r.Setting.Name, r.Scores.Count.ToString(CultureInfo.InvariantCulture), r.MeanNse.ToString("F3", CultureInfo.InvariantCulture),
+                        r.MedianNse.ToString("F3", CultureInfo.InvariantCulture), r.Scores.Count(x => !(x.Nse > 0)).ToString(CultureInfo.InvariantCulture),
+                        r.WallSeconds.ToString("F0", CultureInfo.InvariantCulture));
+                AnsiConsole.Write(table);
+            }
+            return Done(run.Path);
+        });
         return cmd;
     }
 

@@ -24,6 +24,8 @@ public static class ConfigLoader
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (config.Data.Root.Length > 0 && !Path.IsPathRooted(config.Data.Root))
             config = config with { Data = config.Data with { Root = Path.GetFullPath(Path.Combine(dir, config.Data.Root)) } };
+        if (config.Forward.EmbeddingRun.Length > 0 && !Path.IsPathRooted(config.Forward.EmbeddingRun))
+            config = config with { Forward = config.Forward with { EmbeddingRun = Path.GetFullPath(Path.Combine(dir, config.Forward.EmbeddingRun)) } };
         if (config.Data.BasinFile.Length > 0 && !Path.IsPathRooted(config.Data.BasinFile))
             config = config with { Data = config.Data with { BasinFile = Path.GetFullPath(Path.Combine(dir, config.Data.BasinFile)) } };
         return config;

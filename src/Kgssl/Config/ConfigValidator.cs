@@ -63,6 +63,20 @@ public static class ConfigValidator
             Range(source, $"training.characteristic_weights.{name}", w, 0, 1e6);
 
         OneOf(source, "evaluation.period", c.Evaluation.Period, Periods);
+
+        var f = c.Forward;
+        OneOf(source, "forward.model", f.Model, ["lstm", "ealstm"]);
+        OneOf(source, "forward.loss", f.Loss, ["mse", "nse"]);
+        Range(source, "forward.hidden", f.Hidden, 1, 4096);
+        Range(source, "forward.epochs", f.Epochs, 1, 10000);
+        Range(source, "forward.batch_size", f.BatchSize, 1, 100000);
+        Range(source, "forward.learning_rate", f.LearningRate, 1e-7, 1);
+        Range(source, "forward.sequence_days", f.SequenceDays, 8, 3660);
+        Range(source, "forward.warmup_days", f.WarmupDays, 0, f.SequenceDays - 1);
+        Range(source, "forward.windows_per_basin", f.WindowsPerBasin, 1, 10000);
+        foreach (var sd in f.CorruptionStds) Range(source, "forward.corruption_stds", sd, 0, 100);
+        foreach (var fr in f.CorruptionFractions) Range(source, "forward.corruption_fractions", fr, 0, 1);
+        foreach (var months in f.EmbeddingMonths) Range(source, "forward.embedding_months", months, 0, 1200);
         Range(source, "evaluation.mantel_permutations", c.Evaluation.MantelPermutations, 0, 1_000_000);
     }
 

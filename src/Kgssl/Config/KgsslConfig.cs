@@ -7,6 +7,7 @@ public sealed record KgsslConfig
     public ModelConfig Model { get; init; } = new();
     public TrainingConfig Training { get; init; } = new();
     public EvaluationConfig Evaluation { get; init; } = new();
+    public ForwardConfig Forward { get; init; } = new();
 }
 
 /// <summary>Where the data is and how it is cut into periods, windows and basin sets.</summary>
@@ -91,4 +92,31 @@ public sealed record EvaluationConfig
     public string Period { get; init; } = "test";
     public int MantelPermutations { get; init; } = 999;
     public string ColorBy { get; init; } = "aridity";
+}
+
+/// <summary>
+/// The forward-model experiment (issue 13): a streamflow model fed with different static inputs. Defaults fit
+/// a 2-core machine (small hidden size, a few windows per basin per epoch, few epochs); the paper-scale grid
+/// (Kratzert et al. 2019: 256 hidden, 30 epochs, 270-day sequence-to-one) is a config away.
+/// </summary>
+public sealed record ForwardConfig
+{
+    /// <summary>lstm (statics concatenated at every step) | ealstm (statics drive the input gate).</summary>
+    public string Model { get; init; } = "ealstm";
+    public int Hidden { get; init; } = 32;
+    public int Epochs { get; init; } = 12;
+    public int BatchSize { get; init; } = 64;
+    public double LearningRate { get; init; } = 0.005;
+    /// <summary>Sequence length; the first warmup_days of each are not scored (sequence-to-sequence training).</summary>
+    public int SequenceDays { get; init; } = 365;
+    public int WarmupDays { get; init; } = 90;
+    public int WindowsPerBasin { get; init; } = 4;
+    /// <summary>mse | nse (per-basin normalized MSE, Kratzert et al. 2019).</summary>
+    public string Loss { get; init; } = "nse";
+    /// <summary>A KGSSL run folder whose embeddings feed the 'embedding' setting (relative to the config file).</summary>
+    public string EmbeddingRun { get; init; } = "";
+    public List<double> CorruptionStds { get; init; } = [0.1, 0.5, 1.0, 2.0];
+    public List<double> CorruptionFractions { get; init; } = [0.1, 0.5, 1.0];
+    /// <summary>Months of streamflow the embedding may see (0 = all the training period).</summary>
+    public List<int> EmbeddingMonths { get; init; } = [3, 6, 12, 24, 0];
 }

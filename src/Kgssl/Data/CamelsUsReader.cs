@@ -110,8 +110,10 @@ public static class CamelsUsReader
         });
 
         var notes = new List<string>();
+        notes.Add("forcing files found: " + string.Join(", ", forcing.Select(f => $"{f.Product} {f.Files.Count} basins")) +
+            $"; streamflow files: {flows.Count} basins");
         foreach (var group in basins.GroupBy(b => b.Product))
-            notes.Add($"product {group.Key}: {group.Count()} basins");
+            notes.Add($"product used (first of [{string.Join(", ", o.Products)}] present): {group.Key} for {group.Count()} basins");
         if (noForcing.Count > 0) notes.Add($"{noForcing.Count} listed basins have no forcing in [{string.Join(", ", o.Products)}] and are left out: {string.Join(' ', noForcing)}");
         if (noFlow.Count > 0) notes.Add($"{noFlow.Count} basins have forcing but no streamflow (usable for inference only): {string.Join(' ', noFlow)}");
         if (basins.Any(b => b.Product.StartsWith("nldas", StringComparison.Ordinal)) && o.Drivers.Any(d => d.StartsWith("tm", StringComparison.OrdinalIgnoreCase)))

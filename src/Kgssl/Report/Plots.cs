@@ -103,4 +103,49 @@ public static class Plots
         plot.YLabel(yLabel);
         return Png(plot, 620, 440);
     }
+
+    /// <summary>Median NSE against corruption std, one line per fraction, with reference lines for the other settings.</summary>
+    public static byte[] NseVsCorruption(IReadOnlyDictionary<double, (double[] Std, double[] Median)> byFraction, IReadOnlyDictionary<string, double> references)
+    {
+        var plot = new Plot();
+        foreach (var (fraction, (std, median)) in byFraction)
+        {
+            var sc = plot.Add.Scatter(std, median);
+            sc.LegendText = $"corrupted, fraction {fraction:G3}";
+        }
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 3;
+        foreach (var (name, value) in references)
+        {
+            if (!double.IsFinite(value)) continue;
+            var line = plot.Add.HorizontalLine(value);
+            line.LegendText = name;
+            line.Color = palette.GetColor(i++);
+            line.LinePattern = LinePattern.Dashed;
+        }
+        plot.Title("Median test NSE against the noise on the statics");
+        plot.XLabel("noise std (z-score units)");
+        plot.YLabel("median NSE");
+        plot.ShowLegend(Alignment.LowerLeft);
+        return Png(plot, 680, 440);
+    }
+
+    /// <summary>Empirical CDFs of per-basin NSE (clipped at -1 for readability).</summary>
+    public static byte[] Cdf(IReadOnlyDictionary<string, double[]> values)
+    {
+        var plot = new Plot();
+        foreach (var (name, v) in values)
+        {
+            var sorted = v.Where(double.IsFinite).Select(x => Math.Max(x, -1)).Order().ToArray();
+            if (sorted.Length == 0) continue;
+            var sc = plot.Add.Scatter(sorted, Enumerable.Range(1, sorted.Length).Select(k => k / (double)sorted.Length).ToArray());
+            sc.MarkerSize = 0;
+            sc.LegendText = name;
+        }
+        plot.Title("CDF of per-basin test NSE");
+        plot.XLabel("NSE (clipped at -1)");
+        plot.YLabel("fraction of basins");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return Png(plot, 680, 440);
+    }
 }

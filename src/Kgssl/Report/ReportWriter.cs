@@ -154,12 +154,50 @@ public static class ReportWriter
             if (nse.Length > 0)
                 html.Append($"<h2>Decoder as an emulator of F</h2><p>Embedding from training years, prediction of test-year streamflow from drivers only: median NSE {F(nse[nse.Length / 2])} over {nse.Length} basins (from <code>emulator.csv</code>).</p>");
         }
+        AppendForward(run, html);
         html.Append("<h2>Configuration</h2><pre>").Append(E(File.ReadAllText(run.File("config.yml")))).Append("</pre>");
         html.Append("</body></html>");
         string path = run.File("report.html");
         File.WriteAllText(path, html.ToString());
         return path;
     }
+
+    static void AppendForward(RunDirectory run, StringBuilder html)
+    {
+        string summaryPath = run.File("forward_summary.csv");
+        if (!File.Exists(summaryPath)) return;
+        var rows = File.ReadLines(summaryPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        html.Append("<h2>Forward-model experiment</h2><p>From <code>forward_summary.csv</code>: a streamflow model trained on the training years with each kind of statics, scored on the test years.</p>");
+        html.Append("<table id=\"forward\"><tr><th>setting</th><th>n</th><th>mean NSE</th><th>median NSE</th><th>NSE &lt;= 0</th><th>wall s</th></tr>");
+        foreach (var r in rows)
+            html.Append($"<tr><td>{E(r[0])}</td><td>{E(r[1])}</td><td>{F(P(r[2]))}</td><td>{F(P(r[3]))}</td><td>{E(r[4])}</td><td>{E(r[5])}</td></tr>");
+        html.Append("</table>");
+        var median = rows.ToDictionary(r => r[0], r => P(r[3]));
+        var byFraction = new SortedDictionary<double, List<(double Std, double Median)>>();
+        foreach (var (name, m) in median)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(name, "^corrupted_s([0-9.]+)_f([0-9.]+)$");
+            if (!match.Success) continue;
+            double sd = P(match.Groups[1].Value), fr = P(match.Groups[2].Value);
+            if (!byFraction.TryGetValue(fr, out var list)) byFraction[fr] = list = [];
+            list.Add((sd, m));
+        }
+        if (byFraction.Count > 0)
+            html.Append(Img("median NSE vs corruption", Plots.NseVsCorruption(
+                byFraction.ToDictionary(kv => kv.Key, kv => (kv.Value.OrderBy(x => x.Std).Select(x => x.Std).ToArray(), kv.Value.OrderBy(x => x.Std).Select(x => x.Median).ToArray())),
+                new[] { "true", "embedding", "random", "none" }.Where(median.ContainsKey).ToDictionary(n => n, n => median[n]))));
+        string basinsPath = run.File("forward_basins.csv");
+        if (File.Exists(basinsPath))
+        {
+            var nse = File.ReadLines(basinsPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
+                .GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.Select(f => P(f[2])).ToArray());
+            var shown = new[] { "true", "embedding", "random", "none" }.Where(nse.ContainsKey)
+                .Concat(nse.Keys.Where(k => k.StartsWith("corrupted", StringComparison.Ordinal)).OrderBy(k => median.GetValueOrDefault(k)).Take(1));
+            html.Append(Img("NSE CDF", Plots.Cdf(shown.ToDictionary(k => k, k => nse[k]))));
+        }
+    }
+
+    static double P(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
     static string E(string s) => WebUtility.HtmlEncode(s);
 

@@ -27,7 +27,7 @@ public static class DemoPipeline
             TestStart = $"{2009 - o.Years}-10-01",
             TestEnd = $"{2009 - o.Years + 4}-09-30",
             WindowDays = 365,
-            Stride = 91,
+            Stride = 182,
             HeldoutFraction = 0.2,
             ValidationFraction = 0.1,
             LogResponse = true,

@@ -36,11 +36,11 @@ public class CliTests
     }
 
     [Fact]
-    public void CommandsNotBuiltYetSaySoAndFail()
+    public void AMissingConfigFileIsNamedInAOneLineError()
     {
-        var (code, _, err) = Run("forward", "--config", "x.yml");
-        Assert.NotEqual(0, code);
-        Assert.Contains("not built yet", err);
+        var (code, _, err) = Run("forward", "--config", "/nonexistent/x.yml");
+        Assert.Equal(2, code);
+        Assert.Equal("error: /nonexistent/x.yml: config file not found", err.Trim());
     }
 
     [Fact]

@@ -9,13 +9,13 @@ namespace Kgssl.Tests.Training;
 [Collection("torch")]
 public class TrainerTests
 {
-    sealed class Silent : IRunReporter
+    internal sealed class Silent : IRunReporter
     {
         public void Info(string message) { }
         public void Progress(string task, double fraction, string detail = "") { }
     }
 
-    static KgsslConfig Tiny(string dataRoot, int epochs) => new()
+    internal static KgsslConfig Tiny(string dataRoot, int epochs) => new()
     {
         Data = new DataConfig
         {
@@ -29,7 +29,7 @@ public class TrainerTests
         Evaluation = new EvaluationConfig { MantelPermutations = 9 },
     };
 
-    static (RunDirectory Run, Workflow.Prepared Prepared) Setup(TempDir dir, string data, string name, int epochs)
+    internal static (RunDirectory Run, Workflow.Prepared Prepared) Setup(TempDir dir, string data, string name, int epochs)
     {
         var run = RunDirectory.Create(name, dir.Sub(name));
         var cfg = Tiny(data, epochs);
@@ -42,28 +42,6 @@ public class TrainerTests
         using var model = new Kgssl.Model.KgsslModel(p.Config.Model, p.Data.DriverCount, p.Data.CharacteristicCount);
         Checkpoint.LoadWeights(run.Path, tag, model);
         return model.parameters().SelectMany(t => t.data<float>().ToArray()).ToArray();
-    }
-
-    [Fact]
-    public void LossFallsAndEvaluationWritesItsFiles()
-    {
-        using var dir = new TempDir();
-        string data = dir.Sub("data");
-        EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 10, 3, 5));
-        var (run, p) = Setup(dir, data, "a", 6);
-        var epochs = Workflow.Train(run, p, false, new Silent());
-        Assert.Equal(6, epochs.Count);
-        Assert.True(epochs[^1].Loss < 0.8 * epochs[0].Loss, $"loss {epochs[0].Loss:F3} -> {epochs[^1].Loss:F3}");
-        Assert.True(epochs.All(e => double.IsFinite(e.ValLoss)));
-        Assert.Equal(7, File.ReadAllLines(run.File("epochs.csv")).Length);
-
-        var result = Workflow.Evaluate(run, p, "test", new Silent());
-        Assert.Equal(2 * 17, result.Rows.Count);
-        var header = File.ReadLines(run.File("characteristics.csv")).First();
-        Assert.Equal("characteristic,basin_set,period,n,pearson_r,spearman_rho,rmse,rmse_z", header);
-        Assert.True(File.Exists(run.File("distances_summary.json")));
-        Assert.True(File.Exists(run.File("emulator.csv")));
-        Assert.Equal(2, result.Rows.Select(r => r.BasinSet).Distinct().Count());
     }
 
     [Fact]
@@ -85,5 +63,136 @@ public class TrainerTests
         Assert.Equal(Weights(full, pf, "last"), Weights(cut, pc, "last"));
         Assert.Equal(File.ReadLines(full.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])),
             File.ReadLines(cut.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])));
+    }
+}
+
+/// <summary>One tiny trained, evaluated and reported run shared by the tests that read it.</summary>
+public sealed class TinyRunFixture : IDisposable
+{
+    public TempDir Dir { get; } = new();
+    public RunDirectory Run { get; }
+    public List<EpochRecord> Epochs { get; }
+    public Workflow.EvaluationResult Result { get; }
+    public string Html { get; }
+
+    public TinyRunFixture()
+    {
+        string data = Dir.Sub("data");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 10, 3, 5));
+        (Run, var p) = TrainerTests.Setup(Dir, data, "a", 6);
+        Epochs = Workflow.Train(Run, p, false, new TrainerTests.Silent());
+        Result = Workflow.Evaluate(Run, p, "test", new TrainerTests.Silent());
+        Html = File.ReadAllText(Kgssl.Report.ReportWriter.Write(Run, new TrainerTests.Silent()));
+    }
+
+    public void Dispose() => Dir.Dispose();
+}
+
+[Collection("torch")]
+public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
+{
+    [Fact]
+    public void LossFallsAndEvaluationWritesItsFiles()
+    {
+        var epochs = f.Epochs;
+        Assert.Equal(6, epochs.Count);
+        Assert.True(epochs[^1].Loss < 0.8 * epochs[0].Loss, $"loss {epochs[0].Loss:F3} -> {epochs[^1].Loss:F3}");
+        Assert.True(epochs.All(e => double.IsFinite(e.ValLoss)));
+        Assert.Equal(7, File.ReadAllLines(f.Run.File("epochs.csv")).Length);
+        Assert.Equal(2 * 17, f.Result.Rows.Count);
+        Assert.Equal("characteristic,basin_set,period,n,pearson_r,spearman_rho,rmse,rmse_z", File.ReadLines(f.Run.File("characteristics.csv")).First());
+        Assert.True(File.Exists(f.Run.File("distances_summary.json")));
+        Assert.True(File.Exists(f.Run.File("emulator.csv")));
+        Assert.Equal(["heldout", "train"], f.Result.Rows.Select(r => r.BasinSet).Distinct().Order());
+    }
+
+    [Fact]
+    public void TheReportHoldsRealPlotsAndTheNumbersOfTheCsv()
+    {
+        var images = System.Text.RegularExpressions.Regex.Matches(f.Html, "data:image/png;base64,([^\"]+)");
+        Assert.True(images.Count >= 17 + 5, $"{images.Count} images");
+        foreach (System.Text.RegularExpressions.Match m in images)
+        {
+            using var bitmap = SkiaSharp.SKBitmap.Decode(Convert.FromBase64String(m.Groups[1].Value));
+            Assert.NotNull(bitmap);
+            Assert.True(DistinctColours(bitmap) > 3, "a blank plot");
+        }
+        var rows = Kgssl.Evaluation.CharacteristicRecovery.ReadCsv(f.Run.File("characteristics.csv"));
+        foreach (var row in rows)
+            Assert.Contains(row.PearsonR.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), f.Html);
+        Assert.Contains("<td>TT</td>", f.Html);
+    }
+
+    [Fact]
+    public void TheForwardExperimentRunsEverySettingAndWritesItsTables()
+    {
+        var cfg = TrainerTests.Tiny(f.Dir.Sub("data"), 1) with
+        {
+            Data = TrainerTests.Tiny(f.Dir.Sub("data"), 1).Data with { HeldoutFraction = 0, ValidationFraction = 0 },
+            Forward = new ForwardConfig
+            {
+                Epochs = 2, Hidden = 6, SequenceDays = 60, WarmupDays = 10, WindowsPerBasin = 2, BatchSize = 8,
+                CorruptionStds = [1.0], CorruptionFractions = [0.5], EmbeddingMonths = [3, 0],
+            },
+        };
+        var run = RunDirectory.Create("fwd", f.Dir.Sub("fwd"));
+        run.WriteConfig(cfg);
+        var p = Workflow.Prepare(run, cfg, new TrainerTests.Silent(), useCache: false);
+        var basins = p.Split.Train;
+        Assert.Equal(10, basins.Count);
+        var settings = ForwardExperiment.Settings(cfg, p, basins, "all",
+            months => ForwardExperiment.Embeddings(f.Run.Path, cfg, p.Data, basins, months));
+        Assert.Equal(["true", "none", "random", "corrupted_s1_f0.5", "embedding_3m", "embedding"], settings.Select(s => s.Name));
+        Assert.Equal(17, settings[0].Statics[0].Length);
+        Assert.Equal(6, settings[^1].Statics[0].Length);   // the KGSSL run's embedding size
+        var results = settings.Select(s => ForwardExperiment.Run(cfg, p.Store, basins, s, p.Normalizer, TorchSharp.torch.CPU)).ToList();
+        ForwardExperiment.Write(run.Path, results);
+        var summary = File.ReadAllLines(run.File("forward_summary.csv"));
+        Assert.Equal("setting,n,mean_nse,median_nse,n_nse_le_0,wall_s", summary[0]);
+        Assert.Equal(7, summary.Length);
+        Assert.All(results, r => Assert.Equal(10, r.Scores.Count));
+        Assert.Equal(61, File.ReadAllLines(run.File("forward_basins.csv")).Length);
+        string html = File.ReadAllText(Kgssl.Report.ReportWriter.Write(run, new TrainerTests.Silent()));
+        Assert.Contains("Forward-model experiment", html);
+    }
+
+    [ChromiumFact]
+    public void TheReportRendersInHeadlessChromium()
+    {
+        string png = f.Dir.Sub("report.png");
+        var psi = new System.Diagnostics.ProcessStartInfo(ChromiumFactAttribute.Path!)
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     $"--user-data-dir={f.Dir.Sub("chrome")}", $"--screenshot={png}", "--window-size=1200,2400",
+                     "file://" + f.Run.File("report.html") })
+            psi.ArgumentList.Add(a);
+        using var proc = System.Diagnostics.Process.Start(psi)!;
+        proc.StandardOutput.ReadToEndAsync();
+        proc.StandardError.ReadToEndAsync();
+        Assert.True(proc.WaitForExit(120_000), "chromium did not finish in 2 minutes");
+        Assert.True(File.Exists(png), "chromium wrote no screenshot");
+        using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+        Assert.True(DistinctColours(bitmap) > 20, "the rendered report is blank");
+    }
+
+    static int DistinctColours(SkiaSharp.SKBitmap bitmap)
+    {
+        var colours = new HashSet<uint>();
+        for (int y = 0; y < bitmap.Height; y += 5) for (int x = 0; x < bitmap.Width; x += 5) colours.Add((uint)bitmap.GetPixel(x, y));
+        return colours.Count;
+    }
+}
+
+/// <summary>A fact that needs headless Chromium (Debian package chromium); skips with the reason where it is absent.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public static string? Path { get; } = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+
+    public ChromiumFactAttribute()
+    {
+        if (Path is null) Skip = "headless Chromium is not installed (apt-get install chromium; .ci/run installs it)";
     }
 }

@@ -48,6 +48,7 @@ public sealed class ConsoleReporter(bool quiet) : IRunReporter
         {
             if (!_tasks.TryGetValue(task, out var t))
                 _tasks[task] = t = _context.AddTask(Markup.Escape(task), maxValue: 1.0);
+            if (t.IsFinished) return; // a late report (Progress<T> posts asynchronously) after the step ended
             t.Value = Math.Clamp(fraction, 0, 1);
             if (detail.Length > 0) t.Description = Markup.Escape($"{task}: {detail}");
             if (fraction >= 1) t.StopTask();

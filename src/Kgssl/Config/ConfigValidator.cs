@@ -38,6 +38,7 @@ public static class ConfigValidator
         Range(source, "model.hidden", m.Hidden, 1, 4096);
         Range(source, "model.embedding", m.Embedding, 1, 4096);
         Range(source, "model.decoder_hidden", m.DecoderHidden, 1, 4096);
+        Range(source, "model.head_hidden", m.HeadHidden, 0, 4096);
         OneOf(source, "model.directions", m.Directions, Directions);
         OneOf(source, "model.decoder", m.Decoder, Decoders);
 

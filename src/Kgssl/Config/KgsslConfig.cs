@@ -56,6 +56,8 @@ public sealed record ModelConfig
     /// <summary>forward | autoregressive.</summary>
     public string Decoder { get; init; } = "forward";
     public int DecoderHidden { get; init; } = 32;
+    /// <summary>0 = linear characteristics head (the authors'); &gt; 0 = one hidden layer of this size.</summary>
+    public int HeadHidden { get; init; } = 0;
 }
 
 public sealed record TrainingConfig

@@ -67,7 +67,7 @@ public static class CamelsUsReader
         foreach (var p in o.Products)
             if (!KnownProducts.Contains(p))
                 throw new DataFormatException(o.Root, 0, $"unknown forcing product '{p}': expected one of {string.Join(", ", KnownProducts)}");
-        var attributes = ReadAttributes(Path.Combine(o.Root, "camels_attributes_v2.0"));
+        var attributes = AttributeTable.Read(Path.Combine(o.Root, "camels_attributes_v2.0"), "camels_*.txt", ';');
         var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;
         foreach (var c in characteristics)
             if (!attributes.Columns.Contains(c))
@@ -223,42 +223,6 @@ public static class CamelsUsReader
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
             ? v
             : throw new DataFormatException(file, line, $"expected the {what} as a number, got '{text.Trim()}'");
-
-    sealed class Attributes
-    {
-        public HashSet<string> Columns { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, Dictionary<string, (string Value, string File, int Line)>> Rows { get; } = new(StringComparer.Ordinal);
-
-        public double Number(string id, string column) =>
-            Rows.TryGetValue(id, out var row) && row.TryGetValue(column, out var cell)
-                ? TextParsing.ParseDouble(cell.Value, cell.File, cell.Line, column)
-                : double.NaN;
-    }
-
-    static Attributes ReadAttributes(string dir)
-    {
-        if (!Directory.Exists(dir)) throw new DataFormatException(dir, 0, "attributes folder camels_attributes_v2.0 not found");
-        var files = Directory.GetFiles(dir, "camels_*.txt").Order(StringComparer.Ordinal).ToArray();
-        if (files.Length == 0) throw new DataFormatException(dir, 0, "no camels_*.txt attribute file");
-        var table = new Attributes();
-        foreach (var file in files)
-        {
-            var (header, rows) = TextParsing.ReadTable(file, ';');
-            int idCol = Array.IndexOf(header, "gauge_id");
-            if (idCol < 0) throw new DataFormatException(file, 1, "missing column 'gauge_id'");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (fields, line) in rows)
-            {
-                string id = fields[idCol].Trim();
-                if (!seen.Add(id)) throw new DataFormatException(file, line, $"duplicate gauge_id '{id}'");
-                if (!table.Rows.TryGetValue(id, out var row)) table.Rows[id] = row = new(StringComparer.Ordinal);
-                for (int c = 0; c < header.Length; c++)
-                    if (c != idCol) row[header[c]] = (fields[c].Trim(), file, line);
-            }
-            foreach (var h in header) table.Columns.Add(h);
-        }
-        return table;
-    }
 
     /// <summary>Reads a basin list: one id per line; blank lines and # comments ignored.</summary>
     public static IReadOnlyList<string> ReadBasinList(string file)

@@ -34,7 +34,7 @@ public static class CaravanReader
         if (!Directory.Exists(tsDir)) throw new DataFormatException(tsDir, 0, "Caravan time-series folder not found (expected timeseries/csv/<source>/)");
         if (!Directory.Exists(attrDir)) throw new DataFormatException(attrDir, 0, "Caravan attributes folder not found (expected attributes/<source>/)");
 
-        var attributes = ReadAttributes(attrDir);
+        var attributes = AttributeTable.Read(attrDir, "attributes_*.csv", ',');
         var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;
         foreach (var name in characteristics.Concat(["gauge_lat", "gauge_lon"]))
             if (!attributes.Columns.Contains(name) && name is not ("gauge_lat" or "gauge_lon"))
@@ -66,7 +66,7 @@ public static class CaravanReader
             string id = ids[i];
             string file = Path.Combine(tsDir, id + ".csv");
             var (dates, drivers, response) = ReadTimeseries(file, o.Drivers, o.Response, o.DropFeb29);
-            if (!attributes.Rows.TryGetValue(id, out var attr))
+            if (!attributes.Rows.ContainsKey(id))
                 throw new DataFormatException(attrDir, 0, $"basin '{id}' has a time-series file but no row in any attributes_*.csv");
             var values = new double[characteristics.Count];
             for (int k = 0; k < values.Length; k++)
@@ -160,39 +160,4 @@ public static class CaravanReader
     }
 
     static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, int[] starts, int col) => line[starts[col]..(starts[col + 1] - 1)];
-
-    sealed class AttributeTable
-    {
-        public HashSet<string> Columns { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, Dictionary<string, (string Value, string File, int Line)>> Rows { get; } = new(StringComparer.Ordinal);
-
-        public double Number(string id, string column) =>
-            Rows[id].TryGetValue(column, out var cell)
-                ? TextParsing.ParseDouble(cell.Value, cell.File, cell.Line, column)
-                : double.NaN;
-    }
-
-    static AttributeTable ReadAttributes(string dir)
-    {
-        var table = new AttributeTable();
-        var files = Directory.GetFiles(dir, "attributes_*.csv").Order(StringComparer.Ordinal).ToArray();
-        if (files.Length == 0) throw new DataFormatException(dir, 0, "no attributes_*.csv file");
-        foreach (var file in files)
-        {
-            var (header, rows) = TextParsing.ReadTable(file, ',');
-            int idCol = Array.IndexOf(header, "gauge_id");
-            if (idCol < 0) throw new DataFormatException(file, 1, "missing column 'gauge_id'");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (fields, line) in rows)
-            {
-                string id = fields[idCol].Trim();
-                if (!seen.Add(id)) throw new DataFormatException(file, line, $"duplicate gauge_id '{id}'");
-                if (!table.Rows.TryGetValue(id, out var row)) table.Rows[id] = row = new(StringComparer.Ordinal);
-                for (int c = 0; c < header.Length; c++)
-                    if (c != idCol) row[header[c]] = (fields[c], file, line);
-            }
-            foreach (var h in header) table.Columns.Add(h);
-        }
-        return table;
-    }
 }

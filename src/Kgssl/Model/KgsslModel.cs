@@ -10,7 +10,8 @@ public sealed class KgsslModel : nn.Module
 {
     public Encoder Encoder { get; }
     public nn.Module Decoder { get; }
-    public Linear Head { get; }
+    /// <summary>z -> characteristics: linear (the authors') or an MLP with one hidden layer (model.head_hidden &gt; 0).</summary>
+    public nn.Module<Tensor, Tensor> Head { get; }
     public int DriverCount { get; }
 
     public KgsslModel(ModelConfig c, int driverCount, int characteristics) : base(nameof(KgsslModel))
@@ -24,7 +25,10 @@ public sealed class KgsslModel : nn.Module
             "autoregressive" => new AutoregressiveDecoder(driverCount + 1, c.Embedding),
             _ => throw new ConfigException($"model.decoder: unknown decoder '{c.Decoder}'"),
         };
-        Head = nn.Linear(c.Embedding, Math.Max(1, characteristics));
+        int k = Math.Max(1, characteristics);
+        Head = c.HeadHidden > 0
+            ? nn.Sequential(("fc1", nn.Linear(c.Embedding, c.HeadHidden)), ("act", nn.ReLU()), ("fc2", nn.Linear(c.HeadHidden, k)))
+            : nn.Linear(c.Embedding, k);
         register_module("encoder", Encoder);
         register_module("decoder", Decoder);
         register_module("head", Head);

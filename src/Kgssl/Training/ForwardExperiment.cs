@@ -132,11 +132,12 @@ public static class ForwardExperiment
                     for (int k = 0; k < s; k++) staticsFlat[j * s + k] = (float)setting.Statics[i][k];
                     w[j] = (float)weight[i];
                 }
-                var xt = tensor(x.AsSpan(0, n * L * C).ToArray(), [n, L, C]).to(device);
-                var st2 = tensor(staticsFlat.AsSpan(0, n * s).ToArray(), [n, s]).to(device);
+                // full batches use the preallocated buffers as they are; only the last, shorter batch copies
+                var xt = tensor(n == f.BatchSize ? x : x[..(n * L * C)], [n, L, C]).to(device);
+                var st2 = tensor(n == f.BatchSize ? staticsFlat : staticsFlat[..(n * s)], [n, s]).to(device);
                 var pred = model.forward(xt[.., .., ..d], st2)[.., f.WarmupDays..];
                 var target = xt[.., f.WarmupDays.., d];
-                var mask = (1 - xt[.., f.WarmupDays.., d + 1]) * tensor(w.AsSpan(0, n).ToArray(), [n, 1]).to(device);
+                var mask = (1 - xt[.., f.WarmupDays.., d + 1]) * tensor(n == f.BatchSize ? w : w[..n], [n, 1]).to(device);
                 var loss = ((pred - target).pow(2) * mask).sum() / (1 - xt[.., f.WarmupDays.., d + 1]).sum().clamp_min(1);
                 opt.zero_grad();
                 loss.backward();

@@ -20,6 +20,7 @@ public sealed class Trainer
     readonly BasinSplit _split;
     readonly string _runDir;
     readonly Action<string> _log;
+    Window[] _windows = [];
 
     public Trainer(KgsslConfig config, FeatureStore store, BasinSplit split, string runDir, Action<string>? log = null)
     {
@@ -125,7 +126,8 @@ public sealed class Trainer
     {
         var t = _config.Training;
         int n = batch.Length;
-        var windows = new Window[3 * n];
+        if (_windows.Length != 3 * n) _windows = new Window[3 * n]; // reused across steps of equal size
+        var windows = _windows;
         for (int i = 0; i < n; i++) { windows[i] = batch[i].Anchor; windows[n + i] = batch[i].Positive; windows[2 * n + i] = batch[i].Negative; }
         bool needAll = t.WeightGuidance > 0 || t.CrossReconstruction;
         var x = builder.Inputs(needAll ? windows : windows.AsSpan(0, n));    // [3n or n, T, C]

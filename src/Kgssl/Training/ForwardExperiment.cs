@@ -148,26 +148,39 @@ public static class ForwardExperiment
         }
         opt.Dispose();
 
-        // test period, with the year before it as spin-up
+        // test period, with the year before it as spin-up; basins with the same span run as one batch
         var scores = new List<BasinScore>();
         model.eval();
+        var spans = new List<(int I, int From, int To, int Warm)>();
+        for (int i = 0; i < idx.Length; i++)
+        {
+            var (from, to) = store.Basins[idx[i]].PeriodRange(teS, teE);
+            if (to - from >= 30) spans.Add((i, from, to, Math.Min(365, from)));
+        }
         using (no_grad())
-            for (int i = 0; i < idx.Length; i++)
-            {
-                using var scope = NewDisposeScope();
-                var basin = store.Basins[idx[i]];
-                var (from, to) = basin.PeriodRange(teS, teE);
-                if (to - from < 30) continue;
-                int warm = Math.Min(365, from), length = to - from + warm;
-                var buffer = new float[length * C];
-                store.CopyWindow(idx[i], from - warm, length, buffer);
-                var xt = tensor(buffer, [1, length, C]).to(device);
-                var st2 = tensor(setting.Statics[i].Select(v => (float)v).ToArray(), [1, s]).to(device);
-                var pred = model.forward(xt[.., .., ..d], st2).cpu().data<float>().ToArray();
-                var sim = new double[to - from]; var obs = new double[to - from];
-                for (int t = 0; t < sim.Length; t++) { sim[t] = norm.DenormalizeResponse(pred[warm + t]); obs[t] = basin.Response[from + t]; }
-                scores.Add(new BasinScore(setting.Name, basin.Id, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs)));
-            }
+            foreach (var group in spans.GroupBy(x => (x.To - x.From, x.Warm)))
+                foreach (var chunk in group.Chunk(128))
+                {
+                    using var scope = NewDisposeScope();
+                    int length = group.Key.Item1 + group.Key.Warm, n = chunk.Length;
+                    var buffer = new float[n * length * C];
+                    var sBuffer = new float[n * s];
+                    for (int j = 0; j < n; j++)
+                    {
+                        store.CopyWindow(idx[chunk[j].I], chunk[j].From - chunk[j].Warm, length, buffer.AsSpan(j * length * C, length * C));
+                        for (int k = 0; k < s; k++) sBuffer[j * s + k] = (float)setting.Statics[chunk[j].I][k];
+                    }
+                    var xt = tensor(buffer, [n, length, C]).to(device);
+                    var pred = model.forward(xt[.., .., ..d], tensor(sBuffer, [n, s]).to(device)).cpu().data<float>().ToArray();
+                    for (int j = 0; j < n; j++)
+                    {
+                        var (i, from, to, warm) = chunk[j];
+                        var basin = store.Basins[idx[i]];
+                        var sim = new double[to - from]; var obs = new double[to - from];
+                        for (int t = 0; t < sim.Length; t++) { sim[t] = norm.DenormalizeResponse(pred[j * length + warm + t]); obs[t] = basin.Response[from + t]; }
+                        scores.Add(new BasinScore(setting.Name, basin.Id, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs)));
+                    }
+                }
         progress?.Report(1);
         return new SettingResult(setting, scores, clock.Elapsed.TotalSeconds);
     }

@@ -188,10 +188,12 @@ public static class Commands
             var result = reporter.Run(() => Workflow.Evaluate(run, Workflow.Prepare(run, cfg, reporter), per, reporter));
             PrintRecovery(result.Rows, reporter.Quiet);
             if (p.GetValue(compare) is { } other)
-            {
-                var otherRows = CharacteristicRecovery.ReadCsv(Path.Combine(other, "characteristics.csv"));
-                PrintComparison(result.Rows, otherRows, Path.GetFileName(Path.TrimEndingDirectorySeparator(other)));
-            }
+                foreach (var (name, file) in ComparisonFiles(other))
+                {
+                    // kept in the run folder so that the report shows the run beside its baselines
+                    File.Copy(file, run.File($"compare_{name}.csv"), overwrite: true);
+                    PrintComparison(result.Rows, CharacteristicRecovery.ReadCsv(file), name);
+                }
             return Done(run.Path);
         });
         return cmd;
@@ -361,6 +363,16 @@ public static class Commands
             return;
         }
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>The recovery tables of another run: characteristics.csv, or a baseline run's ridge and fingerprint files.</summary>
+    static IEnumerable<(string Name, string File)> ComparisonFiles(string dir)
+    {
+        string stem = Path.GetFileName(Path.TrimEndingDirectorySeparator(dir));
+        var files = new[] { "characteristics.csv", "characteristics_ridge.csv", "characteristics_fingerprint.csv" }
+            .Select(f => Path.Combine(dir, f)).Where(File.Exists).ToList();
+        if (files.Count == 0) throw new FileNotFoundException($"{dir}: no characteristics*.csv to compare with (run evaluate or baseline there first)");
+        return files.Select(f => (Path.GetFileNameWithoutExtension(f) == "characteristics" ? stem : Path.GetFileNameWithoutExtension(f)["characteristics_".Length..], f));
     }
 
     static void PrintComparison(IReadOnlyList<RecoveryRow> mine, IReadOnlyList<RecoveryRow> other, string otherName)

@@ -62,6 +62,7 @@ public static class ReportWriter
                 html.Append("</tr>");
             }
             html.Append("</table>");
+            AppendComparisons(run, rows, html);
             reporter.Progress("report", 0.3);
             html.Append(Img("r per characteristic", Plots.CorrelationBars(names, sets.ToDictionary(s => s, s => names.Select(n => rows.FirstOrDefault(r => r.Characteristic == n && r.BasinSet == s)?.PearsonR ?? double.NaN).ToArray()))));
 
@@ -195,6 +196,22 @@ public static class ReportWriter
                 .Concat(nse.Keys.Where(k => k.StartsWith("corrupted", StringComparison.Ordinal)).OrderBy(k => median.GetValueOrDefault(k)).Take(1));
             html.Append(Img("NSE CDF", Plots.Cdf(shown.ToDictionary(k => k, k => nse[k]))));
         }
+    }
+
+    /// <summary>Side by side with the tables that `evaluate --compare` copied in (compare_*.csv).</summary>
+    static void AppendComparisons(RunDirectory run, List<RecoveryRow> rows, StringBuilder html)
+    {
+        var others = Directory.GetFiles(run.Path, "compare_*.csv").Order(StringComparer.Ordinal)
+            .Select(f => (Name: Path.GetFileNameWithoutExtension(f)["compare_".Length..], Rows: CharacteristicRecovery.ReadCsv(f))).ToList();
+        if (others.Count == 0) return;
+        html.Append("<h3>Beside the baselines (Pearson r)</h3><table id=\"comparison\"><tr><th>basin set</th><th>method</th><th>r &gt; 0.8</th><th>r &gt; 0.9</th><th>mean r</th><th>mean rmse_z</th></tr>");
+        foreach (var set in rows.Select(r => r.BasinSet).Distinct())
+            foreach (var (name, list) in others.Prepend(("this run", rows)))
+            {
+                var (a8, a9, mean, meanZ, n) = CharacteristicRecovery.Summary(list.Where(r => r.BasinSet == set));
+                if (n > 0) html.Append($"<tr><td>{E(set)}</td><td>{E(name)}</td><td>{a8}/{n}</td><td>{a9}/{n}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
+            }
+        html.Append("</table>");
     }
 
     static double P(string s) => double.Parse(s, CultureInfo.InvariantCulture);

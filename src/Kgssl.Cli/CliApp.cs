@@ -18,6 +18,7 @@ public static class CliApp
         var root = new RootCommand("kgssl: learn basin characteristics from weather and streamflow (KGSSL inverse modeling)");
         root.Options.Add(Quiet);
         root.Options.Add(Verbose);
+        root.Options.Add(Commands.Device);
         foreach (var command in Commands.All()) root.Subcommands.Add(command);
         var parse = root.Parse(args);
         bool verbose = parse.GetValue(Verbose);

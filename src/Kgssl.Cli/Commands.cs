@@ -18,6 +18,17 @@ public static class Commands
     static readonly Option<string?> RunDirOption = new("--run-dir") { Description = "Write the run into exactly this folder (scripts); default runs/<name>_<timestamp>/" };
     static readonly Option<string[]> SetOption = new("--set") { Description = "Override a config value: section.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
 
+    static readonly Option<string?> DeviceOption = new("--device") { Description = "cpu | cuda (overrides training.device)", Recursive = true };
+
+    public static Option<string?> Device => DeviceOption;
+
+    /// <summary>--set values, plus training.device when --device is given.</summary>
+    static string[] Overrides(ParseResult p) =>
+        [.. p.GetValue(SetOption) ?? [], .. p.GetValue(DeviceOption) is { } d ? new[] { $"training.device={d}" } : []];
+
+    static KgsslConfig WithDevice(ParseResult p, KgsslConfig c) =>
+        p.GetValue(DeviceOption) is { } d ? ConfigLoader.Parse(ConfigLoader.ToYaml(c), "run config", [$"training.device={d}"]) : c;
+
     public static IEnumerable<Command> All() =>
         [Demo(), Synth(), Data(), Train(), Evaluate(), Embed(), Report(), Baseline(), Forward(), Bench()];
 
@@ -44,7 +55,7 @@ public static class Commands
             var run = RunDirectory.Create("demo", p.GetValue(RunDirOption));
             var o = new DemoPipeline.Options(p.GetValue(basins), p.GetValue(years), p.GetValue(seed));
             string dataRoot = run.File("data");
-            var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)), "demo defaults", p.GetValue(SetOption));
+            var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)), "demo defaults", Overrides(p));
             run.WriteConfig(config);
             run.UpdateRunInfo(RunDirectory.StartInfo(config, "demo"));
             var result = reporter.Run(() =>
@@ -144,12 +155,12 @@ public static class Commands
             if (resuming)
             {
                 run = RunDirectory.Open(p.GetValue(resume)!);
-                cfg = run.ReadConfig();
+                cfg = WithDevice(p, run.ReadConfig());
             }
             else
             {
                 string file = p.GetValue(config) ?? throw new ConfigException("train needs --config FILE (or --resume RUN_DIR)");
-                cfg = ConfigLoader.LoadFile(file, p.GetValue(SetOption));
+                cfg = ConfigLoader.LoadFile(file, Overrides(p));
                 run = RunDirectory.Create(p.GetValue(name) ?? Path.GetFileNameWithoutExtension(file), p.GetValue(RunDirOption));
                 run.WriteConfig(cfg);
                 run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "train"));
@@ -183,7 +194,7 @@ public static class Commands
         {
             var reporter = Reporter(p);
             var run = RunDirectory.Open(p.GetValue(RunOption)!);
-            var cfg = run.ReadConfig();
+            var cfg = WithDevice(p, run.ReadConfig());
             string per = p.GetValue(period) ?? cfg.Evaluation.Period;
             var result = reporter.Run(() => Workflow.Evaluate(run, Workflow.Prepare(run, cfg, reporter), per, reporter));
             PrintRecovery(result.Rows, reporter.Quiet);
@@ -210,7 +221,7 @@ public static class Commands
         {
             var reporter = Reporter(p);
             var run = RunDirectory.Open(p.GetValue(RunOption)!);
-            var cfg = run.ReadConfig();
+            var cfg = WithDevice(p, run.ReadConfig());
             var data = cfg.Data with
             {
                 Root = p.GetValue(rootOpt) is { } r ? Path.GetFullPath(r) : cfg.Data.Root,
@@ -288,7 +299,7 @@ public static class Commands
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
-            var cfg = ConfigLoader.LoadFile(p.GetValue(config)!, p.GetValue(SetOption));
+            var cfg = ConfigLoader.LoadFile(p.GetValue(config)!, Overrides(p));
             // every gauged basin trains on its training years and is scored on its test years
             cfg = cfg with { Data = cfg.Data with { HeldoutFraction = 0, Folds = 0, ValidationFraction = 0 } };
             if (p.GetValue(embeddingRun) is { } er) cfg = cfg with { Forward = cfg.Forward with { EmbeddingRun = Path.GetFullPath(er) } };

@@ -11,7 +11,16 @@ public static class DemoPipeline
 {
     public sealed record Options(int Basins = 120, int Years = 12, int Seed = 7);
 
-    public static KgsslConfig DefaultConfig(string dataRoot, Options o) => new()
+    /// <summary>The first third of the years (at least one) is the test period, the rest trains.</summary>
+    public static KgsslConfig DefaultConfig(string dataRoot, Options o)
+    {
+        if (o.Years < 2) throw new ArgumentException($"--years must be at least 2 (one to test, one to train), got {o.Years}");
+        if (o.Basins < 10) throw new ArgumentException($"--basins must be at least 10 (train, validation and held-out sets), got {o.Basins}");
+        int first = 2009 - o.Years, testYears = Math.Max(1, o.Years / 3);
+        return Build(dataRoot, o, $"{first + testYears}-10-01", $"{first}-10-01", $"{first + testYears}-09-30");
+    }
+
+    static KgsslConfig Build(string dataRoot, Options o, string trainStart, string testStart, string testEnd) => new()
     {
         Data = new DataConfig
         {
@@ -21,11 +30,10 @@ public static class DemoPipeline
             Drivers = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"],
             Response = "streamflow",
             Characteristics = [.. EnsembleGenerator.CharacteristicNames],
-            // the last 8 years train, the first 4 test (both with every basin's weather of those years)
-            TrainStart = $"{2009 - o.Years + 4}-10-01",
+            TrainStart = trainStart,
             TrainEnd = "2009-09-30",
-            TestStart = $"{2009 - o.Years}-10-01",
-            TestEnd = $"{2009 - o.Years + 4}-09-30",
+            TestStart = testStart,
+            TestEnd = testEnd,
             WindowDays = 365,
             Stride = 182,
             HeldoutFraction = 0.2,

@@ -44,6 +44,15 @@ public class CliTests
     }
 
     [Fact]
+    public void CudaWithoutACudaBuildIsAClearError()
+    {
+        using var dir = new TempDir();
+        var (code, _, err) = Run("demo", "--device", "cuda", "--basins", "10", "--years", "3", "--run-dir", dir.Sub("run"), "--quiet");
+        Assert.Equal(2, code);
+        Assert.Contains("training.device = cuda, but no CUDA device is available", err);
+    }
+
+    [Fact]
     public void SynthWritesAnEnsembleAndPrintsItsFolderLast()
     {
         using var dir = new TempDir();

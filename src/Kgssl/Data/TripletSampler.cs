@@ -14,7 +14,7 @@ public static class TripletSampler
 {
     public static Triplet[] Epoch(List<Window>[] windows, int seed, int epoch, int maxAnchors = 0)
     {
-        var rng = new Random(HashCode.Combine(seed, epoch, 0x7c1));
+        var rng = new Random(Seeds.Mix(seed, epoch, 0x7c1));
         var eligible = Enumerable.Range(0, windows.Length).Where(i => windows[i].Count > 0).ToArray();
         if (eligible.Length < 2) throw new InvalidOperationException("triplet sampling needs at least two basins with usable windows");
         int maxWindows = eligible.Max(i => windows[i].Count);

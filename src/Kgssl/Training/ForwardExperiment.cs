@@ -111,7 +111,7 @@ public static class ForwardExperiment
         var samples = new List<(int Basin, int Start)>();
         for (int epoch = 1; epoch <= f.Epochs; epoch++)
         {
-            var rng = new Random(HashCode.Combine(c.Training.Seed, epoch, 0xf0));
+            var rng = new Random(Seeds.Mix(c.Training.Seed, epoch, 0xf0));
             samples.Clear();
             for (int i = 0; i < idx.Length; i++)
             {

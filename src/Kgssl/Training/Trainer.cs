@@ -184,7 +184,7 @@ public sealed class Trainer
     {
         var labelled = new bool[_store.Basins.Count];
         var order = trainIdx.Order().ToArray();
-        new Random(HashCode.Combine(t.Seed, 0x1abe1)).Shuffle(order);
+        new Random(Seeds.Mix(t.Seed, 0x1abe1)).Shuffle(order);
         int keep = (int)Math.Round(t.LabelFraction * order.Length);
         foreach (int i in order.Take(keep)) labelled[i] = true;
         return labelled;

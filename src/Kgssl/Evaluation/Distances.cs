@@ -52,9 +52,7 @@ public static class Distances
         }
         double mean = rows.Count > 0 ? rows.Average() : double.NaN;
         double std = rows.Count > 1 ? Math.Sqrt(rows.Sum(r => (r - mean) * (r - mean)) / (rows.Count - 1)) : double.NaN;
-        var sorted = rows.Order().ToArray();
-        double median = sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        return new DistanceSummary(observed, pValue, mean, std, median, n, permutations);
+        return new DistanceSummary(observed, pValue, mean, std, Metrics.Median(rows), n, permutations);
     }
 
     /// <summary>Pearson r between the upper triangle of a and that of b with b's basins reordered by perm.</summary>

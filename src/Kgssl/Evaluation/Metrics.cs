@@ -15,6 +15,13 @@ public static class Metrics
         return (s.ToArray(), o.ToArray());
     }
 
+    /// <summary>Median of the finite values (mean of the middle two for an even count); NaN when none.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var v = values.Where(double.IsFinite).Order().ToArray();
+        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
     public static int ValidPairs(ReadOnlySpan<double> sim, ReadOnlySpan<double> obs) => Valid(sim, obs).Sim.Length;
 
     /// <summary>Pearson product-moment correlation (two-pass, centred).</summary>

@@ -191,10 +191,10 @@ public static class Workflow
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{id},{set},{nse:G6},{kge:G6},{sim.Length}"));
         }
         File.WriteAllLines(run.File("emulator.csv"), lines);
-        var sorted = nses.Where(double.IsFinite).Order().ToArray();
-        double median = sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        reporter.Info($"emulator: median NSE {median:F3} over {sorted.Length} {set} basins (embedding from training years, prediction of test years)");
-        return (median, sorted.Length);
+        double median = Metrics.Median(nses);
+        int scored = nses.Count(double.IsFinite);
+        reporter.Info($"emulator: median NSE {median:F3} over {scored} {set} basins (embedding from training years, prediction of test years)");
+        return (median, scored);
     }
 
     public static void WriteEmbeddings(string csvPath, string? parquetPath, IReadOnlyList<BasinEmbedding> emb, IReadOnlyDictionary<string, string>? sets, Prepared p)

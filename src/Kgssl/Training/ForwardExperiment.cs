@@ -26,14 +26,8 @@ public static class ForwardExperiment
 
     public sealed record SettingResult(Setting Setting, List<BasinScore> Scores, double WallSeconds)
     {
-        public double MedianNse => Median(Scores.Select(s => s.Nse));
+        public double MedianNse => Metrics.Median(Scores.Select(s => s.Nse));
         public double MeanNse => Scores.Select(s => s.Nse).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
-    }
-
-    public static double Median(IEnumerable<double> values)
-    {
-        var v = values.Where(double.IsFinite).Order().ToArray();
-        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
     /// <summary>Builds the settings asked for: true, none, random, corrupted grid, embedding (all and limited months).</summary>

@@ -46,6 +46,14 @@ public class MetricsTests
     }
 
     [Fact]
+    public void MedianOfOddEvenAndNaN()
+    {
+        Assert.Equal(3, Metrics.Median([5, 1, 3]));
+        Assert.Equal(2.5, Metrics.Median([4, 1, 3, 2, double.NaN]));
+        Assert.True(double.IsNaN(Metrics.Median([double.NaN])));
+    }
+
+    [Fact]
     public void NseOfThePerfectAndTheMeanModel()
     {
         Assert.Equal(1.0, Metrics.Nse(Obs, Obs), 12);

@@ -18,16 +18,23 @@ public static class WindowIndex
         {
             var b = store.Basins[i];
             var (from, to) = b.PeriodRange(start, end);
-            var list = new List<Window>();
-            for (int s = from; s + length <= to; s += stride)
-            {
-                int missing = 0;
-                for (int t = s; t < s + length; t++)
-                    if (float.IsNaN(b.Response[t])) missing++;
-                if (missing <= maxMissingFraction * length) list.Add(new Window(i, s));
-            }
-            result[i] = list;
+            int basin = i;
+            result[i] = Starts(b, from, to, length, stride, maxMissingFraction).Select(s => new Window(basin, s)).ToList();
         }
         return result;
+    }
+
+    /// <summary>First days of the windows of one basin inside the day range [from, to) that pass the missing filter.</summary>
+    public static List<int> Starts(BasinData b, int from, int to, int length, int stride, double maxMissingFraction)
+    {
+        var starts = new List<int>();
+        for (int s = from; s + length <= to; s += stride)
+        {
+            int missing = 0;
+            for (int t = s; t < s + length; t++)
+                if (float.IsNaN(b.Response[t])) missing++;
+            if (missing <= maxMissingFraction * length) starts.Add(s);
+        }
+        return starts;
     }
 }

@@ -32,14 +32,8 @@ public static class Embedder
             var (from, to) = basin.PeriodRange(start, end);
             int observed = 0;
             for (int t = from; t < to; t++) if (!float.IsNaN(basin.Response[t])) observed++;
-            var starts = new List<int>();
+            var starts = WindowIndex.Starts(basin, from, to, windowDays, stride, maxMissingFraction);
             int length = windowDays;
-            for (int s = from; s + windowDays <= to; s += stride)
-            {
-                int missing = 0;
-                for (int t = s; t < s + windowDays; t++) if (float.IsNaN(basin.Response[t])) missing++;
-                if (missing <= maxMissingFraction * windowDays) starts.Add(s);
-            }
             string note = "";
             if (starts.Count == 0)
             {

@@ -6,7 +6,7 @@ namespace Kgssl.Config;
 public static class ConfigValidator
 {
     static readonly string[] Datasets = ["caravan", "camels-us"];
-    static readonly string[] Decoders = ["forward", "autoregressive"];
+    static readonly string[] Decoders = ["forward", "autoregressive", "hbv"];
     static readonly string[] Directions = ["sum", "concat"];
     static readonly string[] Guidances = ["triplet", "ntxent"];
     static readonly string[] Schedules = ["constant", "cosine", "step"];

@@ -16,6 +16,29 @@ public sealed class AttributeTable
             ? TextParsing.ParseDouble(cell.Value, cell.File, cell.Line, column)
             : double.NaN;
 
+    /// <summary>
+    /// A characteristic as named in a config: a column, or <c>log10(column)</c> for a quantity that spans decades
+    /// (e.g. recession coefficients drawn log-uniformly), regressed and scored on that scale.
+    /// </summary>
+    public static (string Column, bool Log10) ParseCharacteristic(string name) =>
+        name.StartsWith("log10(", StringComparison.Ordinal) && name.EndsWith(')') ? (name[6..^1], true) : (name, false);
+
+    public bool HasCharacteristic(string name) => Columns.Contains(ParseCharacteristic(name).Column);
+
+    /// <summary>The characteristic's value (NaN when absent); log10 of a value that is not positive is an error naming its cell.</summary>
+    public double Characteristic(string id, string name)
+    {
+        var (column, log) = ParseCharacteristic(name);
+        double v = Number(id, column);
+        if (!log || double.IsNaN(v)) return v;
+        if (v <= 0)
+        {
+            var cell = Rows[id][column];
+            throw new DataFormatException(cell.File, cell.Line, $"column '{column}' of basin '{id}' is {cell.Value}: log10 needs a positive value (characteristic '{name}')");
+        }
+        return Math.Log10(v);
+    }
+
     public static AttributeTable Read(string dir, string pattern, char delimiter)
     {
         if (!Directory.Exists(dir)) throw new DataFormatException(dir, 0, "attributes folder not found");

@@ -70,8 +70,8 @@ public static class CamelsUsReader
         var attributes = AttributeTable.Read(Path.Combine(o.Root, "camels_attributes_v2.0"), "camels_*.txt", ';');
         var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;
         foreach (var c in characteristics)
-            if (!attributes.Columns.Contains(c))
-                throw new DataFormatException(Path.Combine(o.Root, "camels_attributes_v2.0"), 0, $"no camels_*.txt file has the column '{c}'");
+            if (!attributes.HasCharacteristic(c))
+                throw new DataFormatException(Path.Combine(o.Root, "camels_attributes_v2.0"), 0, $"no camels_*.txt file has the column '{AttributeTable.ParseCharacteristic(c).Column}' (characteristic '{c}')");
 
         var forcing = o.Products.Select(p => (Product: p, Files: IndexForcing(o.Root, p))).ToList();
         var flows = IndexStreamflow(o.Root);
@@ -103,7 +103,7 @@ public static class CamelsUsReader
             var response = new float[f.Dates.Length];
             Array.Fill(response, float.NaN);
             if (flowFile is not null) ReadStreamflowInto(flowFile, id, f.AreaSquareMetres, f.Dates, response);
-            var values = characteristics.Select(c => attributes.Number(id, c)).ToArray();
+            var values = characteristics.Select(c => attributes.Characteristic(id, c)).ToArray();
             basins[i] = new BasinData(id, f.Dates, f.Drivers, response, values,
                 attributes.Number(id, "gauge_lat"), attributes.Number(id, "gauge_lon"), product);
             progress?.Report(Interlocked.Increment(ref done) / (double)usable.Count);

@@ -37,8 +37,8 @@ public static class CaravanReader
         var attributes = AttributeTable.Read(attrDir, "attributes_*.csv", ',');
         var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;
         foreach (var name in characteristics.Concat(["gauge_lat", "gauge_lon"]))
-            if (!attributes.Columns.Contains(name) && name is not ("gauge_lat" or "gauge_lon"))
-                throw new DataFormatException(attrDir, 0, $"no attributes_*.csv file has the column '{name}' (characteristic named in the config)");
+            if (!attributes.HasCharacteristic(name) && name is not ("gauge_lat" or "gauge_lon"))
+                throw new DataFormatException(attrDir, 0, $"no attributes_*.csv file has the column '{AttributeTable.ParseCharacteristic(name).Column}' (characteristic '{name}' named in the config)");
 
         var available = Directory.GetFiles(tsDir, "*.csv").Select(Path.GetFileNameWithoutExtension).OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
@@ -70,7 +70,7 @@ public static class CaravanReader
                 throw new DataFormatException(attrDir, 0, $"basin '{id}' has a time-series file but no row in any attributes_*.csv");
             var values = new double[characteristics.Count];
             for (int k = 0; k < values.Length; k++)
-                values[k] = attributes.Number(id, characteristics[k]);
+                values[k] = attributes.Characteristic(id, characteristics[k]);
             double lat = attributes.Columns.Contains("gauge_lat") ? attributes.Number(id, "gauge_lat") : double.NaN;
             double lon = attributes.Columns.Contains("gauge_lon") ? attributes.Number(id, "gauge_lon") : double.NaN;
             basins[i] = new BasinData(id, dates, drivers, response, values, lat, lon, o.Source);

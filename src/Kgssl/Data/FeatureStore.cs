@@ -9,6 +9,8 @@ public sealed class FeatureStore
 {
     public int Channels { get; }
     public int DriverCount { get; }
+    public IReadOnlyList<string> DriverNames { get; }
+    public Normalizer Normalizer { get; }
     public IReadOnlyList<BasinData> Basins { get; }
     public IReadOnlyList<string> CharacteristicNames { get; }
     public float[][] Features { get; }
@@ -19,6 +21,8 @@ public sealed class FeatureStore
     {
         Basins = basinIds is null ? data.Basins.ToArray() : basinIds.Select(data.Basin).ToArray();
         DriverCount = data.DriverCount;
+        DriverNames = data.DriverNames;
+        Normalizer = norm;
         CharacteristicNames = data.CharacteristicNames;
         Channels = DriverCount + 2;
         Features = new float[Basins.Count][];

@@ -8,7 +8,7 @@ namespace Kgssl.Model;
 /// The seed's framing of L1: a recurrent forward model F(x_t, z) -> y_t. A GRU reads the drivers with z
 /// concatenated at each step, its initial state is tanh(W z), and a linear read-out predicts the response.
 /// </summary>
-public sealed class ForwardDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder
+public sealed class ForwardDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IEmulator
 {
     readonly GRU gru;
     readonly Linear init;

@@ -14,7 +14,8 @@ public sealed class KgsslModel : nn.Module
     public nn.Module<Tensor, Tensor> Head { get; }
     public int DriverCount { get; }
 
-    public KgsslModel(ModelConfig c, int driverCount, int characteristics) : base(nameof(KgsslModel))
+    /// <param name="physics">Units of the drivers and response, needed by the hbv decoder only.</param>
+    public KgsslModel(ModelConfig c, int driverCount, int characteristics, HbvDecoder.Scaling? physics = null) : base(nameof(KgsslModel))
     {
         DriverCount = driverCount;
         int channels = driverCount + 2;
@@ -23,6 +24,7 @@ public sealed class KgsslModel : nn.Module
         {
             "forward" => new ForwardDecoder(driverCount, c.Embedding, c.DecoderHidden),
             "autoregressive" => new AutoregressiveDecoder(driverCount + 1, c.Embedding),
+            "hbv" => new HbvDecoder(c.Embedding, physics ?? throw new ConfigException("model.decoder: hbv needs the data's units (internal: no scaling given)")),
             _ => throw new ConfigException($"model.decoder: unknown decoder '{c.Decoder}'"),
         };
         int k = Math.Max(1, characteristics);
@@ -35,6 +37,13 @@ public sealed class KgsslModel : nn.Module
     }
 
     public IDecoder Reconstructor => (IDecoder)Decoder;
+
+    /// <summary>The decoder as an emulator of F (forward and hbv decoders), else null.</summary>
+    public IEmulator? Emulator => Decoder as IEmulator;
+
+    /// <summary>The scaling the hbv decoder needs when the config asks for it, else null.</summary>
+    public static HbvDecoder.Scaling? PhysicsFor(ModelConfig c, Data.Normalizer norm, IReadOnlyList<string> driverNames) =>
+        c.Decoder == "hbv" ? HbvDecoder.ScalingFor(norm, driverNames) : null;
 
     // [B, T, C] -> [B, E]
     public Tensor Embed(Tensor window) => Encoder.forward(window);

@@ -29,7 +29,8 @@ public static class DemoPipeline
             Source = EnsembleGenerator.Source,
             Drivers = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"],
             Response = "streamflow",
-            Characteristics = [.. EnsembleGenerator.CharacteristicNames],
+            // recession coefficients are drawn log-uniformly over decades: regressed and scored as log10
+            Characteristics = [.. EnsembleGenerator.CharacteristicNames.Select(n => HbvParameters.Ranges.Any(r => r.Name == n && r.Log) ? $"log10({n})" : n)],
             TrainStart = trainStart,
             TrainEnd = "2009-09-30",
             TestStart = testStart,

@@ -76,7 +76,8 @@ public static class Workflow
 
     public static KgsslModel LoadModel(RunDirectory run, Prepared p, Device device)
     {
-        var model = new KgsslModel(p.Config.Model, p.Data.DriverCount, p.Data.CharacteristicCount);
+        var model = new KgsslModel(p.Config.Model, p.Data.DriverCount, p.Data.CharacteristicCount,
+            KgsslModel.PhysicsFor(p.Config.Model, p.Normalizer, p.Data.DriverNames));
         Checkpoint.LoadWeights(run.Path, Checkpoint.Exists(run.Path, "best") ? "best" : "last", model);
         model.to(device.type, device.index);
         return model;
@@ -89,7 +90,8 @@ public static class Workflow
         _ => throw new ConfigException($"--period: expected train or test, got '{period}'"),
     };
 
-    public sealed record EvaluationResult(List<RecoveryRow> Rows, DistanceSummary Distances, double EmulatorMedianNse, int EmulatorBasins);
+    /// <param name="DecoderRows">The hbv decoder's parameters scored like the head (empty for other decoders).</param>
+    public sealed record EvaluationResult(List<RecoveryRow> Rows, DistanceSummary Distances, double EmulatorMedianNse, int EmulatorBasins, List<RecoveryRow> DecoderRows);
 
     /// <summary>
     /// Embeds every basin over the period and writes characteristics.csv, predictions.csv, embeddings.csv,
@@ -119,6 +121,7 @@ public static class Workflow
             for (int i = 0; i < ok.Count; i++) predTable.Add((ok[i].id, group.Key, predicted[i], truth[i]));
         }
         File.WriteAllText(run.File("characteristics.csv"), CharacteristicRecovery.ToCsv(rows));
+        var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period, device) : [];
         new NumericTable(["basin", "basin_set"], predTable.Select(r => new[] { r.Id, r.Set }).ToList(),
             [.. names.Select(n => "pred_" + n), .. names.Select(n => "true_" + n)],
             predTable.Select(r => r.Pred.Concat(r.Truth).ToArray()).ToList()).WriteCsv(run.File("predictions.csv"));
@@ -142,9 +145,44 @@ public static class Workflow
             ["row_r_std"] = summary.RowRStd, ["row_r_median"] = summary.RowRMedian, ["basins"] = summary.Basins, ["permutations"] = summary.Permutations,
         }, Json) + "\n");
 
-        var (medianNse, emulated) = c.Model.Decoder == "forward" ? Emulate(run, p, model, device, reporter) : (double.NaN, 0);
+        var (medianNse, emulated) = model.Emulator is not null ? Emulate(run, p, model, device, reporter) : (double.NaN, 0);
         run.Log($"evaluate {period}: {rows.Count} rows, mantel r {summary.MantelR:F3}, emulator median NSE {medianNse:F3} on {emulated} basins");
-        return new EvaluationResult(rows, summary, medianNse, emulated);
+        return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows);
+    }
+
+    /// <summary>
+    /// The hbv decoder's own parameters (from each basin's mean embedding) scored against the truth on the run's
+    /// scale of each parameter (K2 or log10(K2)): characteristics_decoder.csv. Parameters the run does not name are skipped.
+    /// </summary>
+    static List<RecoveryRow> ScoreDecoderParameters(RunDirectory run, Prepared p, HbvDecoder hbv,
+        IReadOnlyList<(string id, string set)> sets, IReadOnlyDictionary<string, BasinEmbedding> byId, string period, Device device)
+    {
+        var names = p.Data.CharacteristicNames;
+        var columns = new List<(int Parameter, int Column, bool Log)>();
+        for (int k = 0; k < Synthetic.HbvParameters.Ranges.Count; k++)
+        {
+            string name = Synthetic.HbvParameters.Ranges[k].Name;
+            int c = names.ToList().FindIndex(n => n == name || n == $"log10({name})");
+            if (c >= 0) columns.Add((k, c, names[c] != name));
+        }
+        var rows = new List<RecoveryRow>();
+        if (columns.Count == 0) return rows;
+        using var noGrad = no_grad();
+        foreach (var group in sets.GroupBy(s => s.set))
+        {
+            var ok = group.Where(s => byId[s.id].Windows > 0).ToList();
+            if (ok.Count < 2) continue;
+            using var scope = NewDisposeScope();
+            var z = tensor(ok.SelectMany(s => byId[s.id].Mean.Select(v => (float)v)).ToArray(), [ok.Count, byId[ok[0].id].Mean.Length]).to(device);
+            var theta = hbv.Parameters(z).cpu().data<float>().ToArray();
+            int np = Synthetic.HbvParameters.Ranges.Count;
+            var predicted = ok.Select((s, i) => columns.Select(x => { double v = theta[i * np + x.Parameter]; return x.Log ? Math.Log10(v) : v; }).ToArray()).ToList();
+            var truth = ok.Select(s => columns.Select(x => p.Data.Basin(s.id).Characteristics[x.Column]).ToArray()).ToList();
+            rows.AddRange(CharacteristicRecovery.Score(columns.Select(x => names[x.Column]).ToList(), group.Key, period, predicted, truth,
+                columns.Select(x => p.Normalizer.CharacteristicStd[x.Column]).ToList()));
+        }
+        File.WriteAllText(run.File("characteristics_decoder.csv"), CharacteristicRecovery.ToCsv(rows));
+        return rows;
     }
 
     /// <summary>
@@ -160,7 +198,7 @@ public static class Workflow
         var (trStart, trEnd) = Period(c, "train");
         var (teStart, teEnd) = Period(c, "test");
         var emb = Embedder.Embed(model, p.Store, ids, trStart, trEnd, c.Data.WindowDays, c.Data.Stride, device).ToDictionary(e => e.Id);
-        var decoder = (ForwardDecoder)model.Decoder;
+        var decoder = model.Emulator!;
         var lines = new List<string> { "basin,basin_set,nse,kge,days" };
         var nses = new List<double>();
         using var noGrad = no_grad();

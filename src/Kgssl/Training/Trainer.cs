@@ -39,7 +39,8 @@ public sealed class Trainer
         var t = _config.Training;
         var d = _config.Data;
         var device = TorchSetup.Configure(t);
-        var model = new KgsslModel(_config.Model, _store.DriverCount, _store.CharacteristicNames.Count);
+        var model = new KgsslModel(_config.Model, _store.DriverCount, _store.CharacteristicNames.Count,
+            KgsslModel.PhysicsFor(_config.Model, _store.Normalizer, _store.DriverNames));
         model.to(device);
         var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate);
 

@@ -94,4 +94,24 @@ public class CaravanReaderTests
         Assert.Equal(0.62f, b.Response[0]);
         Assert.Equal(3.60812594113621, b.Characteristics[0], 12);
     }
+
+    [Fact]
+    public void Log10CharacteristicsAreReadOnTheLogScaleAndANonPositiveValueNamesItsCell()
+    {
+        var start = new DateOnly(2000, 1, 1);
+        using var dir = Tree(("x_1", Header + Rows(10, start)), ("x_2", Header + Rows(10, start)));
+        var data = CaravanReader.Read(Options(dir.Path) with { Characteristics = ["log10(area)", "p_mean"] });
+        Assert.Equal(["log10(area)", "p_mean"], data.CharacteristicNames);
+        Assert.Equal(2.0, data.Basin("x_1").Characteristics[0], 12);          // log10(100)
+        Assert.Equal(Math.Log10(200), data.Basin("x_2").Characteristics[0], 12);
+
+        dir.File("attributes/x/attributes_a.csv", "gauge_id,p_mean,area\nx_1,1.5,100\nx_2,2.5,0\n");
+        var e = Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path) with { Characteristics = ["log10(area)"] }));
+        Assert.Contains("attributes_a.csv", e.Message);
+        Assert.Contains("line 3", e.Message);
+        Assert.Contains("log10 needs a positive value", e.Message);
+
+        var missing = Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path) with { Characteristics = ["log10(depth)"] }));
+        Assert.Contains("'depth'", missing.Message);
+    }
 }

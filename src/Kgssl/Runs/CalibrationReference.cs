@@ -46,19 +46,26 @@ public static class CalibrationReference
         {
             var basin = data.Basin(ids[i]);
             int n = basin.Days, d = data.DriverCount;
-            double[] Column(int k) { var a = new double[n]; for (int t = 0; t < n; t++) a[t] = basin.Drivers[t * d + k]; return a; }
-            var series = new HbvCalibration.Series(Column(driver[0]), Column(driver[1]), Column(driver[2]),
-                basin.Response.Select(v => (double)v).ToArray());
+            // spin-up as the generator does: the model runs the record's first year once from default storages
+            // (not scored), then the whole record; day t of the record is day spin + t of the series
+            int spin = Math.Min(365, n);
+            double[] Column(int k)
+            {
+                var a = new double[spin + n];
+                for (int t = 0; t < spin + n; t++) a[t] = basin.Drivers[(t < spin ? t : t - spin) * d + k];
+                return a;
+            }
+            var flow = new double[spin + n];
+            for (int t = 0; t < spin + n; t++) flow[t] = t < spin ? double.NaN : basin.Response[t - spin];
+            var series = new HbvCalibration.Series(Column(driver[0]), Column(driver[1]), Column(driver[2]), flow);
             var (tf, tt) = basin.PeriodRange(trStart, trEnd);
             var (ef, et) = basin.PeriodRange(teStart, teEnd);
-            // the model starts from default storages on day 0: the first year of the record only warms it up
-            int warm = 365;
-            var fit = HbvCalibration.Calibrate(series, Math.Max(tf, warm), tt, options with { Seed = options.Seed + i });
+            var fit = HbvCalibration.Calibrate(series, spin + tf, spin + tt, options with { Seed = options.Seed + i });
             var q = HbvModel.Run(fit.Parameters, series.Precipitation, series.Temperature, series.Pet).Runoff;
-            int from = Math.Max(ef, warm);
+            bool validate = et - ef >= 30;
             results[i] = new BasinResult(ids[i], fit.Parameters, column.Select(c => basin.Characteristics[c]).ToArray(), fit.Objective,
-                from + 30 <= et ? HbvCalibration.Nse(q, series.Streamflow, from, et, false) : double.NaN,
-                from + 30 <= et ? HbvCalibration.Nse(q, series.Streamflow, from, et, true) : double.NaN);
+                validate ? HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, false) : double.NaN,
+                validate ? HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, true) : double.NaN);
             reporter.Progress("calibrate", Interlocked.Increment(ref done) / (double)ids.Count, ids[i]);
         });
         var list = results.Select(r => r!).ToList();

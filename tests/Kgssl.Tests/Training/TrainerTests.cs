@@ -64,6 +64,26 @@ public class TrainerTests
         Assert.Equal(File.ReadLines(full.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])),
             File.ReadLines(cut.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])));
     }
+
+    [Fact]
+    public void TheHbvDecoderTrainsThroughThePhysicsAndItsParametersAreScored()
+    {
+        using var dir = new TempDir();
+        string data = dir.Sub("data");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 10, 3, 5));
+        var run = RunDirectory.Create("hbv", dir.Sub("hbv"));
+        var cfg = Tiny(data, 4) with { Model = new ModelConfig { Hidden = 8, Embedding = 6, Decoder = "hbv" } };
+        cfg = cfg with { Data = cfg.Data with { Characteristics = [.. cfg.Data.Characteristics.Select(n => n == "K2" ? "log10(K2)" : n)] } };
+        run.WriteConfig(cfg);
+        var p = Workflow.Prepare(run, cfg, new Silent(), useCache: false);
+        var epochs = Workflow.Train(run, p, false, new Silent());
+        Assert.True(epochs[^1].Reconstruction < epochs[0].Reconstruction, $"L1 {epochs[0].Reconstruction:F3} -> {epochs[^1].Reconstruction:F3}");
+        var result = Workflow.Evaluate(run, p, "test", new Silent());
+        Assert.Equal(2 * 11, result.DecoderRows.Count);
+        Assert.Contains(result.DecoderRows, r => r.Characteristic == "log10(K2)");
+        Assert.True(File.Exists(run.File("characteristics_decoder.csv")));
+        Assert.True(double.IsFinite(result.EmulatorMedianNse));   // the hbv decoder is an emulator too
+    }
 }
 
 /// <summary>One tiny trained, evaluated and reported run shared by the tests that read it.</summary>
@@ -74,6 +94,7 @@ public sealed class TinyRunFixture : IDisposable
     public List<EpochRecord> Epochs { get; }
     public Workflow.EvaluationResult Result { get; }
     public string Html { get; }
+    public CalibrationReference.Outcome Calibration { get; }
 
     public TinyRunFixture()
     {
@@ -82,6 +103,7 @@ public sealed class TinyRunFixture : IDisposable
         (Run, var p) = TrainerTests.Setup(Dir, data, "a", 6);
         Epochs = Workflow.Train(Run, p, false, new TrainerTests.Silent());
         Result = Workflow.Evaluate(Run, p, "test", new TrainerTests.Silent());
+        Calibration = CalibrationReference.Run(Run, p, "heldout", new HbvCalibration.Options(Population: 8, Generations: 3, Seed: 1), new TrainerTests.Silent());
         Html = File.ReadAllText(Kgssl.Report.ReportWriter.Write(Run, new TrainerTests.Silent()));
     }
 
@@ -104,6 +126,24 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.True(File.Exists(f.Run.File("distances_summary.json")));
         Assert.True(File.Exists(f.Run.File("emulator.csv")));
         Assert.Equal(["heldout", "train"], f.Result.Rows.Select(r => r.BasinSet).Distinct().Order());
+    }
+
+    [Fact]
+    public void TheCalibrationReferenceScoresEveryParameterOfTheHeldOutBasinsAndTheReportListsThem()
+    {
+        var held = f.Result.Rows.Where(r => r.BasinSet == "heldout").ToList();
+        Assert.Equal(11, f.Calibration.Rows.Count);
+        Assert.All(f.Calibration.Rows, r => Assert.Equal(held[0].N, r.N));
+        Assert.Equal(held[0].N, f.Calibration.Basins.Count);
+        // a tiny budget here (the fit's quality is tested in HbvCalibrationTests): finite scores, parameters in range
+        Assert.All(f.Calibration.Basins, b => Assert.True(double.IsFinite(b.Objective) && b.Objective <= 1 && double.IsFinite(b.ValidationNse), b.Id));
+        Assert.All(f.Calibration.Basins, b => Assert.All(b.Calibrated.ToArray().Zip(HbvParameters.Ranges),
+            x => Assert.InRange(x.First, x.Second.Min - 1e-9, x.Second.Max + 1e-9)));
+        Assert.Equal(1 + held[0].N, File.ReadAllLines(f.Run.File("calibration.csv")).Length);
+        Assert.StartsWith("basin,basin_set,objective_test,nse_train,nse_log_train,cal_TT", File.ReadLines(f.Run.File("calibration.csv")).First());
+        Assert.Contains("id=\"identifiability\"", f.Html);
+        foreach (var r in f.Calibration.Rows)
+            Assert.Contains($"<td>{r.Characteristic}</td><td>{r.PearsonR.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>", f.Html);
     }
 
     [Fact]

@@ -18,9 +18,12 @@ public static class CalibrationReference
 
     public sealed record BasinResult(string Id, HbvParameters Calibrated, double[] Truth, double Objective, double ValidationNse, double ValidationNseLog);
 
-    public sealed record Outcome(List<RecoveryRow> Rows, List<BasinResult> Basins, double MedianValidationNse);
+    /// <param name="Identifiability">Calibration vs the learned inverse (predictions.csv) on the same basins; empty without predictions.</param>
+    public sealed record Outcome(List<RecoveryRow> Rows, List<BasinResult> Basins, double MedianValidationNse, List<IdentifiabilityRow> Identifiability);
 
-    public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, HbvCalibration.Options options, IRunReporter reporter)
+    /// <param name="maxBasins">Calibrate only the first this many basins of the set in id order (0 = all); the split
+    /// is random, so they are a random sample of it.</param>
+    public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, HbvCalibration.Options options, IRunReporter reporter, int maxBasins = 0)
     {
         var data = p.Data;
         int[] driver = Drivers.Select(n => IndexOf(data.DriverNames, n, "driver")).ToArray();
@@ -35,6 +38,7 @@ public static class CalibrationReference
             "train" => p.Split.Train,
             _ => throw new ArgumentException($"--basin-set: expected heldout or train, got '{basinSet}'"),
         };
+        if (maxBasins > 0 && ids.Count > maxBasins) ids = ids.Order(StringComparer.Ordinal).Take(maxBasins).ToList();
         if (ids.Count < 2) throw new InvalidOperationException($"{run.Path}: the run has {ids.Count} {basinSet} basins; calibration needs at least 2");
         // calibrated on the period the learned inverse is evaluated on (the same series), validated on the other
         string period = p.Config.Evaluation.Period, other = period == "train" ? "test" : "train";
@@ -84,7 +88,39 @@ public static class CalibrationReference
         }
         double median = Metrics.Median(list.Select(r => r.ValidationNse).ToList());
         run.Log($"calibration reference: {list.Count} {basinSet} basins calibrated on the {period} period, median NSE on the {other} period {median:F3}");
-        return new Outcome(rows, list, median);
+        var identifiability = IdentifiabilityAgainstLearned(run, basinSet, period, names, rows, list.Select(r => r.Id).ToHashSet(), std);
+        return new Outcome(rows, list, median, identifiability);
+    }
+
+    /// <summary>
+    /// The learned inverse's predictions (predictions.csv of evaluate) scored on exactly the calibrated basins, beside
+    /// the calibration: identifiability.csv. Empty when the run has not been evaluated.
+    /// </summary>
+    static List<IdentifiabilityRow> IdentifiabilityAgainstLearned(RunDirectory run, string basinSet, string period, string[] names,
+        List<RecoveryRow> calibration, HashSet<string> ids, double[] std)
+    {
+        string path = run.File("predictions.csv");
+        if (!File.Exists(path)) return [];
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        int[] pred = names.Select(n => Array.IndexOf(header, "pred_" + n)).ToArray(), truth = names.Select(n => Array.IndexOf(header, "true_" + n)).ToArray();
+        if (pred.Concat(truth).Any(i => i < 0)) return [];
+        var predicted = new List<double[]>(); var known = new List<double[]>();
+        for (int l = 1; l < lines.Length; l++)
+        {
+            var f = lines[l].Split(',');
+            if (f.Length != header.Length || f[1] != basinSet || !ids.Contains(f[0])) continue;
+            predicted.Add(pred.Select(i => double.Parse(f[i], CultureInfo.InvariantCulture)).ToArray());
+            known.Add(truth.Select(i => double.Parse(f[i], CultureInfo.InvariantCulture)).ToArray());
+        }
+        if (predicted.Count < 2) return [];
+        var learned = CharacteristicRecovery.Score(names, basinSet, period, predicted, known, std);
+        var table = Evaluation.Identifiability.Compare(calibration, learned, null, basinSet);
+        using var w = new StreamWriter(run.File("identifiability.csv"));
+        w.WriteLine("parameter,basin_set,n,calibration_r,identifiable,learned_r");
+        foreach (var r in table)
+            w.WriteLine(string.Join(',', r.Parameter, basinSet, predicted.Count.ToString(CultureInfo.InvariantCulture), F(r.CalibrationR), r.Identifiable ? "yes" : "no", F(r.LearnedR)));
+        return table;
     }
 
     static int IndexOf(IReadOnlyList<string> names, string name, string what, string? alternative = null)

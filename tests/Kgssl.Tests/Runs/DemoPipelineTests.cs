@@ -1,0 +1,34 @@
+using Kgssl.Config;
+using Kgssl.Runs;
+
+namespace Kgssl.Tests.Runs;
+
+public class DemoPipelineTests
+{
+    [Theory]
+    [InlineData(4, "2005-10-01", "2007-09-30", "2007-10-01")]
+    [InlineData(2, "2007-10-01", "2008-09-30", "2008-10-01")]
+    [InlineData(5, "2004-10-01", "2007-09-30", "2007-10-01")]
+    public void TheLastYearsTestTheYearsBeforeTrainAndTheyDoNotOverlap(int years, string trainStart, string trainEnd, string testStart)
+    {
+        var c = DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Basins: 50, Years: years));
+        Assert.Equal(trainStart, c.Data.TrainStart);
+        Assert.Equal(trainEnd, c.Data.TrainEnd);
+        Assert.Equal(testStart, c.Data.TestStart);
+        Assert.Equal("2009-09-30", c.Data.TestEnd);
+        // the defaults pass the same validation as a user's file
+        var parsed = ConfigLoader.Parse(ConfigLoader.ToYaml(c), "demo defaults", []);
+        Assert.Equal(c.Data.Characteristics, parsed.Data.Characteristics);
+    }
+
+    [Fact]
+    public void LogUniformParametersAreScoredAsLog10AndEveryParameterIsListed()
+    {
+        var names = DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options()).Data.Characteristics;
+        Assert.Equal(17, names.Count);
+        Assert.Contains("log10(K2)", names);
+        Assert.Contains("MAXBAS", names);
+        Assert.DoesNotContain("K2", names);
+        Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Years: 1)));
+    }
+}

@@ -23,7 +23,10 @@ public static class CalibrationReference
 
     /// <param name="maxBasins">Calibrate only the first this many basins of the set in id order (0 = all); the split
     /// is random, so they are a random sample of it.</param>
-    public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, HbvCalibration.Options options, IRunReporter reporter, int maxBasins = 0)
+    /// <param name="period">train | test: the series to calibrate on (default: the run's evaluation period, the one
+    /// the learned inverse is scored on); the other period validates.</param>
+    public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, HbvCalibration.Options options, IRunReporter reporter,
+        int maxBasins = 0, string? period = null)
     {
         var data = p.Data;
         int[] driver = Drivers.Select(n => IndexOf(data.DriverNames, n, "driver")).ToArray();
@@ -41,7 +44,9 @@ public static class CalibrationReference
         if (maxBasins > 0 && ids.Count > maxBasins) ids = ids.Order(StringComparer.Ordinal).Take(maxBasins).ToList();
         if (ids.Count < 2) throw new InvalidOperationException($"{run.Path}: the run has {ids.Count} {basinSet} basins; calibration needs at least 2");
         // calibrated on the period the learned inverse is evaluated on (the same series), validated on the other
-        string period = p.Config.Evaluation.Period, other = period == "train" ? "test" : "train";
+        period ??= p.Config.Evaluation.Period;
+        if (period is not ("train" or "test")) throw new ArgumentException($"--period: expected train or test, got '{period}'");
+        string other = period == "train" ? "test" : "train";
         var (trStart, trEnd) = Workflow.Period(p.Config, period);
         var (teStart, teEnd) = Workflow.Period(p.Config, other);
         var results = new BasinResult?[ids.Count];
@@ -88,7 +93,9 @@ public static class CalibrationReference
         }
         double median = Metrics.Median(list.Select(r => r.ValidationNse).ToList());
         run.Log($"calibration reference: {list.Count} {basinSet} basins calibrated on the {period} period, median NSE on the {other} period {median:F3}");
-        var identifiability = IdentifiabilityAgainstLearned(run, basinSet, period, names, rows, list.Select(r => r.Id).ToHashSet(), std);
+        // predictions.csv holds the learned inverse on the evaluation period: compared only on the same series
+        var identifiability = period == p.Config.Evaluation.Period
+            ? IdentifiabilityAgainstLearned(run, basinSet, period, names, rows, list.Select(r => r.Id).ToHashSet(), std) : [];
         return new Outcome(rows, list, median, identifiability);
     }
 

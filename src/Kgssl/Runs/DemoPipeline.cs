@@ -13,7 +13,7 @@ public static class DemoPipeline
     /// Many basins with short records: a learned inverse needs many distinct parameter sets far more than long
     /// series of few basins (measured: 120 x 12 years recovered no HBV parameter; see benchmarks/RESULTS.md).
     /// </summary>
-    public sealed record Options(int Basins = 1000, int Years = 4, int Seed = 7);
+    public sealed record Options(int Basins = 1500, int Years = 4, int Seed = 7);
 
     /// <summary>Held-out basins calibrated with the exact model for the identifiability reference (a random sample).</summary>
     public const int CalibratedBasins = 40;
@@ -53,7 +53,7 @@ public static class DemoPipeline
         Training = new TrainingConfig
         {
             Seed = o.Seed,
-            Epochs = 14,
+            Epochs = 10,
             BatchSize = 64,
             LearningRate = 0.005,
             Schedule = "cosine",

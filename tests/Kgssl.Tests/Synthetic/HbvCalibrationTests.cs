@@ -18,6 +18,8 @@ public class HbvCalibrationTests
         // obs 1,2,3 (mean 2, SS 2), sim 1,2,4: 1 - 1/2 = 0.5; a NaN observation is not scored
         Assert.Equal(0.5, HbvCalibration.Nse([1, 2, 4, 9], [1, 2, 3, double.NaN], 0, 4, false), 12);
         Assert.Equal(1.0, HbvCalibration.Nse([1, 2, 3], [1, 2, 3], 0, 3, true), 12);
+        double[] sim = [0.3, 1.9, 2.2, 5, 0.7], obs = [0.5, 2.0, double.NaN, 4, 1.1];
+        Assert.Equal(Kgssl.Evaluation.Metrics.Nse(sim, obs), HbvCalibration.Nse(sim, obs, 0, 5, false), 12);
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public static class EnsembleGenerator
         Parallelism.For(o.Basins, i =>
         {
             var rng = new SeededRandom(basinSeeds[i]);
-            var p = HbvParameters.FromArray(HbvParameters.Ranges.Select((r, k) => LatinHypercube.Scale(unit[i][k], r)).ToArray());
+            var p = HbvParameters.FromUnit(unit[i]);
             Weather weather;
             double lat, lon;
             if (forcing is null)

@@ -26,7 +26,7 @@ public static class HbvCalibration
         var rng = new SeededRandom(o.Seed);
         var pop = LatinHypercube.Sample(o.Population, dims, rng);
         var fit = new double[o.Population];
-        for (int i = 0; i < o.Population; i++) fit[i] = Objective(ToParameters(pop[i]), s, scoreFrom, scoreTo);
+        for (int i = 0; i < o.Population; i++) fit[i] = Objective(HbvParameters.FromUnit(pop[i]), s, scoreFrom, scoreTo);
         int evaluations = o.Population;
         var trial = new double[dims];
         for (int g = 0; g < o.Generations; g++)
@@ -46,18 +46,15 @@ public static class HbvCalibration
                     if (v > 1) v = pop[i][d] + rng.Uniform() * (1 - pop[i][d]);
                     trial[d] = v;
                 }
-                double f = Objective(ToParameters(trial), s, scoreFrom, scoreTo);
+                double f = Objective(HbvParameters.FromUnit(trial), s, scoreFrom, scoreTo);
                 evaluations++;
                 if (f >= fit[i]) { fit[i] = f; Array.Copy(trial, pop[i], dims); }
             }
         }
         int best = 0;
         for (int i = 1; i < o.Population; i++) if (fit[i] > fit[best]) best = i;
-        return new Result(ToParameters(pop[best]), fit[best], evaluations);
+        return new Result(HbvParameters.FromUnit(pop[best]), fit[best], evaluations);
     }
-
-    public static HbvParameters ToParameters(double[] unit) =>
-        HbvParameters.FromArray(HbvParameters.Ranges.Select((r, k) => LatinHypercube.Scale(unit[k], r)).ToArray());
 
     /// <summary>Mean of NSE(q) and NSE(log(q + 0.01)) over the scored days with an observation.</summary>
     public static double Objective(HbvParameters p, Series s, int scoreFrom, int scoreTo)

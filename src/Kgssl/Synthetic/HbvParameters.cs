@@ -30,5 +30,8 @@ public sealed record HbvParameters(
 
     public double[] ToArray() => [TT, CFMAX, FC, LP, BETA, PERC, UZL, K0, K1, K2, MAXBAS];
 
+    /// <summary>A point of the unit cube (one coordinate per range, in order) scaled into the ranges.</summary>
+    public static HbvParameters FromUnit(double[] unit) => FromArray(Ranges.Select((r, k) => LatinHypercube.Scale(unit[k], r)).ToArray());
+
     public static HbvParameters FromArray(double[] v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
 }

@@ -42,10 +42,9 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
     /// <summary>The scaling for a data set whose drivers include precipitation, temperature and PET (by their Caravan names).</summary>
     public static Scaling ScalingFor(Data.Normalizer norm, IReadOnlyList<string> driverNames)
     {
-        int Find(string name) => driverNames.ToList().FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is var i and >= 0 ? i
-            : throw new ConfigException($"model.decoder: hbv needs the driver '{name}' in data.drivers (has: {string.Join(", ", driverNames)})");
-        return new Scaling(Find("total_precipitation_sum"), Find("temperature_2m_mean"), Find("potential_evaporation_sum"),
-            norm.DriverMean, norm.DriverStd, norm.ResponseMean, norm.ResponseStd, norm.LogResponse);
+        var d = HbvColumns.DriverIndices(driverNames,
+            name => new ConfigException($"model.decoder: hbv needs the driver '{name}' in data.drivers (has: {string.Join(", ", driverNames)})"));
+        return new Scaling(d[0], d[1], d[2], norm.DriverMean, norm.DriverStd, norm.ResponseMean, norm.ResponseStd, norm.LogResponse);
     }
 
     public HbvDecoder(long embedding, Scaling scaling) : base(nameof(HbvDecoder))

@@ -14,8 +14,6 @@ namespace Kgssl.Runs;
 /// </summary>
 public static class CalibrationReference
 {
-    public static readonly string[] Drivers = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"];
-
     public sealed record BasinResult(string Id, HbvParameters Calibrated, double[] Truth, double Objective, double ValidationNse, double ValidationNseLog);
 
     /// <param name="Identifiability">Calibration vs the learned inverse (predictions.csv) on the same basins; empty without predictions.</param>
@@ -29,12 +27,13 @@ public static class CalibrationReference
         int maxBasins = 0, string? period = null)
     {
         var data = p.Data;
-        int[] driver = Drivers.Select(n => IndexOf(data.DriverNames, n, "driver")).ToArray();
+        int[] driver = HbvColumns.DriverIndices(data.DriverNames, name => Missing(data.DriverNames, "driver", name));
         // each parameter as the run names it: K2 or log10(K2), so that both inverses are scored on the same scale
-        var parameters = HbvParameters.Ranges.Select(r => r.Name).ToArray();
-        int[] column = parameters.Select(n => IndexOf(data.CharacteristicNames, n, "characteristic", $"log10({n})")).ToArray();
-        var names = column.Select(c => data.CharacteristicNames[c]).ToArray();
-        bool[] log = names.Select(n => AttributeTable.ParseCharacteristic(n).Log10).ToArray();
+        var columns = HbvColumns.Parameters(data.CharacteristicNames);
+        if (HbvParameters.Ranges.Where((_, k) => !columns.Any(c => c.Parameter == k)).FirstOrDefault() is { } absent)
+            throw Missing(data.CharacteristicNames, "characteristic", absent.Name);
+        int[] column = columns.Select(c => c.Index).ToArray();
+        var names = columns.Select(c => c.Name).ToArray();
         var ids = basinSet switch
         {
             "heldout" => p.Split.Heldout,
@@ -79,7 +78,7 @@ public static class CalibrationReference
         });
         var list = results.Select(r => r!).ToList();
         var std = column.Select(c => p.Normalizer.CharacteristicStd[c]).ToArray();
-        var calibrated = list.Select(r => r.Calibrated.ToArray().Select((v, k) => log[k] ? Math.Log10(v) : v).ToArray()).ToList();
+        var calibrated = list.Select(r => r.Calibrated.ToArray().Select((v, k) => columns[k].ToScale(v)).ToArray()).ToList();
         var rows = CharacteristicRecovery.Score(names, basinSet, period, calibrated, list.Select(r => r.Truth).ToList(), std);
         File.WriteAllText(run.File("characteristics_calibration.csv"), CharacteristicRecovery.ToCsv(rows));
         using (var w = new StreamWriter(run.File("calibration.csv")))
@@ -130,12 +129,8 @@ public static class CalibrationReference
         return table;
     }
 
-    static int IndexOf(IReadOnlyList<string> names, string name, string what, string? alternative = null)
-    {
-        for (int i = 0; i < names.Count; i++)
-            if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase) || string.Equals(names[i], alternative, StringComparison.OrdinalIgnoreCase)) return i;
-        throw new InvalidOperationException($"the run's data has no {what} '{name}' (has: {string.Join(", ", names)}); calibration needs a synthetic HBV ensemble");
-    }
+    static InvalidOperationException Missing(IReadOnlyList<string> names, string what, string name) =>
+        new($"the run's data has no {what} '{name}' (has: {string.Join(", ", names)}); calibration needs a synthetic HBV ensemble");
 
     static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }

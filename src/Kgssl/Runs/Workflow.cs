@@ -157,14 +157,7 @@ public static class Workflow
     static List<RecoveryRow> ScoreDecoderParameters(RunDirectory run, Prepared p, HbvDecoder hbv,
         IReadOnlyList<(string id, string set)> sets, IReadOnlyDictionary<string, BasinEmbedding> byId, string period, Device device)
     {
-        var names = p.Data.CharacteristicNames;
-        var columns = new List<(int Parameter, int Column, bool Log)>();
-        for (int k = 0; k < Synthetic.HbvParameters.Ranges.Count; k++)
-        {
-            string name = Synthetic.HbvParameters.Ranges[k].Name;
-            int c = names.ToList().FindIndex(n => n == name || n == $"log10({name})");
-            if (c >= 0) columns.Add((k, c, names[c] != name));
-        }
+        var columns = Synthetic.HbvColumns.Parameters(p.Data.CharacteristicNames);
         var rows = new List<RecoveryRow>();
         if (columns.Count == 0) return rows;
         using var noGrad = no_grad();
@@ -176,10 +169,10 @@ public static class Workflow
             var z = tensor(ok.SelectMany(s => byId[s.id].Mean.Select(v => (float)v)).ToArray(), [ok.Count, byId[ok[0].id].Mean.Length]).to(device);
             var theta = hbv.Parameters(z).cpu().data<float>().ToArray();
             int np = Synthetic.HbvParameters.Ranges.Count;
-            var predicted = ok.Select((s, i) => columns.Select(x => { double v = theta[i * np + x.Parameter]; return x.Log ? Math.Log10(v) : v; }).ToArray()).ToList();
-            var truth = ok.Select(s => columns.Select(x => p.Data.Basin(s.id).Characteristics[x.Column]).ToArray()).ToList();
-            rows.AddRange(CharacteristicRecovery.Score(columns.Select(x => names[x.Column]).ToList(), group.Key, period, predicted, truth,
-                columns.Select(x => p.Normalizer.CharacteristicStd[x.Column]).ToList()));
+            var predicted = ok.Select((s, i) => columns.Select(x => x.ToScale(theta[i * np + x.Parameter])).ToArray()).ToList();
+            var truth = ok.Select(s => columns.Select(x => p.Data.Basin(s.id).Characteristics[x.Index]).ToArray()).ToList();
+            rows.AddRange(CharacteristicRecovery.Score(columns.Select(x => x.Name).ToList(), group.Key, period, predicted, truth,
+                columns.Select(x => p.Normalizer.CharacteristicStd[x.Index]).ToList()));
         }
         File.WriteAllText(run.File("characteristics_decoder.csv"), CharacteristicRecovery.ToCsv(rows));
         return rows;

@@ -17,7 +17,7 @@ public static class EnsembleGenerator
     /// <summary>Climate descriptors written beside the parameters (computed from the written period).</summary>
     public static readonly string[] ClimateDescriptors = ["p_mean", "pet_mean", "aridity", "t_mean", "p_seasonality", "frac_snow"];
 
-    public static readonly string[] Columns = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum", "streamflow"];
+    public static readonly string[] Columns = [.. HbvColumns.Drivers, "streamflow"];
 
     public sealed record Options(string Out, int Basins, int Years, int Seed, double NoiseSd = 0.0,
         string? ForcingRoot = null, string ForcingSource = "camels", DateOnly? Start = null);

@@ -1,0 +1,42 @@
+namespace Kgssl.Synthetic;
+
+/// <summary>
+/// Where a data set holds what HBV needs: its drivers under the names the generator writes, and each parameter as a
+/// characteristic named K or log10(K). One lookup for the hbv decoder, the calibration reference and evaluation.
+/// Names match case-insensitively.
+/// </summary>
+public static class HbvColumns
+{
+    /// <summary>Precipitation, temperature and PET, as <see cref="EnsembleGenerator"/> writes them.</summary>
+    public static readonly string[] Drivers = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"];
+
+    /// <summary>One parameter (index into <see cref="HbvParameters.Ranges"/>) found at characteristic <paramref name="Index"/>.</summary>
+    public sealed record Column(int Parameter, int Index, string Name, bool Log10)
+    {
+        /// <summary>A value in physical units on this column's scale.</summary>
+        public double ToScale(double physical) => Log10 ? Math.Log10(physical) : physical;
+    }
+
+    /// <summary>Indices of <see cref="Drivers"/> in <paramref name="driverNames"/>; <paramref name="missing"/> makes the error for an absent one.</summary>
+    public static int[] DriverIndices(IReadOnlyList<string> driverNames, Func<string, Exception> missing) =>
+        Drivers.Select(d => IndexOf(driverNames, d) is var i and >= 0 ? i : throw missing(d)).ToArray();
+
+    /// <summary>The parameters named among <paramref name="characteristicNames"/>, in range order; the others are left out.</summary>
+    public static List<Column> Parameters(IReadOnlyList<string> characteristicNames)
+    {
+        var columns = new List<Column>();
+        for (int k = 0; k < HbvParameters.Ranges.Count; k++)
+        {
+            string name = HbvParameters.Ranges[k].Name;
+            if (IndexOf(characteristicNames, name) is var i and >= 0) columns.Add(new Column(k, i, characteristicNames[i], false));
+            else if (IndexOf(characteristicNames, $"log10({name})") is var j and >= 0) columns.Add(new Column(k, j, characteristicNames[j], true));
+        }
+        return columns;
+    }
+
+    static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++) if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase)) return i;
+        return -1;
+    }
+}

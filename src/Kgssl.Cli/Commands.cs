@@ -45,7 +45,7 @@ public static class Commands
     {
         var basins = new Option<int>("--basins") { Description = "Synthetic basins", DefaultValueFactory = _ => new DemoPipeline.Options().Basins };
         var years = new Option<int>("--years") { Description = "Years of daily data per basin", DefaultValueFactory = _ => new DemoPipeline.Options().Years };
-        var seed = new Option<int>("--seed") { Description = "Seed of the ensemble and the training", DefaultValueFactory = _ => 7 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the ensemble and the training", DefaultValueFactory = _ => new DemoPipeline.Options().Seed };
         var cmd = new Command("demo", "Synthetic ensemble with a known truth -> train -> evaluate -> report, in one command (no download)")
             { RunDirOption, SetOption, basins, years, seed };
         cmd.SetAction(p =>

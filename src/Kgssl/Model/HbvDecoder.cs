@@ -35,7 +35,6 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
 
     readonly Linear toParameters;
     readonly Scaling scaling;
-    readonly double[] low, span;
     readonly bool[] log;
     readonly int maxDays;
 
@@ -52,8 +51,9 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         this.scaling = scaling;
         var r = HbvParameters.Ranges;
         log = r.Select(x => x.Log).ToArray();
-        low = r.Select(x => x.Log ? Math.Log(x.Min) : x.Min).ToArray();
-        span = r.Select(x => x.Log ? Math.Log(x.Max) - Math.Log(x.Min) : x.Max - x.Min).ToArray();
+        // the torch twin of LatinHypercube.Scale: low + u span, exponentiated for log-uniform ranges
+        var low = r.Select(x => x.Log ? Math.Log(x.Min) : x.Min).ToArray();
+        var span = r.Select(x => x.Log ? Math.Log(x.Max) - Math.Log(x.Min) : x.Max - x.Min).ToArray();
         maxDays = (int)Math.Ceiling(r.Single(x => x.Name == "MAXBAS").Max);
         lowS = low.Select(v => v.ToScalar()).ToArray();
         spanS = span.Select(v => v.ToScalar()).ToArray();
@@ -70,8 +70,8 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
     {
         using var scope = NewDisposeScope();
         var u = toParameters.forward(z).sigmoid();
-        var cols = new Tensor[low.Length];
-        for (int k = 0; k < low.Length; k++)
+        var cols = new Tensor[lowS.Length];
+        for (int k = 0; k < lowS.Length; k++)
         {
             var v = u[.., k].mul(spanS[k]).add(lowS[k]);
             cols[k] = log[k] ? v.exp() : v;

@@ -200,8 +200,8 @@ public static class ReportWriter
     }
 
     /// <summary>
-    /// Synthetic runs: which parameters the series identify (the calibration reference, characteristics_calibration.csv)
-    /// beside the learned inverse on the same held-out basins, and the calibrated model's NSE on the other period.
+    /// Synthetic runs: which parameters the series identify (the calibration reference) beside the learned inverse on
+    /// the same basins, from identifiability.csv, and the calibrated model's NSE on the other period (calibration.csv).
     /// </summary>
     static void AppendIdentifiability(RunDirectory run, StringBuilder html)
     {

@@ -49,10 +49,11 @@ public static class BenchCommand
 
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 200, Description = "Anchors per step (x3 encoder sequences)" };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 5 };
-        var decoder = new Option<string>("--decoder") { DefaultValueFactory = _ => "autoregressive", Description = "forward | autoregressive" };
+        var decoder = new Option<string>("--decoder") { DefaultValueFactory = _ => "autoregressive", Description = "forward | tcn | autoregressive" };
+        var encoder = new Option<string>("--encoder") { DefaultValueFactory = _ => "bigru", Description = "bigru (the authors') | cnn" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
-        var train = new Command("train", "Training-step throughput of the authors' recipe on random data (as ../shared/peer/kgssl_torch.py)") { batch, steps, decoder, threads };
-        train.SetAction(p => TrainSteps(p.GetValue(batch), p.GetValue(steps), p.GetValue(decoder)!, p.GetValue(threads)));
+        var train = new Command("train", "Training-step throughput of the authors' recipe on random data (as ../shared/peer/kgssl_torch.py)") { batch, steps, decoder, encoder, threads };
+        train.SetAction(p => TrainSteps(p.GetValue(batch), p.GetValue(steps), p.GetValue(decoder)!, p.GetValue(encoder)!, p.GetValue(threads)));
 
         var cmd = new Command("bench", "Benchmarks (results go to benchmarks/RESULTS.md)");
         cmd.Subcommands.Add(data);
@@ -129,12 +130,13 @@ public static class BenchCommand
     }
 
     /// <summary>Median seconds per training step of the KGSSL recipe on random data of the right shapes.</summary>
-    static int TrainSteps(int batch, int steps, string decoder, int threads)
+    static int TrainSteps(int batch, int steps, string decoder, string encoder, int threads)
     {
         torch.set_num_threads(threads);
         torch.manual_seed(0);
         const int T = 365, drivers = 4, K = 27;
-        var cfg = new ModelConfig { Hidden = 32, Embedding = 32, Directions = "sum", Decoder = decoder, DecoderHidden = 32 };
+        var cfg = new ModelConfig { Hidden = 32, Embedding = 32, Directions = "sum", Decoder = decoder, DecoderHidden = 32, Encoder = encoder };
+        ConfigValidator.Validate(new KgsslConfig { Model = cfg }, "--encoder/--decoder");
         using var model = new KgsslModel(cfg, drivers, K);
         var opt = optim.Adam(model.parameters(), lr: 0.005);
         var times = new List<double>();
@@ -155,7 +157,7 @@ public static class BenchCommand
         times.Sort();
         double median = times[times.Count / 2];
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"kgssl torchsharp threads={threads} batch={batch} decoder={decoder} median_s_per_step={median:F3} anchor_windows_per_s={batch / median:F1}"));
+            $"kgssl torchsharp threads={threads} batch={batch} encoder={encoder} decoder={decoder} median_s_per_step={median:F3} anchor_windows_per_s={batch / median:F1}"));
         return 0;
     }
 }

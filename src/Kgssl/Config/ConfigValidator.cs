@@ -6,7 +6,8 @@ namespace Kgssl.Config;
 public static class ConfigValidator
 {
     static readonly string[] Datasets = ["caravan", "camels-us"];
-    static readonly string[] Decoders = ["forward", "autoregressive", "hbv"];
+    static readonly string[] Decoders = ["forward", "tcn", "autoregressive", "hbv"];
+    static readonly string[] Encoders = ["bigru", "cnn"];
     static readonly string[] Directions = ["sum", "concat"];
     static readonly string[] Guidances = ["triplet", "ntxent"];
     static readonly string[] Schedules = ["constant", "cosine", "step"];
@@ -40,6 +41,8 @@ public static class ConfigValidator
         Range(source, "model.decoder_hidden", m.DecoderHidden, 1, 4096);
         Range(source, "model.head_hidden", m.HeadHidden, 0, 4096);
         OneOf(source, "model.directions", m.Directions, Directions);
+        OneOf(source, "model.encoder", m.Encoder, Encoders);
+        Range(source, "model.encoder_depth", m.EncoderDepth, 0, 8);
         OneOf(source, "model.decoder", m.Decoder, Decoders);
 
         var t = c.Training;

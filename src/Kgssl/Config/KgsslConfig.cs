@@ -38,6 +38,8 @@ public sealed record DataConfig
     public bool DropFeb29 { get; init; } = false;
     /// <summary>log10(q + 0.005) before z-scoring the response (the KGSSL authors' choice).</summary>
     public bool LogResponse { get; init; } = true;
+    /// <summary>Also give the encoder the response without the log, z-scored (one more input channel).</summary>
+    public bool LinearResponseInput { get; init; } = false;
     /// <summary>Fraction of basins held out of training entirely (never seen), drawn with the seed.</summary>
     public double HeldoutFraction { get; init; } = 0.0;
     /// <summary>K-fold over basins: with folds &gt; 1, fold k's basins are held out (overrides heldout_fraction).</summary>
@@ -49,11 +51,15 @@ public sealed record DataConfig
 
 public sealed record ModelConfig
 {
+    /// <summary>bigru (the authors': bidirectional GRU + attention) | cnn (strided convolutions + attention, <see cref="Model.ConvEncoder"/>).</summary>
+    public string Encoder { get; init; } = "bigru";
+    /// <summary>cnn encoder only: the number of stride-2 convolutions after the first.</summary>
+    public int EncoderDepth { get; init; } = 3;
     public int Hidden { get; init; } = 32;
     public int Embedding { get; init; } = 32;
     /// <summary>sum (the authors' code) | concat: how the two GRU directions are merged.</summary>
     public string Directions { get; init; } = "sum";
-    /// <summary>forward | autoregressive.</summary>
+    /// <summary>forward (GRU) | tcn (causal dilated convolutions) | autoregressive | hbv.</summary>
     public string Decoder { get; init; } = "forward";
     public int DecoderHidden { get; init; } = 32;
     /// <summary>0 = linear characteristics head (the authors'); &gt; 0 = one hidden layer of this size.</summary>

@@ -3,7 +3,8 @@ namespace Kgssl.Data;
 /// <summary>
 /// Each basin's normalized per-day encoder inputs, row-major [day, channel]: the drivers, the response
 /// (0 where missing) and a missing-response indicator (1 where missing), so no NaN ever reaches the model.
-/// Also the normalized characteristics (NaN where unknown). Built once; windows are slices of it.
+/// With <c>linearResponse</c>, one more channel after the indicator: the response in mm/day z-scored, without the
+/// log (peaks stand out there, recessions in the log channel). Also the normalized characteristics (NaN where unknown). Built once; windows are slices of it.
 /// </summary>
 public sealed class FeatureStore
 {
@@ -17,14 +18,17 @@ public sealed class FeatureStore
     public float[][] Characteristics { get; }
     readonly Dictionary<string, int> _index;
 
-    public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null)
+    public bool LinearResponse { get; }
+
+    public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null, bool linearResponse = false)
     {
+        LinearResponse = linearResponse;
         Basins = basinIds is null ? data.Basins.ToArray() : basinIds.Select(data.Basin).ToArray();
         DriverCount = data.DriverCount;
         DriverNames = data.DriverNames;
         Normalizer = norm;
         CharacteristicNames = data.CharacteristicNames;
-        Channels = DriverCount + 2;
+        Channels = DriverCount + (linearResponse ? 3 : 2);
         Features = new float[Basins.Count][];
         Characteristics = new float[Basins.Count][];
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -42,6 +46,7 @@ public sealed class FeatureStore
                 bool missing = float.IsNaN(q);
                 f[o + DriverCount] = missing ? 0f : norm.NormalizeResponse(q);
                 f[o + DriverCount + 1] = missing ? 1f : 0f;
+                if (linearResponse) f[o + DriverCount + 2] = missing ? 0f : norm.NormalizeLinearResponse(q);
             }
             Features[i] = f;
             Characteristics[i] = b.Characteristics.Select((v, k) => (float)norm.NormalizeCharacteristic(k, v)).ToArray();

@@ -10,7 +10,8 @@ namespace Kgssl.Data;
 public sealed record Normalizer(
     double[] DriverMean, double[] DriverStd,
     double ResponseMean, double ResponseStd, bool LogResponse,
-    double[] CharacteristicMean, double[] CharacteristicStd)
+    double[] CharacteristicMean, double[] CharacteristicStd,
+    double LinearResponseMean = 0, double LinearResponseStd = 1)
 {
     public const double LogOffset = 0.005;
 
@@ -18,7 +19,7 @@ public sealed record Normalizer(
     {
         int nd = data.DriverCount, nc = data.CharacteristicCount;
         var dSum = new double[nd]; var dSq = new double[nd]; long dN = 0;
-        double rSum = 0, rSq = 0; long rN = 0;
+        double rSum = 0, rSq = 0, qSum = 0, qSq = 0; long rN = 0;
         var cSum = new double[nc]; var cSq = new double[nc]; var cN = new long[nc];
         foreach (var id in trainBasins)
         {
@@ -29,7 +30,7 @@ public sealed record Normalizer(
                 for (int k = 0; k < nd; k++) { double v = b.Drivers[t * nd + k]; dSum[k] += v; dSq[k] += v * v; }
                 dN++;
                 float q = b.Response[t];
-                if (!float.IsNaN(q)) { double v = TransformResponse(q, logResponse); rSum += v; rSq += v * v; rN++; }
+                if (!float.IsNaN(q)) { double v = TransformResponse(q, logResponse); rSum += v; rSq += v * v; rN++; qSum += q; qSq += (double)q * q; }
             }
             for (int k = 0; k < nc; k++)
             {
@@ -50,12 +51,16 @@ public sealed record Normalizer(
         var cm = new double[nc]; var cs = new double[nc];
         for (int k = 0; k < nc; k++) (cm[k], cs[k]) = Stats(cSum[k], cSq[k], cN[k]);
         var (rm, rs) = Stats(rSum, rSq, rN);
-        return new Normalizer(dm, ds, rm, rs, logResponse, cm, cs);
+        var (qm, qs) = Stats(qSum, qSq, rN);
+        return new Normalizer(dm, ds, rm, rs, logResponse, cm, cs, qm, qs);
     }
 
     public static double TransformResponse(double q, bool log) => log ? Math.Log10(Math.Max(q, 0) + LogOffset) : q;
 
     public float NormalizeResponse(float q) => (float)((TransformResponse(q, LogResponse) - ResponseMean) / ResponseStd);
+
+    /// <summary>The response itself (no log), z-scored: the optional extra encoder channel (data.linear_response_input).</summary>
+    public float NormalizeLinearResponse(float q) => (float)((q - LinearResponseMean) / LinearResponseStd);
 
     /// <summary>Back from z-scored (and log) units to mm/day.</summary>
     public double DenormalizeResponse(double z)

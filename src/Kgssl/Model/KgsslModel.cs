@@ -8,21 +8,29 @@ namespace Kgssl.Model;
 /// <summary>Encoder + decoder + characteristics head, built from the model config.</summary>
 public sealed class KgsslModel : nn.Module
 {
-    public Encoder Encoder { get; }
+    /// <summary>The BiGRU + attention encoder (model.encoder: bigru, the authors') or the convolutional one (cnn).</summary>
+    public nn.Module<Tensor, Tensor> Encoder { get; }
     public nn.Module Decoder { get; }
     /// <summary>z -> characteristics: linear (the authors') or an MLP with one hidden layer (model.head_hidden &gt; 0).</summary>
     public nn.Module<Tensor, Tensor> Head { get; }
     public int DriverCount { get; }
 
     /// <param name="physics">Units of the drivers and response, needed by the hbv decoder only.</param>
-    public KgsslModel(ModelConfig c, int driverCount, int characteristics, HbvDecoder.Scaling? physics = null) : base(nameof(KgsslModel))
+    /// <param name="channels">Encoder input channels (<see cref="Data.FeatureStore.Channels"/>); default drivers + response + missing flag.</param>
+    public KgsslModel(ModelConfig c, int driverCount, int characteristics, HbvDecoder.Scaling? physics = null, int? channels = null) : base(nameof(KgsslModel))
     {
         DriverCount = driverCount;
-        int channels = driverCount + 2;
-        Encoder = new Encoder(channels, c.Hidden, c.Embedding, c.Directions == "concat");
+        int inputs = channels ?? driverCount + 2;
+        Encoder = c.Encoder switch
+        {
+            "bigru" => new Encoder(inputs, c.Hidden, c.Embedding, c.Directions == "concat"),
+            "cnn" => new ConvEncoder(inputs, c.Hidden, c.Embedding, c.EncoderDepth),
+            _ => throw new ConfigException($"model.encoder: unknown encoder '{c.Encoder}'"),
+        };
         Decoder = c.Decoder switch
         {
             "forward" => new ForwardDecoder(driverCount, c.Embedding, c.DecoderHidden),
+            "tcn" => new ConvDecoder(driverCount, c.Embedding, c.DecoderHidden),
             "autoregressive" => new AutoregressiveDecoder(driverCount + 1, c.Embedding),
             "hbv" => new HbvDecoder(c.Embedding, physics ?? throw new ConfigException("model.decoder: hbv needs the data's units (internal: no scaling given)")),
             _ => throw new ConfigException($"model.decoder: unknown decoder '{c.Decoder}'"),

@@ -55,7 +55,7 @@ public static class Workflow
         }
         reporter.Info($"split: {split.Train.Count} training, {split.Validation.Count} validation, {split.Heldout.Count} held-out basins");
         run.UpdateRunInfo(new Dictionary<string, object?> { ["data_fingerprint"] = data.Fingerprint(), ["basins"] = data.Basins.Count });
-        return new Prepared(config, data, split, norm, new FeatureStore(data, norm));
+        return new Prepared(config, data, split, norm, new FeatureStore(data, norm, linearResponse: config.Data.LinearResponseInput));
     }
 
     public static List<EpochRecord> Train(RunDirectory run, Prepared p, bool resume, IRunReporter reporter, CancellationToken cancel = default)
@@ -77,7 +77,7 @@ public static class Workflow
     public static KgsslModel LoadModel(RunDirectory run, Prepared p, Device device)
     {
         var model = new KgsslModel(p.Config.Model, p.Data.DriverCount, p.Data.CharacteristicCount,
-            KgsslModel.PhysicsFor(p.Config.Model, p.Normalizer, p.Data.DriverNames));
+            KgsslModel.PhysicsFor(p.Config.Model, p.Normalizer, p.Data.DriverNames), p.Store.Channels);
         Checkpoint.LoadWeights(run.Path, Checkpoint.Exists(run.Path, "best") ? "best" : "last", model);
         model.to(device.type, device.index);
         return model;

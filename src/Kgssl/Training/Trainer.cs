@@ -40,7 +40,7 @@ public sealed class Trainer
         var d = _config.Data;
         var device = TorchSetup.Configure(t);
         var model = new KgsslModel(_config.Model, _store.DriverCount, _store.CharacteristicNames.Count,
-            KgsslModel.PhysicsFor(_config.Model, _store.Normalizer, _store.DriverNames));
+            KgsslModel.PhysicsFor(_config.Model, _store.Normalizer, _store.DriverNames), _store.Channels);
         model.to(device);
         var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate);
 
@@ -152,9 +152,12 @@ public sealed class Trainer
         Tensor l3 = zero;
         if (t.WeightSupervision > 0 && weights.shape[0] > 0)
         {
-            var labels = builder.Labels(windows.AsSpan(0, n), labelled);
+            // every window the encoder saw carries its basin's label: anchors, and positives and negatives when
+            // guidance needed them, so supervision gets three times the windows for no extra encoder work
+            int m = (int)z.shape[0];
+            var labels = builder.Labels(windows.AsSpan(0, m), labelled);
             var mask = labels.isnan().logical_not().to_type(ScalarType.Float32);
-            l3 = Losses.Supervision(model.Head.forward(za), labels, mask, weights);
+            l3 = Losses.Supervision(model.Head.forward(z), labels, mask, weights);
         }
         double wSum = t.WeightReconstruction + t.WeightGuidance + t.WeightSupervision;
         var loss = (l1 * t.WeightReconstruction + l2 * t.WeightGuidance + l3 * t.WeightSupervision) / wSum;

@@ -49,7 +49,9 @@ public class ConfigLoaderTests
     [InlineData("training:\n  epochs: many\n", "'training.epochs' expects an integer, got 'many'")]
     [InlineData("training:\n  epochs: 0\n", "training.epochs = 0 is out of range")]
     [InlineData("data:\n  train_start: 01/10/1999\n", "data.train_start expects an ISO date yyyy-MM-dd")]
-    [InlineData("model:\n  decoder: lstm\n", "model.decoder expects one of forward, autoregressive")]
+    [InlineData("model:\n  decoder: lstm\n", "model.decoder expects one of forward, tcn, autoregressive, hbv")]
+    [InlineData("model:\n  encoder: lstm\n", "model.encoder expects one of bigru, cnn")]
+    [InlineData("model:\n  encoder_depth: 9\n", "model.encoder_depth = 9 is out of range")]
     [InlineData("data:\n  drivers: precip\n", "'data.drivers' expects a list")]
     [InlineData("data:\n  train_start: 2008-01-01\n  train_end: 2000-01-01\n", "is before data.train_start")]
     public void BadValuesAreErrorsThatSayWhatWasExpected(string yaml, string expected)

@@ -65,6 +65,29 @@ public class NormalizerAndWindowsTests
     }
 
     [Fact]
+    public void TheLinearResponseChannelIsTheZScoredFlowAfterTheIndicator()
+    {
+        // training flows 1 and 3 alternating, day 5 (a 3) missing: per basin 20 ones and 19 threes
+        var data = Synthetic(2, 40, (b, i) => i == 5 ? float.NaN : i % 2 == 0 ? 1f : 3f);
+        var norm = Normalizer.Fit(data, ["b0", "b1"], new DateOnly(2000, 1, 1), new DateOnly(2000, 2, 9), true);
+        double mean = 77.0 / 39, sd = Math.Sqrt(191.0 / 39 - mean * mean);
+        Assert.Equal(mean, norm.LinearResponseMean, 9);
+        Assert.Equal(sd, norm.LinearResponseStd, 9);
+        var plain = new FeatureStore(data, norm);
+        var store = new FeatureStore(data, norm, linearResponse: true);
+        Assert.Equal(plain.Channels + 1, store.Channels);
+        var f = store.Features[0];
+        int c = store.Channels;
+        Assert.Equal(plain.Features[0][4 * plain.Channels + 1], f[4 * c + 1]);         // the log channel is unchanged
+        Assert.Equal(norm.NormalizeLinearResponse(1f), f[4 * c + 3]);
+        Assert.Equal((1 - mean) / sd, f[4 * c + 3], 5);
+        Assert.Equal((3 - mean) / sd, f[3 * c + 3], 5);
+        Assert.Equal(1f, f[5 * c + 2]);                                               // missing: indicator 1, both flow channels 0
+        Assert.Equal(0f, f[5 * c + 3]);
+        Assert.DoesNotContain(f, float.IsNaN);
+    }
+
+    [Fact]
     public void WindowsRespectThePeriodTheStrideAndTheMissingFraction()
     {
         var data = Synthetic(2, 100, (b, i) => b == 1 && i == 30 ? float.NaN : 1f);
@@ -110,7 +133,8 @@ public class NormalizerAndWindowsTests
         public bool Equals(Normalizer? a, Normalizer? b) => a is not null && b is not null
             && a.DriverMean.SequenceEqual(b.DriverMean) && a.DriverStd.SequenceEqual(b.DriverStd)
             && a.ResponseMean == b.ResponseMean && a.ResponseStd == b.ResponseStd && a.LogResponse == b.LogResponse
-            && a.CharacteristicMean.SequenceEqual(b.CharacteristicMean) && a.CharacteristicStd.SequenceEqual(b.CharacteristicStd);
+            && a.CharacteristicMean.SequenceEqual(b.CharacteristicMean) && a.CharacteristicStd.SequenceEqual(b.CharacteristicStd)
+            && a.LinearResponseMean == b.LinearResponseMean && a.LinearResponseStd == b.LinearResponseStd;
 
         public int GetHashCode(Normalizer n) => 0;
     }

@@ -53,13 +53,15 @@ public class LossAndShapeTests
     }
 
     [Theory]
-    [InlineData("forward", "sum")]
-    [InlineData("forward", "concat")]
-    [InlineData("autoregressive", "sum")]
-    public void ShapesAndAMissingDayChangeNothingOutsideItsMask(string decoder, string directions)
+    [InlineData("forward", "sum", "bigru")]
+    [InlineData("forward", "concat", "bigru")]
+    [InlineData("autoregressive", "sum", "bigru")]
+    [InlineData("tcn", "sum", "cnn")]
+    [InlineData("forward", "sum", "cnn")]
+    public void ShapesAndAMissingDayChangeNothingOutsideItsMask(string decoder, string directions, string encoder)
     {
         manual_seed(3);
-        using var model = new KgsslModel(new ModelConfig { Hidden = 8, Embedding = 8, DecoderHidden = 8, Decoder = decoder, Directions = directions }, 2, 5);
+        using var model = new KgsslModel(new ModelConfig { Hidden = 8, Embedding = 8, DecoderHidden = 8, Decoder = decoder, Directions = directions, Encoder = encoder }, 2, 5);
         var x = randn(3, 20, 4);
         x[.., .., 3] = 0;                 // indicator: nothing missing
         var z = model.Embed(x);
@@ -68,7 +70,7 @@ public class LossAndShapeTests
         var (pred, target, mask) = model.Reconstructor.Reconstruct(x, z, 2);
         Assert.Equal(pred.shape, target.shape);
         Assert.Equal(pred.shape, mask.shape);
-        Assert.Equal(decoder == "forward" ? 1 : 3, pred.shape[2]);
+        Assert.Equal(decoder == "autoregressive" ? 3 : 1, pred.shape[2]);
 
         // day 7 of window 0 missing: its response is zeroed with indicator 1 (as FeatureStore does).
         // Whatever value the response slot held, the masked loss must be the same.
@@ -92,5 +94,45 @@ public class LossAndShapeTests
         Assert.Equal(new long[] { 1, 5 }, enc.forward(randn(1, 365, 4)).shape);
         var w = enc.AttentionWeights(randn(2, 30, 4));
         Assert.Equal(1f, w.sum(1)[0].item<float>(), 5);
+    }
+
+    [Fact]
+    public void TheConvolutionalEncoderTakesAnyWindowLength()
+    {
+        manual_seed(1);
+        using var enc = new ConvEncoder(5, 6, 4, depth: 3);
+        Assert.Equal(new long[] { 2, 4 }, enc.forward(randn(2, 45, 5)).shape);
+        Assert.Equal(new long[] { 1, 4 }, enc.forward(randn(1, 365, 5)).shape);
+        var w = enc.AttentionWeights(randn(2, 365, 5));
+        Assert.Equal(46, w.shape[1]);                                 // 365 -> 183 -> 92 -> 46 steps
+        Assert.Equal(1f, w.sum(1)[0].item<float>(), 5);
+    }
+
+    [Fact]
+    public void TheConvolutionalDecoderIsCausalWithTheStatedReceptiveField()
+    {
+        manual_seed(2);
+        using var dec = new ConvDecoder(3, 4, 8);
+        dec.eval();
+        Assert.Equal(511, ConvDecoder.ReceptiveField);
+        var x = randn(1, 700, 3);
+        var z = randn(1, 4);
+        var y = dec.forward(x, z);
+        Assert.Equal(new long[] { 1, 700 }, y.shape);
+
+        // a change on day 600 leaves days before 600 exactly as they were, and moves day 600 itself
+        var later = x.clone(); later[0, 600, 0] = 50;
+        var yl = dec.forward(later, z);
+        Assert.Equal(0f, (yl[.., ..600] - y[.., ..600]).abs().max().item<float>());
+        Assert.True((yl[0, 600] - y[0, 600]).abs().item<float>() > 1e-6f);
+
+        // a change 511 days back still reaches day t (receptive field), one 512 days back does not
+        var edge = x.clone(); edge[0, 100, 1] = 50;
+        var ye = dec.forward(edge, z);
+        Assert.True((ye[0, 100 + 510] - y[0, 100 + 510]).abs().item<float>() > 1e-7f);
+        Assert.Equal(0f, (ye[0, 100 + 511] - y[0, 100 + 511]).abs().item<float>());
+
+        // the embedding conditions the output
+        Assert.True((dec.forward(x, z + 1) - y).abs().max().item<float>() > 1e-6f);
     }
 }

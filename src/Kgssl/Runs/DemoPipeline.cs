@@ -52,7 +52,7 @@ public static class DemoPipeline
             // peaks (routing, quick flow) show in q itself, recessions in log q: the encoder gets both
             LinearResponseInput = true,
         },
-        // convolutional encoder and decoder: ~10x the windows per second of the BiGRU pair on a CPU, and within the
+        // convolutional encoder and decoder: ~4x the windows per second of the BiGRU + GRU pair on a CPU, and within the
         // demo's minutes the number of windows seen is what limits the inverse (benchmarks/RESULTS.md)
         Model = new ModelConfig { Encoder = "cnn", Hidden = 32, Embedding = 32, Directions = "sum", Decoder = "tcn", DecoderHidden = 32, HeadHidden = 64 },
         // the ensemble is fully labelled: supervision leads, reconstruction and guidance regularize

@@ -7,7 +7,7 @@ namespace Kgssl.Model;
 /// <summary>
 /// A convolutional alternative to the BiGRU encoder (<c>model.encoder: cnn</c>): a width-7 convolution over the
 /// per-day inputs, then <c>depth</c> width-5 convolutions of stride 2 (365 days -> 46 steps at depth 3, each step
-/// seeing about two months), ReLU after each; then attention pooling (as in KGSSL) beside mean pooling, and a
+/// seeing 35 days), ReLU after each; then attention pooling (as in KGSSL) beside mean pooling, and a
 /// linear map to the embedding. All days are processed in parallel: with the tcn decoder it trains about four times
 /// as many windows per second as the BiGRU + GRU pair on a CPU (benchmarks/RESULTS.md), which the demo needs.
 /// </summary>

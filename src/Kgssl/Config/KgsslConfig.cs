@@ -79,6 +79,8 @@ public sealed record TrainingConfig
     public double GradClip { get; init; } = 1.0;
     public int Patience { get; init; } = 10;
     public double WeightReconstruction { get; init; } = 1.0;
+    /// <summary>Share of each batch's anchors whose window the decoder reconstructs (L1); the rest only pass the encoder.</summary>
+    public double ReconstructionFraction { get; init; } = 1.0;
     public double WeightGuidance { get; init; } = 1.0;
     public double WeightSupervision { get; init; } = 1.0;
     /// <summary>triplet | ntxent.</summary>

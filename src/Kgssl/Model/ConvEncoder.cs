@@ -7,7 +7,7 @@ namespace Kgssl.Model;
 /// <summary>
 /// A convolutional alternative to the BiGRU encoder (<c>model.encoder: cnn</c>): a width-7 convolution over the
 /// per-day inputs, then <c>depth</c> width-5 convolutions of stride 2 (365 days -> 46 steps at depth 3, each step
-/// seeing 35 days), ReLU after each; then attention pooling (as in KGSSL) beside mean pooling, and a
+/// seeing 35 days), batch normalization and ReLU after each (normalization: measured faster convergence); then attention pooling (as in KGSSL) beside mean pooling, and a
 /// linear map to the embedding. All days are processed in parallel: with the tcn decoder it trains about four times
 /// as many windows per second as the BiGRU + GRU pair on a CPU (benchmarks/RESULTS.md), which the demo needs.
 /// </summary>
@@ -22,11 +22,13 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>, IEncoder
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>
         {
             ("conv0", nn.Conv1d(channels, hidden, 7, padding: 3)),
+            ("norm0", nn.BatchNorm1d(hidden)),
             ("act0", nn.ReLU()),
         };
         for (int i = 1; i <= depth; i++)
         {
             layers.Add(($"conv{i}", nn.Conv1d(hidden, hidden, 5, stride: 2, padding: 2)));
+            layers.Add(($"norm{i}", nn.BatchNorm1d(hidden)));
             layers.Add(($"act{i}", nn.ReLU()));
         }
         body = nn.Sequential(layers);

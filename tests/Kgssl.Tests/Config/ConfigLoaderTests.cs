@@ -52,6 +52,7 @@ public class ConfigLoaderTests
     [InlineData("model:\n  decoder: lstm\n", "model.decoder expects one of forward, tcn, autoregressive, hbv")]
     [InlineData("model:\n  encoder: lstm\n", "model.encoder expects one of bigru, cnn")]
     [InlineData("model:\n  encoder_depth: 9\n", "model.encoder_depth = 9 is out of range")]
+    [InlineData("training:\n  reconstruction_fraction: 0\n", "training.reconstruction_fraction = 0 is out of range")]
     [InlineData("data:\n  drivers: precip\n", "'data.drivers' expects a list")]
     [InlineData("data:\n  train_start: 2008-01-01\n  train_end: 2000-01-01\n", "is before data.train_start")]
     public void BadValuesAreErrorsThatSayWhatWasExpected(string yaml, string expected)

@@ -106,6 +106,14 @@ public class LossAndShapeTests
         var w = enc.AttentionWeights(randn(2, 365, 5));
         Assert.Equal(46, w.shape[1]);                                 // 365 -> 183 -> 92 -> 46 steps
         Assert.Equal(1f, w.sum(1)[0].item<float>(), 5);
+
+        // batch normalization: in training a window's embedding depends on its batch; in evaluation it must not
+        var x = randn(4, 365, 5);
+        enc.train();
+        enc.forward(x);                                               // moves the running statistics
+        Assert.True((enc.forward(x[..1]) - enc.forward(x)[..1]).abs().max().item<float>() > 1e-4f);
+        enc.eval();
+        Assert.True((enc.forward(x[..1]) - enc.forward(x)[..1]).abs().max().item<float>() < 1e-5f);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Kgssl.Model;
 /// linear map to the embedding. All days are processed in parallel: with the tcn decoder it trains about four times
 /// as many windows per second as the BiGRU + GRU pair on a CPU (benchmarks/RESULTS.md), which the demo needs.
 /// </summary>
-public sealed class ConvEncoder : nn.Module<Tensor, Tensor>, IEncoder
+public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
 {
     readonly Sequential body;
     readonly Linear attention;
@@ -47,6 +47,7 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>, IEncoder
         return project.forward(pooled).MoveToOuterDisposeScope();      // [B, E]
     }
 
+    /// <summary>Attention weights over the downsampled steps, for inspection. [B, T, C] -> [B, T']</summary>
     public Tensor AttentionWeights(Tensor x)
     {
         using var scope = NewDisposeScope();

@@ -9,7 +9,7 @@ namespace Kgssl.Model;
 /// missing indicator), directions summed (the authors' code) or concatenated, then attention pooling
 /// (a learned score per day, softmax over time) and a linear map to the embedding z.
 /// </summary>
-public sealed class Encoder : nn.Module<Tensor, Tensor>, IEncoder
+public sealed class Encoder : nn.Module<Tensor, Tensor>
 {
     readonly GRU gru;
     readonly Linear attention;

@@ -44,6 +44,9 @@ while time.time()-t0<budget:
     for g in opt.param_groups: g['lr']=2e-3*0.5*(1+math.cos(math.pi*frac))
     z=enc(x); l3=((head(z)-Azt[b])**2).mean()
     pred=dec(x[:,:,:3],z); l1=((pred-x[:,:,3])[:,WARM:]**2).mean()
+    if os.environ.get('LOSS')=='both':
+        ql=(10**(pred.clamp(max=4.0)*sd[3]+mu[3])-0.005)/sd[4]; qo=(10**(x[:,:,3]*sd[3]+mu[3])-0.005)/sd[4]
+        l1=l1+((ql-qo)**2).mean()
     loss=W1*l1+W3*l3
     opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(params,1.0); opt.step(); step+=1; seen+=B
     if step%300==0: print(step, round(l1.item(),3), round(l3.item(),3), round(seen/(time.time()-t0)), flush=True)

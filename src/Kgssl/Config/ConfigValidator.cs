@@ -59,6 +59,10 @@ public static class ConfigValidator
         Range(source, "training.temperature", t.Temperature, 1e-4, 100);
         Range(source, "training.label_fraction", t.LabelFraction, 0, 1);
         Range(source, "training.reconstruction_fraction", t.ReconstructionFraction, 0.01, 1);
+        if (t.FlowReconstruction && !d.LogResponse)
+            throw new ConfigException($"{source}: training.flow_reconstruction needs data.log_response: true (without the log, L1 already scores the flows)");
+        if (t.FlowReconstruction && m.Decoder == "autoregressive")
+            throw new ConfigException($"{source}: training.flow_reconstruction needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
         Range(source, "training.max_anchors_per_epoch", t.MaxAnchorsPerEpoch, 0, int.MaxValue);
         foreach (var w in new[] { ("training.weight_reconstruction", t.WeightReconstruction), ("training.weight_guidance", t.WeightGuidance), ("training.weight_supervision", t.WeightSupervision) })
             Range(source, w.Item1, w.Item2, 0, 1e6);

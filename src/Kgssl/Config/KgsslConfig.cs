@@ -89,6 +89,8 @@ public sealed record TrainingConfig
     public double Temperature { get; init; } = 0.1;
     /// <summary>Reconstruct the anchor's response from the positive window's embedding.</summary>
     public bool CrossReconstruction { get; init; } = false;
+    /// <summary>L1 also scores the flows in mm/day (not only their log), as NSE does; needs data.log_response and a decoder of the response only.</summary>
+    public bool FlowReconstruction { get; init; } = false;
     /// <summary>Fraction of training basins whose characteristics are used as labels (incomplete knowledge).</summary>
     public double LabelFraction { get; init; } = 1.0;
     /// <summary>Per-characteristic weights of L3 (uncertain knowledge); missing names weigh 1.</summary>

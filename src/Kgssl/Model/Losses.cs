@@ -13,6 +13,19 @@ public static class Losses
     }
 
     /// <summary>
+    /// L1 option (training.flow_reconstruction): the masked MSE of the flows themselves, for a decoder that predicts
+    /// z-scored log10(q + offset). Both sides go back to mm/day, q = 10^(y * sd + mean) - offset, and are divided by
+    /// the training flows' sd, so peaks weigh as they do in NSE. Predictions are capped at q = 10^4 mm/day.
+    /// </summary>
+    public static Tensor FlowMse(Tensor prediction, Tensor target, Tensor mask, double logMean, double logStd, double offset, double flowStd)
+    {
+        double cap = (4 - logMean) / logStd;
+        var qp = (prediction.clamp_max(cap) * (logStd * Math.Log(10)) + logMean * Math.Log(10)).exp() - offset;
+        var qo = (target * (logStd * Math.Log(10)) + logMean * Math.Log(10)).exp() - offset;
+        return MaskedMse(qp / flowStd, qo / flowStd, mask);
+    }
+
+    /// <summary>
     /// L2, triplet margin loss (Schroff et al. 2015; as torch.nn.TripletMarginLoss with p = 2, eps = 1e-6):
     /// mean(max(0, ||a - p + eps|| - ||a - n + eps|| + margin)).
     /// </summary>

@@ -146,6 +146,11 @@ public sealed class Trainer
             int r = Math.Max(1, (int)Math.Round(t.ReconstructionFraction * n));
             var (pred, target, mask) = model.Reconstructor.Reconstruct(anchorX[..r], zRec[..r], model.DriverCount);
             l1 = Losses.MaskedMse(pred, target, mask);
+            if (t.FlowReconstruction)
+            {
+                var n0 = _store.Normalizer;
+                l1 = l1 + Losses.FlowMse(pred, target, mask, n0.ResponseMean, n0.ResponseStd, Normalizer.LogOffset, n0.LinearResponseStd);
+            }
         }
         Tensor l2 = zero;
         if (t.WeightGuidance > 0)

@@ -53,6 +53,8 @@ public class ConfigLoaderTests
     [InlineData("model:\n  encoder: lstm\n", "model.encoder expects one of bigru, cnn")]
     [InlineData("model:\n  encoder_depth: 9\n", "model.encoder_depth = 9 is out of range")]
     [InlineData("training:\n  reconstruction_fraction: 0\n", "training.reconstruction_fraction = 0 is out of range")]
+    [InlineData("data:\n  log_response: false\ntraining:\n  flow_reconstruction: true\n", "training.flow_reconstruction needs data.log_response: true")]
+    [InlineData("model:\n  decoder: autoregressive\ntraining:\n  flow_reconstruction: true\n", "needs a decoder of the response only")]
     [InlineData("data:\n  drivers: precip\n", "'data.drivers' expects a list")]
     [InlineData("data:\n  train_start: 2008-01-01\n  train_end: 2000-01-01\n", "is before data.train_start")]
     public void BadValuesAreErrorsThatSayWhatWasExpected(string yaml, string expected)

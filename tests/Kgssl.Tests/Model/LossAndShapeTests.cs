@@ -52,6 +52,25 @@ public class LossAndShapeTests
         Assert.Equal(1f, Losses.Supervision(pred, labels, mask, w).item<float>(), 5);
     }
 
+    [Fact]
+    public void FlowMseScoresTheFlowsInMillimetresPerDay()
+    {
+        // log mean 0, sd 1, no offset, flow sd 2: y = 1 -> q = 10, y = 0 -> q = 1; ((10 - 1) / 2)^2 = 20.25
+        var one = tensor(new float[] { 1f }, [1, 1, 1]);
+        var zero = tensor(new float[] { 0f }, [1, 1, 1]);
+        var mask = tensor(new float[] { 1f }, [1, 1, 1]);
+        Assert.Equal(20.25f, Losses.FlowMse(one, zero, mask, 0, 1, 0, 2).item<float>(), 3);
+        // log mean 1, sd 0.5, offset 0.005: y = 2 -> log10(q + 0.005) = 2 -> q = 99.995; target 0 -> q = 9.995
+        var two = tensor(new float[] { 2f }, [1, 1, 1]);
+        Assert.Equal(8100f, Losses.FlowMse(two, zero, mask, 1, 0.5, 0.005, 1).item<float>(), 0);
+        // a masked day counts for nothing, and an absurd prediction is capped at 10^4 mm/day, never infinite
+        Assert.Equal(0f, Losses.FlowMse(one, zero, zeros(1, 1, 1), 0, 1, 0, 2).item<float>());
+        var huge = tensor(new float[] { 1000f }, [1, 1, 1]);
+        float capped = Losses.FlowMse(huge, zero, mask, 0, 1, 0, 1).item<float>();
+        Assert.True(float.IsFinite(capped));
+        Assert.Equal(1.0, capped / Math.Pow(1e4 - 1, 2), 4);
+    }
+
     [Theory]
     [InlineData("forward", "sum", "bigru")]
     [InlineData("forward", "concat", "bigru")]

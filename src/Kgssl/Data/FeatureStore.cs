@@ -18,11 +18,8 @@ public sealed class FeatureStore
     public float[][] Characteristics { get; }
     readonly Dictionary<string, int> _index;
 
-    public bool LinearResponse { get; }
-
     public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null, bool linearResponse = false)
     {
-        LinearResponse = linearResponse;
         Basins = basinIds is null ? data.Basins.ToArray() : basinIds.Select(data.Basin).ToArray();
         DriverCount = data.DriverCount;
         DriverNames = data.DriverNames;

@@ -51,11 +51,6 @@ public sealed class ConvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, I
         return readout.forward(h).squeeze(1).MoveToOuterDisposeScope();           // [B, T]
     }
 
-    public (Tensor Prediction, Tensor Target, Tensor Mask) Reconstruct(Tensor window, Tensor z, int driverCount)
-    {
-        var prediction = forward(window[.., .., ..driverCount], z).unsqueeze(-1);   // [B, T, 1]
-        var target = window[.., .., driverCount..(driverCount + 1)];
-        var mask = 1 - window[.., .., (driverCount + 1)..(driverCount + 2)];
-        return (prediction, target, mask);
-    }
+    public (Tensor Prediction, Tensor Target, Tensor Mask) Reconstruct(Tensor window, Tensor z, int driverCount) =>
+        IEmulator.ReconstructResponse(this, window, z, driverCount);
 }

@@ -41,7 +41,7 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = body.forward(x.transpose(1, 2)).transpose(1, 2);      // [B, T', H]
+        var h = Steps(x);                                              // [B, T', H]
         var weights = attention.forward(h).softmax(1);                 // [B, T', 1]
         var pooled = cat([(weights * h).sum(1), h.mean([1])], 1);      // [B, 2H]
         return project.forward(pooled).MoveToOuterDisposeScope();      // [B, E]
@@ -51,7 +51,10 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
     public Tensor AttentionWeights(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = body.forward(x.transpose(1, 2)).transpose(1, 2);
+        var h = Steps(x);
         return attention.forward(h).softmax(1).squeeze(-1).MoveToOuterDisposeScope();
     }
+
+    // [B, T, C] -> the convolutions' downsampled steps [B, T', H]
+    Tensor Steps(Tensor x) => body.forward(x.transpose(1, 2)).transpose(1, 2);
 }

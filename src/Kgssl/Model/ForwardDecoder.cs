@@ -33,12 +33,6 @@ public sealed class ForwardDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder
         return readout.forward(h).squeeze(-1).MoveToOuterDisposeScope();
     }
 
-    public (Tensor Prediction, Tensor Target, Tensor Mask) Reconstruct(Tensor window, Tensor z, int driverCount)
-    {
-        var drivers = window[.., .., ..driverCount];
-        var prediction = forward(drivers, z).unsqueeze(-1);            // [B, T, 1]
-        var target = window[.., .., driverCount..(driverCount + 1)];    // [B, T, 1]
-        var mask = 1 - window[.., .., (driverCount + 1)..(driverCount + 2)];
-        return (prediction, target, mask);
-    }
+    public (Tensor Prediction, Tensor Target, Tensor Mask) Reconstruct(Tensor window, Tensor z, int driverCount) =>
+        IEmulator.ReconstructResponse(this, window, z, driverCount);
 }

@@ -106,13 +106,8 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         return Route(generated, theta[.., 10]).MoveToOuterDisposeScope();
     }
 
-    public (Tensor Prediction, Tensor Target, Tensor Mask) Reconstruct(Tensor window, Tensor z, int driverCount)
-    {
-        var prediction = forward(window[.., .., ..driverCount], z).unsqueeze(-1);   // [B, T, 1]
-        var target = window[.., .., driverCount..(driverCount + 1)];
-        var mask = 1 - window[.., .., (driverCount + 1)..(driverCount + 2)];
-        return (prediction, target, mask);
-    }
+    public (Tensor Prediction, Tensor Target, Tensor Mask) Reconstruct(Tensor window, Tensor z, int driverCount) =>
+        IEmulator.ReconstructResponse(this, window, z, driverCount);
 
     sealed record State(Tensor Snow, Tensor Liquid, Tensor Soil, Tensor Upper, Tensor Lower)
     {

@@ -7,4 +7,16 @@ public interface IEmulator
 {
     // drivers [B, T, D] (normalized), z [B, E] -> response [B, T] (normalized)
     Tensor forward(Tensor drivers, Tensor z);
+
+    /// <summary>
+    /// L1 for an emulator (its <see cref="IDecoder.Reconstruct"/>): the response predicted from the window's drivers,
+    /// the window's response channel as target, and 1 - the missing indicator as mask. All [B, T, 1].
+    /// </summary>
+    static (Tensor Prediction, Tensor Target, Tensor Mask) ReconstructResponse(IEmulator emulator, Tensor window, Tensor z, int driverCount)
+    {
+        var prediction = emulator.forward(window[.., .., ..driverCount], z).unsqueeze(-1);
+        var target = window[.., .., driverCount..(driverCount + 1)];
+        var mask = 1 - window[.., .., (driverCount + 1)..(driverCount + 2)];
+        return (prediction, target, mask);
+    }
 }

@@ -10,7 +10,7 @@ public static class ConfigValidator
     static readonly string[] Encoders = ["bigru", "cnn"];
     static readonly string[] Directions = ["sum", "concat"];
     static readonly string[] Guidances = ["triplet", "ntxent"];
-    static readonly string[] Schedules = ["constant", "cosine", "step"];
+    static readonly string[] Schedules = ["constant", "cosine", "cosine_step", "step"];
     static readonly string[] Devices = ["cpu", "cuda"];
     static readonly string[] Periods = ["train", "test"];
 

@@ -40,6 +40,8 @@ public sealed record DataConfig
     public bool LogResponse { get; init; } = true;
     /// <summary>Also give the encoder the response without the log, z-scored (one more input channel).</summary>
     public bool LinearResponseInput { get; init; } = false;
+    /// <summary>Also give the encoder the day-to-day change of the (log) response (one more input channel, after the others).</summary>
+    public bool ResponseChangeInput { get; init; } = false;
     /// <summary>Fraction of basins held out of training entirely (never seen), drawn with the seed.</summary>
     public double HeldoutFraction { get; init; } = 0.0;
     /// <summary>K-fold over basins: with folds &gt; 1, fold k's basins are held out (overrides heldout_fraction).</summary>
@@ -74,7 +76,10 @@ public sealed record TrainingConfig
     public int Epochs { get; init; } = 30;
     public int BatchSize { get; init; } = 200;
     public double LearningRate { get; init; } = 0.005;
-    /// <summary>constant | cosine | step.</summary>
+    /// <summary>
+    /// constant | cosine (lowered once an epoch, from learning_rate) | cosine_step (lowered every step, from
+    /// learning_rate to 0 at the last step) | step (halved every third of the epochs).
+    /// </summary>
     public string Schedule { get; init; } = "constant";
     public double GradClip { get; init; } = 1.0;
     public int Patience { get; init; } = 10;
@@ -95,6 +100,12 @@ public sealed record TrainingConfig
     public double LabelFraction { get; init; } = 1.0;
     /// <summary>Per-characteristic weights of L3 (uncertain knowledge); missing names weigh 1.</summary>
     public Dictionary<string, double> CharacteristicWeights { get; init; } = [];
+    /// <summary>
+    /// Training windows start on any day of the training period, not only every data.stride days: each basin still
+    /// gives as many anchors per epoch as it has stride windows, drawn at random, so an epoch costs the same and
+    /// the encoder sees other days each epoch (validation keeps the stride windows).
+    /// </summary>
+    public bool RandomWindows { get; init; } = false;
     /// <summary>Cap on anchor windows per epoch (0 = all); keeps demo runs short.</summary>
     public int MaxAnchorsPerEpoch { get; init; } = 0;
 }

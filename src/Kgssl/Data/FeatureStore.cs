@@ -4,7 +4,9 @@ namespace Kgssl.Data;
 /// Each basin's normalized per-day encoder inputs, row-major [day, channel]: the drivers, the response
 /// (0 where missing) and a missing-response indicator (1 where missing), so no NaN ever reaches the model.
 /// With <c>linearResponse</c>, one more channel after the indicator: the response in mm/day z-scored, without the
-/// log (peaks stand out there, recessions in the log channel). Also the normalized characteristics (NaN where unknown). Built once; windows are slices of it.
+/// log (peaks stand out there, recessions in the log channel). With <c>responseChange</c>, one more channel after
+/// those: the change of the (log) response from the day before (0 where either day is missing, and on the first
+/// day of the record). Also the normalized characteristics (NaN where unknown). Built once; windows are slices of it.
 /// </summary>
 public sealed class FeatureStore
 {
@@ -18,14 +20,16 @@ public sealed class FeatureStore
     public float[][] Characteristics { get; }
     readonly Dictionary<string, int> _index;
 
-    public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null, bool linearResponse = false)
+    public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null, bool linearResponse = false,
+        bool responseChange = false)
     {
         Basins = basinIds is null ? data.Basins.ToArray() : basinIds.Select(data.Basin).ToArray();
         DriverCount = data.DriverCount;
         DriverNames = data.DriverNames;
         Normalizer = norm;
         CharacteristicNames = data.CharacteristicNames;
-        Channels = DriverCount + (linearResponse ? 3 : 2);
+        Channels = DriverCount + 2 + (linearResponse ? 1 : 0) + (responseChange ? 1 : 0);
+        int changeChannel = Channels - 1;
         Features = new float[Basins.Count][];
         Characteristics = new float[Basins.Count][];
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -44,6 +48,8 @@ public sealed class FeatureStore
                 f[o + DriverCount] = missing ? 0f : norm.NormalizeResponse(q);
                 f[o + DriverCount + 1] = missing ? 1f : 0f;
                 if (linearResponse) f[o + DriverCount + 2] = missing ? 0f : norm.NormalizeLinearResponse(q);
+                if (responseChange)
+                    f[o + changeChannel] = missing || t == 0 || float.IsNaN(b.Response[t - 1]) ? 0f : norm.NormalizeResponseChange(b.Response[t - 1], q);
             }
             Features[i] = f;
             Characteristics[i] = b.Characteristics.Select((v, k) => (float)norm.NormalizeCharacteristic(k, v)).ToArray();

@@ -11,7 +11,7 @@ public sealed record Normalizer(
     double[] DriverMean, double[] DriverStd,
     double ResponseMean, double ResponseStd, bool LogResponse,
     double[] CharacteristicMean, double[] CharacteristicStd,
-    double LinearResponseMean = 0, double LinearResponseStd = 1)
+    double LinearResponseMean = 0, double LinearResponseStd = 1, double ResponseChangeStd = 1)
 {
     public const double LogOffset = 0.005;
 
@@ -20,6 +20,7 @@ public sealed record Normalizer(
         int nd = data.DriverCount, nc = data.CharacteristicCount;
         var dSum = new double[nd]; var dSq = new double[nd]; long dN = 0;
         double rSum = 0, rSq = 0, qSum = 0, qSq = 0; long rN = 0;
+        double chSq = 0; long chN = 0;   // day-to-day changes of the transformed response, both days observed
         var cSum = new double[nc]; var cSq = new double[nc]; var cN = new long[nc];
         foreach (var id in trainBasins)
         {
@@ -31,6 +32,11 @@ public sealed record Normalizer(
                 dN++;
                 float q = b.Response[t];
                 if (!float.IsNaN(q)) { double v = TransformResponse(q, logResponse); rSum += v; rSq += v * v; rN++; qSum += q; qSq += (double)q * q; }
+                if (t > from && !float.IsNaN(q) && !float.IsNaN(b.Response[t - 1]))
+                {
+                    double c = TransformResponse(q, logResponse) - TransformResponse(b.Response[t - 1], logResponse);
+                    chSq += c * c; chN++;
+                }
             }
             for (int k = 0; k < nc; k++)
             {
@@ -52,7 +58,9 @@ public sealed record Normalizer(
         for (int k = 0; k < nc; k++) (cm[k], cs[k]) = Stats(cSum[k], cSq[k], cN[k]);
         var (rm, rs) = Stats(rSum, rSq, rN);
         var (qm, qs) = Stats(qSum, qSq, rN);
-        return new Normalizer(dm, ds, rm, rs, logResponse, cm, cs, qm, qs);
+        // the change channel keeps 0 for "no change": scaled by its root mean square, not centred
+        double chRms = chN > 0 ? Math.Sqrt(chSq / chN) : 1;
+        return new Normalizer(dm, ds, rm, rs, logResponse, cm, cs, qm, qs, chRms > 1e-8 ? chRms : 1);
     }
 
     public static double TransformResponse(double q, bool log) => log ? Math.Log10(Math.Max(q, 0) + LogOffset) : q;
@@ -61,6 +69,13 @@ public sealed record Normalizer(
 
     /// <summary>The response itself (no log), z-scored: the optional extra encoder channel (data.linear_response_input).</summary>
     public float NormalizeLinearResponse(float q) => (float)((q - LinearResponseMean) / LinearResponseStd);
+
+    /// <summary>
+    /// The change of the (log) response from the day before, over its root mean square on the training basins and
+    /// years: the optional extra encoder channel (data.response_change_input); recession rates read off directly.
+    /// </summary>
+    public float NormalizeResponseChange(float previous, float q) =>
+        (float)((TransformResponse(q, LogResponse) - TransformResponse(previous, LogResponse)) / ResponseChangeStd);
 
     /// <summary>Back from z-scored (and log) units to mm/day.</summary>
     public double DenormalizeResponse(double z)

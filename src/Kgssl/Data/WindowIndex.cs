@@ -28,12 +28,18 @@ public static class WindowIndex
     public static List<int> Starts(BasinData b, int from, int to, int length, int stride, double maxMissingFraction)
     {
         var starts = new List<int>();
-        for (int s = from; s + length <= to; s += stride)
+        if (to - from < length) return starts;
+        // missing days of the window [s, s + length) kept as a running count: stride 1 (every day a start) costs
+        // one pass over the record instead of one pass per window
+        int missing = 0;
+        for (int t = from; t < from + length; t++)
+            if (float.IsNaN(b.Response[t])) missing++;
+        for (int s = from; ; s++)
         {
-            int missing = 0;
-            for (int t = s; t < s + length; t++)
-                if (float.IsNaN(b.Response[t])) missing++;
-            if (missing <= maxMissingFraction * length) starts.Add(s);
+            if ((s - from) % stride == 0 && missing <= maxMissingFraction * length) starts.Add(s);
+            if (s + length >= to) break;
+            if (float.IsNaN(b.Response[s])) missing--;
+            if (float.IsNaN(b.Response[s + length])) missing++;
         }
         return starts;
     }

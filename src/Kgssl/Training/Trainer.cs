@@ -50,6 +50,14 @@ public sealed class Trainer
         var valIdx = _split.Validation.Select(_store.IndexOf).ToHashSet();
         var allWindows = WindowIndex.Build(_store, trainStart, trainEnd, d.WindowDays, d.Stride, d.MaxMissingFraction);
         var trainWindows = allWindows.Select((w, i) => trainIdx.Contains(i) ? w : []).ToArray();
+        int[]? anchorsPerBasin = null;
+        if (t.RandomWindows)
+        {
+            // every start day is a candidate window; each basin keeps its number of stride windows as anchors
+            anchorsPerBasin = trainWindows.Select(w => w.Count).ToArray();
+            var daily = WindowIndex.Build(_store, trainStart, trainEnd, d.WindowDays, 1, d.MaxMissingFraction);
+            trainWindows = daily.Select((w, i) => trainIdx.Contains(i) ? w : []).ToArray();
+        }
         var valWindows = allWindows.Select((w, i) => valIdx.Contains(i) ? w : []).ToArray();
         int usableTrain = trainWindows.Count(w => w.Count > 0);
         if (usableTrain < 2)
@@ -79,7 +87,7 @@ public sealed class Trainer
             double lr = LearningRate(t, epoch);
             foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
             var clock = Stopwatch.StartNew();
-            var triplets = TripletSampler.Epoch(trainWindows, t.Seed, epoch, t.MaxAnchorsPerEpoch);
+            var triplets = TripletSampler.Epoch(trainWindows, t.Seed, epoch, t.MaxAnchorsPerEpoch, anchorsPerBasin);
             var sums = new double[4];
             int batches = (triplets.Length + t.BatchSize - 1) / t.BatchSize, seen = 0;
             model.train();
@@ -88,6 +96,8 @@ public sealed class Trainer
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var batch = triplets.AsSpan(b * t.BatchSize, Math.Min(t.BatchSize, triplets.Length - b * t.BatchSize));
+                if (t.Schedule == "cosine_step")
+                    foreach (var g in optimizer.ParamGroups) g.LearningRate = LearningRate(t, epoch, (double)b / batches);
                 var (loss, l1, l2, l3) = Step(model, builder, batch, labelled, weights);
                 optimizer.zero_grad();
                 loss.backward();
@@ -215,9 +225,11 @@ public sealed class Trainer
         return tensor(w, [k]).to(device);
     }
 
-    static double LearningRate(TrainingConfig t, int epoch) => t.Schedule switch
+    /// <summary>The learning rate at <paramref name="progress"/> (0..1) of the way through <paramref name="epoch"/> (from 1).</summary>
+    internal static double LearningRate(TrainingConfig t, int epoch, double progress = 0) => t.Schedule switch
     {
         "cosine" => t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, t.Epochs))),
+        "cosine_step" => t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1 + progress) / Math.Max(1, t.Epochs))),
         "step" => t.LearningRate * Math.Pow(0.5, (epoch - 1) / Math.Max(1, t.Epochs / 3)),
         _ => t.LearningRate,
     };

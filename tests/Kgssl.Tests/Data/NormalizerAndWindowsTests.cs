@@ -88,6 +88,33 @@ public class NormalizerAndWindowsTests
     }
 
     [Fact]
+    public void TheResponseChangeChannelIsTheDailyChangeOfTheLogFlowOverItsRms()
+    {
+        // flows 1 and 3 alternating, day 5 missing: every observed change is +-(log10(3.005) - log10(1.005)), so
+        // the root mean square is that step and the channel is exactly +-1, 0 on the first day and around the gap
+        var data = Synthetic(2, 40, (b, i) => i == 5 ? float.NaN : i % 2 == 0 ? 1f : 3f);
+        var norm = Normalizer.Fit(data, ["b0", "b1"], new DateOnly(2000, 1, 1), new DateOnly(2000, 2, 9), true);
+        Assert.Equal(Math.Log10(3.005) - Math.Log10(1.005), norm.ResponseChangeStd, 9);
+        var store = new FeatureStore(data, norm, linearResponse: true, responseChange: true);
+        var plain = new FeatureStore(data, norm, linearResponse: true);
+        int c = store.Channels;
+        Assert.Equal(plain.Channels + 1, c);
+        var f = store.Features[1];
+        Assert.Equal(0f, f[0 * c + c - 1]);                 // first day: no day before
+        Assert.Equal(1f, f[1 * c + c - 1], 5);              // 1 -> 3
+        Assert.Equal(-1f, f[2 * c + c - 1], 5);             // 3 -> 1
+        Assert.Equal(0f, f[5 * c + c - 1]);                 // missing today
+        Assert.Equal(0f, f[6 * c + c - 1]);                 // missing yesterday
+        Assert.Equal(1f, f[7 * c + c - 1], 5);              // 1 -> 3 again
+        Assert.Equal(plain.Features[1][7 * plain.Channels + 3], f[7 * c + 3]);   // the other channels are unchanged
+        Assert.DoesNotContain(f, float.IsNaN);
+        // a normalizer saved before the channel existed loads with a neutral scale
+        string json = System.Text.Json.JsonSerializer.Serialize(norm).Replace($",\"ResponseChangeStd\":{norm.ResponseChangeStd.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "");
+        Assert.DoesNotContain("ResponseChangeStd", json);
+        Assert.Equal(1, System.Text.Json.JsonSerializer.Deserialize<Normalizer>(json)!.ResponseChangeStd);
+    }
+
+    [Fact]
     public void WindowsRespectThePeriodTheStrideAndTheMissingFraction()
     {
         var data = Synthetic(2, 100, (b, i) => b == 1 && i == 30 ? float.NaN : 1f);
@@ -113,6 +140,43 @@ public class NormalizerAndWindowsTests
         Assert.All(t1, t => Assert.NotEqual(t.Anchor.Basin, t.Negative.Basin));
         Assert.DoesNotContain(t1, t => t.Negative.Basin == 2 || t.Anchor.Basin == 2);
         Assert.Equal(7, TripletSampler.Epoch(windows, 42, 3, maxAnchors: 7).Length);
+    }
+
+    [Fact]
+    public void DailyStartsMatchAWindowByWindowCountOfMissingDays()
+    {
+        // gaps at days 3, 40-44 and 97: every start, and every stride, against a count made window by window
+        var data = Synthetic(1, 100, (b, i) => i == 3 || (i >= 40 && i < 45) || i == 97 ? float.NaN : 1f);
+        var basin = data.Basins[0];
+        foreach (int stride in new[] { 1, 3, 10 })
+            foreach (double fraction in new[] { 0, 0.1, 0.3 })
+            {
+                var expected = new List<int>();
+                for (int s = 2; s + 20 <= 99; s += stride)
+                    if (Enumerable.Range(s, 20).Count(t => float.IsNaN(basin.Response[t])) <= fraction * 20) expected.Add(s);
+                Assert.Equal(expected, WindowIndex.Starts(basin, 2, 99, 20, stride, fraction));
+            }
+        Assert.Empty(WindowIndex.Starts(basin, 2, 21, 20, 1, 1));
+        Assert.Equal([2], WindowIndex.Starts(basin, 2, 22, 20, 1, 1));
+    }
+
+    [Fact]
+    public void RandomWindowTripletsGiveEachBasinItsAnchorCountFromItsOwnWindows()
+    {
+        // daily windows: basin b has 30 + b starts; anchors per basin 2, 0, 3, 1
+        var windows = Enumerable.Range(0, 4).Select(b => Enumerable.Range(0, 30 + b).Select(j => new Window(b, j)).ToList()).ToArray();
+        int[] anchors = [2, 0, 3, 1];
+        var t1 = TripletSampler.Epoch(windows, 42, 1, anchorsPerBasin: anchors);
+        Assert.Equal(t1, TripletSampler.Epoch(windows, 42, 1, anchorsPerBasin: anchors));
+        Assert.Equal(anchors, Enumerable.Range(0, 4).Select(b => t1.Count(t => t.Anchor.Basin == b)));
+        Assert.All(t1, t => Assert.Contains(t.Anchor, windows[t.Anchor.Basin]));
+        Assert.All(t1, t => Assert.Equal(t.Anchor.Basin, t.Positive.Basin));
+        Assert.All(t1, t => Assert.NotEqual(t.Anchor.Basin, t.Negative.Basin));
+        // over epochs the anchors of a basin move over its days (not the same first windows each time)
+        var starts = Enumerable.Range(1, 20).SelectMany(e => TripletSampler.Epoch(windows, 42, e, anchorsPerBasin: anchors))
+            .Where(t => t.Anchor.Basin == 2).Select(t => t.Anchor.Start).Distinct().Count();
+        Assert.True(starts > 20, $"{starts} distinct anchor days of basin 2 in 20 epochs");
+        Assert.Throws<ArgumentException>(() => TripletSampler.Epoch(windows, 42, 1, anchorsPerBasin: [1, 1]));
     }
 
     [Fact]

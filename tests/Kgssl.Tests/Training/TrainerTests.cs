@@ -15,7 +15,7 @@ public class TrainerTests
         public void Progress(string task, double fraction, string detail = "") { }
     }
 
-    internal static KgsslConfig Tiny(string dataRoot, int epochs) => new()
+    internal static KgsslConfig Tiny(string dataRoot, int epochs, bool randomWindows = false) => new()
     {
         Data = new DataConfig
         {
@@ -25,14 +25,14 @@ public class TrainerTests
             WindowDays = 60, Stride = 30, HeldoutFraction = 0.2, ValidationFraction = 0.25,
         },
         Model = new ModelConfig { Hidden = 8, Embedding = 6, DecoderHidden = 8 },
-        Training = new TrainingConfig { Seed = 3, Threads = 1, Epochs = epochs, BatchSize = 16, LearningRate = 0.01, Patience = 100 },
+        Training = new TrainingConfig { Seed = 3, Threads = 1, Epochs = epochs, BatchSize = 16, LearningRate = 0.01, Patience = 100, RandomWindows = randomWindows },
         Evaluation = new EvaluationConfig { MantelPermutations = 9 },
     };
 
-    internal static (RunDirectory Run, Workflow.Prepared Prepared) Setup(TempDir dir, string data, string name, int epochs)
+    internal static (RunDirectory Run, Workflow.Prepared Prepared) Setup(TempDir dir, string data, string name, int epochs, bool randomWindows = false)
     {
         var run = RunDirectory.Create(name, dir.Sub(name));
-        var cfg = Tiny(data, epochs);
+        var cfg = Tiny(data, epochs, randomWindows);
         run.WriteConfig(cfg);
         return (run, Workflow.Prepare(run, cfg, new Silent(), useCache: false));
     }
@@ -45,22 +45,41 @@ public class TrainerTests
     }
 
     [Fact]
-    public void ResumingAfterAnInterruptionGivesTheSameWeightsAsAnUninterruptedRun()
+    public void TheStepCosineFallsFromTheRateToZeroWithinEpochsAndTheEpochCosineOncePerEpoch()
+    {
+        var t = new TrainingConfig { Epochs = 4, LearningRate = 0.01, Schedule = "cosine_step" };
+        Assert.Equal(0.01, Trainer.LearningRate(t, 1, 0), 12);
+        Assert.Equal(0.005, Trainer.LearningRate(t, 3, 0), 12);                  // half way
+        Assert.Equal(0.005 * (1 + Math.Cos(Math.PI * 2.5 / 4)), Trainer.LearningRate(t, 3, 0.5), 12);
+        Assert.Equal(0, Trainer.LearningRate(t, 4, 1), 12);
+        var steps = Enumerable.Range(1, 4).SelectMany(e => Enumerable.Range(0, 10).Select(b => Trainer.LearningRate(t, e, b / 10.0))).ToArray();
+        Assert.All(steps.Zip(steps.Skip(1)), p => Assert.True(p.Second < p.First));
+        var epochwise = t with { Schedule = "cosine" };
+        Assert.Equal(Trainer.LearningRate(epochwise, 2, 0), Trainer.LearningRate(epochwise, 2, 0.9));
+        Assert.Equal(0.005, Trainer.LearningRate(epochwise, 3), 12);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // training.random_windows: the anchors' days are drawn per epoch, still from the seed
+    public void ResumingAfterAnInterruptionGivesTheSameWeightsAsAnUninterruptedRun(bool randomWindows)
     {
         using var dir = new TempDir();
         string data = dir.Sub("data");
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 8, 3, 9));
 
-        var (full, pf) = Setup(dir, data, "full", 4);
+        var (full, pf) = Setup(dir, data, "full", 4, randomWindows);
         Workflow.Train(full, pf, false, new Silent());
 
-        var (cut, pc) = Setup(dir, data, "cut", 2);          // "killed" after epoch 2
+        var (cut, pc) = Setup(dir, data, "cut", 2, randomWindows);          // "killed" after epoch 2
         Workflow.Train(cut, pc, false, new Silent());
-        var resumed = pc with { Config = Tiny(data, 4) };     // same run, resumed towards 4 epochs
+        var resumed = pc with { Config = Tiny(data, 4, randomWindows) };     // same run, resumed towards 4 epochs
         var epochs = Workflow.Train(cut, resumed, true, new Silent());
 
         Assert.Equal(4, epochs.Count);
         Assert.Equal(Weights(full, pf, "last"), Weights(cut, pc, "last"));
+        if (randomWindows)   // as many anchors as the stride windows give (2 years, 60-day windows every 30 days: 23 a basin)
+            Assert.All(epochs, e => Assert.Equal(23 * pf.Split.Train.Count, e.Anchors));
         Assert.Equal(File.ReadLines(full.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])),
             File.ReadLines(cut.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])));
     }

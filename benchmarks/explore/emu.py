@@ -34,7 +34,9 @@ class TCN(torch.nn.Module):
             a=l(torch.nn.functional.pad(h,(2*d,0)))
             h=h+torch.relu(a*(1+f[:,i,0])+f[:,i,1])
         return s.out(h).squeeze(1)
-enc=CNN(H); head=torch.nn.Sequential(torch.nn.Linear(32,64),torch.nn.ReLU(),torch.nn.Linear(64,17)); dec=TCN(DH)
+enc=CNN(H); TRUE=os.environ.get('COND')=='true'
+if TRUE: dec_in=17
+head=torch.nn.Sequential(torch.nn.Linear(32,64),torch.nn.ReLU(),torch.nn.Linear(64,17)); dec=TCN(DH,E=17 if TRUE else 32)
 params=list(enc.parameters())+list(head.parameters())+list(dec.parameters())
 opt=torch.optim.Adam(params,lr=2e-3); B=64; t0=time.time(); step=0; seen=0; WARM=int(os.environ.get('WARM','0'))
 while time.time()-t0<budget:
@@ -43,11 +45,11 @@ while time.time()-t0<budget:
     frac=(time.time()-t0)/budget
     for g in opt.param_groups: g['lr']=2e-3*0.5*(1+math.cos(math.pi*frac))
     z=enc(x); l3=((head(z)-Azt[b])**2).mean()
-    pred=dec(x[:,:,:3],z); l1=((pred-x[:,:,3])[:,WARM:]**2).mean()
+    pred=dec(x[:,:,:3],Azt[b] if TRUE else z); l1=((pred-x[:,:,3])[:,WARM:]**2).mean()
     if os.environ.get('LOSS')=='both':
         ql=(10**(pred.clamp(max=4.0)*sd[3]+mu[3])-0.005)/sd[4]; qo=(10**(x[:,:,3]*sd[3]+mu[3])-0.005)/sd[4]
         l1=l1+((ql-qo)**2).mean()
-    loss=W1*l1+W3*l3
+    loss=W1*l1+(0 if TRUE else W3)*l3
     opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(params,1.0); opt.step(); step+=1; seen+=B
     if step%300==0: print(step, round(l1.item(),3), round(l3.item(),3), round(seen/(time.time()-t0)), flush=True)
 enc.eval(); dec.eval()
@@ -55,7 +57,7 @@ with torch.no_grad():
     zs=torch.stack([enc(Ft[ho,s:s+365]) for s in range(0,730-365+1,182)]).mean(0)
     zt=torch.stack([enc(Ft[ho,s:s+365]) for s in range(730,1461-365+1,182)]).mean(0)
     pa=head(zt).numpy()
-    pred=dec(Ft[ho,365:,:3],zs).numpy()[:,365:]
+    pred=dec(Ft[ho,365:,:3],Azt[ho] if TRUE else zs).numpy()[:,365:]
 qs=10**(pred*sd[3]+mu[3])-0.005; qo=Q[ho,730:]
 nse=1-((qs-qo)**2).sum(1)/((qo-qo.mean(1,keepdims=True))**2).sum(1)
 r=[np.corrcoef(pa[:,j],Az[ho,j])[0,1] for j in range(17)]

@@ -18,7 +18,15 @@ P,T,E,Q=[X[:,:,i] for i in range(4)]
 lq=np.log(Q+1e-3)
 import os
 FE=os.environ.get('FE','base')
-fl=[P,T,E,lq]+([Q] if 'q' in FE else [])+([np.log1p(P)] if 'lp' in FE else [])
+dlq=np.diff(lq,axis=1,prepend=lq[:,:1])
+def ewm(v):
+    outs=[]
+    for tau in (30.,90.):
+        a=1/tau; o=np.zeros_like(v); acc=np.zeros(v.shape[0],v.dtype)
+        for t in range(v.shape[1]): acc=(1-a)*acc+a*v[:,t]; o[:,t]=acc
+        outs.append(o)
+    return outs
+fl=[P,T,E,lq]+([Q] if 'q' in FE else [])+([np.log1p(P)] if 'lp' in FE else [])+([dlq] if 'd' in FE else [])+([dlq*(P<0.1)] if 'r' in FE else [])+(ewm(P-E) if 'm' in FE else [])+([np.diff(dlq,axis=1,prepend=dlq[:,:1])] if '2' in FE else [])+([np.diff(Q,axis=1,prepend=Q[:,:1])] if 'D' in FE else [])+([lq-np.concatenate([lq[:,:1]]*5+[lq[:,:-5]],1)] if '5' in FE else [])
 feats=np.stack(fl,-1); nf=feats.shape[-1]
 mu=feats[tr,:730].reshape(-1,nf).mean(0); sd=feats[tr,:730].reshape(-1,nf).std(0)
 F=((feats-mu)/sd).astype(np.float32)
@@ -26,19 +34,25 @@ F=np.concatenate([F, np.zeros_like(F[:,:,:1])],-1)  # missing flag
 am=A[tr].mean(0); asd=A[tr].std(0); Az=((A-am)/asd).astype(np.float32)
 Ft=torch.from_numpy(F); Azt=torch.from_numpy(Az)
 C=F.shape[-1]
+AUXW=float(os.environ.get('AUX','0'))
+NAUX=6
+if AUXW>0:
+    ST=np.load(os.environ.get('STATES','s4000.npy')); ST=(ST-ST[tr].reshape(-1,NAUX).mean(0))/ST[tr].reshape(-1,NAUX).std(0); STt=torch.from_numpy(ST.astype(np.float32))
 class CNN(torch.nn.Module):
     def __init__(s,H=64,E=32):
         super().__init__()
         BN=os.environ.get('BN','0')=='1'
         nb=lambda: [torch.nn.BatchNorm1d(H)] if BN else []
-        L=[torch.nn.Conv1d(C,H,7,padding=3)]+nb()+[torch.nn.ReLU()]
+        L=[torch.nn.Conv1d(C,H,7,padding=3,stride=int(os.environ.get('S1','1')))]+nb()+[torch.nn.ReLU()]
         for i in range(int(os.environ.get('DEPTH','3'))):
             L+=[torch.nn.Conv1d(H,H,5,padding=2,stride=2)]+nb()+[torch.nn.ReLU()]
         s.net=torch.nn.Sequential(*L)
         s.att=torch.nn.Linear(H,1); s.proj=torch.nn.Linear(2*H,E)
+        s.aux=torch.nn.Linear(H,NAUX)
     def forward(s,x):
         h=s.net(x.transpose(1,2)).transpose(1,2)  # B,T',H
         w=s.att(h).softmax(1)
+        s.last_aux=s.aux(h)
         return s.proj(torch.cat([(w*h).sum(1), h.mean(1)],-1))
 class GRU(torch.nn.Module):
     def __init__(s,H=32,E=32):
@@ -59,12 +73,18 @@ def evaluate(rows, start, end):
         p=torch.stack(preds).mean(0).numpy()
     enc.train()
     return np.array([np.corrcoef(p[:,j],Az[rows,j])[0,1] for j in range(17)])
-while time.time()-t0<budget:
+NST=int(os.environ.get('STEPS','0'))
+while (step<NST) if NST else (time.time()-t0<budget):
     b=tr[np.random.randint(0,len(tr),B)]; s=np.random.randint(0,730-WIN+1,B)
+    if os.environ.get('STRIDE'): st_=int(os.environ['STRIDE']); s=(s//st_)*st_
     x=torch.stack([Ft[i,j:j+WIN] for i,j in zip(b,s)])
-    frac=(time.time()-t0)/budget
+    frac=step/NST if NST else (time.time()-t0)/budget
     for g in opt.param_groups: g['lr']=opt.defaults['lr']*0.5*(1+math.cos(math.pi*frac))
     loss=((head(enc(x))-Azt[b])**2).mean()
+    if AUXW>0:
+        tgt=torch.stack([STt[i,j:j+WIN] for i,j in zip(b,s)])   # B,WIN,6
+        a=enc.last_aux; tgt=torch.nn.functional.adaptive_avg_pool1d(tgt.transpose(1,2),a.shape[1]).transpose(1,2)
+        loss=loss+AUXW*((a-tgt)**2).mean()
     opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(params,1.0); opt.step(); step+=1; seen+=B
     if step%200==0: print(step, round(loss.item(),3), round(seen/(time.time()-t0)), flush=True)
 r=evaluate(ho, 730, 1461)

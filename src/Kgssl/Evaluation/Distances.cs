@@ -33,14 +33,21 @@ public static class Distances
     {
         int n = a.GetLength(0);
         double observed = MantelR(a, b, Enumerable.Range(0, n).ToArray());
-        int atLeast = 0;
+        // the permutations are drawn in sequence from the seed, then scored in parallel (the count does not depend
+        // on the order): with thousands of basins the scoring was most of an evaluation's time
+        var perms = new int[permutations][];
         var perm = Enumerable.Range(0, n).ToArray();
         var rng = new Random(seed);
         for (int p = 0; p < permutations; p++)
         {
             rng.Shuffle(perm);
-            if (MantelR(a, b, perm) >= observed) atLeast++;
+            perms[p] = (int[])perm.Clone();
         }
+        int atLeast = 0;
+        Data.Parallelism.For(permutations, p =>
+        {
+            if (MantelR(a, b, perms[p]) >= observed) Interlocked.Increment(ref atLeast);
+        });
         double pValue = permutations > 0 ? (atLeast + 1.0) / (permutations + 1.0) : double.NaN;
         var rows = new List<double>();
         for (int i = 0; i < n; i++)

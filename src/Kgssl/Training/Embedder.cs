@@ -22,9 +22,10 @@ public static class Embedder
     public static List<BasinEmbedding> Embed(KgsslModel model, FeatureStore store, IEnumerable<string> ids, DateOnly start, DateOnly end,
         int windowDays, int stride, Device device, double maxMissingFraction = 0.5, int batchSize = 256)
     {
-        var result = new List<BasinEmbedding>();
-        model.eval();
-        using var noGrad = no_grad();
+        // first the windows of every basin, then batches across basins (one forward per basin was most of the
+        // evaluation's time with thousands of basins of a few windows each); eval mode, so a window's embedding
+        // does not depend on the others in its batch
+        var plans = new List<(string Id, int Basin, List<int> Starts, int Length, int Days, string Note)>();
         foreach (var id in ids)
         {
             int b = store.IndexOf(id);
@@ -43,32 +44,50 @@ public static class Embedder
                     starts.Add(from);
                     note = $"shorter than one window: one {length}-day window";
                 }
-                else
+                else note = $"no embedding: {observed} observed response days in the period (need {MinimumDays})";
+            }
+            plans.Add((id, b, starts, length, to - from, note));
+        }
+
+        var zs = plans.Select(pl => new float[pl.Starts.Count][]).ToArray();
+        var preds = plans.Select(pl => new float[pl.Starts.Count][]).ToArray();
+        var jobs = plans.SelectMany((pl, i) => pl.Starts.Select((s, k) => (Plan: i, Window: k, Start: s, pl.Length))).GroupBy(j => j.Length);
+        model.eval();
+        using (no_grad())
+            foreach (var group in jobs)
+            {
+                var list = group.ToArray();
+                int length = group.Key;
+                for (int i = 0; i < list.Length; i += batchSize)
                 {
-                    result.Add(new BasinEmbedding(id, 0, to - from, [], [], [], [], $"no embedding: {observed} observed response days in the period (need {MinimumDays})"));
-                    continue;
+                    using var scope = NewDisposeScope();
+                    int n = Math.Min(batchSize, list.Length - i);
+                    var buffer = new float[n * length * store.Channels];
+                    for (int k = 0; k < n; k++)
+                        store.CopyWindow(plans[list[i + k].Plan].Basin, list[i + k].Start, length, buffer.AsSpan(k * length * store.Channels, length * store.Channels));
+                    var x = tensor(buffer, [n, length, store.Channels]).to(device);
+                    var z = model.Embed(x);
+                    var p = model.Head.forward(z);
+                    var zArr = z.cpu().data<float>().ToArray();
+                    var pArr = p.cpu().data<float>().ToArray();
+                    int e = (int)z.shape[1], kk = (int)p.shape[1];
+                    for (int k = 0; k < n; k++)
+                    {
+                        var job = list[i + k];
+                        zs[job.Plan][job.Window] = zArr[(k * e)..((k + 1) * e)];
+                        preds[job.Plan][job.Window] = pArr[(k * kk)..((k + 1) * kk)];
+                    }
                 }
             }
-            var zs = new List<float[]>();
-            var preds = new List<float[]>();
-            for (int i = 0; i < starts.Count; i += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                int n = Math.Min(batchSize, starts.Count - i);
-                var buffer = new float[n * length * store.Channels];
-                for (int k = 0; k < n; k++)
-                    store.CopyWindow(b, starts[i + k], length, buffer.AsSpan(k * length * store.Channels, length * store.Channels));
-                var x = tensor(buffer, [n, length, store.Channels]).to(device);
-                var z = model.Embed(x);
-                var p = model.Head.forward(z);
-                var zArr = z.cpu().data<float>().ToArray();
-                var pArr = p.cpu().data<float>().ToArray();
-                int e = (int)z.shape[1], kk = (int)p.shape[1];
-                for (int k = 0; k < n; k++) { zs.Add(zArr[(k * e)..((k + 1) * e)]); preds.Add(pArr[(k * kk)..((k + 1) * kk)]); }
-            }
-            var (zm, zsd) = MeanSpread(zs);
-            var (pm, psd) = MeanSpread(preds);
-            result.Add(new BasinEmbedding(id, starts.Count, to - from, zm, zsd, pm, psd, note));
+
+        var result = new List<BasinEmbedding>(plans.Count);
+        for (int i = 0; i < plans.Count; i++)
+        {
+            var pl = plans[i];
+            if (pl.Starts.Count == 0) { result.Add(new BasinEmbedding(pl.Id, 0, pl.Days, [], [], [], [], pl.Note)); continue; }
+            var (zm, zsd) = MeanSpread([.. zs[i]]);
+            var (pm, psd) = MeanSpread([.. preds[i]]);
+            result.Add(new BasinEmbedding(pl.Id, pl.Starts.Count, pl.Days, zm, zsd, pm, psd, pl.Note));
         }
         return result;
     }

@@ -71,6 +71,16 @@ public class MetricsTests
         Assert.Equal(1.0, s.MantelR, 12);
         Assert.Equal(1.0, s.RowRMean, 12);
         Assert.True(s.MantelP <= 0.05);
+        // the p-value counts the seed's chain of permutations (scored in parallel): the same as counting them in turn
+        var rnd = new Random(5);
+        var other = Distances.Euclidean(pts.Select(_ => new[] { rnd.NextDouble(), rnd.NextDouble() }).ToList());
+        var perm = Enumerable.Range(0, pts.Count).ToArray();
+        var chain = new Random(3);
+        double observed = Distances.MantelR(d, other, Enumerable.Range(0, pts.Count).ToArray());
+        int atLeast = 0;
+        for (int k = 0; k < 99; k++) { chain.Shuffle(perm); if (Distances.MantelR(d, other, perm) >= observed) atLeast++; }
+        Assert.Equal((atLeast + 1) / 100.0, Distances.Compare(d, other, 99, 3).MantelP, 12);
+        Assert.InRange(atLeast, 1, 98);   // a mixed outcome, so the count is tested
         var scaled = Distances.Euclidean(pts.Select(p => p.Select(v => 3 * v).ToArray()).ToList());
         Assert.Equal(1.0, Distances.Compare(d, scaled, 0, 1).MantelR, 12);
     }

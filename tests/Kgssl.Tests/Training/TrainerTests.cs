@@ -114,12 +114,14 @@ public sealed class TinyRunFixture : IDisposable
     public Workflow.EvaluationResult Result { get; }
     public string Html { get; }
     public CalibrationReference.Outcome Calibration { get; }
+    public Workflow.Prepared Prepared { get; }
 
     public TinyRunFixture()
     {
         string data = Dir.Sub("data");
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 10, 3, 5));
         (Run, var p) = TrainerTests.Setup(Dir, data, "a", 6);
+        Prepared = p;
         Epochs = Workflow.Train(Run, p, false, new TrainerTests.Silent());
         Result = Workflow.Evaluate(Run, p, "test", new TrainerTests.Silent());
         Calibration = CalibrationReference.Run(Run, p, "heldout", new HbvCalibration.Options(Population: 8, Generations: 3, Seed: 1), new TrainerTests.Silent());
@@ -132,6 +134,27 @@ public sealed class TinyRunFixture : IDisposable
 [Collection("torch")]
 public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
 {
+    [Fact]
+    public void EmbeddingBasinsTogetherGivesWhatEmbeddingEachAloneGives()
+    {
+        // the embedder batches windows across basins: in eval mode a window's embedding must not depend on its batch
+        var p = f.Prepared;
+        using var model = Workflow.LoadModel(f.Run, p, torch.CPU);
+        var ids = p.Split.Train.Concat(p.Split.Heldout).ToList();
+        var (start, end) = Workflow.Period(p.Config, "test");
+        var together = Kgssl.Training.Embedder.Embed(model, p.Store, ids, start, end, p.Config.Data.WindowDays, p.Config.Data.Stride, torch.CPU, batchSize: 5);
+        Assert.Equal(ids, together.Select(e => e.Id));
+        foreach (var id in ids)
+        {
+            var alone = Kgssl.Training.Embedder.Embed(model, p.Store, [id], start, end, p.Config.Data.WindowDays, p.Config.Data.Stride, torch.CPU).Single();
+            var both = together.Single(e => e.Id == id);
+            Assert.Equal(alone.Windows, both.Windows);
+            Assert.True(alone.Windows > 1);
+            for (int k = 0; k < alone.Mean.Length; k++) Assert.Equal(alone.Mean[k], both.Mean[k], 5);
+            for (int k = 0; k < alone.PredictedZ.Length; k++) Assert.Equal(alone.PredictedSpreadZ[k], both.PredictedSpreadZ[k], 5);
+        }
+    }
+
     [Fact]
     public void LossFallsAndEvaluationWritesItsFiles()
     {

@@ -31,4 +31,16 @@ public class DemoPipelineTests
         Assert.DoesNotContain("K2", names);
         Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Years: 1)));
     }
+
+    [Fact]
+    public void TheDemoConfigFileIsWhatTheDemoRuns()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kgssl.slnx"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var file = ConfigLoader.LoadFile(Path.Combine(dir!.FullName, "configs", "demo.yml"));
+        var demo = DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options());
+        string Yaml(KgsslConfig c) => ConfigLoader.ToYaml(c with { Data = c.Data with { Root = "/data" } });
+        Assert.Equal(Yaml(demo), Yaml(file));
+    }
 }

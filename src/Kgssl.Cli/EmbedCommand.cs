@@ -14,8 +14,7 @@ public static class EmbedCommand
         var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f)));
         var norm = Normalizer.Load(run.File("normalizer.json"));
         var split = JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(run.File("split.json")))!;
-        var store = new FeatureStore(loaded.Data, norm, linearResponse: cfg.Data.LinearResponseInput,
-            responseChange: cfg.Data.ResponseChangeInput);
+        var store = FeatureStore.FromConfig(loaded.Data, norm, cfg.Data);
         var prepared = new Workflow.Prepared(cfg, loaded.Data, split, norm, store);
         var device = TorchSetup.Configure(cfg.Training);
         using var model = Workflow.LoadModel(run, prepared, device);

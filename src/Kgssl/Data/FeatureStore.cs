@@ -56,6 +56,10 @@ public sealed class FeatureStore
         }
     }
 
+    /// <summary>The encoder's inputs as a run's data config asks for them (the extra response channels it names).</summary>
+    public static FeatureStore FromConfig(HydroDataset data, Normalizer norm, Config.DataConfig d) =>
+        new(data, norm, linearResponse: d.LinearResponseInput, responseChange: d.ResponseChangeInput);
+
     public int IndexOf(string id) => _index[id];
 
     /// <summary>Copies window [start, start+length) of basin <paramref name="basin"/> into <paramref name="target"/>.</summary>

@@ -55,8 +55,7 @@ public static class Workflow
         }
         reporter.Info($"split: {split.Train.Count} training, {split.Validation.Count} validation, {split.Heldout.Count} held-out basins");
         run.UpdateRunInfo(new Dictionary<string, object?> { ["data_fingerprint"] = data.Fingerprint(), ["basins"] = data.Basins.Count });
-        return new Prepared(config, data, split, norm, new FeatureStore(data, norm, linearResponse: config.Data.LinearResponseInput,
-            responseChange: config.Data.ResponseChangeInput));
+        return new Prepared(config, data, split, norm, FeatureStore.FromConfig(data, norm, config.Data));
     }
 
     public static List<EpochRecord> Train(RunDirectory run, Prepared p, bool resume, IRunReporter reporter, CancellationToken cancel = default)

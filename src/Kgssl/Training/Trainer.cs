@@ -84,8 +84,7 @@ public sealed class Trainer
         for (int epoch = startEpoch; epoch <= t.Epochs && !state.Stopped; epoch++)
         {
             cancel.ThrowIfCancellationRequested();
-            double lr = LearningRate(t, epoch);
-            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            double lr = LearningRate(t, epoch);   // the epoch's first step's rate, recorded in epochs.csv
             var clock = Stopwatch.StartNew();
             var triplets = TripletSampler.Epoch(trainWindows, t.Seed, epoch, t.MaxAnchorsPerEpoch, anchorsPerBasin);
             var sums = new double[4];
@@ -96,8 +95,8 @@ public sealed class Trainer
                 cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var batch = triplets.AsSpan(b * t.BatchSize, Math.Min(t.BatchSize, triplets.Length - b * t.BatchSize));
-                if (t.Schedule == "cosine_step")
-                    foreach (var g in optimizer.ParamGroups) g.LearningRate = LearningRate(t, epoch, (double)b / batches);
+                // every step: the schedule decides whether the rate moves within an epoch (cosine_step) or not
+                foreach (var g in optimizer.ParamGroups) g.LearningRate = LearningRate(t, epoch, (double)b / batches);
                 var (loss, l1, l2, l3) = Step(model, builder, batch, labelled, weights);
                 optimizer.zero_grad();
                 loss.backward();

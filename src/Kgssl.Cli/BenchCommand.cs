@@ -138,7 +138,7 @@ public static class BenchCommand
         var cfg = new ModelConfig { Hidden = 32, Embedding = 32, Directions = "sum", Decoder = decoder, DecoderHidden = 32, Encoder = encoder };
         ConfigValidator.Validate(new KgsslConfig { Model = cfg }, "--encoder/--decoder");
         using var model = new KgsslModel(cfg, drivers, K);
-        var opt = optim.Adam(model.parameters(), lr: 0.005);
+        using var opt = new Kgssl.Training.Adam(model.parameters(), 0.005);
         var times = new List<double>();
         for (int s = 0; s <= steps; s++)
         {
@@ -149,8 +149,9 @@ public static class BenchCommand
             var z = model.Embed(x);
             var za = z[..batch];
             var (pred, target, mask) = model.Reconstructor.Reconstruct(x[..batch], za, drivers);
-            var loss = (Losses.MaskedMse(pred, target, mask) + Losses.TripletMargin(za, z[batch..(2 * batch)], z[(2 * batch)..], 1.0)
-                + (model.Head.forward(za) - labels).pow(2).mean()) / 3;
+            var error = model.Head.forward(za) - labels;
+            var loss = Held.Plus(Held.Plus(Losses.MaskedMse(pred, target, mask), Losses.TripletMargin(za, z[batch..(2 * batch)], z[(2 * batch)..], 1.0)),
+                (error * error).mean()).div(Held.Of(3));
             opt.zero_grad(); loss.backward(); opt.step();
             if (s > 0) times.Add(clock.Elapsed.TotalSeconds);
         }

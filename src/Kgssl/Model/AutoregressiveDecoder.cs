@@ -43,7 +43,7 @@ public sealed class AutoregressiveDecoder : nn.Module<Tensor, long, Tensor>, IDe
     {
         var prediction = forward(z, window.shape[1]);                          // [B, T, D+1]
         var target = window[.., .., ..(driverCount + 1)];
-        var responseObserved = 1 - window[.., .., (driverCount + 1)..(driverCount + 2)];
+        var responseObserved = Held.From(1, window[.., .., (driverCount + 1)..(driverCount + 2)]);
         var mask = cat([ones_like(window[.., .., ..driverCount]), responseObserved], 2);
         return (prediction, target, mask);
     }

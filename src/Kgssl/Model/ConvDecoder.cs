@@ -46,7 +46,7 @@ public sealed class ConvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, I
             var a = layers[i].forward(nn.functional.pad(h, [2L * Dilations[i], 0L]));  // causal: left padding only
             var gamma = f[.., i, 0];
             var beta = f[.., i, 1];
-            h = h + nn.functional.relu(a + a * gamma + beta);           // a * (1 + gamma) + beta, no temporary Scalar
+            h = Held.Plus(h, nn.functional.relu(Held.Plus(Held.Plus(a, a * gamma), beta)));   // a * (1 + gamma) + beta
         }
         return readout.forward(h).squeeze(1).MoveToOuterDisposeScope();           // [B, T]
     }

@@ -33,7 +33,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (h, _) = gru.forward(x);                                   // [B, T, 2H]
-        var merged = concat ? h : h[.., .., ..(int)hidden] + h[.., .., (int)hidden..]; // [B, T, H or 2H]
+        var merged = concat ? h : Held.Plus(h[.., .., ..(int)hidden], h[.., .., (int)hidden..]); // [B, T, H or 2H]
         var weights = attention.forward(merged).softmax(1);            // [B, T, 1]
         var pooled = (weights * merged).sum(1);                        // [B, H or 2H]
         return project.forward(pooled).MoveToOuterDisposeScope();      // [B, E]
@@ -44,7 +44,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var (h, _) = gru.forward(x);
-        var merged = concat ? h : h[.., .., ..(int)hidden] + h[.., .., (int)hidden..];
+        var merged = concat ? h : Held.Plus(h[.., .., ..(int)hidden], h[.., .., (int)hidden..]);
         return attention.forward(merged).softmax(1).squeeze(-1).MoveToOuterDisposeScope();
     }
 }

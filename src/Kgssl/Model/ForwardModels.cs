@@ -74,9 +74,9 @@ public sealed class EaLstm : ForwardModel
         var outputs = new Tensor[steps];
         for (long t = 0; t < steps; t++)
         {
-            var gates = xProj[.., t] + recurrent.forward(h);         // [B, 3H]
+            var gates = Held.Plus(xProj[.., t], recurrent.forward(h));   // [B, 3H]
             var parts = gates.chunk(3, 1);
-            c = parts[0].sigmoid() * c + i * parts[2].tanh();
+            c = Held.Plus(parts[0].sigmoid() * c, i * parts[2].tanh());
             h = parts[1].sigmoid() * c.tanh();
             outputs[t] = h;
         }

@@ -21,11 +21,8 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
     public sealed record Scaling(int Precipitation, int Temperature, int Pet,
         double[] DriverMean, double[] DriverStd, double ResponseMean, double ResponseStd, bool LogResponse);
 
-    // TorchSharp hands a temporary Scalar's raw pointer to libtorch and the GC may finalize the Scalar during the
-    // call (seen as a corrupt Scalar in clamp_min and add_scalar after ~10^5-10^6 calls). Operators make such
-    // temporaries (a + b and a - b pass alpha = 1, x + 1.0 its operand), so the hot loop uses only the Scalars held
-    // here, with explicit alphas (Plus, Minus).
-    static readonly Scalar Zero = 0.0.ToScalar(), One = 1.0.ToScalar(), MinusOne = (-1.0).ToScalar(), Half = 0.5.ToScalar(), TenMm = 10.0.ToScalar(),
+    // the hot loop passes libtorch only held Scalars, with explicit alphas (Plus, Minus): see Held
+    static readonly Scalar Zero = Held.Zero, One = Held.One, MinusOne = Held.MinusOne, Half = Held.Of(0.5), TenMm = Held.Of(10.0),
         Cfr = HbvModel.Cfr.ToScalar(), Cwh = HbvModel.Cwh.ToScalar(),
         SmallRatio = 1e-6.ToScalar(), // keeps d(ratio^BETA)/dBETA finite when the soil is dry
         LogOffset = Data.Normalizer.LogOffset.ToScalar(), SubSteps = ((double)RoutingSubSteps).ToScalar();
@@ -168,8 +165,7 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         return (new State(snow, liquid, sm, suz, slz), generated is null ? null : generated);
     }
 
-    /// <summary>a + b with a held alpha Scalar (the operator would make a temporary one per call; see the Scalars above).</summary>
-    static Tensor Plus(Tensor a, Tensor b) => a.add(b, One);
+    static Tensor Plus(Tensor a, Tensor b) => Held.Plus(a, b);
 
     static Tensor Minus(Tensor a, Tensor b) => a.add(b, MinusOne);
 

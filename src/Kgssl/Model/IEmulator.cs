@@ -16,7 +16,7 @@ public interface IEmulator
     {
         var prediction = emulator.forward(window[.., .., ..driverCount], z).unsqueeze(-1);
         var target = window[.., .., driverCount..(driverCount + 1)];
-        var mask = 1 - window[.., .., (driverCount + 1)..(driverCount + 2)];
+        var mask = Held.From(1, window[.., .., (driverCount + 1)..(driverCount + 2)]);
         return (prediction, target, mask);
     }
 }

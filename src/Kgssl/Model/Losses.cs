@@ -9,7 +9,7 @@ public static class Losses
     public static Tensor MaskedMse(Tensor prediction, Tensor target, Tensor mask)
     {
         var diff = (prediction - target) * mask;
-        return diff.pow(2).sum() / mask.sum().clamp_min(1);
+        return (diff * diff).sum() / mask.sum().clamp_min(Held.One);
     }
 
     /// <summary>
@@ -20,9 +20,9 @@ public static class Losses
     public static Tensor FlowMse(Tensor prediction, Tensor target, Tensor mask, double logMean, double logStd, double offset, double flowStd)
     {
         double cap = (4 - logMean) / logStd;
-        var qp = (prediction.clamp_max(cap) * (logStd * Math.Log(10)) + logMean * Math.Log(10)).exp() - offset;
-        var qo = (target * (logStd * Math.Log(10)) + logMean * Math.Log(10)).exp() - offset;
-        return MaskedMse(qp / flowStd, qo / flowStd, mask);
+        var qp = Held.Plus(Held.Times(prediction.clamp_max(Held.Of(cap)), logStd * Math.Log(10)), logMean * Math.Log(10)).exp().sub(Held.Of(offset));
+        var qo = Held.Plus(Held.Times(target, logStd * Math.Log(10)), logMean * Math.Log(10)).exp().sub(Held.Of(offset));
+        return MaskedMse(qp.div(Held.Of(flowStd)), qo.div(Held.Of(flowStd)), mask);
     }
 
     /// <summary>
@@ -32,9 +32,11 @@ public static class Losses
     public static Tensor TripletMargin(Tensor anchor, Tensor positive, Tensor negative, double margin)
     {
         const double eps = 1e-6;
-        var dp = (anchor - positive + eps).pow(2).sum(1).sqrt();
-        var dn = (anchor - negative + eps).pow(2).sum(1).sqrt();
-        return (dp - dn + margin).clamp_min(0).mean();
+        var ap = Held.Plus(anchor - positive, eps);
+        var an = Held.Plus(anchor - negative, eps);
+        var dp = (ap * ap).sum(1).sqrt();
+        var dn = (an * an).sum(1).sqrt();
+        return Held.Plus(dp - dn, margin).clamp_min(Held.Zero).mean();
     }
 
     /// <summary>
@@ -45,9 +47,9 @@ public static class Losses
     {
         var a = nn.functional.normalize(anchor, p: 2, dim: 1);
         var p = nn.functional.normalize(positive, p: 2, dim: 1);
-        var logits = a.matmul(p.t()) / temperature;
+        var logits = a.matmul(p.t()).div(Held.Of(temperature));
         var labels = arange(anchor.shape[0], dtype: ScalarType.Int64, device: anchor.device);
-        return (nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)) / 2;
+        return Held.Plus(nn.functional.cross_entropy(logits, labels), nn.functional.cross_entropy(logits.t(), labels)).div(Held.Two);
     }
 
     /// <summary>
@@ -58,6 +60,6 @@ public static class Losses
     {
         var w = mask * weights.unsqueeze(0);
         var diff = (predicted - labels.nan_to_num(0)) * w.sqrt();
-        return diff.pow(2).sum() / w.sum().clamp_min(1e-12);
+        return (diff * diff).sum() / w.sum().clamp_min(Held.Of(1e-12));
     }
 }

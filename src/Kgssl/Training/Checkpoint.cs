@@ -18,14 +18,14 @@ public static class Checkpoint
 
     public static string Folder(string runDir) => Path.Combine(runDir, "checkpoints");
 
-    public static void Save(string runDir, string tag, KgsslModel model, TorchSharp.Modules.OptimizerHelper optimizer, TrainerState state)
+    public static void Save(string runDir, string tag, KgsslModel model, Adam optimizer, TrainerState state)
     {
         string dir = Folder(runDir);
         Directory.CreateDirectory(dir);
         string modelPath = Path.Combine(dir, $"{tag}.model.bin"), optimPath = Path.Combine(dir, $"{tag}.optim.bin");
         model.save(modelPath + ".tmp");
         File.Move(modelPath + ".tmp", modelPath, overwrite: true);
-        optimizer.save_state_dict(optimPath + ".tmp");
+        optimizer.Save(optimPath + ".tmp");
         File.Move(optimPath + ".tmp", optimPath, overwrite: true);
         string statePath = Path.Combine(dir, $"{tag}.json");
         File.WriteAllText(statePath + ".tmp", JsonSerializer.Serialize(state, Json));
@@ -45,6 +45,6 @@ public static class Checkpoint
         model.load(path);
     }
 
-    public static void LoadOptimizer(string runDir, string tag, TorchSharp.Modules.OptimizerHelper optimizer) =>
-        optimizer.load_state_dict(Path.Combine(Folder(runDir), $"{tag}.optim.bin"));
+    public static void LoadOptimizer(string runDir, string tag, Adam optimizer) =>
+        optimizer.Load(Path.Combine(Folder(runDir), $"{tag}.optim.bin"));
 }

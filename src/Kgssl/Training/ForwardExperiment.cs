@@ -84,7 +84,7 @@ public static class ForwardExperiment
         int d = store.DriverCount, s = setting.Statics[0].Length;
         using var model = ForwardModel.Create(f.Model, d, s, f.Hidden);
         model.to(device);
-        var opt = optim.Adam(model.parameters(), lr: f.LearningRate);
+        using var opt = new Adam(model.parameters(), f.LearningRate);
         var (trS, trE) = Workflow.Period(c, "train");
         var (teS, teE) = Workflow.Period(c, "test");
         int[] idx = basins.Select(store.IndexOf).ToArray();
@@ -131,8 +131,10 @@ public static class ForwardExperiment
                 var st2 = tensor(n == f.BatchSize ? staticsFlat : staticsFlat[..(n * s)], [n, s]).to(device);
                 var pred = model.forward(xt[.., .., ..d], st2)[.., f.WarmupDays..];
                 var target = xt[.., f.WarmupDays.., d];
-                var mask = (1 - xt[.., f.WarmupDays.., d + 1]) * tensor(n == f.BatchSize ? w : w[..n], [n, 1]).to(device);
-                var loss = ((pred - target).pow(2) * mask).sum() / (1 - xt[.., f.WarmupDays.., d + 1]).sum().clamp_min(1);
+                var observed = Held.From(1, xt[.., f.WarmupDays.., d + 1]);
+                var mask = observed * tensor(n == f.BatchSize ? w : w[..n], [n, 1]).to(device);
+                var error = pred - target;
+                var loss = (error * error * mask).sum() / observed.sum().clamp_min(Held.One);
                 opt.zero_grad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0);

@@ -42,7 +42,7 @@ public sealed class Trainer
         var model = new KgsslModel(_config.Model, _store.DriverCount, _store.CharacteristicNames.Count,
             KgsslModel.PhysicsFor(_config.Model, _store.Normalizer, _store.DriverNames), _store.Channels);
         model.to(device);
-        var optimizer = optim.Adam(model.parameters(), lr: t.LearningRate);
+        using var optimizer = new Adam(model.parameters(), t.LearningRate);
 
         var trainStart = ConfigValidator.Date("config", "data.train_start", d.TrainStart);
         var trainEnd = ConfigValidator.Date("config", "data.train_end", d.TrainEnd);
@@ -96,7 +96,7 @@ public sealed class Trainer
                 using var scope = NewDisposeScope();
                 var batch = triplets.AsSpan(b * t.BatchSize, Math.Min(t.BatchSize, triplets.Length - b * t.BatchSize));
                 // every step: the schedule decides whether the rate moves within an epoch (cosine_step) or not
-                foreach (var g in optimizer.ParamGroups) g.LearningRate = LearningRate(t, epoch, (double)b / batches);
+                optimizer.LearningRate = LearningRate(t, epoch, (double)b / batches);
                 var (loss, l1, l2, l3) = Step(model, builder, batch, labelled, weights);
                 optimizer.zero_grad();
                 loss.backward();
@@ -127,7 +127,6 @@ public sealed class Trainer
                  (state.Stopped ? $"; early stop after {t.Patience} epochs without improvement" : ""));
         }
         if (Checkpoint.Exists(_runDir, "best")) Checkpoint.LoadWeights(_runDir, "best", model);
-        optimizer.Dispose();
         return (model, records);
     }
 
@@ -145,6 +144,7 @@ public sealed class Trainer
         var za = z[..n];
         var anchorX = x[..n];
         Tensor zero = zeros(1, device: x.device).squeeze();
+        // constants as held Scalars (see Held): the step runs thousands of times while other threads allocate
 
         Tensor l1 = zero;
         if (t.WeightReconstruction > 0)
@@ -158,7 +158,7 @@ public sealed class Trainer
             if (t.FlowReconstruction)
             {
                 var n0 = _store.Normalizer;
-                l1 = l1 + Losses.FlowMse(pred, target, mask, n0.ResponseMean, n0.ResponseStd, Normalizer.LogOffset, n0.LinearResponseStd);
+                l1 = Held.Plus(l1, Losses.FlowMse(pred, target, mask, n0.ResponseMean, n0.ResponseStd, Normalizer.LogOffset, n0.LinearResponseStd));
             }
         }
         Tensor l2 = zero;
@@ -177,7 +177,8 @@ public sealed class Trainer
             l3 = Losses.Supervision(model.Head.forward(z), labels, mask, weights);
         }
         double wSum = t.WeightReconstruction + t.WeightGuidance + t.WeightSupervision;
-        var loss = (l1 * t.WeightReconstruction + l2 * t.WeightGuidance + l3 * t.WeightSupervision) / wSum;
+        var loss = Held.Plus(Held.Plus(Held.Times(l1, t.WeightReconstruction), Held.Times(l2, t.WeightGuidance)), Held.Times(l3, t.WeightSupervision))
+            .div(Held.Of(wSum));
         return (loss, l1.item<float>(), l2.item<float>(), l3.item<float>());
     }
 

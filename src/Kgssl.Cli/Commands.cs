@@ -81,7 +81,7 @@ public static class Commands
             PrintIdentifiability(cal.Identifiability, reporter.Quiet);
             if (!reporter.Quiet)
                 AnsiConsole.MarkupLine(Markup.Escape($"distances: Mantel r {ev.Distances.MantelR:F3} (p {ev.Distances.MantelP:F3}); per-basin row r mean {ev.Distances.RowRMean:F3}; " +
-                    $"emulator median NSE {ev.EmulatorMedianNse:F3} on {ev.EmulatorBasins} held-out basins (calibrated HBV: {cal.MedianValidationNse:F3}); wall {clock.Elapsed.TotalSeconds:F0} s"));
+                    $"emulator median NSE {ev.EmulatorMedianNse:F3} on {ev.EmulatorBasins} held-out basins (F with the head's parameters: {ev.PhysicsEmulatorMedianNse:F3}; calibrated HBV: {cal.MedianValidationNse:F3}); wall {clock.Elapsed.TotalSeconds:F0} s"));
             return Done(run.Path);
         });
         return cmd;

@@ -152,9 +152,16 @@ public static class ReportWriter
         var emuPath = run.File("emulator.csv");
         if (File.Exists(emuPath))
         {
-            var nse = File.ReadLines(emuPath).Skip(1).Select(l => double.Parse(l.Split(',')[2], CultureInfo.InvariantCulture)).Where(double.IsFinite).Order().ToArray();
+            var lines = File.ReadLines(emuPath).ToList();
+            var header = lines[0].Split(',');
+            double[] Column(string name) => Array.IndexOf(header, name) is var k and >= 0
+                ? lines.Skip(1).Select(l => double.Parse(l.Split(',')[k], CultureInfo.InvariantCulture)).Where(double.IsFinite).Order().ToArray() : [];
+            var nse = Column("nse");
+            var physics = Column("nse_physics");
             if (nse.Length > 0)
                 html.Append($"<h2>Decoder as an emulator of F</h2><p>Embedding from training years, prediction of test-year streamflow from drivers only: median NSE {F(nse[nse.Length / 2])} over {nse.Length} basins (from <code>emulator.csv</code>).</p>");
+            if (physics.Length > 0)
+                html.Append($"<p id=\"physics-emulator\">Physics emulator: F itself run with the parameters the head predicts from the same embeddings, median NSE {F(physics[physics.Length / 2])} over {physics.Length} basins (<code>nse_physics</code>).</p>");
         }
         AppendForward(run, html);
         html.Append("<h2>Configuration</h2><pre>").Append(E(File.ReadAllText(run.File("config.yml")))).Append("</pre>");

@@ -53,23 +53,13 @@ public static class CalibrationReference
         Parallelism.For(ids.Count, i =>
         {
             var basin = data.Basin(ids[i]);
-            int n = basin.Days, d = data.DriverCount;
-            // spin-up as the generator does: the model runs the record's first year once from default storages
-            // (not scored), then the whole record; day t of the record is day spin + t of the series
-            int spin = Math.Min(365, n);
-            double[] Column(int k)
-            {
-                var a = new double[spin + n];
-                for (int t = 0; t < spin + n; t++) a[t] = basin.Drivers[(t < spin ? t : t - spin) * d + k];
-                return a;
-            }
-            var flow = new double[spin + n];
-            for (int t = 0; t < spin + n; t++) flow[t] = t < spin ? double.NaN : basin.Response[t - spin];
-            var series = new HbvCalibration.Series(Column(driver[0]), Column(driver[1]), Column(driver[2]), flow);
+            var record = HbvRecord.Of(basin, data.DriverCount, driver);
+            int spin = record.SpinUp;
+            var series = new HbvCalibration.Series(record.Precipitation, record.Temperature, record.Pet, record.Observed(basin));
             var (tf, tt) = basin.PeriodRange(trStart, trEnd);
             var (ef, et) = basin.PeriodRange(teStart, teEnd);
             var fit = HbvCalibration.Calibrate(series, spin + tf, spin + tt, options with { Seed = options.Seed + i });
-            var q = HbvModel.Run(fit.Parameters, series.Precipitation, series.Temperature, series.Pet).Runoff;
+            var q = record.Simulate(fit.Parameters);
             bool validate = et - ef >= 30;
             results[i] = new BasinResult(ids[i], fit.Parameters, column.Select(c => basin.Characteristics[c]).ToArray(), fit.Objective,
                 validate ? HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, false) : double.NaN,

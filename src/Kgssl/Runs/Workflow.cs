@@ -91,7 +91,9 @@ public static class Workflow
     };
 
     /// <param name="DecoderRows">The hbv decoder's parameters scored like the head (empty for other decoders).</param>
-    public sealed record EvaluationResult(List<RecoveryRow> Rows, DistanceSummary Distances, double EmulatorMedianNse, int EmulatorBasins, List<RecoveryRow> DecoderRows);
+    /// <param name="PhysicsEmulatorMedianNse">F run with the head's parameters (synthetic HBV ensembles; NaN elsewhere).</param>
+    public sealed record EvaluationResult(List<RecoveryRow> Rows, DistanceSummary Distances, double EmulatorMedianNse, int EmulatorBasins,
+        List<RecoveryRow> DecoderRows, double PhysicsEmulatorMedianNse);
 
     /// <summary>
     /// Embeds every basin over the period and writes characteristics.csv, predictions.csv, embeddings.csv,
@@ -160,10 +162,11 @@ public static class Workflow
         }, Json) + "\n");
 
         double emulatorStart = clock.Elapsed.TotalSeconds;
-        var (medianNse, emulated) = model.Emulator is not null ? Emulate(run, p, model, device, reporter) : (double.NaN, 0);
-        run.Log($"evaluate {period}: {rows.Count} rows, mantel r {summary.MantelR:F3}, emulator median NSE {medianNse:F3} on {emulated} basins " +
+        var (medianNse, emulated, physicsNse) = model.Emulator is not null ? Emulate(run, p, model, device, reporter) : (double.NaN, 0, double.NaN);
+        run.Log($"evaluate {period}: {rows.Count} rows, mantel r {summary.MantelR:F3}, emulator median NSE {medianNse:F3} on {emulated} basins, " +
+                $"physics emulator (F with the head's parameters) {physicsNse:F3} " +
                 $"(embedding {embedSeconds:F1} s, tables {distanceStart - embedSeconds:F1} s, distances {emulatorStart - distanceStart:F1} s, emulator {clock.Elapsed.TotalSeconds - emulatorStart:F1} s)");
-        return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows);
+        return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows, physicsNse);
     }
 
     /// <summary>
@@ -199,7 +202,7 @@ public static class Workflow
     /// then the decoder predicts the test-period response from the test drivers alone. NSE per basin in mm/day.
     /// Held-out basins when there are any, else training basins.
     /// </summary>
-    static (double MedianNse, int Basins) Emulate(RunDirectory run, Prepared p, KgsslModel model, Device device, IRunReporter reporter)
+    static (double MedianNse, int Basins, double PhysicsMedianNse) Emulate(RunDirectory run, Prepared p, KgsslModel model, Device device, IRunReporter reporter)
     {
         var c = p.Config;
         var ids = p.Split.Heldout.Count > 0 ? p.Split.Heldout : p.Split.Train;
@@ -208,7 +211,7 @@ public static class Workflow
         var (teStart, teEnd) = Period(c, "test");
         var emb = Embedder.Embed(model, p.Store, ids, trStart, trEnd, c.Data.WindowDays, c.Data.Stride, device).ToDictionary(e => e.Id);
         var decoder = model.Emulator!;
-        var lines = new List<string> { "basin,basin_set,nse,kge,days" };
+        var lines = new List<string> { "basin,basin_set,nse,kge,days,nse_physics,kge_physics" };
         var nses = new List<double>();
         // one year of spin-up from the days before the test period when available; basins whose spin-up and test
         // lengths agree (all of a synthetic ensemble) run through the decoder together, 64 at a time
@@ -257,17 +260,56 @@ public static class Workflow
                     }
                 }
             }
+        var physics = PhysicsEmulation(p, jobs.Select(j => (j.Id, j.Basin, j.From, j.To)).ToList(), emb);
+        var physicsNses = new List<double>();
         foreach (var job in jobs)
         {
             var (nse, kge, days) = results[job.Id];
+            var (pNse, pKge) = physics?[job.Id] ?? (double.NaN, double.NaN);
             nses.Add(nse);
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{job.Id},{set},{nse:G6},{kge:G6},{days}"));
+            physicsNses.Add(pNse);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{job.Id},{set},{nse:G6},{kge:G6},{days},{pNse:G6},{pKge:G6}"));
         }
         File.WriteAllLines(run.File("emulator.csv"), lines);
         double median = Metrics.Median(nses);
         int scored = nses.Count(double.IsFinite);
         reporter.Info($"emulator: median NSE {median:F3} over {scored} {set} basins (embedding from training years, prediction of test years)");
-        return (median, scored);
+        double physicsMedian = physics is null ? double.NaN : Metrics.Median(physicsNses);
+        if (physics is not null)
+            reporter.Info($"physics emulator (F run with the head's parameters from the same embeddings): median NSE {physicsMedian:F3} over {physicsNses.Count(double.IsFinite)} {set} basins");
+        return (median, scored, physicsMedian);
+    }
+
+    /// <summary>
+    /// The physics emulator of a synthetic HBV ensemble: F itself run with the parameters the head predicts from each
+    /// basin's training-period embedding (clamped into their ranges), with the generator's spin-up, scored on the test
+    /// days like the decoder. It measures whether the inverse's parameters reproduce the hydrograph (equifinal sets
+    /// count as right). Null when the data lack an HBV parameter or driver.
+    /// </summary>
+    static Dictionary<string, (double Nse, double Kge)>? PhysicsEmulation(Prepared p, IReadOnlyList<(string Id, int Basin, int From, int To)> jobs,
+        IReadOnlyDictionary<string, BasinEmbedding> emb)
+    {
+        var data = p.Data;
+        var columns = Synthetic.HbvColumns.Parameters(data.CharacteristicNames);
+        if (columns.Count != Synthetic.HbvParameters.Ranges.Count ||
+            !Synthetic.HbvColumns.Drivers.All(d => data.DriverNames.Contains(d, StringComparer.OrdinalIgnoreCase))) return null;
+        var driver = Synthetic.HbvColumns.DriverIndices(data.DriverNames, name => new InvalidOperationException(name));
+        var scores = new (double Nse, double Kge)[jobs.Count];
+        Parallelism.For(jobs.Count, i =>
+        {
+            var job = jobs[i];
+            var predicted = emb[job.Id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray();
+            var theta = Synthetic.HbvColumns.ToParameters(columns, predicted);
+            if (theta is null) { scores[i] = (double.NaN, double.NaN); return; }
+            var basin = p.Store.Basins[job.Basin];
+            var record = Synthetic.HbvRecord.Of(basin, data.DriverCount, driver);
+            var q = record.Simulate(theta);
+            int days = job.To - job.From;
+            var sim = new double[days]; var obs = new double[days];
+            for (int t = 0; t < days; t++) { sim[t] = q[record.SpinUp + job.From + t]; obs[t] = basin.Response[job.From + t]; }
+            scores[i] = (Metrics.Nse(sim, obs), Metrics.Kge(sim, obs));
+        });
+        return jobs.Select((j, i) => (j.Id, scores[i])).ToDictionary(x => x.Id, x => x.Item2);
     }
 
     public static void WriteEmbeddings(string csvPath, string? parquetPath, IReadOnlyList<BasinEmbedding> emb, IReadOnlyDictionary<string, string>? sets, Prepared p)

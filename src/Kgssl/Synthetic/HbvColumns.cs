@@ -34,6 +34,24 @@ public static class HbvColumns
         return columns;
     }
 
+    /// <summary>
+    /// HBV parameters from characteristic values on the columns' scales (a head's predictions, say), each taken back to
+    /// physical units (10^v for log10 columns) and clamped into its documented range. Null unless every parameter has a column.
+    /// </summary>
+    public static HbvParameters? ToParameters(IReadOnlyList<Column> columns, IReadOnlyList<double> characteristics)
+    {
+        if (columns.Count != HbvParameters.Ranges.Count) return null;
+        var v = new double[HbvParameters.Ranges.Count];
+        foreach (var c in columns)
+        {
+            var r = HbvParameters.Ranges[c.Parameter];
+            double x = characteristics[c.Index];
+            if (!double.IsFinite(x)) return null;
+            v[c.Parameter] = Math.Clamp(c.Log10 ? Math.Pow(10, x) : x, r.Min, r.Max);
+        }
+        return HbvParameters.FromArray(v);
+    }
+
     static int IndexOf(IReadOnlyList<string> names, string name)
     {
         for (int i = 0; i < names.Count; i++) if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase)) return i;

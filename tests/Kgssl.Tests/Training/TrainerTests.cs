@@ -168,6 +168,13 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.True(File.Exists(f.Run.File("distances_summary.json")));
         Assert.True(File.Exists(f.Run.File("emulator.csv")));
         Assert.Equal(["heldout", "train"], f.Result.Rows.Select(r => r.BasinSet).Distinct().Order());
+        // the physics emulator beside the decoder: F run with the head's parameters, one score per emulated basin
+        var emulator = File.ReadAllLines(f.Run.File("emulator.csv"));
+        Assert.Equal("basin,basin_set,nse,kge,days,nse_physics,kge_physics", emulator[0]);
+        Assert.True(emulator.Length - 1 >= f.Result.EmulatorBasins && f.Result.EmulatorBasins > 0);
+        Assert.All(emulator.Skip(1), l => Assert.True(double.IsFinite(double.Parse(l.Split(',')[5], System.Globalization.CultureInfo.InvariantCulture)), l));
+        Assert.True(double.IsFinite(f.Result.PhysicsEmulatorMedianNse));
+        Assert.Contains("id=\"physics-emulator\"", f.Html);
     }
 
     [Fact]

@@ -46,14 +46,15 @@ public static class Commands
         var basins = new Option<int>("--basins") { Description = "Synthetic basins", DefaultValueFactory = _ => new DemoPipeline.Options().Basins };
         var years = new Option<int>("--years") { Description = "Years of daily data per basin", DefaultValueFactory = _ => new DemoPipeline.Options().Years };
         var seed = new Option<int>("--seed") { Description = "Seed of the ensemble and the training", DefaultValueFactory = _ => new DemoPipeline.Options().Seed };
+        var noise = new Option<double>("--noise") { Description = "Multiplicative log-normal streamflow noise of the ensemble (sd of log q; default 0: the exact F)", DefaultValueFactory = _ => new DemoPipeline.Options().Noise };
         var cmd = new Command("demo", "Synthetic ensemble with a known truth -> train -> evaluate -> report, in one command (no download)")
-            { RunDirOption, SetOption, basins, years, seed };
+            { RunDirOption, SetOption, basins, years, seed, noise };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
             var clock = Stopwatch.StartNew();
             var run = RunDirectory.Create("demo", p.GetValue(RunDirOption));
-            var o = new DemoPipeline.Options(p.GetValue(basins), p.GetValue(years), p.GetValue(seed));
+            var o = new DemoPipeline.Options(p.GetValue(basins), p.GetValue(years), p.GetValue(seed), p.GetValue(noise));
             string dataRoot = run.File("data");
             var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)), "demo defaults", Overrides(p));
             run.WriteConfig(config);
@@ -61,9 +62,9 @@ public static class Commands
             var result = reporter.Run(() =>
             {
                 reporter.Info($"run folder: {run.Path}");
-                EnsembleGenerator.Generate(new EnsembleGenerator.Options(dataRoot, o.Basins, o.Years, o.Seed),
+                EnsembleGenerator.Generate(new EnsembleGenerator.Options(dataRoot, o.Basins, o.Years, o.Seed, o.Noise),
                     new Progress<double>(f => reporter.Progress("synthesize ensemble", f)));
-                reporter.Info($"synthetic ensemble: {o.Basins} basins x {o.Years} years of HBV runs in {dataRoot}");
+                reporter.Info($"synthetic ensemble: {o.Basins} basins x {o.Years} years of HBV runs{(o.Noise > 0 ? $", streamflow noise sd(log q) {o.Noise}" : "")} in {dataRoot}");
                 var prepared = Workflow.Prepare(run, config, reporter, useCache: false);
                 Workflow.Train(run, prepared, resume: false, reporter);
                 var evaluation = Workflow.Evaluate(run, prepared, config.Evaluation.Period, reporter);

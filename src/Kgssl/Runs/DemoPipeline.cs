@@ -14,7 +14,8 @@ public static class DemoPipeline
     /// series of few basins (measured: 120 x 12 years recovered no HBV parameter; 1500, 4000 and 8000 basins
     /// recover more and more; see benchmarks/RESULTS.md). The ensemble itself takes seconds; training is the cost.
     /// </summary>
-    public sealed record Options(int Basins = 4000, int Years = 4, int Seed = 7);
+    /// <param name="Noise">Multiplicative log-normal noise on the synthetic streamflow (sd of log q; 0 = exact F).</param>
+    public sealed record Options(int Basins = 4000, int Years = 4, int Seed = 7, double Noise = 0);
 
     /// <summary>Held-out basins calibrated with the exact model for the identifiability reference (a random sample).</summary>
     public const int CalibratedBasins = 40;
@@ -24,6 +25,7 @@ public static class DemoPipeline
     {
         if (o.Years < 2) throw new ArgumentException($"--years must be at least 2 (one to test, one to train), got {o.Years}");
         if (o.Basins < 10) throw new ArgumentException($"--basins must be at least 10 (train, validation and held-out sets), got {o.Basins}");
+        if (!(o.Noise >= 0 && o.Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2 (sd of log streamflow), got {o.Noise}");
         int first = 2009 - o.Years, testYears = Math.Max(1, o.Years / 2), split = first + o.Years - testYears;
         return Build(dataRoot, o, $"{first}-10-01", $"{split}-09-30", $"{split}-10-01", "2009-09-30");
     }

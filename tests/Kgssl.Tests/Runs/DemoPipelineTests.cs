@@ -30,6 +30,9 @@ public class DemoPipelineTests
         Assert.Contains("MAXBAS", names);
         Assert.DoesNotContain("K2", names);
         Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Years: 1)));
+        Assert.Contains("--noise", Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: -0.1))).Message);
+        Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: double.NaN)));
+        Assert.NotNull(DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: 0.1)));
     }
 
     [Fact]

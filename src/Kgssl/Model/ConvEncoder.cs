@@ -22,13 +22,13 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>
         {
             ("conv0", nn.Conv1d(channels, hidden, 7, padding: 3)),
-            ("norm0", nn.BatchNorm1d(hidden)),
+            ("norm0", new BatchNorm(hidden)),
             ("act0", nn.ReLU()),
         };
         for (int i = 1; i <= depth; i++)
         {
             layers.Add(($"conv{i}", nn.Conv1d(hidden, hidden, 5, stride: 2, padding: 2)));
-            layers.Add(($"norm{i}", nn.BatchNorm1d(hidden)));
+            layers.Add(($"norm{i}", new BatchNorm(hidden)));
             layers.Add(($"act{i}", nn.ReLU()));
         }
         body = nn.Sequential(layers);

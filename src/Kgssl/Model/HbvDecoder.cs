@@ -70,7 +70,7 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         var cols = new Tensor[lowS.Length];
         for (int k = 0; k < lowS.Length; k++)
         {
-            var v = u[.., k].mul(spanS[k]).add(lowS[k]);
+            var v = u[.., k].mul(spanS[k]).add(lowS[k], One);
             cols[k] = log[k] ? v.exp() : v;
         }
         return stack(cols, 1).MoveToOuterDisposeScope();

@@ -20,6 +20,9 @@ public static class Held
 
     public static readonly Scalar Zero = Of(0), One = Of(1), MinusOne = Of(-1), Two = Of(2);
 
+    /// <summary>An integer 1, for integer tensors (a double Scalar cannot be added to one in place).</summary>
+    public static readonly Scalar IntegerOne = 1L.ToScalar();
+
     /// <summary>
     /// The held Scalar of a value, made once per value and kept for the process: for the constants of a run (loss
     /// weights, margins, epsilons), not for values that change every step (those go in a <c>using</c> around the call).

@@ -57,7 +57,7 @@ public sealed class Adam : IDisposable
             _square[i].mul_(_beta2).addcmul_(grad, grad, _oneMinusBeta2);
             using var root = Math.Sqrt(correction2).ToScalar();
             using var stepSize = (-(LearningRate / correction1)).ToScalar();
-            var denominator = _square[i].sqrt().div(root).add_(_eps);
+            var denominator = _square[i].sqrt().div(root).add_(_eps, Held.One);   // add_(Scalar) alone would make a temporary alpha
             p.addcdiv_(_mean[i], denominator, stepSize);
         }
     }

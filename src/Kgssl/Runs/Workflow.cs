@@ -291,9 +291,8 @@ public static class Workflow
     {
         var data = p.Data;
         var columns = Synthetic.HbvColumns.Parameters(data.CharacteristicNames);
-        if (columns.Count != Synthetic.HbvParameters.Ranges.Count ||
-            !Synthetic.HbvColumns.Drivers.All(d => data.DriverNames.Contains(d, StringComparer.OrdinalIgnoreCase))) return null;
-        var driver = Synthetic.HbvColumns.DriverIndices(data.DriverNames, name => new InvalidOperationException(name));
+        var driver = Synthetic.HbvColumns.TryDriverIndices(data.DriverNames);
+        if (columns.Count != Synthetic.HbvParameters.Ranges.Count || driver is null) return null;
         var scores = new (double Nse, double Kge)[jobs.Count];
         Parallelism.For(jobs.Count, i =>
         {

@@ -27,6 +27,9 @@ public class HbvRecordTests
         Assert.Equal(500, clamped.FC);
         Assert.Equal(0.001, clamped.K2, 12);
 
+        Assert.Equal([2, 0, 1], HbvColumns.TryDriverIndices(["temperature_2m_mean", "potential_evaporation_sum", "total_precipitation_sum"])!);
+        Assert.Null(HbvColumns.TryDriverIndices(["total_precipitation_sum", "temperature_2m_mean"]));   // no PET: no physics emulator
+
         values[columns[0].Index] = double.NaN;
         Assert.Null(HbvColumns.ToParameters(columns, values));
         Assert.Null(HbvColumns.ToParameters(columns.Skip(1).ToList(), values));   // a parameter without a column

@@ -144,7 +144,6 @@ public sealed class Trainer
         var za = z[..n];
         var anchorX = x[..n];
         Tensor zero = zeros(1, device: x.device).squeeze();
-        // constants as held Scalars (see Held): the step runs thousands of times while other threads allocate
 
         Tensor l1 = zero;
         if (t.WeightReconstruction > 0)
@@ -177,6 +176,7 @@ public sealed class Trainer
             l3 = Losses.Supervision(model.Head.forward(z), labels, mask, weights);
         }
         double wSum = t.WeightReconstruction + t.WeightGuidance + t.WeightSupervision;
+        // held Scalars only (see Held): the step runs thousands of times while other threads allocate
         var loss = Held.Plus(Held.Plus(Held.Times(l1, t.WeightReconstruction), Held.Times(l2, t.WeightGuidance)), Held.Times(l3, t.WeightSupervision))
             .div(Held.Of(wSum));
         return (loss, l1.item<float>(), l2.item<float>(), l3.item<float>());

@@ -87,6 +87,7 @@ public static class ConfigValidator
         foreach (var fr in f.CorruptionFractions) Range(source, "forward.corruption_fractions", fr, 0, 1);
         foreach (var months in f.EmbeddingMonths) Range(source, "forward.embedding_months", months, 0, 1200);
         Range(source, "evaluation.mantel_permutations", c.Evaluation.MantelPermutations, 0, 1_000_000);
+        Range(source, "evaluation.max_train_basins", c.Evaluation.MaxTrainBasins, 0, int.MaxValue);
     }
 
     public static DateOnly Date(string source, string key, string value) =>

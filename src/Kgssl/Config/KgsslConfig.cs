@@ -115,6 +115,12 @@ public sealed record EvaluationConfig
     public string Period { get; init; } = "test";
     public int MantelPermutations { get; init; } = 999;
     public string ColorBy { get; init; } = "aridity";
+    /// <summary>
+    /// Embed and score at most this many training basins (the first by id: the split is random, so a random sample of
+    /// them; 0 = all). Held-out basins are always all. Bounds the evaluation's cost, the Mantel test's above all, when
+    /// training used many basins.
+    /// </summary>
+    public int MaxTrainBasins { get; init; } = 0;
 }
 
 /// <summary>

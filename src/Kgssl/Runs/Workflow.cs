@@ -108,7 +108,9 @@ public static class Workflow
         var device = TorchSetup.Configure(c.Training);
         using var model = LoadModel(run, p, device);
         var (start, end) = Period(c, period);
-        var sets = p.Split.Train.Select(id => (id, set: "train"))
+        var train = c.Evaluation.MaxTrainBasins > 0 && p.Split.Train.Count > c.Evaluation.MaxTrainBasins
+            ? p.Split.Train.Order(StringComparer.Ordinal).Take(c.Evaluation.MaxTrainBasins).ToList() : p.Split.Train;
+        var sets = train.Select(id => (id, set: "train"))
             .Concat(p.Split.Heldout.Select(id => (id, set: "heldout"))).ToList();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var emb = Embedder.Embed(model, p.Store, sets.Select(s => s.id), start, end, c.Data.WindowDays, c.Data.Stride, device);

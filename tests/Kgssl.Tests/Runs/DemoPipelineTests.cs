@@ -1,3 +1,4 @@
+using Kgssl.Data;
 using Kgssl.Config;
 using Kgssl.Runs;
 
@@ -33,6 +34,17 @@ public class DemoPipelineTests
         Assert.Contains("--noise", Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: -0.1))).Message);
         Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: double.NaN)));
         Assert.NotNull(DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: 0.1)));
+    }
+
+    [Fact]
+    public void TheDemosSplitHoldsOut800BasinsAndValidatesOn320()
+    {
+        var c = DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options());
+        var ids = Enumerable.Range(1, new DemoPipeline.Options().Basins).Select(i => $"b{i:D5}").ToList();
+        var split = BasinSplit.Make(ids, c.Training.Seed, c.Data.HeldoutFraction, c.Data.Folds, c.Data.Fold, c.Data.ValidationFraction);
+        Assert.Equal((10880, 320, 800), (split.Train.Count, split.Validation.Count, split.Heldout.Count));
+        Assert.Equal(2880 * 7, c.Training.MaxAnchorsPerEpoch);
+        Assert.Equal(2880, c.Evaluation.MaxTrainBasins);
     }
 
     [Fact]

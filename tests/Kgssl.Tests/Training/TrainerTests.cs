@@ -178,6 +178,27 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     }
 
     [Fact]
+    public void EvaluationScoresASampleOfTheTrainingBasinsWhenToldToAndEveryHeldOutBasin()
+    {
+        // a copy of the run, so that the fixture's files stay as the other tests read them
+        string copy = f.Dir.Sub("sampled");
+        foreach (var file in Directory.GetFiles(f.Run.Path, "*", SearchOption.AllDirectories).Where(x => !x.Contains("/data/")))
+        {
+            string target = Path.Combine(copy, Path.GetRelativePath(f.Run.Path, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var run = RunDirectory.Create("sampled", copy);
+        var p = f.Prepared with { Config = f.Prepared.Config with { Evaluation = f.Prepared.Config.Evaluation with { MaxTrainBasins = 3 } } };
+        var result = Workflow.Evaluate(run, p, "test", new TrainerTests.Silent());
+        Assert.All(result.Rows.Where(r => r.BasinSet == "train"), r => Assert.Equal(3, r.N));
+        Assert.Equal(f.Result.Rows.Where(r => r.BasinSet == "heldout").Select(r => (r.Characteristic, r.N, r.PearsonR)),
+            result.Rows.Where(r => r.BasinSet == "heldout").Select(r => (r.Characteristic, r.N, r.PearsonR)));
+        var scored = File.ReadLines(run.File("predictions.csv")).Skip(1).Where(l => l.Split(',')[1] == "train").Select(l => l.Split(',')[0]).ToList();
+        Assert.Equal(p.Split.Train.Order(StringComparer.Ordinal).Take(3), scored.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void TheCalibrationReferenceScoresEveryParameterOfTheHeldOutBasinsAndTheReportListsThem()
     {
         var held = f.Result.Rows.Where(r => r.BasinSet == "heldout").ToList();

@@ -53,8 +53,9 @@ public static class Commands
         {
             var reporter = Reporter(p);
             var clock = Stopwatch.StartNew();
-            var run = RunDirectory.Create("demo", p.GetValue(RunDirOption));
             var o = new DemoPipeline.Options(p.GetValue(basins), p.GetValue(years), p.GetValue(seed), p.GetValue(noise));
+            DemoPipeline.Validate(o);   // before the run folder exists: a bad option leaves nothing behind
+            var run = RunDirectory.Create("demo", p.GetValue(RunDirOption));
             string dataRoot = run.File("data");
             var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)), "demo defaults", Overrides(p));
             run.WriteConfig(config);

@@ -25,11 +25,17 @@ public static class DemoPipeline
     /// <summary>The last half of the years (at least one) is the test period, the years before it train.</summary>
     public static KgsslConfig DefaultConfig(string dataRoot, Options o)
     {
+        Validate(o);
+        int first = 2009 - o.Years, testYears = Math.Max(1, o.Years / 2), split = first + o.Years - testYears;
+        return Build(dataRoot, o, $"{first}-10-01", $"{split}-09-30", $"{split}-10-01", "2009-09-30");
+    }
+
+    /// <summary>Throws a one-line ArgumentException naming the option when the demo's options cannot make a run.</summary>
+    public static void Validate(Options o)
+    {
         if (o.Years < 2) throw new ArgumentException($"--years must be at least 2 (one to test, one to train), got {o.Years}");
         if (o.Basins < 10) throw new ArgumentException($"--basins must be at least 10 (train, validation and held-out sets), got {o.Basins}");
         if (!(o.Noise >= 0 && o.Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2 (sd of log streamflow), got {o.Noise}");
-        int first = 2009 - o.Years, testYears = Math.Max(1, o.Years / 2), split = first + o.Years - testYears;
-        return Build(dataRoot, o, $"{first}-10-01", $"{split}-09-30", $"{split}-10-01", "2009-09-30");
     }
 
     static KgsslConfig Build(string dataRoot, Options o, string trainStart, string trainEnd, string testStart, string testEnd) => new()

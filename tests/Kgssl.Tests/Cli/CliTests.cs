@@ -35,6 +35,20 @@ public class CliTests
         Assert.Contains("bad.yml line 2: unknown key 'training.epohcs'", lines[0]);
     }
 
+    [Theory]
+    [InlineData("--noise", "-1", "--noise must be in 0..2")]
+    [InlineData("--years", "1", "--years must be at least 2")]
+    [InlineData("--basins", "5", "--basins must be at least 10")]
+    public void ABadDemoOptionIsAOneLineErrorAndLeavesNoRunFolder(string option, string value, string message)
+    {
+        using var dir = new TempDir();
+        var (code, _, err) = Run("demo", option, value, "--run-dir", dir.Sub("run"), "--quiet");
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains(message, err);
+        Assert.False(Directory.Exists(dir.Sub("run")));
+    }
+
     [Fact]
     public void AMissingConfigFileIsNamedInAOneLineError()
     {

@@ -2,6 +2,7 @@ using Kgssl.Config;
 using Kgssl.Synthetic;
 using TorchSharp;
 using TorchSharp.Modules;
+using static Kgssl.Model.Held;
 using static TorchSharp.torch;
 
 namespace Kgssl.Model;
@@ -21,8 +22,8 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
     public sealed record Scaling(int Precipitation, int Temperature, int Pet,
         double[] DriverMean, double[] DriverStd, double ResponseMean, double ResponseStd, bool LogResponse);
 
-    // the hot loop passes libtorch only held Scalars, with explicit alphas (Plus, Minus): see Held
-    static readonly Scalar Zero = Held.Zero, One = Held.One, MinusOne = Held.MinusOne, Half = Held.Of(0.5), TenMm = Held.Of(10.0),
+    // the hot loop passes libtorch only held Scalars (Held's Zero, One, MinusOne, these), with explicit alphas (Plus, Minus)
+    static readonly Scalar Half = Of(0.5), TenMm = Of(10.0),
         Cfr = HbvModel.Cfr.ToScalar(), Cwh = HbvModel.Cwh.ToScalar(),
         SmallRatio = 1e-6.ToScalar(), // keeps d(ratio^BETA)/dBETA finite when the soil is dry
         LogOffset = Data.Normalizer.LogOffset.ToScalar(), SubSteps = ((double)RoutingSubSteps).ToScalar();
@@ -165,8 +166,7 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         return (new State(snow, liquid, sm, suz, slz), generated is null ? null : generated);
     }
 
-    static Tensor Plus(Tensor a, Tensor b) => Held.Plus(a, b);
-
+    /// <summary>a - b with the held alpha -1 (as the decoder always computed it; Plus is Held's).</summary>
     static Tensor Minus(Tensor a, Tensor b) => a.add(b, MinusOne);
 
     /// <summary>Triangular routing with base MAXBAS (as <see cref="HbvModel.TriangularWeights"/>): generated [T] of [B] -> [B, T].</summary>

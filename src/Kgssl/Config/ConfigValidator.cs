@@ -13,6 +13,7 @@ public static class ConfigValidator
     static readonly string[] Schedules = ["constant", "cosine", "cosine_step", "step"];
     static readonly string[] Devices = ["cpu", "cuda"];
     static readonly string[] Periods = ["train", "test"];
+    static readonly string[] EncoderContexts = ["none", "gru"];
 
     public static void Validate(KgsslConfig c, string source)
     {
@@ -43,6 +44,8 @@ public static class ConfigValidator
         OneOf(source, "model.directions", m.Directions, Directions);
         OneOf(source, "model.encoder", m.Encoder, Encoders);
         Range(source, "model.encoder_depth", m.EncoderDepth, 0, 8);
+        Range(source, "model.encoder_input_stride", m.EncoderInputStride, 1, 7);
+        OneOf(source, "model.encoder_context", m.EncoderContext, EncoderContexts);
         OneOf(source, "model.decoder", m.Decoder, Decoders);
 
         var t = c.Training;

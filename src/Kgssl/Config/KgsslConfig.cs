@@ -57,6 +57,12 @@ public sealed record ModelConfig
     public string Encoder { get; init; } = "bigru";
     /// <summary>cnn encoder only: the number of stride-2 convolutions after the first.</summary>
     public int EncoderDepth { get; init; } = 3;
+    /// <summary>cnn encoder only: the stride of the first (width-7) convolution; 3 reads the days in steps of 3
+    /// (365 -> 122), a third of the later layers' cost, so the same time buys a wider encoder.</summary>
+    public int EncoderInputStride { get; init; } = 1;
+    /// <summary>cnn encoder only: none | gru (a bidirectional GRU over the downsampled steps, added to them: every step
+    /// sees the whole window in order before the pooling).</summary>
+    public string EncoderContext { get; init; } = "none";
     public int Hidden { get; init; } = 32;
     public int Embedding { get; init; } = 32;
     /// <summary>sum (the authors' code) | concat: how the two GRU directions are merged.</summary>

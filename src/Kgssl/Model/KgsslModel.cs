@@ -24,7 +24,7 @@ public sealed class KgsslModel : nn.Module
         Encoder = c.Encoder switch
         {
             "bigru" => new Encoder(inputs, c.Hidden, c.Embedding, c.Directions == "concat"),
-            "cnn" => new ConvEncoder(inputs, c.Hidden, c.Embedding, c.EncoderDepth),
+            "cnn" => new ConvEncoder(inputs, c.Hidden, c.Embedding, c.EncoderDepth, c.EncoderInputStride, c.EncoderContext),
             _ => throw new ConfigException($"model.encoder: unknown encoder '{c.Encoder}'"),
         };
         Decoder = c.Decoder switch

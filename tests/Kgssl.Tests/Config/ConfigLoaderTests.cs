@@ -52,6 +52,8 @@ public class ConfigLoaderTests
     [InlineData("model:\n  decoder: lstm\n", "model.decoder expects one of forward, tcn, autoregressive, hbv")]
     [InlineData("model:\n  encoder: lstm\n", "model.encoder expects one of bigru, cnn")]
     [InlineData("model:\n  encoder_depth: 9\n", "model.encoder_depth = 9 is out of range")]
+    [InlineData("model:\n  encoder_input_stride: 0\n", "model.encoder_input_stride = 0 is out of range")]
+    [InlineData("model:\n  encoder_context: lstm\n", "model.encoder_context expects one of none, gru")]
     [InlineData("training:\n  reconstruction_fraction: 0\n", "training.reconstruction_fraction = 0 is out of range")]
     [InlineData("data:\n  log_response: false\ntraining:\n  flow_reconstruction: true\n", "training.flow_reconstruction needs data.log_response: true")]
     [InlineData("model:\n  decoder: autoregressive\ntraining:\n  flow_reconstruction: true\n", "needs a decoder of the response only")]

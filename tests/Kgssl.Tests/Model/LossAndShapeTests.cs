@@ -136,6 +136,30 @@ public class LossAndShapeTests
     }
 
     [Fact]
+    public void TheConvolutionalEncoderWithAnInputStrideAndAGruContextSeesTheWholeWindowAtEveryStep()
+    {
+        manual_seed(3);
+        using var enc = new ConvEncoder(5, 6, 4, depth: 2, inputStride: 3, context: "gru");
+        using var local = new ConvEncoder(5, 6, 4, depth: 2, inputStride: 3);
+        enc.eval(); local.eval();
+        var x = randn(2, 365, 5);
+        Assert.Equal(new long[] { 2, 4 }, enc.forward(x).shape);
+        Assert.Equal(31, enc.AttentionWeights(x).shape[1]);              // 365 -> 122 -> 61 -> 31 steps
+        Assert.Equal(new long[] { 1, 4 }, enc.forward(randn(1, 40, 5)).shape);
+
+        // the convolutions alone see 43 days at this depth: a change of days 150-249 leaves the first step's features
+        // exactly as they were; the GRU (backward direction) carries it back to the first step
+        var values = x.data<float>().ToArray();
+        for (int day = 150; day < 250; day++)
+            for (int k = 0; k < 5; k++) values[day * 5 + k] += 3f;   // basin 0
+        var y = tensor(values, x.shape);
+        float FirstStepMoved(ConvEncoder e) => (e.StepFeatures(y)[0, 0] - e.StepFeatures(x)[0, 0]).abs().max().item<float>();
+        Assert.Equal(0f, FirstStepMoved(local));
+        Assert.True(FirstStepMoved(enc) > 1e-6f, $"the first step moved by {FirstStepMoved(enc)}");
+        Assert.Equal(0f, (enc.StepFeatures(y)[1] - enc.StepFeatures(x)[1]).abs().max().item<float>());   // the other basin: untouched
+    }
+
+    [Fact]
     public void TheConvolutionalDecoderIsCausalWithTheStatedReceptiveField()
     {
         manual_seed(2);

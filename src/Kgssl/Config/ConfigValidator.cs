@@ -46,6 +46,8 @@ public static class ConfigValidator
         Range(source, "model.encoder_depth", m.EncoderDepth, 0, 8);
         Range(source, "model.encoder_input_stride", m.EncoderInputStride, 1, 7);
         OneOf(source, "model.encoder_context", m.EncoderContext, EncoderContexts);
+        if (m.EncoderContext == "gru" && m.Hidden % 2 != 0)
+            throw new ConfigException($"{source}: model.encoder_context: gru needs an even model.hidden (half of it per direction), got {m.Hidden}");
         OneOf(source, "model.decoder", m.Decoder, Decoders);
 
         var t = c.Training;

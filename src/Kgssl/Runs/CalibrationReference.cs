@@ -111,7 +111,7 @@ public static class CalibrationReference
         }
         if (predicted.Count < 2) return [];
         var learned = CharacteristicRecovery.Score(names, basinSet, period, predicted, known, std);
-        var table = Evaluation.Identifiability.Compare(calibration, learned, null, basinSet);
+        var table = Evaluation.Identifiability.Compare(calibration, learned, basinSet);
         using var w = new StreamWriter(run.File("identifiability.csv"));
         w.WriteLine("parameter,basin_set,n,calibration_r,identifiable,learned_r");
         foreach (var r in table)

@@ -22,8 +22,11 @@ public static class HbvColumns
         Drivers.Select(d => IndexOf(driverNames, d) is var i and >= 0 ? i : throw missing(d)).ToArray();
 
     /// <summary>Indices of <see cref="Drivers"/> in <paramref name="driverNames"/>, or null when one is absent.</summary>
-    public static int[]? TryDriverIndices(IReadOnlyList<string> driverNames) =>
-        Drivers.All(d => IndexOf(driverNames, d) >= 0) ? DriverIndices(driverNames, d => new InvalidOperationException(d)) : null;
+    public static int[]? TryDriverIndices(IReadOnlyList<string> driverNames)
+    {
+        var indices = Drivers.Select(d => IndexOf(driverNames, d)).ToArray();
+        return indices.All(i => i >= 0) ? indices : null;
+    }
 
     /// <summary>The parameters named among <paramref name="characteristicNames"/>, in range order; the others are left out.</summary>
     public static List<Column> Parameters(IReadOnlyList<string> characteristicNames)

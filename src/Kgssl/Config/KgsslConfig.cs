@@ -79,6 +79,12 @@ public sealed record TrainingConfig
     public int Seed { get; init; } = 42;
     public string Device { get; init; } = "cpu";
     public int Threads { get; init; } = 0;
+    /// <summary>
+    /// libtorch's oneDNN (mkldnn) kernels for the CPU convolutions (<c>training.onednn</c>): faster, but measured to
+    /// return non-finite gradients now and then for some channel counts (8 and 40 of those tried, see
+    /// <see cref="Training.TorchSetup.OneDnn"/>); false uses libtorch's own kernels.
+    /// </summary>
+    public bool Onednn { get; init; } = true;
     public int Epochs { get; init; } = 30;
     public int BatchSize { get; init; } = 200;
     public double LearningRate { get; init; } = 0.005;

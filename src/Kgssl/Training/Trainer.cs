@@ -70,6 +70,7 @@ public sealed class Trainer
         int startEpoch = 1;
         var state = new TrainerState(0, double.PositiveInfinity, 0, 0, false);
         var records = new List<EpochRecord>();
+        var guard = new GradientGuard();
         if (resume && Checkpoint.Exists(_runDir, "last"))
         {
             state = Checkpoint.LoadState(_runDir, "last");
@@ -100,8 +101,9 @@ public sealed class Trainer
                 var (loss, l1, l2, l3) = Step(model, builder, batch, labelled, weights);
                 optimizer.zero_grad();
                 loss.backward();
-                if (t.GradClip > 0) nn.utils.clip_grad_norm_(model.parameters(), t.GradClip);
-                optimizer.step();
+                // the norm before clipping (an infinite bound clips nothing): a non-finite one skips the step
+                double norm = nn.utils.clip_grad_norm_(model.parameters(), t.GradClip > 0 ? t.GradClip : double.PositiveInfinity);
+                if (guard.Admit(norm)) optimizer.step();
                 double n = batch.Length;
                 sums[0] += loss.item<float>() * n; sums[1] += l1 * n; sums[2] += l2 * n; sums[3] += l3 * n;
                 seen += batch.Length;
@@ -109,6 +111,8 @@ public sealed class Trainer
                     seen / clock.Elapsed.TotalSeconds));
             }
             double seconds = clock.Elapsed.TotalSeconds;
+            int skipped = guard.Skipped;
+            guard.EndEpoch(epoch);
             var val = Validate(model, builder, valWindows, labelled, weights, t.Seed);
             var record = new EpochRecord(epoch, lr, sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
                 val[0], val[1], val[2], val[3], seen, seconds);
@@ -124,6 +128,7 @@ public sealed class Trainer
             WriteEpochs(records);
             _log($"epoch {epoch}: loss {record.Loss:F4} (L1 {record.Reconstruction:F4}, L2 {record.Guidance:F4}, L3 {record.Supervision:F4}) " +
                  $"val {record.ValLoss:F4}, {record.AnchorsPerSecond:F1} anchor windows/s, {seconds:F1} s{(improved ? ", best" : "")}" +
+                 (skipped > 0 ? $"; {skipped} steps with a non-finite gradient skipped" : "") +
                  (state.Stopped ? $"; early stop after {t.Patience} epochs without improvement" : ""));
         }
         if (Checkpoint.Exists(_runDir, "best")) Checkpoint.LoadWeights(_runDir, "best", model);

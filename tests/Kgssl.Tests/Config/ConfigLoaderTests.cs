@@ -74,6 +74,8 @@ public class ConfigLoaderTests
         Assert.Equal(7, c.Training.Epochs);
         Assert.Equal(["x", "y", "z"], c.Data.Drivers);
         Assert.Equal("autoregressive", c.Model.Decoder);
+        Assert.True(c.Training.Onednn);
+        Assert.False(ConfigLoader.Parse(Good, "g.yml", ["training.onednn=false"]).Training.Onednn);
         Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Good, "g.yml", ["training.epoch=7"]));
         Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Good, "g.yml", ["training.epochs=-1"]));
         Assert.Throws<ConfigException>(() => ConfigLoader.Parse(Good, "g.yml", ["epochs=3"]));

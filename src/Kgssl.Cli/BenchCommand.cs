@@ -52,8 +52,11 @@ public static class BenchCommand
         var decoder = new Option<string>("--decoder") { DefaultValueFactory = _ => "autoregressive", Description = "forward | tcn | autoregressive" };
         var encoder = new Option<string>("--encoder") { DefaultValueFactory = _ => "bigru", Description = "bigru (the authors') | cnn" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
-        var train = new Command("train", "Training-step throughput of the authors' recipe on random data (as ../shared/peer/kgssl_torch.py)") { batch, steps, decoder, encoder, threads };
-        train.SetAction(p => TrainSteps(p.GetValue(batch), p.GetValue(steps), p.GetValue(decoder)!, p.GetValue(encoder)!, p.GetValue(threads)));
+        var config = new Option<string?>("--config") { Description = "Time this config's model, window and inputs instead (--encoder and --decoder are then ignored; --batch still applies)" };
+        var onednn = new Option<string>("--onednn") { DefaultValueFactory = _ => "on", Description = "on | off | both (the two interleaved step by step, with their ratio)" };
+        var train = new Command("train", "Training-step throughput of the authors' recipe on random data (as ../shared/peer/kgssl_torch.py)") { batch, steps, decoder, encoder, threads, config, onednn };
+        train.SetAction(p => TrainSteps(p.GetValue(batch), p.GetValue(steps), p.GetValue(decoder)!, p.GetValue(encoder)!, p.GetValue(threads),
+            p.GetValue(config), p.GetValue(onednn)!));
 
         var cmd = new Command("bench", "Benchmarks (results go to benchmarks/RESULTS.md)");
         cmd.Subcommands.Add(data);
@@ -129,36 +132,71 @@ public static class BenchCommand
         return count;
     }
 
-    /// <summary>Median seconds per training step of the KGSSL recipe on random data of the right shapes.</summary>
-    static int TrainSteps(int batch, int steps, string decoder, string encoder, int threads)
+    /// <summary>
+    /// Median seconds per training step of the KGSSL recipe on random data of the right shapes: the authors' (hidden
+    /// 32, 365 days, 4 drivers, 27 characteristics), or a config's model, window, inputs and characteristics.
+    /// With --onednn both, the steps alternate between oneDNN on and off, so that both see the same machine.
+    /// </summary>
+    static int TrainSteps(int batch, int steps, string decoder, string encoder, int threads, string? configPath, string onednn)
     {
+        if (onednn is not ("on" or "off" or "both"))
+            throw new ConfigException($"--onednn expects on, off or both, got '{onednn}'");
         torch.set_num_threads(threads);
         torch.manual_seed(0);
-        const int T = 365, drivers = 4, K = 27;
-        var cfg = new ModelConfig { Hidden = 32, Embedding = 32, Directions = "sum", Decoder = decoder, DecoderHidden = 32, Encoder = encoder };
-        ConfigValidator.Validate(new KgsslConfig { Model = cfg }, "--encoder/--decoder");
-        using var model = new KgsslModel(cfg, drivers, K);
-        using var opt = new Kgssl.Training.Adam(model.parameters(), 0.005);
-        var times = new List<double>();
-        for (int s = 0; s <= steps; s++)
+        ModelConfig cfg;
+        int T, drivers, K, channels;
+        if (configPath is not null)
         {
-            using var scope = NewDisposeScope();
-            var x = randn(3 * batch, T, drivers + 2);
-            var labels = randn(batch, K);
-            var clock = Stopwatch.StartNew();
-            var z = model.Embed(x);
-            var za = z[..batch];
-            var (pred, target, mask) = model.Reconstructor.Reconstruct(x[..batch], za, drivers);
-            var error = model.Head.forward(za) - labels;
-            var loss = Held.Plus(Held.Plus(Losses.MaskedMse(pred, target, mask), Losses.TripletMargin(za, z[batch..(2 * batch)], z[(2 * batch)..], 1.0)),
-                (error * error).mean()).div(Held.Of(3));
-            opt.zero_grad(); loss.backward(); opt.step();
-            if (s > 0) times.Add(clock.Elapsed.TotalSeconds);
+            var c = ConfigLoader.LoadFile(configPath);
+            (cfg, T, drivers, K) = (c.Model, c.Data.WindowDays, c.Data.Drivers.Count, c.Data.Characteristics.Count);
+            channels = drivers + 2 + (c.Data.LinearResponseInput ? 1 : 0) + (c.Data.ResponseChangeInput ? 1 : 0);
+            encoder = cfg.Encoder; decoder = cfg.Decoder;
         }
-        times.Sort();
-        double median = times[times.Count / 2];
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"kgssl torchsharp threads={threads} batch={batch} encoder={encoder} decoder={decoder} median_s_per_step={median:F3} anchor_windows_per_s={batch / median:F1}"));
+        else
+        {
+            (T, drivers, K) = (365, 4, 27);
+            channels = drivers + 2;
+            cfg = new ModelConfig { Hidden = 32, Embedding = 32, Directions = "sum", Decoder = decoder, DecoderHidden = 32, Encoder = encoder };
+            ConfigValidator.Validate(new KgsslConfig { Model = cfg }, "--encoder/--decoder");
+        }
+        using var model = new KgsslModel(cfg, drivers, K, channels: channels);
+        using var opt = new Kgssl.Training.Adam(model.parameters(), 0.005);
+        bool[] modes = onednn switch { "on" => [true], "off" => [false], _ => [true, false] };
+        var times = modes.ToDictionary(m => m, _ => new List<double>());
+        bool before = Kgssl.Training.TorchSetup.OneDnn;
+        try
+        {
+            for (int s = 0; s <= steps; s++)
+                foreach (bool mode in modes)
+                {
+                    Kgssl.Training.TorchSetup.OneDnn = mode;
+                    using var scope = NewDisposeScope();
+                    var x = randn(3 * batch, T, channels);
+                    var labels = randn(3 * batch, K);
+                    var clock = Stopwatch.StartNew();
+                    var z = model.Embed(x);
+                    var za = z[..batch];
+                    var (pred, target, mask) = model.Reconstructor.Reconstruct(x[..batch], za, drivers);
+                    var error = model.Head.forward(z) - labels;
+                    var loss = Held.Plus(Held.Plus(Losses.MaskedMse(pred, target, mask), Losses.TripletMargin(za, z[batch..(2 * batch)], z[(2 * batch)..], 1.0)),
+                        (error * error).mean()).div(Held.Of(3));
+                    opt.zero_grad(); loss.backward(); opt.step();
+                    if (s > 0) times[mode].Add(clock.Elapsed.TotalSeconds);   // the first round warms up
+                }
+        }
+        finally { Kgssl.Training.TorchSetup.OneDnn = before; }
+        string what = configPath is null ? $"encoder={encoder} decoder={decoder}" : $"config={configPath} encoder={encoder} decoder={decoder} window={T} channels={channels}";
+        var medians = new Dictionary<bool, double>();
+        foreach (bool mode in modes)
+        {
+            var sorted = times[mode].Order().ToList();
+            double median = sorted[sorted.Count / 2];
+            medians[mode] = median;
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"kgssl torchsharp threads={threads} batch={batch} {what} onednn={(mode ? "on" : "off")} median_s_per_step={median:F3} anchor_windows_per_s={batch / median:F1}"));
+        }
+        if (modes.Length == 2)
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"onednn off / on, seconds per step: {medians[false] / medians[true]:F2}"));
         return 0;
     }
 }

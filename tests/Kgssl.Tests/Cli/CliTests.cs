@@ -50,6 +50,21 @@ public class CliTests
     }
 
     [Fact]
+    public void BenchTrainTimesAConfigsModelWithOneDnnOnAndOffInOneRun()
+    {
+        using var dir = new TempDir();
+        string cfg = dir.File("small.yml", "data:\n  window_days: 40\nmodel:\n  encoder: cnn\n  hidden: 8\n  decoder: tcn\n  decoder_hidden: 8\n");
+        var (code, output, err) = Run("bench", "train", "--config", cfg, "--batch", "2", "--steps", "2", "--threads", "1", "--onednn", "both");
+        Assert.True(code == 0, err);
+        Assert.Contains("encoder=cnn decoder=tcn window=40 channels=5 onednn=on", output);
+        Assert.Contains("onednn=off", output);
+        Assert.Contains("onednn off / on, seconds per step:", output);
+        var (bad, _, badErr) = Run("bench", "train", "--onednn", "maybe");
+        Assert.Equal(2, bad);
+        Assert.Contains("--onednn expects on, off or both, got 'maybe'", badErr);
+    }
+
+    [Fact]
     public void AMissingConfigFileIsNamedInAOneLineError()
     {
         var (code, _, err) = Run("forward", "--config", "/nonexistent/x.yml");

@@ -64,7 +64,6 @@ public static class ConfigValidator
         Range(source, "training.temperature", t.Temperature, 1e-4, 100);
         Range(source, "training.label_fraction", t.LabelFraction, 0, 1);
         Range(source, "training.reconstruction_fraction", t.ReconstructionFraction, 0.01, 1);
-        Range(source, "training.reconstruction_warmup_days", t.ReconstructionWarmupDays, 0, d.WindowDays - 1);
         if (t.FlowReconstruction && !d.LogResponse)
             throw new ConfigException($"{source}: training.flow_reconstruction needs data.log_response: true (without the log, L1 already scores the flows)");
         if (t.FlowReconstruction && m.Decoder == "autoregressive")

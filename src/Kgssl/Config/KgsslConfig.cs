@@ -98,11 +98,6 @@ public sealed record TrainingConfig
     public double WeightReconstruction { get; init; } = 1.0;
     /// <summary>Share of each batch's anchors whose window the decoder reconstructs (L1); the rest only pass the encoder.</summary>
     public double ReconstructionFraction { get; init; } = 1.0;
-    /// <summary>
-    /// L1 leaves out the first this many days of each window: the decoder sees no day before the window, so it cannot
-    /// know the stores (snow, soil, groundwater) it starts with; the emulator's evaluation gives it a year of spin-up.
-    /// </summary>
-    public int ReconstructionWarmupDays { get; init; } = 0;
     public double WeightGuidance { get; init; } = 1.0;
     public double WeightSupervision { get; init; } = 1.0;
     /// <summary>triplet | ntxent.</summary>

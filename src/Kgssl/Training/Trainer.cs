@@ -21,7 +21,6 @@ public sealed class Trainer
     readonly string _runDir;
     readonly Action<string> _log;
     Window[] _windows = [];
-    Tensor? _scored;   // [1, T, 1]: 0 on the warm-up days L1 leaves out, 1 after; made once
 
     public Trainer(KgsslConfig config, FeatureStore store, BasinSplit split, string runDir, Action<string>? log = null)
     {
@@ -159,7 +158,6 @@ public sealed class Trainer
             // (the batch order is already random) is reconstructed
             int r = Math.Max(1, (int)Math.Round(t.ReconstructionFraction * n));
             var (pred, target, mask) = model.Reconstructor.Reconstruct(anchorX[..r], zRec[..r], model.DriverCount);
-            if (t.ReconstructionWarmupDays > 0) mask = mask * Scored(mask.shape[1], t.ReconstructionWarmupDays, mask.device);
             l1 = Losses.MaskedMse(pred, target, mask);
             if (t.FlowReconstruction)
             {
@@ -187,24 +185,6 @@ public sealed class Trainer
         var loss = Held.Plus(Held.Plus(Held.Times(l1, t.WeightReconstruction), Held.Times(l2, t.WeightGuidance)), Held.Times(l3, t.WeightSupervision))
             .div(Held.Of(wSum));
         return (loss, l1.item<float>(), l2.item<float>(), l3.item<float>());
-    }
-
-    /// <summary>Per day of a window, 1 where L1 scores it, 0 on the first <paramref name="warmup"/> days.</summary>
-    public static float[] ScoredDays(int days, int warmup)
-    {
-        var scored = new float[days];
-        for (int i = Math.Min(warmup, days); i < days; i++) scored[i] = 1;
-        return scored;
-    }
-
-    Tensor Scored(long days, int warmup, Device device)
-    {
-        if (_scored is null || _scored.shape[1] != days)
-        {
-            _scored?.Dispose();
-            _scored = tensor(ScoredDays((int)days, warmup), [1, days, 1]).to(device).DetachFromDisposeScope();
-        }
-        return _scored;
     }
 
     double[] Validate(KgsslModel model, BatchBuilder builder, List<Window>[] valWindows, bool[] labelled, Tensor weights, int seed)

@@ -56,7 +56,6 @@ public class ConfigLoaderTests
     [InlineData("model:\n  encoder_context: lstm\n", "model.encoder_context expects one of none, gru")]
     [InlineData("model:\n  encoder_context: gru\n  hidden: 33\n", "model.encoder_context: gru needs an even model.hidden")]
     [InlineData("training:\n  reconstruction_fraction: 0\n", "training.reconstruction_fraction = 0 is out of range")]
-    [InlineData("data:\n  window_days: 100\ntraining:\n  reconstruction_warmup_days: 100\n", "training.reconstruction_warmup_days = 100 is out of range")]
     [InlineData("data:\n  log_response: false\ntraining:\n  flow_reconstruction: true\n", "training.flow_reconstruction needs data.log_response: true")]
     [InlineData("model:\n  decoder: autoregressive\ntraining:\n  flow_reconstruction: true\n", "needs a decoder of the response only")]
     [InlineData("data:\n  drivers: precip\n", "'data.drivers' expects a list")]

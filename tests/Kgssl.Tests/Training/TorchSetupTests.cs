@@ -86,14 +86,3 @@ public class GradientGuardTests
         Assert.Contains("training.onednn: false", e.Message);
     }
 }
-
-public class ReconstructionWarmupTests
-{
-    [Fact]
-    public void L1ScoresEveryDayAfterTheWarmupAndNoneBefore()
-    {
-        Assert.Equal([0f, 0f, 1f, 1f, 1f], Trainer.ScoredDays(5, 2));
-        Assert.Equal([1f, 1f, 1f], Trainer.ScoredDays(3, 0));
-        Assert.Equal([0f, 0f, 0f], Trainer.ScoredDays(3, 5));
-    }
-}

@@ -25,10 +25,10 @@ public static class TorchSetup
     /// <summary>
     /// Whether libtorch may use its oneDNN (mkldnn) kernels, process-wide (torch.backends.mkldnn.enabled in PyTorch;
     /// TorchSharp 0.107 has no switch for it, so this calls at::globalContext().setUserEnabledMkldnn in libtorch_cpu).
-    /// Measured 2026-12-01 on this AMD EPYC (AVX-512), libtorch 2.10: the tcn decoder's convolutions, run 600 times on
-    /// the same inputs, gave non-finite gradients in 16 of 600 backward passes with 8 channels and 596 of 600 with 40
-    /// (forward values differed too), none with 4, 12, 16, 24, 32, 48, 64; with oneDNN off, none. Off, 150 passes of the decoder
-    /// at the demo's size (32 windows of 730 days, 32 channels) took 22.0 s instead of 13.0 s.
+    /// Measured 2026-12-02 on this AMD EPYC (AVX-512), libtorch 2.10: the tcn decoder's convolutions, run 600 times
+    /// on the same inputs, gave non-finite gradients in 16 of 600 backward passes with 8 channels and 596 of 600 with
+    /// 40 (forward values differed too), none with 4, 12, 16, 24, 32, 48 or 64; with oneDNN off, none. Off, 150
+    /// passes of the decoder at the demo's size (32 windows of 730 days, 32 channels) took 22.0 s instead of 13.0 s.
     /// </summary>
     public static bool OneDnn
     {

@@ -14,7 +14,7 @@ namespace Kgssl.Tests.Training;
 [Collection("torch")]
 public class ScalarLifetimeTests
 {
-    // Until 2026-12-01 this passed while both runs ended with every weight NaN (xunit's Assert.Equal takes NaN for
+    // Until 2026-12-02 this passed while both runs ended with every weight NaN (xunit's Assert.Equal takes NaN for
     // NaN), and failed when only one did: the NaN came from libtorch's oneDNN convolutions, which at these 8 channels
     // returned non-finite gradients in about 3% of backward passes, storm or not (TorchSetupTests). So it runs
     // without oneDNN, and the weights must be finite.

@@ -24,7 +24,7 @@ public class TorchSetupTests
     }
 
     // With oneDNN on, this exact case (40 channels, 400 days) gave non-finite gradients in 596 of 600 passes here
-    // (2026-12-01, libtorch 2.10, AMD EPYC with AVX-512); off, the gradients are the same every time.
+    // (2026-12-02, libtorch 2.10, AMD EPYC with AVX-512); off, the gradients are the same every time.
     [Fact]
     public void WithoutOneDnnTheTcnDecodersGradientsAreTheSameOnEveryPass()
     {

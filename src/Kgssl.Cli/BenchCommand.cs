@@ -149,13 +149,13 @@ public static class BenchCommand
         {
             var c = ConfigLoader.LoadFile(configPath);
             (cfg, T, drivers, K) = (c.Model, c.Data.WindowDays, c.Data.Drivers.Count, c.Data.Characteristics.Count);
-            channels = drivers + 2 + (c.Data.LinearResponseInput ? 1 : 0) + (c.Data.ResponseChangeInput ? 1 : 0);
+            channels = FeatureStore.ChannelCount(drivers, c.Data.LinearResponseInput, c.Data.ResponseChangeInput);
             encoder = cfg.Encoder; decoder = cfg.Decoder;
         }
         else
         {
             (T, drivers, K) = (365, 4, 27);
-            channels = drivers + 2;
+            channels = FeatureStore.ChannelCount(drivers, false, false);
             cfg = new ModelConfig { Hidden = 32, Embedding = 32, Directions = "sum", Decoder = decoder, DecoderHidden = 32, Encoder = encoder };
             ConfigValidator.Validate(new KgsslConfig { Model = cfg }, "--encoder/--decoder");
         }

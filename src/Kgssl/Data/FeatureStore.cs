@@ -20,6 +20,10 @@ public sealed class FeatureStore
     public float[][] Characteristics { get; }
     readonly Dictionary<string, int> _index;
 
+    /// <summary>Channels per day: the drivers, the response, its missing flag, then q itself and the change of log q when asked.</summary>
+    public static int ChannelCount(int drivers, bool linearResponse, bool responseChange) =>
+        drivers + 2 + (linearResponse ? 1 : 0) + (responseChange ? 1 : 0);
+
     public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null, bool linearResponse = false,
         bool responseChange = false)
     {
@@ -28,7 +32,7 @@ public sealed class FeatureStore
         DriverNames = data.DriverNames;
         Normalizer = norm;
         CharacteristicNames = data.CharacteristicNames;
-        Channels = DriverCount + 2 + (linearResponse ? 1 : 0) + (responseChange ? 1 : 0);
+        Channels = ChannelCount(DriverCount, linearResponse, responseChange);
         int changeChannel = Channels - 1;
         Features = new float[Basins.Count][];
         Characteristics = new float[Basins.Count][];

@@ -111,8 +111,7 @@ public sealed class Trainer
                     seen / clock.Elapsed.TotalSeconds));
             }
             double seconds = clock.Elapsed.TotalSeconds;
-            int skipped = guard.Skipped;
-            guard.EndEpoch(epoch);
+            int skipped = guard.EndEpoch(epoch);
             var val = Validate(model, builder, valWindows, labelled, weights, t.Seed);
             var record = new EpochRecord(epoch, lr, sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
                 val[0], val[1], val[2], val[3], seen, seconds);

@@ -24,10 +24,10 @@ public class GradientGuardTests
             for (int i = 0; i < steps; i++) guard.Admit(i < skipped ? double.NaN : 1);
         }
         Epoch(10, 2);                 // 20%, but two: a glitch, not a pattern
-        guard.EndEpoch(1);
+        Assert.Equal(2, guard.EndEpoch(1));
         Assert.Equal((0, 0), (guard.Steps, guard.Skipped));   // counted afresh
         Epoch(300, 3);                // exactly 1%
-        guard.EndEpoch(2);
+        Assert.Equal(3, guard.EndEpoch(2));
         Epoch(299, 3);                // just over 1%
         var e = Assert.Throws<InvalidOperationException>(() => guard.EndEpoch(3));
         Assert.Contains("epoch 3: 3 of 299 training steps", e.Message);

@@ -163,8 +163,7 @@ public static class BenchCommand
         using var opt = new Kgssl.Training.Adam(model.parameters(), 0.005);
         bool[] modes = onednn switch { "on" => [true], "off" => [false], _ => [true, false] };
         var times = modes.ToDictionary(m => m, _ => new List<double>());
-        bool before = Kgssl.Training.TorchSetup.OneDnn;
-        try
+        using (Kgssl.Training.TorchSetup.OneDnnScope(Kgssl.Training.TorchSetup.OneDnn))   // the steps switch it; restored after
         {
             for (int s = 0; s <= steps; s++)
                 foreach (bool mode in modes)
@@ -184,7 +183,6 @@ public static class BenchCommand
                     if (s > 0) times[mode].Add(clock.Elapsed.TotalSeconds);   // the first round warms up
                 }
         }
-        finally { Kgssl.Training.TorchSetup.OneDnn = before; }
         string what = configPath is null ? $"encoder={encoder} decoder={decoder}" : $"config={configPath} encoder={encoder} decoder={decoder} window={T} channels={channels}";
         var medians = new Dictionary<bool, double>();
         foreach (bool mode in modes)

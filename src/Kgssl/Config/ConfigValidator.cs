@@ -66,6 +66,9 @@ public static class ConfigValidator
         Range(source, "training.reconstruction_fraction", t.ReconstructionFraction, 0.01, 1);
         if (t.FlowReconstruction && !d.LogResponse)
             throw new ConfigException($"{source}: training.flow_reconstruction needs data.log_response: true (without the log, L1 already scores the flows)");
+        Range(source, "training.reconstruction_context_days", t.ReconstructionContextDays, 0, 3660);
+        if (t.ReconstructionContextDays > 0 && m.Decoder == "autoregressive")
+            throw new ConfigException($"{source}: training.reconstruction_context_days needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
         if (t.FlowReconstruction && m.Decoder == "autoregressive")
             throw new ConfigException($"{source}: training.flow_reconstruction needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
         Range(source, "training.max_anchors_per_epoch", t.MaxAnchorsPerEpoch, 0, int.MaxValue);
@@ -93,6 +96,7 @@ public static class ConfigValidator
         foreach (var months in f.EmbeddingMonths) Range(source, "forward.embedding_months", months, 0, 1200);
         Range(source, "evaluation.mantel_permutations", c.Evaluation.MantelPermutations, 0, 1_000_000);
         Range(source, "evaluation.max_train_basins", c.Evaluation.MaxTrainBasins, 0, int.MaxValue);
+        Range(source, "evaluation.emulator_spinup_days", c.Evaluation.EmulatorSpinupDays, 0, 36600);
     }
 
     public static DateOnly Date(string source, string key, string value) =>

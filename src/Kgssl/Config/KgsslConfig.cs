@@ -98,6 +98,12 @@ public sealed record TrainingConfig
     public double WeightReconstruction { get; init; } = 1.0;
     /// <summary>Share of each batch's anchors whose window the decoder reconstructs (L1); the rest only pass the encoder.</summary>
     public double ReconstructionFraction { get; init; } = 1.0;
+    /// <summary>
+    /// Days of drivers before each reconstructed window that the decoder runs through first, unscored, so that its
+    /// stores have spun up when L1 starts (as the evaluation's emulator has a year of spin-up); limited to the training
+    /// period. 0: the decoder starts at the window's first day. Needs a decoder of the response only.
+    /// </summary>
+    public int ReconstructionContextDays { get; init; } = 0;
     public double WeightGuidance { get; init; } = 1.0;
     public double WeightSupervision { get; init; } = 1.0;
     /// <summary>triplet | ntxent.</summary>
@@ -133,6 +139,12 @@ public sealed record EvaluationConfig
     /// training used many basins.
     /// </summary>
     public int MaxTrainBasins { get; init; } = 0;
+    /// <summary>
+    /// Days of drivers before the scored period that the decoder, as an emulator, runs through first, unscored, to spin
+    /// its stores up; at most what the record holds. (F with the head's parameters runs the whole record, as the
+    /// generator does.)
+    /// </summary>
+    public int EmulatorSpinupDays { get; init; } = 365;
 }
 
 /// <summary>

@@ -215,7 +215,7 @@ public static class Workflow
         var decoder = model.Emulator!;
         var lines = new List<string> { "basin,basin_set,nse,kge,days,nse_physics,kge_physics" };
         var nses = new List<double>();
-        // one year of spin-up from the days before the test period when available; basins whose spin-up and test
+        // evaluation.emulator_spinup_days of spin-up from the days before the test period when available; basins whose spin-up and test
         // lengths agree (all of a synthetic ensemble) run through the decoder together, 64 at a time
         var jobs = new List<(string Id, int Basin, int From, int To, int Warm)>();
         foreach (var id in ids)
@@ -224,7 +224,7 @@ public static class Workflow
             int b = p.Store.IndexOf(id);
             var (from, to) = p.Store.Basins[b].PeriodRange(teStart, teEnd);
             if (to - from < 30) continue;
-            jobs.Add((id, b, from, to, Math.Min(365, from)));
+            jobs.Add((id, b, from, to, Math.Min(c.Evaluation.EmulatorSpinupDays, from)));
         }
         var results = new Dictionary<string, (double Nse, double Kge, int Days)>();
         using (no_grad())

@@ -11,6 +11,7 @@ public sealed class BatchBuilder(FeatureStore store, int windowDays, Device devi
 {
     float[] _inputs = [];
     float[] _labels = [];
+    float[] _drivers = [];
     readonly int _k = store.CharacteristicNames.Count;
 
     public int WindowDays => windowDays;
@@ -22,6 +23,27 @@ public sealed class BatchBuilder(FeatureStore store, int windowDays, Device devi
         for (int i = 0; i < n; i++)
             store.CopyWindow(windows[i].Basin, windows[i].Start, windowDays, _inputs.AsSpan(i * windowDays * c, windowDays * c));
         return tensor(_inputs, [n, windowDays, c]).to(device);
+    }
+
+    /// <summary>
+    /// The drivers of <paramref name="context"/> days before each window and of the window itself, [n, context + T, D]:
+    /// what a decoder needs to spin its stores up before the days it is scored on. Days before the basin's
+    /// <paramref name="firstDay"/> (the start of the period the windows come from) are 0, the drivers' mean.
+    /// </summary>
+    public Tensor DriversWithContext(ReadOnlySpan<Window> windows, int context, int[] firstDay)
+    {
+        int c = store.Channels, d = store.DriverCount, n = windows.Length, length = context + windowDays, size = n * length * d;
+        if (_drivers.Length != size) _drivers = new float[size];
+        Array.Clear(_drivers);
+        for (int i = 0; i < n; i++)
+        {
+            var w = windows[i];
+            var features = store.Features[w.Basin];
+            int from = Math.Max(w.Start - context, firstDay[w.Basin]);
+            for (int day = from; day < w.Start + windowDays; day++)
+                features.AsSpan(day * c, d).CopyTo(_drivers.AsSpan((i * length + day - (w.Start - context)) * d, d));
+        }
+        return tensor(_drivers, [n, length, d]).to(device);
     }
 
     /// <summary>Labels of each window's basin; basins not in <paramref name="labelled"/> get NaN (withheld).</summary>

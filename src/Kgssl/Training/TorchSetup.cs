@@ -44,6 +44,19 @@ public static class TorchSetup
         }
     }
 
+    /// <summary>Sets <see cref="OneDnn"/> until the returned scope is disposed, then restores what it was.</summary>
+    public static IDisposable OneDnnScope(bool enabled)
+    {
+        var scope = new OneDnnRestore(OneDnn);
+        OneDnn = enabled;
+        return scope;
+    }
+
+    sealed class OneDnnRestore(bool before) : IDisposable
+    {
+        public void Dispose() => OneDnn = before;
+    }
+
     // TorchSharp loads libtorch_cpu (after the GLIBCXX fix of its own library); any torch call does
     static void EnsureLoaded() => torch.get_num_threads();
 

@@ -21,6 +21,7 @@ public sealed class Trainer
     readonly string _runDir;
     readonly Action<string> _log;
     Window[] _windows = [];
+    int[] _periodFirstDay = [];
 
     public Trainer(KgsslConfig config, FeatureStore store, BasinSplit split, string runDir, Action<string>? log = null)
     {
@@ -46,6 +47,7 @@ public sealed class Trainer
 
         var trainStart = ConfigValidator.Date("config", "data.train_start", d.TrainStart);
         var trainEnd = ConfigValidator.Date("config", "data.train_end", d.TrainEnd);
+        _periodFirstDay = _store.Basins.Select(b => b.PeriodRange(trainStart, trainEnd).From).ToArray();
         var trainIdx = _split.Train.Select(_store.IndexOf).ToHashSet();
         var valIdx = _split.Validation.Select(_store.IndexOf).ToHashSet();
         var allWindows = WindowIndex.Build(_store, trainStart, trainEnd, d.WindowDays, d.Stride, d.MaxMissingFraction);
@@ -114,7 +116,7 @@ public sealed class Trainer
             int skipped = guard.EndEpoch(epoch);
             var val = Validate(model, builder, valWindows, labelled, weights, t.Seed);
             var record = new EpochRecord(epoch, lr, sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
-                val[0], val[1], val[2], val[3], seen, seconds);
+                val[0], val[1], val[2], val[3], seen, seconds, skipped);
             records.Add(record);
             double score = double.IsNaN(record.ValLoss) ? record.Loss : record.ValLoss;
             bool improved = score < state.BestScore;
@@ -156,7 +158,9 @@ public sealed class Trainer
             // the decoder costs about twice the encoder per window: optionally only the first share of the anchors
             // (the batch order is already random) is reconstructed
             int r = Math.Max(1, (int)Math.Round(t.ReconstructionFraction * n));
-            var (pred, target, mask) = model.Reconstructor.Reconstruct(anchorX[..r], zRec[..r], model.DriverCount);
+            var (pred, target, mask) = t.ReconstructionContextDays > 0
+                ? ReconstructWithContext(model, builder, windows.AsSpan(0, r), anchorX[..r], zRec[..r], t.ReconstructionContextDays)
+                : model.Reconstructor.Reconstruct(anchorX[..r], zRec[..r], model.DriverCount);
             l1 = Losses.MaskedMse(pred, target, mask);
             if (t.FlowReconstruction)
             {
@@ -184,6 +188,22 @@ public sealed class Trainer
         var loss = Held.Plus(Held.Plus(Held.Times(l1, t.WeightReconstruction), Held.Times(l2, t.WeightGuidance)), Held.Times(l3, t.WeightSupervision))
             .div(Held.Of(wSum));
         return (loss, l1.item<float>(), l2.item<float>(), l3.item<float>());
+    }
+
+    /// <summary>
+    /// L1's terms when the decoder first runs through <paramref name="context"/> days of drivers before each window:
+    /// its prediction of the window's days only, against the window's response.
+    /// </summary>
+    (Tensor Prediction, Tensor Target, Tensor Mask) ReconstructWithContext(KgsslModel model, BatchBuilder builder, ReadOnlySpan<Window> windows,
+        Tensor windowX, Tensor z, int context)
+    {
+        var emulator = model.Emulator ?? throw new InvalidOperationException("training.reconstruction_context_days needs a decoder of the response only");
+        int d = model.DriverCount;
+        var drivers = builder.DriversWithContext(windows, context, _periodFirstDay);
+        var prediction = emulator.forward(drivers, z)[.., context..].unsqueeze(-1);
+        var target = windowX[.., .., d..(d + 1)];
+        var mask = Held.From(1, windowX[.., .., (d + 1)..(d + 2)]);
+        return (prediction, target, mask);
     }
 
     double[] Validate(KgsslModel model, BatchBuilder builder, List<Window>[] valWindows, bool[] labelled, Tensor weights, int seed)

@@ -58,6 +58,9 @@ public class ConfigLoaderTests
     [InlineData("training:\n  reconstruction_fraction: 0\n", "training.reconstruction_fraction = 0 is out of range")]
     [InlineData("data:\n  log_response: false\ntraining:\n  flow_reconstruction: true\n", "training.flow_reconstruction needs data.log_response: true")]
     [InlineData("model:\n  decoder: autoregressive\ntraining:\n  flow_reconstruction: true\n", "needs a decoder of the response only")]
+    [InlineData("model:\n  decoder: autoregressive\ntraining:\n  reconstruction_context_days: 365\n", "reconstruction_context_days needs a decoder of the response only")]
+    [InlineData("training:\n  reconstruction_context_days: -1\n", "training.reconstruction_context_days = -1 is out of range")]
+    [InlineData("evaluation:\n  emulator_spinup_days: -5\n", "evaluation.emulator_spinup_days = -5 is out of range")]
     [InlineData("data:\n  drivers: precip\n", "'data.drivers' expects a list")]
     [InlineData("data:\n  train_start: 2008-01-01\n  train_end: 2000-01-01\n", "is before data.train_start")]
     public void BadValuesAreErrorsThatSayWhatWasExpected(string yaml, string expected)

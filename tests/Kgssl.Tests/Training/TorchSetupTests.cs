@@ -11,16 +11,17 @@ public class TorchSetupTests
     public void TheOneDnnSwitchReachesLibtorchAndTheConfigurationSetsIt()
     {
         bool before = TorchSetup.OneDnn;
-        try
+        using (TorchSetup.OneDnnScope(false))
         {
-            TorchSetup.OneDnn = false;
             Assert.False(TorchSetup.OneDnn);
             TorchSetup.Configure(new Kgssl.Config.TrainingConfig { Onednn = true });
             Assert.True(TorchSetup.OneDnn);
             TorchSetup.Configure(new Kgssl.Config.TrainingConfig { Onednn = false });
             Assert.False(TorchSetup.OneDnn);
+            using (TorchSetup.OneDnnScope(true)) Assert.True(TorchSetup.OneDnn);
+            Assert.False(TorchSetup.OneDnn);
         }
-        finally { TorchSetup.OneDnn = before; }
+        Assert.Equal(before, TorchSetup.OneDnn);
     }
 
     // With oneDNN on, this exact case (40 channels, 400 days) gave non-finite gradients in 596 of 600 passes here
@@ -28,10 +29,8 @@ public class TorchSetupTests
     [Fact]
     public void WithoutOneDnnTheTcnDecodersGradientsAreTheSameOnEveryPass()
     {
-        bool before = TorchSetup.OneDnn;
-        try
+        using (TorchSetup.OneDnnScope(false))
         {
-            TorchSetup.OneDnn = false;
             manual_seed(5);
             using var decoder = new Kgssl.Model.ConvDecoder(3, 6, 40);
             using var x = randn(4, 400, 3);
@@ -50,6 +49,5 @@ public class TorchSetupTests
                 decoder.zero_grad();
             }
         }
-        finally { TorchSetup.OneDnn = before; }
     }
 }

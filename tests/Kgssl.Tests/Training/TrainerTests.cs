@@ -85,6 +85,29 @@ public class TrainerTests
     }
 
     [Fact]
+    public void WithContextDaysTheDecoderRunsThroughTheDaysBeforeEachWindowAndStillLearns()
+    {
+        using var dir = new TempDir();
+        string data = dir.Sub("data");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 8, 3, 9));
+        List<EpochRecord> Train(string name, int context)
+        {
+            var run = RunDirectory.Create(name, dir.Sub(name));
+            var cfg = Tiny(data, 3);
+            cfg = cfg with { Training = cfg.Training with { ReconstructionContextDays = context } };
+            run.WriteConfig(cfg);
+            return Workflow.Train(run, Workflow.Prepare(run, cfg, new Silent(), useCache: false), false, new Silent());
+        }
+        var plain = Train("plain", 0);
+        var context = Train("context", 90);
+        Assert.All(context, e => Assert.True(double.IsFinite(e.Reconstruction) && double.IsFinite(e.ValReconstruction)));
+        Assert.True(context[^1].Reconstruction < context[0].Reconstruction, $"L1 {context[0].Reconstruction:F3} -> {context[^1].Reconstruction:F3}");
+        // same seed, same windows, same first weights: only the days before the windows differ
+        Assert.NotEqual(plain[0].Reconstruction, context[0].Reconstruction);
+        Assert.Equal(plain[0].Anchors, context[0].Anchors);
+    }
+
+    [Fact]
     public void TheHbvDecoderTrainsThroughThePhysicsAndItsParametersAreScored()
     {
         using var dir = new TempDir();

@@ -198,12 +198,7 @@ public sealed class Trainer
         Tensor windowX, Tensor z, int context)
     {
         var emulator = model.Emulator ?? throw new InvalidOperationException("training.reconstruction_context_days needs a decoder of the response only");
-        int d = model.DriverCount;
-        var drivers = builder.DriversWithContext(windows, context, _periodFirstDay);
-        var prediction = emulator.forward(drivers, z)[.., context..].unsqueeze(-1);
-        var target = windowX[.., .., d..(d + 1)];
-        var mask = Held.From(1, windowX[.., .., (d + 1)..(d + 2)]);
-        return (prediction, target, mask);
+        return IEmulator.ReconstructResponse(emulator, windowX, z, model.DriverCount, builder.DriversWithContext(windows, context, _periodFirstDay), context);
     }
 
     double[] Validate(KgsslModel model, BatchBuilder builder, List<Window>[] valWindows, bool[] labelled, Tensor weights, int seed)

@@ -67,10 +67,10 @@ public static class ConfigValidator
         if (t.FlowReconstruction && !d.LogResponse)
             throw new ConfigException($"{source}: training.flow_reconstruction needs data.log_response: true (without the log, L1 already scores the flows)");
         Range(source, "training.reconstruction_context_days", t.ReconstructionContextDays, 0, 3660);
-        if (t.ReconstructionContextDays > 0 && m.Decoder == "autoregressive")
-            throw new ConfigException($"{source}: training.reconstruction_context_days needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
-        if (t.FlowReconstruction && m.Decoder == "autoregressive")
-            throw new ConfigException($"{source}: training.flow_reconstruction needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
+        // both score a prediction of the response from the drivers; the autoregressive decoder rebuilds every input channel from z alone
+        foreach (var (set, key) in new[] { (t.ReconstructionContextDays > 0, "training.reconstruction_context_days"), (t.FlowReconstruction, "training.flow_reconstruction") })
+            if (set && m.Decoder == "autoregressive")
+                throw new ConfigException($"{source}: {key} needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
         Range(source, "training.max_anchors_per_epoch", t.MaxAnchorsPerEpoch, 0, int.MaxValue);
         foreach (var w in new[] { ("training.weight_reconstruction", t.WeightReconstruction), ("training.weight_guidance", t.WeightGuidance), ("training.weight_supervision", t.WeightSupervision) })
             Range(source, w.Item1, w.Item2, 0, 1e6);

@@ -198,7 +198,7 @@ public sealed class Trainer
         Tensor windowX, Tensor z, int context)
     {
         var emulator = model.Emulator ?? throw new InvalidOperationException("training.reconstruction_context_days needs a decoder of the response only");
-        return IEmulator.ReconstructResponse(emulator, windowX, z, model.DriverCount, builder.DriversWithContext(windows, context, _periodFirstDay), context);
+        return IEmulator.ReconstructResponse(emulator, windowX, z, model.DriverCount, builder.DriversWithContext(windows, context, _periodFirstDay));
     }
 
     double[] Validate(KgsslModel model, BatchBuilder builder, List<Window>[] valWindows, bool[] labelled, Tensor weights, int seed)

@@ -54,9 +54,11 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
         var config = new Option<string?>("--config") { Description = "Time this config's model, window and inputs instead (--encoder and --decoder are then ignored; --batch still applies)" };
         var onednn = new Option<string>("--onednn") { DefaultValueFactory = _ => "on", Description = "on | off | both (the two interleaved step by step, with their ratio)" };
-        var train = new Command("train", "Training-step throughput of the authors' recipe on random data (as ../shared/peer/kgssl_torch.py)") { batch, steps, decoder, encoder, threads, config, onednn };
+        var malloc = new Option<string>("--malloc") { DefaultValueFactory = _ => "retain", Description = "retain (what training does: glibc keeps freed memory, TorchSetup.RetainFreedMemory) | default (glibc's own settings); one per process" };
+        malloc.AcceptOnlyFromAmong("retain", "default");
+        var train = new Command("train", "Training-step throughput of the authors' recipe on random data (as ../shared/peer/kgssl_torch.py)") { batch, steps, decoder, encoder, threads, config, onednn, malloc };
         train.SetAction(p => TrainSteps(p.GetValue(batch), p.GetValue(steps), p.GetValue(decoder)!, p.GetValue(encoder)!, p.GetValue(threads),
-            p.GetValue(config), p.GetValue(onednn)!));
+            p.GetValue(config), p.GetValue(onednn)!, p.GetValue(malloc) == "retain"));
 
         var cmd = new Command("bench", "Benchmarks (results go to benchmarks/RESULTS.md)");
         cmd.Subcommands.Add(data);
@@ -137,10 +139,11 @@ public static class BenchCommand
     /// 32, 365 days, 4 drivers, 27 characteristics), or a config's model, window, inputs and characteristics.
     /// With --onednn both, the steps alternate between oneDNN on and off, so that both see the same machine.
     /// </summary>
-    static int TrainSteps(int batch, int steps, string decoder, string encoder, int threads, string? configPath, string onednn)
+    static int TrainSteps(int batch, int steps, string decoder, string encoder, int threads, string? configPath, string onednn, bool retain)
     {
         if (onednn is not ("on" or "off" or "both"))
             throw new ConfigException($"--onednn expects on, off or both, got '{onednn}'");
+        bool retained = retain && Kgssl.Training.TorchSetup.RetainFreedMemory();
         torch.set_num_threads(threads);
         torch.manual_seed(0);
         ModelConfig cfg;
@@ -191,7 +194,7 @@ public static class BenchCommand
             double median = sorted[sorted.Count / 2];
             medians[mode] = median;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"kgssl torchsharp threads={threads} batch={batch} {what} onednn={(mode ? "on" : "off")} median_s_per_step={median:F3} anchor_windows_per_s={batch / median:F1}"));
+                $"kgssl torchsharp threads={threads} batch={batch} {what} onednn={(mode ? "on" : "off")} malloc={(retained ? "retain" : "default")} median_s_per_step={median:F3} anchor_windows_per_s={batch / median:F1}"));
         }
         if (modes.Length == 2)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"onednn off / on, seconds per step: {medians[false] / medians[true]:F2}"));

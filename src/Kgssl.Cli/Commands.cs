@@ -301,15 +301,17 @@ public static class Commands
         var generations = new Option<int>("--generations") { Description = "Differential-evolution generations (population 40)", DefaultValueFactory = _ => 150 };
         var maxBasins = new Option<int>("--max-basins") { Description = "Calibrate only the first N basins of the set (0 = all)", DefaultValueFactory = _ => 0 };
         var period = new Option<string?>("--period") { Description = "train | test: the period to calibrate on (default: the run's evaluation period)" };
+        var context = new Option<string>("--context") { Description = "period: the model sees the calibrated period alone (what the learned inverse reads); record: it runs through the whole record before it", DefaultValueFactory = _ => "period" };
+        context.AcceptOnlyFromAmong("period", "record");
         var cmd = new Command("calibrate", "Identifiability reference on a synthetic run: calibrate HBV per basin (exact model) on the evaluation period, score the parameters against the truth")
-            { RunOption, set, generations, maxBasins, period };
+            { RunOption, set, generations, maxBasins, period, context };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
             var run = RunDirectory.Open(p.GetValue(RunOption)!);
             var cfg = run.ReadConfig();
             var outcome = reporter.Run(() => CalibrationReference.Run(run, Workflow.Prepare(run, cfg, reporter), p.GetValue(set)!,
-                new HbvCalibration.Options(Generations: p.GetValue(generations), Seed: cfg.Training.Seed), reporter, p.GetValue(maxBasins), p.GetValue(period)));
+                new HbvCalibration.Options(Generations: p.GetValue(generations), Seed: cfg.Training.Seed), reporter, p.GetValue(maxBasins), p.GetValue(period), p.GetValue(context)!));
             PrintRecovery(outcome.Rows, reporter.Quiet);
             PrintIdentifiability(outcome.Identifiability, reporter.Quiet);
             reporter.Info($"calibrated HBV, validated on the other period: median NSE {outcome.MedianValidationNse:F3} over {outcome.Basins.Count} basins");

@@ -23,9 +23,14 @@ public static class CalibrationReference
     /// is random, so they are a random sample of it.</param>
     /// <param name="period">train | test: the series to calibrate on (default: the run's evaluation period, the one
     /// the learned inverse is scored on); the other period validates.</param>
+    /// <param name="context">period: the model sees that period's days alone (its first year once as spin-up from
+    /// default storages), the information the learned inverse reads; record: it runs through the whole record from its
+    /// start (the record's first year as spin-up), so that the storages at the period's start and the drivers before it
+    /// are known too.</param>
     public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, HbvCalibration.Options options, IRunReporter reporter,
-        int maxBasins = 0, string? period = null)
+        int maxBasins = 0, string? period = null, string context = "period")
     {
+        if (context is not ("period" or "record")) throw new ArgumentException($"--context: expected period or record, got '{context}'");
         var data = p.Data;
         int[] driver = HbvColumns.DriverIndices(data.DriverNames, name => Missing(data.DriverNames, "driver", name));
         // each parameter as the run names it: K2 or log10(K2), so that both inverses are scored on the same scale
@@ -53,17 +58,35 @@ public static class CalibrationReference
         Parallelism.For(ids.Count, i =>
         {
             var basin = data.Basin(ids[i]);
-            var record = HbvRecord.Of(basin, data.DriverCount, driver);
-            int spin = record.SpinUp;
-            var series = new HbvCalibration.Series(record.Precipitation, record.Temperature, record.Pet, record.Observed(basin));
             var (tf, tt) = basin.PeriodRange(trStart, trEnd);
             var (ef, et) = basin.PeriodRange(teStart, teEnd);
-            var fit = HbvCalibration.Calibrate(series, spin + tf, spin + tt, options with { Seed = options.Seed + i });
-            var q = record.Simulate(fit.Parameters);
             bool validate = et - ef >= 30;
-            results[i] = new BasinResult(ids[i], fit.Parameters, column.Select(c => basin.Characteristics[c]).ToArray(), fit.Objective,
-                validate ? HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, false) : double.NaN,
-                validate ? HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, true) : double.NaN);
+            HbvCalibration.Result fit;
+            double nse = double.NaN, nseLog = double.NaN;
+            if (context == "record")
+            {
+                var record = HbvRecord.Of(basin, data.DriverCount, driver);
+                int spin = record.SpinUp;
+                var series = new HbvCalibration.Series(record.Precipitation, record.Temperature, record.Pet, record.Observed(basin));
+                fit = HbvCalibration.Calibrate(series, spin + tf, spin + tt, options with { Seed = options.Seed + i });
+                var q = record.Simulate(fit.Parameters);
+                if (validate) (nse, nseLog) = (HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, false), HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, true));
+            }
+            else
+            {
+                if (tt - tf < 30) throw new InvalidOperationException($"basin {ids[i]}: {tt - tf} days in the {period} period; calibration needs at least 30");
+                var own = HbvRecord.OfPeriod(basin, data.DriverCount, driver, tf, tt);
+                var series = new HbvCalibration.Series(own.Precipitation, own.Temperature, own.Pet, own.Observed(basin));
+                fit = HbvCalibration.Calibrate(series, own.SpinUp, series.Streamflow.Length, options with { Seed = options.Seed + i });
+                if (validate)
+                {
+                    var check = HbvRecord.OfPeriod(basin, data.DriverCount, driver, ef, et);
+                    var q = check.Simulate(fit.Parameters);
+                    var observed = check.Observed(basin);
+                    (nse, nseLog) = (HbvCalibration.Nse(q, observed, check.SpinUp, q.Length, false), HbvCalibration.Nse(q, observed, check.SpinUp, q.Length, true));
+                }
+            }
+            results[i] = new BasinResult(ids[i], fit.Parameters, column.Select(c => basin.Characteristics[c]).ToArray(), fit.Objective, nse, nseLog);
             reporter.Progress("calibrate", Interlocked.Increment(ref done) / (double)ids.Count, ids[i]);
         });
         var list = results.Select(r => r!).ToList();

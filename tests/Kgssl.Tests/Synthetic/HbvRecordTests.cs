@@ -65,4 +65,34 @@ public class HbvRecordTests
         Assert.True(Metrics.Median(nses) > 0.999, $"median NSE {Metrics.Median(nses):F5}");
         Assert.All(nses, v => Assert.True(v > 0.95, $"NSE {v:F4}"));
     }
+
+    [Fact]
+    public void APeriodAloneIsLaidOutWithItsOwnFirstYearAsSpinUpAndNothingBeforeIt()
+    {
+        using var dir = new TempDir();
+        string root = dir.Sub("ens");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 3, 4, 5));
+        var data = DatasetLoader.Load(new DataConfig { Dataset = "caravan", Root = root, Source = EnsembleGenerator.Source, Characteristics = [.. LogNames] }, useCache: false).Data;
+        var driver = HbvColumns.DriverIndices(data.DriverNames, n => new InvalidOperationException(n));
+        var basin = data.Basins[0];
+        int from = 730, to = basin.Days;   // the last two years
+        var own = HbvRecord.OfPeriod(basin, data.DriverCount, driver, from, to);
+        Assert.Equal(365, own.SpinUp);
+        Assert.Equal(from, own.Offset);
+        Assert.Equal(365 + to - from, own.Precipitation.Length);
+        Assert.Equal(basin.Drivers[from * data.DriverCount + driver[0]], own.Precipitation[0]);       // spin-up = the period's day 0 on
+        Assert.Equal(basin.Drivers[(from + 364) * data.DriverCount + driver[1]], own.Temperature[364]);
+        Assert.Equal(basin.Drivers[from * data.DriverCount + driver[0]], own.Precipitation[365]);     // then the period itself
+        Assert.Equal(basin.Drivers[(to - 1) * data.DriverCount + driver[2]], own.Pet[^1]);
+        var observed = own.Observed(basin);
+        Assert.Equal(own.Precipitation.Length, observed.Length);
+        Assert.True(double.IsNaN(observed[364]));
+        Assert.Equal(basin.Response[from], observed[365]);
+        Assert.Equal(basin.Response[to - 1], observed[^1]);
+
+        // a short period spins up on all of its days; a period outside the record is refused
+        Assert.Equal(100, HbvRecord.OfPeriod(basin, data.DriverCount, driver, 10, 110).SpinUp);
+        Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, from, basin.Days + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, 50, 50));
+    }
 }

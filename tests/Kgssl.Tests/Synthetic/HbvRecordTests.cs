@@ -90,6 +90,17 @@ public class HbvRecordTests
         Assert.Equal(basin.Response[from], observed[365]);
         Assert.Equal(basin.Response[to - 1], observed[^1]);
 
+        // from the record's first day on, the period is laid out exactly as the whole record is
+        var whole = HbvRecord.Of(basin, data.DriverCount, driver);
+        var same = HbvRecord.OfPeriod(basin, data.DriverCount, driver, 0, basin.Days);
+        Assert.Equal(whole.Precipitation, same.Precipitation);
+        Assert.Equal(whole.Temperature, same.Temperature);
+        Assert.Equal(whole.Pet, same.Pet);
+        Assert.Equal(whole.Observed(basin), same.Observed(basin));
+        var columns = HbvColumns.Parameters(data.CharacteristicNames);
+        var truth = HbvColumns.ToParameters(columns, basin.Characteristics)!;
+        Assert.Equal(whole.Simulate(truth), same.Simulate(truth));
+
         // a short period spins up on all of its days; a period outside the record is refused
         Assert.Equal(100, HbvRecord.OfPeriod(basin, data.DriverCount, driver, 10, 110).SpinUp);
         Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, from, basin.Days + 1));

@@ -13,7 +13,7 @@ public static class ConfigValidator
     static readonly string[] Schedules = ["constant", "cosine", "cosine_step", "step"];
     static readonly string[] Devices = ["cpu", "cuda"];
     static readonly string[] Periods = ["train", "test"];
-    static readonly string[] EncoderContexts = ["none", "gru", "mingru"];
+    static readonly string[] EncoderContexts = ["none", "gru"];
 
     public static void Validate(KgsslConfig c, string source)
     {
@@ -46,8 +46,8 @@ public static class ConfigValidator
         Range(source, "model.encoder_depth", m.EncoderDepth, 0, 8);
         Range(source, "model.encoder_input_stride", m.EncoderInputStride, 1, 7);
         OneOf(source, "model.encoder_context", m.EncoderContext, EncoderContexts);
-        if (m.EncoderContext is "gru" or "mingru" && m.Hidden % 2 != 0)
-            throw new ConfigException($"{source}: model.encoder_context: {m.EncoderContext} needs an even model.hidden (half of it per direction), got {m.Hidden}");
+        if (m.EncoderContext == "gru" && m.Hidden % 2 != 0)
+            throw new ConfigException($"{source}: model.encoder_context: gru needs an even model.hidden (half of it per direction), got {m.Hidden}");
         OneOf(source, "model.decoder", m.Decoder, Decoders);
 
         var t = c.Training;

@@ -17,15 +17,13 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
 {
     readonly Sequential body;
     readonly GRU? context;
-    readonly MinGru? minContext;
     readonly Linear attention;
     readonly Linear project;
 
     /// <param name="inputStride">Stride of the first convolution (1: every day; 3: 365 days -> 122 steps).</param>
     /// <param name="context">none, or gru: a bidirectional GRU (hidden/2 per direction) over the downsampled steps,
     /// added to them, so that every step also sees the whole window in order (the strided convolutions see 35-91
-    /// days). Measured: three residual dilated convolutions in its place did worse than none. mingru: the same with a
-    /// <see cref="MinGru"/>, whose steps are computed all at once.</param>
+    /// days). Measured: three residual dilated convolutions in its place did worse than none.</param>
     public ConvEncoder(long channels, long hidden, long embedding, int depth, int inputStride = 1, string context = "none") : base(nameof(ConvEncoder))
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>
@@ -42,7 +40,6 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
         }
         body = nn.Sequential(layers);
         if (context == "gru") this.context = nn.GRU(hidden, hidden / 2, batchFirst: true, bidirectional: true);
-        if (context == "mingru") minContext = new MinGru(hidden, hidden / 2);
         attention = nn.Linear(hidden, 1);
         project = nn.Linear(2 * hidden, embedding);
         RegisterComponents();
@@ -77,7 +74,6 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
     Tensor Steps(Tensor x)
     {
         var h = body.forward(x.transpose(1, 2)).transpose(1, 2);
-        if (minContext is not null) return Held.Plus(h, minContext.forward(h));
         if (context is null) return h;
         var (c, _) = context.forward(h);                                // [B, T', 2 (H/2)]
         return Held.Plus(h, c);

@@ -216,7 +216,10 @@ public static class ReportWriter
         if (!File.Exists(path)) return;
         var lines = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
         if (lines.Count == 0) return;
+        // files written before the context column: the whole record was run
+        string context = lines[0].Length > 6 ? lines[0][6] : "record";
         html.Append($"<h3>Identifiability ({E(lines[0][1])} basins, n = {E(lines[0][2])})</h3><p>The true forward model calibrated per basin on the same series ")
+            .Append(context == "period" ? "and nothing else (its first year once as spin-up) " : "(run through the whole record before it: it also knew the drivers before the series and the storages at its start) ")
             .Append($"(differential evolution, <code>kgssl calibrate</code>): a parameter it recovers at r &ge; {Identifiability.Bar} is identifiable from these data. ")
             .Append("Every parameter is listed, identifiable or not; the learned inverse is scored on the same basins.</p>")
             .Append("<table id=\"identifiability\"><tr><th>parameter</th><th>r calibration</th><th>identifiable</th><th>r KGSSL</th></tr>");

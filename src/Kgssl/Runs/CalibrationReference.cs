@@ -7,7 +7,7 @@ namespace Kgssl.Runs;
 
 /// <summary>
 /// The identifiability reference for a synthetic run: each held-out basin's HBV parameters calibrated on the
-/// evaluation period (the series the learned inverse sees) with the exact model structure (<see cref="HbvCalibration"/>), scored against the truth like the
+/// evaluation period (the series the learned inverse sees, and by default nothing else: <c>context</c>) with the exact model structure (<see cref="HbvCalibration"/>), scored against the truth like the
 /// learned inverse (characteristics_calibration.csv), and the calibrated model's NSE on the other period
 /// (calibration.csv). A parameter that calibration with the true F cannot pin down is not identifiable from these
 /// series; the learned inverse is judged on the ones it can.
@@ -104,10 +104,10 @@ public static class CalibrationReference
             }
         }
         double median = Metrics.Median(list.Select(r => r.ValidationNse).ToList());
-        run.Log($"calibration reference: {list.Count} {basinSet} basins calibrated on the {period} period, median NSE on the {other} period {median:F3}");
+        run.Log($"calibration reference: {list.Count} {basinSet} basins calibrated on the {period} period ({(context == "period" ? "that period alone" : "run through the whole record")}), median NSE on the {other} period {median:F3}");
         // predictions.csv holds the learned inverse on the evaluation period: compared only on the same series
         var identifiability = period == p.Config.Evaluation.Period
-            ? IdentifiabilityAgainstLearned(run, basinSet, period, names, rows, list.Select(r => r.Id).ToHashSet(), std) : [];
+            ? IdentifiabilityAgainstLearned(run, basinSet, period, context, names, rows, list.Select(r => r.Id).ToHashSet(), std) : [];
         return new Outcome(rows, list, median, identifiability);
     }
 
@@ -115,7 +115,7 @@ public static class CalibrationReference
     /// The learned inverse's predictions (predictions.csv of evaluate) scored on exactly the calibrated basins, beside
     /// the calibration: identifiability.csv. Empty when the run has not been evaluated.
     /// </summary>
-    static List<IdentifiabilityRow> IdentifiabilityAgainstLearned(RunDirectory run, string basinSet, string period, string[] names,
+    static List<IdentifiabilityRow> IdentifiabilityAgainstLearned(RunDirectory run, string basinSet, string period, string context, string[] names,
         List<RecoveryRow> calibration, HashSet<string> ids, double[] std)
     {
         string path = run.File("predictions.csv");
@@ -136,9 +136,9 @@ public static class CalibrationReference
         var learned = CharacteristicRecovery.Score(names, basinSet, period, predicted, known, std);
         var table = Evaluation.Identifiability.Compare(calibration, learned, basinSet);
         using var w = new StreamWriter(run.File("identifiability.csv"));
-        w.WriteLine("parameter,basin_set,n,calibration_r,identifiable,learned_r");
+        w.WriteLine("parameter,basin_set,n,calibration_r,identifiable,learned_r,context");
         foreach (var r in table)
-            w.WriteLine(string.Join(',', r.Parameter, basinSet, predicted.Count.ToString(CultureInfo.InvariantCulture), F(r.CalibrationR), r.Identifiable ? "yes" : "no", F(r.LearnedR)));
+            w.WriteLine(string.Join(',', r.Parameter, basinSet, predicted.Count.ToString(CultureInfo.InvariantCulture), F(r.CalibrationR), r.Identifiable ? "yes" : "no", F(r.LearnedR), context));
         return table;
     }
 

@@ -235,6 +235,12 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.Equal(1 + held[0].N, File.ReadAllLines(f.Run.File("calibration.csv")).Length);
         Assert.StartsWith("basin,basin_set,objective_test,nse_train,nse_log_train,cal_TT", File.ReadLines(f.Run.File("calibration.csv")).First());
         Assert.Contains("id=\"identifiability\"", f.Html);
+        // the reference saw the evaluated period alone (the default context), and the file and the report say so
+        var identifiability = File.ReadAllLines(f.Run.File("identifiability.csv"));
+        Assert.Equal("parameter,basin_set,n,calibration_r,identifiable,learned_r,context", identifiability[0]);
+        Assert.All(identifiability.Skip(1), l => Assert.EndsWith(",period", l));
+        Assert.Contains("and nothing else (its first year once as spin-up)", f.Html);
+        Assert.Throws<ArgumentException>(() => CalibrationReference.Run(f.Run, f.Prepared, "heldout", new HbvCalibration.Options(Population: 4, Generations: 1), new TrainerTests.Silent(), context: "whole"));
         foreach (var r in f.Calibration.Rows)
             Assert.Contains($"<td>{r.Characteristic}</td><td>{r.PearsonR.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>", f.Html);
     }

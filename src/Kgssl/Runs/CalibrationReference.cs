@@ -61,30 +61,18 @@ public static class CalibrationReference
             var (tf, tt) = basin.PeriodRange(trStart, trEnd);
             var (ef, et) = basin.PeriodRange(teStart, teEnd);
             bool validate = et - ef >= 30;
-            HbvCalibration.Result fit;
+            // the calibrated period alone (its own spin-up), or the whole record run through to it
+            HbvRecord Layout(int from, int to) => context == "record" ? HbvRecord.Of(basin, data.DriverCount, driver) : HbvRecord.OfPeriod(basin, data.DriverCount, driver, from, to);
+            var own = Layout(tf, tt);
+            var series = new HbvCalibration.Series(own.Precipitation, own.Temperature, own.Pet, own.Observed(basin));
+            var fit = HbvCalibration.Calibrate(series, own.IndexOf(tf), own.IndexOf(tt), options with { Seed = options.Seed + i });
             double nse = double.NaN, nseLog = double.NaN;
-            if (context == "record")
+            if (validate)
             {
-                var record = HbvRecord.Of(basin, data.DriverCount, driver);
-                int spin = record.SpinUp;
-                var series = new HbvCalibration.Series(record.Precipitation, record.Temperature, record.Pet, record.Observed(basin));
-                fit = HbvCalibration.Calibrate(series, spin + tf, spin + tt, options with { Seed = options.Seed + i });
-                var q = record.Simulate(fit.Parameters);
-                if (validate) (nse, nseLog) = (HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, false), HbvCalibration.Nse(q, series.Streamflow, spin + ef, spin + et, true));
-            }
-            else
-            {
-                if (tt - tf < 30) throw new InvalidOperationException($"basin {ids[i]}: {tt - tf} days in the {period} period; calibration needs at least 30");
-                var own = HbvRecord.OfPeriod(basin, data.DriverCount, driver, tf, tt);
-                var series = new HbvCalibration.Series(own.Precipitation, own.Temperature, own.Pet, own.Observed(basin));
-                fit = HbvCalibration.Calibrate(series, own.SpinUp, series.Streamflow.Length, options with { Seed = options.Seed + i });
-                if (validate)
-                {
-                    var check = HbvRecord.OfPeriod(basin, data.DriverCount, driver, ef, et);
-                    var q = check.Simulate(fit.Parameters);
-                    var observed = check.Observed(basin);
-                    (nse, nseLog) = (HbvCalibration.Nse(q, observed, check.SpinUp, q.Length, false), HbvCalibration.Nse(q, observed, check.SpinUp, q.Length, true));
-                }
+                var check = context == "record" ? own : Layout(ef, et);
+                var q = check.Simulate(fit.Parameters);
+                var observed = ReferenceEquals(check, own) ? series.Streamflow : check.Observed(basin);
+                (nse, nseLog) = (HbvCalibration.Nse(q, observed, check.IndexOf(ef), check.IndexOf(et), false), HbvCalibration.Nse(q, observed, check.IndexOf(ef), check.IndexOf(et), true));
             }
             results[i] = new BasinResult(ids[i], fit.Parameters, column.Select(c => basin.Characteristics[c]).ToArray(), fit.Objective, nse, nseLog);
             reporter.Progress("calibrate", Interlocked.Increment(ref done) / (double)ids.Count, ids[i]);

@@ -10,18 +10,7 @@ namespace Kgssl.Synthetic;
 public sealed record HbvRecord(double[] Precipitation, double[] Temperature, double[] Pet, int SpinUp)
 {
     /// <param name="driver">Indices of precipitation, temperature and PET among the basin's drivers (<see cref="HbvColumns.DriverIndices"/>).</param>
-    public static HbvRecord Of(BasinData basin, int driverCount, IReadOnlyList<int> driver)
-    {
-        if (driver.Count != 3) throw new ArgumentException($"expected 3 driver indices (P, T, PET), got {driver.Count}", nameof(driver));
-        int n = basin.Days, spin = Math.Min(365, n);
-        double[] Column(int k)
-        {
-            var a = new double[spin + n];
-            for (int t = 0; t < spin + n; t++) a[t] = basin.Drivers[(t < spin ? t : t - spin) * driverCount + k];
-            return a;
-        }
-        return new HbvRecord(Column(driver[0]), Column(driver[1]), Column(driver[2]), spin);
-    }
+    public static HbvRecord Of(BasinData basin, int driverCount, IReadOnlyList<int> driver) => OfPeriod(basin, driverCount, driver, 0, basin.Days);
 
     /// <summary>
     /// Days [<paramref name="from"/>, <paramref name="to"/>) of the record alone, laid out as <see cref="Of"/> lays out the
@@ -31,7 +20,7 @@ public sealed record HbvRecord(double[] Precipitation, double[] Temperature, dou
     public static HbvRecord OfPeriod(BasinData basin, int driverCount, IReadOnlyList<int> driver, int from, int to)
     {
         if (driver.Count != 3) throw new ArgumentException($"expected 3 driver indices (P, T, PET), got {driver.Count}", nameof(driver));
-        if (from < 0 || to > basin.Days || to <= from) throw new ArgumentOutOfRangeException(nameof(from), $"days [{from}, {to}) are not inside the record's {basin.Days} days");
+        if (from < 0 || to > basin.Days || to < from) throw new ArgumentOutOfRangeException(nameof(from), $"days [{from}, {to}) are not inside the record's {basin.Days} days");
         int n = to - from, spin = Math.Min(365, n);
         double[] Column(int k)
         {
@@ -41,6 +30,9 @@ public sealed record HbvRecord(double[] Precipitation, double[] Temperature, dou
         }
         return new HbvRecord(Column(driver[0]), Column(driver[1]), Column(driver[2]), spin) { Offset = from };
     }
+
+    /// <summary>The index in the series of day <paramref name="recordDay"/> of the record.</summary>
+    public int IndexOf(int recordDay) => SpinUp + recordDay - Offset;
 
     /// <summary>Day of the record that day <see cref="SpinUp"/> of the series is (0 for <see cref="Of"/>).</summary>
     public int Offset { get; init; }

@@ -104,6 +104,7 @@ public class HbvRecordTests
         // a short period spins up on all of its days; a period outside the record is refused
         Assert.Equal(100, HbvRecord.OfPeriod(basin, data.DriverCount, driver, 10, 110).SpinUp);
         Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, from, basin.Days + 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, 50, 50));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, 60, 50));
+        Assert.Equal(365 + 1, own.IndexOf(from + 1));
     }
 }

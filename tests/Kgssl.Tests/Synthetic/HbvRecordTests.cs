@@ -35,6 +35,15 @@ public class HbvRecordTests
         Assert.Null(HbvColumns.ToParameters(columns.Skip(1).ToList(), values));   // a parameter without a column
     }
 
+    // a small ensemble of 4-year records, loaded, and the indices of P, T and PET among its drivers
+    static (HydroDataset Data, int[] Driver) Ensemble(TempDir dir, int basins, int seed)
+    {
+        string root = dir.Sub("ens");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, basins, 4, seed));
+        var data = DatasetLoader.Load(new DataConfig { Dataset = "caravan", Root = root, Source = EnsembleGenerator.Source, Characteristics = [.. LogNames] }, useCache: false).Data;
+        return (data, HbvColumns.DriverIndices(data.DriverNames, n => new InvalidOperationException(n)));
+    }
+
     [Fact]
     public void TheTrueParametersReproduceTheGeneratorsStreamflow()
     {
@@ -42,10 +51,7 @@ public class HbvRecordTests
         // The generator spun up on the year before the record (not written) and wrote 4 decimals, so the match is
         // close, not exact
         using var dir = new TempDir();
-        string root = dir.Sub("ens");
-        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 12, 4, 9));
-        var data = DatasetLoader.Load(new DataConfig { Dataset = "caravan", Root = root, Source = EnsembleGenerator.Source, Characteristics = [.. LogNames] }, useCache: false).Data;
-        var driver = HbvColumns.DriverIndices(data.DriverNames, n => new InvalidOperationException(n));
+        var (data, driver) = Ensemble(dir, 12, 9);
         var columns = HbvColumns.Parameters(data.CharacteristicNames);
         var nses = new List<double>();
         foreach (var basin in data.Basins)
@@ -70,10 +76,7 @@ public class HbvRecordTests
     public void APeriodAloneIsLaidOutWithItsOwnFirstYearAsSpinUpAndNothingBeforeIt()
     {
         using var dir = new TempDir();
-        string root = dir.Sub("ens");
-        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 3, 4, 5));
-        var data = DatasetLoader.Load(new DataConfig { Dataset = "caravan", Root = root, Source = EnsembleGenerator.Source, Characteristics = [.. LogNames] }, useCache: false).Data;
-        var driver = HbvColumns.DriverIndices(data.DriverNames, n => new InvalidOperationException(n));
+        var (data, driver) = Ensemble(dir, 3, 5);
         var basin = data.Basins[0];
         int from = 730, to = basin.Days;   // the last two years
         var own = HbvRecord.OfPeriod(basin, data.DriverCount, driver, from, to);

@@ -61,17 +61,17 @@ public static class CalibrationReference
             var (tf, tt) = basin.PeriodRange(trStart, trEnd);
             var (ef, et) = basin.PeriodRange(teStart, teEnd);
             bool validate = et - ef >= 30;
-            // the calibrated period alone (its own spin-up), or the whole record run through to it
-            HbvRecord Layout(int from, int to) => context == "record" ? HbvRecord.Of(basin, data.DriverCount, driver) : HbvRecord.OfPeriod(basin, data.DriverCount, driver, from, to);
-            var own = Layout(tf, tt);
+            // the calibrated period alone (its own spin-up), or the whole record run through to it; the other period
+            // is validated the same way (with the whole record, on the same series)
+            bool whole = context == "record";
+            var own = whole ? HbvRecord.Of(basin, data.DriverCount, driver) : HbvRecord.OfPeriod(basin, data.DriverCount, driver, tf, tt);
             var series = new HbvCalibration.Series(own.Precipitation, own.Temperature, own.Pet, own.Observed(basin));
             var fit = HbvCalibration.Calibrate(series, own.IndexOf(tf), own.IndexOf(tt), options with { Seed = options.Seed + i });
             double nse = double.NaN, nseLog = double.NaN;
             if (validate)
             {
-                var check = context == "record" ? own : Layout(ef, et);
-                var q = check.Simulate(fit.Parameters);
-                var observed = ReferenceEquals(check, own) ? series.Streamflow : check.Observed(basin);
+                var check = whole ? own : HbvRecord.OfPeriod(basin, data.DriverCount, driver, ef, et);
+                var (q, observed) = (check.Simulate(fit.Parameters), check.Observed(basin));
                 (nse, nseLog) = (HbvCalibration.Nse(q, observed, check.IndexOf(ef), check.IndexOf(et), false), HbvCalibration.Nse(q, observed, check.IndexOf(ef), check.IndexOf(et), true));
             }
             results[i] = new BasinResult(ids[i], fit.Parameters, column.Select(c => basin.Characteristics[c]).ToArray(), fit.Objective, nse, nseLog);

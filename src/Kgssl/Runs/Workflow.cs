@@ -307,7 +307,7 @@ public static class Workflow
             var q = record.Simulate(theta);
             int days = job.To - job.From;
             var sim = new double[days]; var obs = new double[days];
-            for (int t = 0; t < days; t++) { sim[t] = q[record.SpinUp + job.From + t]; obs[t] = basin.Response[job.From + t]; }
+            for (int t = 0; t < days; t++) { sim[t] = q[record.IndexOf(job.From + t)]; obs[t] = basin.Response[job.From + t]; }
             scores[i] = (Metrics.Nse(sim, obs), Metrics.Kge(sim, obs));
         });
         return jobs.Select((j, i) => (j.Id, scores[i])).ToDictionary(x => x.Id, x => x.Item2);

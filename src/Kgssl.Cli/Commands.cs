@@ -30,7 +30,7 @@ public static class Commands
         p.GetValue(DeviceOption) is { } d ? ConfigLoader.Parse(ConfigLoader.ToYaml(c), "run config", [$"training.device={d}"]) : c;
 
     public static IEnumerable<Command> All() =>
-        [Demo(), Synth(), Data(), Train(), Evaluate(), Embed(), Report(), Baseline(), Calibrate(), Forward(), Bench()];
+        [Demo(), Synth(), Data(), Train(), Evaluate(), Embed(), Report(), Baseline(), Calibrate(), Refine(), Forward(), Bench()];
 
     static ConsoleReporter Reporter(ParseResult p) => new(p.GetValue(CliApp.Quiet));
 
@@ -72,15 +72,18 @@ public static class Commands
                 // the identifiability reference: the exact model calibrated per held-out basin on the same series
                 var calibration = CalibrationReference.Run(run, prepared, "heldout", new HbvCalibration.Options(Seed: config.Training.Seed), reporter,
                     maxBasins: DemoPipeline.CalibratedBasins);
+                // the learned inverse refined with F on every held-out basin (the head's estimate as prior)
+                var refinement = LearnedRefinement.Run(run, prepared, "heldout", new LearnedRefinement.Settings(Seed: config.Training.Seed), reporter);
                 reporter.Progress("report", 0.1);
                 ReportWriter.Write(run, reporter);
                 reporter.Progress("report", 1);
-                return (evaluation, calibration);
+                return (evaluation, calibration, refinement);
             });
             run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
-            var (ev, cal) = result;
+            var (ev, cal, refined) = result;
             PrintRecovery(ev.Rows, reporter.Quiet);
-            PrintIdentifiability(cal.Identifiability, reporter.Quiet);
+            PrintRefinement(refined, reporter.Quiet);
+            PrintIdentifiability(cal.Identifiability, reporter.Quiet, refined, cal.Basins.Select(b => b.Id).ToHashSet());
             if (!reporter.Quiet)
                 AnsiConsole.MarkupLine(Markup.Escape($"distances: Mantel r {ev.Distances.MantelR:F3} (p {ev.Distances.MantelP:F3}); per-basin row r mean {ev.Distances.RowRMean:F3}; " +
                     $"emulator median NSE {ev.EmulatorMedianNse:F3} on {ev.EmulatorBasins} held-out basins (F with the head's parameters: {ev.PhysicsEmulatorMedianNse:F3}; calibrated HBV: {cal.MedianValidationNse:F3}); wall {clock.Elapsed.TotalSeconds:F0} s"));
@@ -301,8 +304,8 @@ public static class Commands
         var generations = new Option<int>("--generations") { Description = "Differential-evolution generations (population 40)", DefaultValueFactory = _ => 150 };
         var maxBasins = new Option<int>("--max-basins") { Description = "Calibrate only the first N basins of the set (0 = all)", DefaultValueFactory = _ => 0 };
         var period = new Option<string?>("--period") { Description = "train | test: the period to calibrate on (default: the run's evaluation period)" };
-        var context = new Option<string>("--context") { Description = "period: the model sees the calibrated period alone (what the learned inverse reads); record: it runs through the whole record before it", DefaultValueFactory = _ => "period" };
-        context.AcceptOnlyFromAmong("period", "record");
+        var context = new Option<string>("--context") { Description = "period: the model sees the calibrated period alone (what the learned inverse reads), a year of spin-up from default storages; states: that period alone from searched initial storages; record: it runs through the whole record before it", DefaultValueFactory = _ => "period" };
+        context.AcceptOnlyFromAmong("period", "states", "record");
         var cmd = new Command("calibrate", "Identifiability reference on a synthetic run: calibrate HBV per basin (exact model) on the evaluation period, score the parameters against the truth")
             { RunOption, set, generations, maxBasins, period, context };
         cmd.SetAction(p =>
@@ -318,6 +321,49 @@ public static class Commands
             return Done(run.Path);
         });
         return cmd;
+    }
+
+    static Command Refine()
+    {
+        var set = new Option<string>("--basin-set") { Description = "heldout | train: whose parameters to refine", DefaultValueFactory = _ => "heldout" };
+        var d = new LearnedRefinement.Settings();
+        var population = new Option<int>("--population") { Description = "Differential-evolution population per basin", DefaultValueFactory = _ => d.Population };
+        var generations = new Option<int>("--generations") { Description = "Differential-evolution generations", DefaultValueFactory = _ => d.Generations };
+        var weight = new Option<double>("--prior-weight") { Description = "Weight of the learned prior's penalty (mean squared z) against the objective (mean of NSE and log NSE)", DefaultValueFactory = _ => d.Weight };
+        var maxBasins = new Option<int>("--max-basins") { Description = "Refine only the first N basins of the set in id order (0 = all)", DefaultValueFactory = _ => 0 };
+        var states = new Option<bool>("--free-states") { Description = "Search the storages (soil, upper and lower box, snow) the period starts with too (flat prior); false: a year of spin-up from default storages", DefaultValueFactory = _ => d.FreeStates };
+        var strategy = new Option<string>("--strategy") { Description = "best: DE/best/1 (converges fast from the learned estimate); rand: DE/rand/1", DefaultValueFactory = _ => d.Best ? "best" : "rand" };
+        strategy.AcceptOnlyFromAmong("best", "rand");
+        var cmd = new Command("refine", "On a synthetic run: refine the learned inverse's parameters with the exact HBV model (the head's estimate as prior, a short differential evolution per basin)")
+            { RunOption, set, population, generations, weight, maxBasins, states, strategy };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var settings = new LearnedRefinement.Settings(p.GetValue(population), p.GetValue(generations), p.GetValue(weight), 1,
+                p.GetValue(states), p.GetValue(strategy) == "best");
+            settings.Validate();   // before the run folder is read: a bad option is named first
+            var run = RunDirectory.Open(p.GetValue(RunOption)!);
+            var cfg = run.ReadConfig();
+            settings = settings with { Seed = cfg.Training.Seed };
+            var outcome = reporter.Run(() => LearnedRefinement.Run(run, Workflow.Prepare(run, cfg, reporter), p.GetValue(set)!, settings, reporter, p.GetValue(maxBasins)));
+            PrintRefinement(outcome, reporter.Quiet);
+            reporter.Info($"refined parameters: {run.File("refined.csv")}; scores: {run.File("characteristics_refined.csv")}");
+            return Done(run.Path);
+        });
+        return cmd;
+    }
+
+    static void PrintRefinement(LearnedRefinement.Outcome o, bool quiet)
+    {
+        if (quiet) return;
+        var table = new Table().Title($"The learned inverse refined with F: {o.Basins.Count} {o.Rows[0].BasinSet} basins, Pearson r (KGSSL's estimate as prior, the exact HBV fitted per basin)").AddColumn("parameter")
+            .AddColumn(new TableColumn("learned").RightAligned()).AddColumn(new TableColumn("refined").RightAligned()).AddColumn(new TableColumn("prior sd").RightAligned());
+        for (int k = 0; k < o.Rows.Count; k++)
+            table.AddRow(Markup.Escape(o.Rows[k].Characteristic), o.Learned[k].PearsonR.ToString("F3", CultureInfo.InvariantCulture),
+                o.Rows[k].PearsonR.ToString("F3", CultureInfo.InvariantCulture), o.Sigma[k].ToString("G3", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        int above = o.Rows.Count(r => r.PearsonR >= Identifiability.Bar), aboveLearned = o.Learned.Count(r => r.PearsonR >= Identifiability.Bar);
+        AnsiConsole.MarkupLine(Markup.Escape($"r >= {Identifiability.Bar}: {aboveLearned} of {o.Rows.Count} learned, {above} refined; median objective (mean of NSE and log NSE) {o.MedianObjective:F4}; {o.Seconds:F1} s"));
     }
 
     static Command Forward()
@@ -408,17 +454,32 @@ public static class Commands
         AnsiConsole.Write(table);
     }
 
-    static void PrintIdentifiability(IReadOnlyList<IdentifiabilityRow> rows, bool quiet)
+    /// <param name="refined">When given: the refined inverse beside them, on the calibrated basins, and on all its basins in the summary.</param>
+    static void PrintIdentifiability(IReadOnlyList<IdentifiabilityRow> rows, bool quiet, LearnedRefinement.Outcome? refined = null, IReadOnlySet<string>? calibrated = null)
     {
         if (quiet || rows.Count == 0) return;
         var table = new Table().Title($"Identifiability: the true model calibrated per basin vs the learned inverse, same basins (Pearson r; identifiable = calibration r >= {Identifiability.Bar})")
             .AddColumn("parameter").AddColumn(new TableColumn("calibration").RightAligned()).AddColumn("identifiable").AddColumn(new TableColumn("KGSSL").RightAligned());
+        var same = refined is not null && calibrated is not null ? refined.PearsonOn(calibrated) : null;
+        if (same is not null) table.AddColumn(new TableColumn("KGSSL + F").RightAligned());
         foreach (var r in rows)
-            table.AddRow(Markup.Escape(r.Parameter), r.CalibrationR.ToString("F3", CultureInfo.InvariantCulture), r.Identifiable ? "yes" : "no", r.LearnedR.ToString("F3", CultureInfo.InvariantCulture));
+        {
+            var cells = new List<string> { Markup.Escape(r.Parameter), r.CalibrationR.ToString("F3", CultureInfo.InvariantCulture), r.Identifiable ? "yes" : "no", r.LearnedR.ToString("F3", CultureInfo.InvariantCulture) };
+            if (same is not null) cells.Add(same.GetValueOrDefault(r.Parameter, double.NaN).ToString("F3", CultureInfo.InvariantCulture));
+            table.AddRow(cells.ToArray());
+        }
         AnsiConsole.Write(table);
         int identifiable = rows.Count(r => r.Identifiable), met = rows.Count(r => r.LearnedMeetsBar(Identifiability.Bar));
-        AnsiConsole.MarkupLine(Markup.Escape($"identifiable: {identifiable} of {rows.Count} ({string.Join(", ", rows.Where(r => r.Identifiable).Select(r => r.Parameter))}); " +
-            $"learned inverse at r >= {Identifiability.Bar} on {met} of them"));
+        string line = $"identifiable: {identifiable} of {rows.Count} ({string.Join(", ", rows.Where(r => r.Identifiable).Select(r => r.Parameter))}); " +
+            $"learned inverse at r >= {Identifiability.Bar} on {met} of them";
+        if (refined is not null && same is not null)
+        {
+            var all = refined.Rows.ToDictionary(r => r.Characteristic, r => r.PearsonR);
+            var ids = rows.Where(r => r.Identifiable).ToList();
+            line += $"; refined with F on {ids.Count(r => same.GetValueOrDefault(r.Parameter) >= Identifiability.Bar)} of them here, " +
+                $"on {ids.Count(r => all.GetValueOrDefault(r.Parameter) >= Identifiability.Bar)} on all {refined.Basins.Count} held-out basins";
+        }
+        AnsiConsole.MarkupLine(Markup.Escape(line));
     }
 
     /// <summary>The recovery tables of another run: characteristics.csv, or a baseline run's ridge and fingerprint files.</summary>

@@ -64,6 +64,7 @@ public static class ReportWriter
             html.Append("</table>");
             AppendComparisons(run, rows, html);
             AppendIdentifiability(run, html);
+            AppendRefinement(run, rows, html);
             reporter.Progress("report", 0.3);
             html.Append(Img("r per characteristic", Plots.CorrelationBars(names, sets.ToDictionary(s => s, s => names.Select(n => rows.FirstOrDefault(r => r.Characteristic == n && r.BasinSet == s)?.PearsonR ?? double.NaN).ToArray()))));
 
@@ -219,7 +220,12 @@ public static class ReportWriter
         // files written before the context column: the whole record was run
         string context = lines[0].Length > 6 ? lines[0][6] : "record";
         html.Append($"<h3>Identifiability ({E(lines[0][1])} basins, n = {E(lines[0][2])})</h3><p>The true forward model calibrated per basin on the same series ")
-            .Append(context == "period" ? "and nothing else (its first year once as spin-up) " : "(run through the whole record before it: it also knew the drivers before the series and the storages at its start) ")
+            .Append(context switch
+            {
+                "period" => "and nothing else (its first year once as spin-up) ",
+                "states" => "and nothing else (from initial storages searched with the parameters) ",
+                _ => "(run through the whole record before it: it also knew the drivers before the series and the storages at its start) ",
+            })
             .Append($"(differential evolution, <code>kgssl calibrate</code>): a parameter it recovers at r &ge; {Identifiability.Bar} is identifiable from these data. ")
             .Append("Every parameter is listed, identifiable or not; the learned inverse is scored on the same basins.</p>")
             .Append("<table id=\"identifiability\"><tr><th>parameter</th><th>r calibration</th><th>identifiable</th><th>r KGSSL</th></tr>");
@@ -238,6 +244,27 @@ public static class ReportWriter
             if (col >= 0)
                 html.Append($"<p>Calibrated model on the other period ({E(header[col]["nse_".Length..])}): median NSE {F(Metrics.Median(values.Select(v => v[col])))} over {values.Count} basins.</p>");
         }
+    }
+
+    /// <summary>Synthetic runs: the learned inverse refined with F (characteristics_refined.csv of `kgssl refine`) beside the learned inverse alone.</summary>
+    static void AppendRefinement(RunDirectory run, List<RecoveryRow> learned, StringBuilder html)
+    {
+        string path = run.File("characteristics_refined.csv");
+        if (!File.Exists(path)) return;
+        var refined = CharacteristicRecovery.ReadCsv(path);
+        if (refined.Count == 0) return;
+        html.Append($"<h3>The learned inverse refined with F ({E(refined[0].BasinSet)} basins, n = {refined[0].N})</h3><p>Each basin's parameters as the ")
+            .Append("head predicted them are the center of a Gaussian prior (its spread: the head's error on the training basins); a short differential ")
+            .Append("evolution with the exact HBV model on the same series, its initial storages searched too, finds the most probable parameters ")
+            .Append("(<code>kgssl refine</code>). Only where F is known: synthetic ensembles.</p>")
+            .Append("<table id=\"refinement\"><tr><th>parameter</th><th>r KGSSL</th><th>r KGSSL + F</th></tr>");
+        foreach (var r in refined)
+        {
+            var head = learned.FirstOrDefault(l => l.Characteristic == r.Characteristic && l.BasinSet == r.BasinSet);
+            string cls = r.PearsonR >= Identifiability.Bar ? " class=\"good\"" : "";
+            html.Append($"<tr><td>{E(r.Characteristic)}</td><td>{(head is null ? "" : F(head.PearsonR))}</td><td{cls}>{F(r.PearsonR)}</td></tr>");
+        }
+        html.Append("</table>");
     }
 
     /// <summary>Side by side with the tables that `evaluate --compare` copied in (compare_*.csv).</summary>

@@ -30,7 +30,7 @@ public static class CalibrationReference
     public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, HbvCalibration.Options options, IRunReporter reporter,
         int maxBasins = 0, string? period = null, string context = "period")
     {
-        if (context is not ("period" or "record")) throw new ArgumentException($"--context: expected period or record, got '{context}'");
+        if (context is not ("period" or "record" or "states")) throw new ArgumentException($"--context: expected period, states or record, got '{context}'");
         var data = p.Data;
         int[] driver = HbvColumns.DriverIndices(data.DriverNames, name => Missing(data.DriverNames, "driver", name));
         // each parameter as the run names it: K2 or log10(K2), so that both inverses are scored on the same scale
@@ -63,10 +63,13 @@ public static class CalibrationReference
             bool validate = et - ef >= 30;
             // the calibrated period alone (its own spin-up), or the whole record run through to it; the other period
             // is validated the same way (with the whole record, on the same series)
-            bool whole = context == "record";
+            bool whole = context == "record", states = context == "states";
             var own = whole ? HbvRecord.Of(basin, data.DriverCount, driver) : HbvRecord.OfPeriod(basin, data.DriverCount, driver, tf, tt);
             var series = new HbvCalibration.Series(own.Precipitation, own.Temperature, own.Pet, own.Observed(basin));
-            var fit = HbvCalibration.Calibrate(series, own.IndexOf(tf), own.IndexOf(tt), options with { Seed = options.Seed + i });
+            // states: the period's days alone from searched storages (no spin-up), the routing's first days not scored
+            int skip = states ? own.SpinUp : 0, warm = states ? RoutingDays : 0;
+            if (states) series = new HbvCalibration.Series(series.Precipitation[skip..], series.Temperature[skip..], series.Pet[skip..], series.Streamflow[skip..]);
+            var fit = HbvCalibration.Calibrate(series, own.IndexOf(tf) - skip + warm, own.IndexOf(tt) - skip, options with { Seed = options.Seed + i, FreeStates = states });
             double nse = double.NaN, nseLog = double.NaN;
             if (validate)
             {
@@ -92,7 +95,8 @@ public static class CalibrationReference
             }
         }
         double median = Metrics.Median(list.Select(r => r.ValidationNse).ToList());
-        run.Log($"calibration reference: {list.Count} {basinSet} basins calibrated on the {period} period ({(context == "period" ? "that period alone" : "run through the whole record")}), median NSE on the {other} period {median:F3}");
+        string seen = context switch { "period" => "that period alone, a year of spin-up", "states" => "that period alone, its initial storages searched", _ => "run through the whole record" };
+        run.Log($"calibration reference: {list.Count} {basinSet} basins calibrated on the {period} period ({seen}), median NSE on the {other} period {median:F3}");
         // predictions.csv holds the learned inverse on the evaluation period: compared only on the same series
         var identifiability = period == p.Config.Evaluation.Period
             ? IdentifiabilityAgainstLearned(run, basinSet, period, context, names, rows, list.Select(r => r.Id).ToHashSet(), std) : [];
@@ -129,6 +133,9 @@ public static class CalibrationReference
             w.WriteLine(string.Join(',', r.Parameter, basinSet, predicted.Count.ToString(CultureInfo.InvariantCulture), F(r.CalibrationR), r.Identifiable ? "yes" : "no", F(r.LearnedR), context));
         return table;
     }
+
+    /// <summary>The longest triangular routing of the ranges, in days: not scored after storages searched with an empty routing.</summary>
+    public static readonly int RoutingDays = (int)Math.Ceiling(HbvParameters.Ranges.Single(r => r.Name == "MAXBAS").Max);
 
     static InvalidOperationException Missing(IReadOnlyList<string> names, string what, string name) =>
         new($"the run's data has no {what} '{name}' (has: {string.Join(", ", names)}); calibration needs a synthetic HBV ensemble");

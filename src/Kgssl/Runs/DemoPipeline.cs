@@ -19,8 +19,11 @@ public static class DemoPipeline
     /// <param name="Noise">Multiplicative log-normal noise on the synthetic streamflow (sd of log q; 0 = exact F).</param>
     public sealed record Options(int Basins = 12000, int Years = 4, int Seed = 7, double Noise = 0);
 
-    /// <summary>Held-out basins calibrated with the exact model for the identifiability reference (a random sample).</summary>
-    public const int CalibratedBasins = 40;
+    /// <summary>
+    /// Held-out basins calibrated with the exact model for the identifiability reference (a random sample): 100, not the
+    /// 40 of sessions 3-9, whose verdicts moved with the sample (TT: r 0.934 on the 40, 0.804 on all 800; RESULTS.md, session 10).
+    /// </summary>
+    public const int CalibratedBasins = 100;
 
     /// <summary>The last half of the years (at least one) is the test period, the years before it train.</summary>
     public static KgsslConfig DefaultConfig(string dataRoot, Options o)

@@ -5,13 +5,72 @@ namespace Kgssl.Synthetic;
 /// reference for what the data can identify when the model structure is known exactly. Differential evolution
 /// DE/rand/1/bin (Storn and Price 1997, J. Global Optim. 11, 341-359) over the unit cube of
 /// <see cref="HbvParameters.Ranges"/> (log-uniform parameters searched in log space). The objective is the mean of
-/// NSE on q and NSE on log(q + 0.01), so that both peaks and recessions count (cf. Oudin et al. 2006).
+/// NSE on q and NSE on log(q + 0.01), so that both peaks and recessions count (cf. Oudin et al. 2006). With a
+/// <see cref="Prior"/> (a learned inverse's estimate and its spread) the search starts around that estimate and
+/// maximizes the objective minus the prior's penalty: a maximum a posteriori estimate, where the data decide the
+/// parameters they are sensitive to and the prior keeps the others where the estimate put them.
 /// </summary>
 public static class HbvCalibration
 {
-    public sealed record Options(int Population = 40, int Generations = 150, double Mutation = 0.7, double Crossover = 0.9, int Seed = 1);
+    /// <param name="Prior">null: a Latin hypercube over the whole cube and the objective alone.</param>
+    /// <param name="FreeStates">Search the storages the series starts with too (<see cref="StateCount"/> more coordinates after
+    /// the parameters; <see cref="States"/>): a series cut out of a longer record starts wet or dry, with a snowpack or
+    /// groundwater that no spin-up on its own days rebuilds (a slow baseflow recession, K2 0.001/day, remembers 1000 days).
+    /// Run the series without a spin-up then.</param>
+    /// <param name="Best">DE/best/1/bin (mutations around the best member: converges in fewer runs, for a search that
+    /// starts near the answer) instead of DE/rand/1/bin.</param>
+    public sealed record Options(int Population = 40, int Generations = 150, double Mutation = 0.7, double Crossover = 0.9, int Seed = 1, Prior? Prior = null,
+        bool FreeStates = false, bool Best = false)
+    {
+        public int Dimensions => HbvParameters.Ranges.Count + (FreeStates ? StateCount : 0);
+    }
 
-    public sealed record Result(HbvParameters Parameters, double Objective, int Evaluations);
+    /// <summary>Coordinates of the initial storages: soil moisture, upper box, lower box, snow.</summary>
+    public const int StateCount = 4;
+
+    /// <summary>The largest initial storages searched (mm): upper box (beyond UZL and a few days of K1), lower box (mean
+    /// percolation over the slowest K2 of the ranges), snowpack (a winter's precipitation).</summary>
+    public const double MaxUpperBox = 200, MaxLowerBox = 2000, MaxSnow = 1000;
+
+    /// <summary>
+    /// The initial storages of the coordinates after the parameters: the soil's fraction of FC as it is, the boxes and
+    /// the snow squared (so that small storages get as much of the cube as large ones).
+    /// </summary>
+    public static HbvStates States(ReadOnlySpan<double> unit) =>
+        new(unit[0], MaxUpperBox * unit[1] * unit[1], MaxLowerBox * unit[2] * unit[2], MaxSnow * unit[3] * unit[3]);
+
+    /// <summary>
+    /// An independent Gaussian over the unit cube of <see cref="HbvParameters.Ranges"/>: <paramref name="Center"/> and
+    /// <paramref name="Sigma"/> per parameter, in unit-cube coordinates. The search maximizes objective -
+    /// <paramref name="Weight"/> x mean over parameters of ((u - center) / sigma)^2; the initial population is the center
+    /// and draws from the Gaussian.
+    /// </summary>
+    public sealed record Prior(double[] Center, double[] Sigma, double Weight)
+    {
+        public double Penalty(double[] unit)
+        {
+            double sum = 0;
+            for (int d = 0; d < unit.Length; d++) { double z = (unit[d] - Center[d]) / Sigma[d]; sum += z * z; }
+            return Weight * sum / unit.Length;
+        }
+
+        /// <summary>Throws a one-line ArgumentException unless the prior has one finite center in [0, 1] and one positive sigma per parameter.</summary>
+        public void Validate(int dims)
+        {
+            if (Center.Length != dims || Sigma.Length != dims) throw new ArgumentException($"prior: expected {dims} centers and sigmas, got {Center.Length} and {Sigma.Length}");
+            for (int d = 0; d < dims; d++)
+            {
+                string name = d < HbvParameters.Ranges.Count ? HbvParameters.Ranges[d].Name : $"initial storage {d - HbvParameters.Ranges.Count}";
+                if (!(Center[d] >= 0 && Center[d] <= 1)) throw new ArgumentException($"prior: center of {name} must be in [0, 1] (unit cube), got {Center[d]}");
+                if (!(Sigma[d] > 0 && double.IsFinite(Sigma[d]))) throw new ArgumentException($"prior: sigma of {name} must be positive, got {Sigma[d]}");
+            }
+            if (!(Weight >= 0 && double.IsFinite(Weight))) throw new ArgumentException($"prior: weight must be >= 0, got {Weight}");
+        }
+    }
+
+    /// <param name="Objective">The objective of <see cref="Parameters"/> on the scored days, without the prior's penalty.</param>
+    /// <param name="Initial">The storages at the series' start: searched with <see cref="Options.FreeStates"/>, else the model's default (null).</param>
+    public sealed record Result(HbvParameters Parameters, double Objective, int Evaluations, HbvStates? Initial = null);
 
     /// <summary>The daily series of one basin; streamflow may hold NaN (not scored).</summary>
     public sealed record Series(double[] Precipitation, double[] Temperature, double[] Pet, double[] Streamflow);
@@ -19,22 +78,33 @@ public static class HbvCalibration
     /// <summary>Calibrates on days [scoreFrom, scoreTo) of the series; the model runs from day 0 (earlier days warm it up).</summary>
     public static Result Calibrate(Series s, int scoreFrom, int scoreTo, Options o)
     {
-        int dims = HbvParameters.Ranges.Count;
+        int dims = o.Dimensions;
         if (o.Population < 4) throw new ArgumentOutOfRangeException(nameof(o), $"population must be at least 4, got {o.Population}");
         if (scoreFrom < 0 || scoreTo > s.Streamflow.Length || scoreTo - scoreFrom < 30)
             throw new ArgumentOutOfRangeException(nameof(scoreFrom), $"need at least 30 scored days inside the series, got [{scoreFrom}, {scoreTo})");
+        o.Prior?.Validate(dims);
+        var scorer = new Scorer(s, scoreFrom, scoreTo);
         var rng = new SeededRandom(o.Seed);
-        var pop = LatinHypercube.Sample(o.Population, dims, rng);
+        var pop = o.Prior is { } prior ? AroundPrior(prior, o.Population, rng) : LatinHypercube.Sample(o.Population, dims, rng);
+        // fit: the objective minus the prior's penalty, what selection compares; data: the objective alone
         var fit = new double[o.Population];
-        for (int i = 0; i < o.Population; i++) fit[i] = Objective(HbvParameters.FromUnit(pop[i]), s, scoreFrom, scoreTo);
+        var data = new double[o.Population];
+        for (int i = 0; i < o.Population; i++)
+        {
+            data[i] = scorer.Objective(pop[i], o.FreeStates);
+            fit[i] = data[i] - (o.Prior?.Penalty(pop[i]) ?? 0);
+        }
         int evaluations = o.Population;
         var trial = new double[dims];
+        int best = 0;
+        for (int i = 1; i < o.Population; i++) if (fit[i] > fit[best]) best = i;
         for (int g = 0; g < o.Generations; g++)
         {
             for (int i = 0; i < o.Population; i++)
             {
                 int a, b, c;
-                do a = rng.Next(o.Population); while (a == i);
+                if (o.Best && best != i) a = best;
+                else do a = rng.Next(o.Population); while (a == i);
                 do b = rng.Next(o.Population); while (b == i || b == a);
                 do c = rng.Next(o.Population); while (c == i || c == a || c == b);
                 int forced = rng.Next(dims);
@@ -46,20 +116,95 @@ public static class HbvCalibration
                     if (v > 1) v = pop[i][d] + rng.Uniform() * (1 - pop[i][d]);
                     trial[d] = v;
                 }
-                double f = Objective(HbvParameters.FromUnit(trial), s, scoreFrom, scoreTo);
+                double objective = scorer.Objective(trial, o.FreeStates);
+                double f = objective - (o.Prior?.Penalty(trial) ?? 0);
                 evaluations++;
-                if (f >= fit[i]) { fit[i] = f; Array.Copy(trial, pop[i], dims); }
+                if (f >= fit[i])
+                {
+                    fit[i] = f; data[i] = objective; Array.Copy(trial, pop[i], dims);
+                    if (f > fit[best]) best = i;
+                }
             }
         }
-        int best = 0;
+        // the first of the best (the running best above may be a later one of equal fitness)
+        best = 0;
         for (int i = 1; i < o.Population; i++) if (fit[i] > fit[best]) best = i;
-        return new Result(HbvParameters.FromUnit(pop[best]), fit[best], evaluations);
+        return new Result(HbvParameters.FromUnit(pop[best]), data[best], evaluations, o.FreeStates ? States(pop[best].AsSpan(HbvParameters.Ranges.Count)) : null);
     }
 
-    /// <summary>Mean of NSE(q) and NSE(log(q + 0.01)) over the scored days with an observation.</summary>
-    public static double Objective(HbvParameters p, Series s, int scoreFrom, int scoreTo)
+    /// <summary>The prior's center, then draws from its Gaussian, folded back into the cube at its faces.</summary>
+    static double[][] AroundPrior(Prior prior, int n, SeededRandom rng)
     {
-        var q = HbvModel.Run(p, s.Precipitation, s.Temperature, s.Pet).Runoff;
+        int dims = prior.Center.Length;
+        var points = new double[n][];
+        for (int i = 0; i < n; i++)
+        {
+            points[i] = new double[dims];
+            for (int d = 0; d < dims; d++)
+            {
+                double v = i == 0 ? prior.Center[d] : prior.Center[d] + prior.Sigma[d] * rng.Normal();
+                // fold (a sigma larger than the cube could fold more than once), then pin what rounding leaves outside
+                v = Math.Abs(v) % 2;
+                points[i][d] = Math.Clamp(v > 1 ? 2 - v : v, 0, 1);
+            }
+        }
+        return points;
+    }
+
+    /// <summary>
+    /// <see cref="Objective(HbvParameters, Series, int, int, HbvStates?)"/> for many parameter sets on one series: the
+    /// observations' logs, means and spreads once, the model run into reused buffers. The same numbers to the last bit.
+    /// </summary>
+    sealed class Scorer
+    {
+        readonly Series _s;
+        readonly int _from, _to;
+        readonly double[] _logObs, _runoff, _et;
+        readonly double _den, _denLog;
+
+        public Scorer(Series s, int from, int to)
+        {
+            (_s, _from, _to) = (s, from, to);
+            int n = s.Precipitation.Length;
+            (_runoff, _et, _logObs) = (new double[n], new double[n], new double[n]);
+            double mean = 0, meanLog = 0; int count = 0;
+            for (int t = from; t < to; t++)
+                if (!double.IsNaN(s.Streamflow[t]))
+                {
+                    _logObs[t] = Math.Log(s.Streamflow[t] + 0.01);
+                    mean += s.Streamflow[t]; meanLog += _logObs[t]; count++;
+                }
+            if (count == 0) { _den = _denLog = double.NaN; return; }
+            mean /= count; meanLog /= count;
+            for (int t = from; t < to; t++)
+                if (!double.IsNaN(s.Streamflow[t]))
+                {
+                    _den += (s.Streamflow[t] - mean) * (s.Streamflow[t] - mean);
+                    _denLog += (_logObs[t] - meanLog) * (_logObs[t] - meanLog);
+                }
+        }
+
+        public double Objective(double[] unit, bool freeStates)
+        {
+            var p = HbvParameters.FromUnit(unit);
+            HbvModel.Run(p, _s.Precipitation, _s.Temperature, _s.Pet, freeStates ? States(unit.AsSpan(HbvParameters.Ranges.Count)) : HbvStates.Default, _runoff, _et);
+            double num = 0, numLog = 0;
+            var obs = _s.Streamflow;
+            for (int t = _from; t < _to; t++)
+            {
+                if (double.IsNaN(obs[t])) continue;
+                double d = _runoff[t] - obs[t], dl = Math.Log(_runoff[t] + 0.01) - _logObs[t];
+                num += d * d;
+                numLog += dl * dl;
+            }
+            return ((_den > 0 ? 1 - num / _den : double.NaN) + (_denLog > 0 ? 1 - numLog / _denLog : double.NaN)) / 2;
+        }
+    }
+
+    /// <summary>Mean of NSE(q) and NSE(log(q + 0.01)) over the scored days with an observation; from the model's default storages unless <paramref name="initial"/>.</summary>
+    public static double Objective(HbvParameters p, Series s, int scoreFrom, int scoreTo, HbvStates? initial = null)
+    {
+        var q = HbvModel.Run(p, s.Precipitation, s.Temperature, s.Pet, initial ?? HbvStates.Default).Runoff;
         return (Nse(q, s.Streamflow, scoreFrom, scoreTo, false) + Nse(q, s.Streamflow, scoreFrom, scoreTo, true)) / 2;
     }
 

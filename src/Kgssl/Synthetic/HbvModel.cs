@@ -3,6 +3,13 @@ namespace Kgssl.Synthetic;
 /// <summary>Daily fluxes and storages of one HBV run (all mm or mm/day).</summary>
 public sealed record HbvResult(double[] Runoff, double[] Evapotranspiration, double InitialStorage, double FinalStorage);
 
+/// <summary>The storages a run starts with: soil moisture as a fraction of FC, the upper and lower boxes and the snowpack (mm).</summary>
+public sealed record HbvStates(double SoilFraction = 0.5, double UpperBox = 0, double LowerBox = HbvModel.DefaultLowerBox, double Snow = 0)
+{
+    /// <summary>What a run starts with unless told otherwise.</summary>
+    public static readonly HbvStates Default = new();
+}
+
 /// <summary>
 /// The forward model F: HBV-light (Seibert and Vis 2012, HESS 16, 3315-3325; equations after Bergström 1976
 /// and Lindström et al. 1997, J. Hydrol. 201, 272-288) on a daily step, without the snowfall correction factor
@@ -17,15 +24,35 @@ public static class HbvModel
     public const double Cfr = 0.05;
     public const double Cwh = 0.1;
 
+    /// <summary>The lower box's storage (mm) a run starts with unless told otherwise.</summary>
+    public const double DefaultLowerBox = 10;
+
+    public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature, ReadOnlySpan<double> pet, HbvStates initial) =>
+        Run(p, precipitation, temperature, pet, initial.SoilFraction, initial.LowerBox, initial.UpperBox, initial.Snow);
+
     public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature,
-        ReadOnlySpan<double> pet, double initialSoilFraction = 0.5, double initialLowerBox = 10)
+        ReadOnlySpan<double> pet, double initialSoilFraction = 0.5, double initialLowerBox = DefaultLowerBox, double initialUpperBox = 0, double initialSnow = 0)
     {
         int n = precipitation.Length;
         var runoff = new double[n];
         var et = new double[n];
+        var (initial, final) = Run(p, precipitation, temperature, pet, new HbvStates(initialSoilFraction, initialUpperBox, initialLowerBox, initialSnow), runoff, et);
+        return new HbvResult(runoff, et, initial, final);
+    }
+
+    /// <summary>
+    /// The run itself, into the caller's <paramref name="runoff"/> and <paramref name="et"/> (at least as long as the
+    /// drivers): a calibration's thousands of runs allocate nothing per day. Returns the total storage before and after.
+    /// </summary>
+    public static (double Initial, double Final) Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature,
+        ReadOnlySpan<double> pet, HbvStates start, Span<double> runoff, Span<double> et)
+    {
+        int n = precipitation.Length;
+        if (runoff.Length < n || et.Length < n) throw new ArgumentException($"runoff and et need {n} days, got {runoff.Length} and {et.Length}");
+        double initialSoilFraction = start.SoilFraction, initialLowerBox = start.LowerBox, initialUpperBox = start.UpperBox, initialSnow = start.Snow;
         var weights = TriangularWeights(p.MAXBAS);
         var routing = new double[weights.Length];
-        double snow = 0, liquid = 0, sm = initialSoilFraction * p.FC, suz = 0, slz = initialLowerBox;
+        double snow = initialSnow, liquid = 0, sm = initialSoilFraction * p.FC, suz = initialUpperBox, slz = initialLowerBox;
         double initial = snow + liquid + sm + suz + slz;
 
         for (int t = 0; t < n; t++)
@@ -76,7 +103,7 @@ public static class HbvModel
             routing[^1] = 0;
         }
         double final = snow + liquid + sm + suz + slz + routing.Sum();
-        return new HbvResult(runoff, et, initial, final);
+        return (initial, final);
     }
 
     /// <summary>Weights of a triangle of base <paramref name="maxbas"/> days integrated over each day; they sum to 1.</summary>

@@ -19,7 +19,7 @@ public class CliTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        foreach (var c in new[] { "demo", "synth", "data", "train", "evaluate", "embed", "report", "bench" })
+        foreach (var c in new[] { "demo", "synth", "data", "train", "evaluate", "embed", "report", "calibrate", "refine", "bench" })
             Assert.Contains(c, output);
     }
 
@@ -62,6 +62,18 @@ public class CliTests
         var (bad, _, badErr) = Run("bench", "train", "--onednn", "maybe");
         Assert.Equal(2, bad);
         Assert.Contains("--onednn expects on, off or both, got 'maybe'", badErr);
+    }
+
+    [Theory]
+    [InlineData("--population", "2", "--population must be at least 4, got 2")]
+    [InlineData("--prior-weight", "-1", "--prior-weight must be >= 0, got -1")]
+    [InlineData("--strategy", "cmaes", "cmaes")]
+    public void ABadRefineOptionIsAOneLineError(string option, string value, string message)
+    {
+        using var dir = new TempDir();
+        var (code, _, err) = Run("refine", "--run", dir.Path, option, value, "--quiet");
+        Assert.NotEqual(0, code);
+        Assert.Contains(message, err);
     }
 
     [Fact]

@@ -22,6 +22,22 @@ public class HbvModelTests
     }
 
     [Fact]
+    public void WaterIsConservedFromGivenInitialStoragesAndTheyCount()
+    {
+        var w = Climate(3, 6, 1);
+        var start = new HbvStates(SoilFraction: 0.9, UpperBox: 40, LowerBox: 300, Snow: 120);
+        var r = HbvModel.Run(Params(), w.Precipitation, w.Temperature, w.Pet, start);
+        // soil 0.9 FC + 40 + 300 + 120 mm of snow (no liquid water in the pack yet)
+        Assert.Equal(0.9 * Params().FC + 40 + 300 + 120, r.InitialStorage, 9);
+        double p = w.Precipitation.Sum(), residual = p - r.Evapotranspiration.Sum() - r.Runoff.Sum() - (r.FinalStorage - r.InitialStorage);
+        Assert.True(Math.Abs(residual) < 1e-8 * p, $"off by {residual}");
+        // a fuller lower box drains into the first days' runoff: more than from the default storages
+        var d = HbvModel.Run(Params(), w.Precipitation, w.Temperature, w.Pet);
+        Assert.True(r.Runoff.Take(30).Sum() > d.Runoff.Take(30).Sum());
+        Assert.Equal(d.Runoff, HbvModel.Run(Params(), w.Precipitation, w.Temperature, w.Pet, HbvStates.Default).Runoff);
+    }
+
+    [Fact]
     public void RaisingFieldCapacityLowersAnnualRunoffInADryClimate()
     {
         var w = Climate(1.2, 8, 2);
@@ -66,6 +82,19 @@ public class HbvModelTests
             Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, f)), File.ReadAllBytes(Path.Combine(b.Path, f)));
         Assert.NotEqual(File.ReadAllBytes(Path.Combine(a.Path, "timeseries/csv/synthetic/synthetic_0001.csv")),
             File.ReadAllBytes(Path.Combine(c.Path, "timeseries/csv/synthetic/synthetic_0001.csv")));
+    }
+
+    [Fact]
+    public void UnscaleInvertsScaleOnLinearAndLogRangesAndClampsOutside()
+    {
+        foreach (var r in HbvParameters.Ranges)
+            foreach (var u in new[] { 0.0, 0.137, 0.5, 0.9, 1.0 })
+                Assert.Equal(u, LatinHypercube.Unscale(LatinHypercube.Scale(u, r), r), 12);
+        var k2 = HbvParameters.Ranges.Single(r => r.Name == "K2");
+        // 0.001..0.1 log-uniform: 0.01 is halfway
+        Assert.Equal(0.5, LatinHypercube.Unscale(0.01, k2), 12);
+        Assert.Equal(0, LatinHypercube.Unscale(0.0001, k2));
+        Assert.Equal(1, LatinHypercube.Unscale(5, k2));
     }
 
     [Fact]

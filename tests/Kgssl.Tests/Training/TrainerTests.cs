@@ -137,6 +137,7 @@ public sealed class TinyRunFixture : IDisposable
     public Workflow.EvaluationResult Result { get; }
     public string Html { get; }
     public CalibrationReference.Outcome Calibration { get; }
+    public LearnedRefinement.Outcome Refinement { get; }
     public Workflow.Prepared Prepared { get; }
 
     public TinyRunFixture()
@@ -148,6 +149,7 @@ public sealed class TinyRunFixture : IDisposable
         Epochs = Workflow.Train(Run, p, false, new TrainerTests.Silent());
         Result = Workflow.Evaluate(Run, p, "test", new TrainerTests.Silent());
         Calibration = CalibrationReference.Run(Run, p, "heldout", new HbvCalibration.Options(Population: 8, Generations: 3, Seed: 1), new TrainerTests.Silent());
+        Refinement = LearnedRefinement.Run(Run, p, "heldout", new LearnedRefinement.Settings(Population: 6, Generations: 3, Seed: 1), new TrainerTests.Silent());
         Html = File.ReadAllText(Kgssl.Report.ReportWriter.Write(Run, new TrainerTests.Silent()));
     }
 
@@ -243,6 +245,42 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.Throws<ArgumentException>(() => CalibrationReference.Run(f.Run, f.Prepared, "heldout", new HbvCalibration.Options(Population: 4, Generations: 1), new TrainerTests.Silent(), context: "whole"));
         foreach (var r in f.Calibration.Rows)
             Assert.Contains($"<td>{r.Characteristic}</td><td>{r.PearsonR.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>", f.Html);
+    }
+
+    [Fact]
+    public void TheRefinementStartsFromThePredictionsAndScoresEveryHeldOutBasinAndTheReportShowsIt()
+    {
+        var held = f.Result.Rows.Where(r => r.BasinSet == "heldout").ToList();
+        var o = f.Refinement;
+        Assert.Equal(11, o.Rows.Count);
+        Assert.Equal(held[0].N, o.Basins.Count);
+        // the learned column is the head's own score on those basins: the same r as characteristics.csv
+        foreach (var r in o.Learned)
+            Assert.Equal(held.Single(h => h.Characteristic == r.Characteristic).PearsonR, r.PearsonR, 9);
+        var predictions = LearnedRefinement.ReadPredictions(f.Run.File("predictions.csv"), o.Rows.Select(r => r.Characteristic).ToList());
+        Assert.All(o.Basins, b => Assert.Equal(predictions.Single(p => p.Id == b.Id).Predicted, b.Learned));
+        // refined parameters lie in the ranges (on the run's scales) and the objective is a fit's
+        var columns = HbvColumns.Parameters(f.Prepared.Data.CharacteristicNames);
+        Assert.All(o.Basins, b => Assert.All(columns.Select((c, k) => (c, k)), x =>
+        {
+            var r = HbvParameters.Ranges[x.c.Parameter];
+            Assert.InRange(b.Refined[x.k], x.c.ToScale(r.Min) - 1e-9, x.c.ToScale(r.Max) + 1e-9);
+        }));
+        Assert.All(o.Basins, b => Assert.True(b.Objective <= 1 && double.IsFinite(b.Objective), b.Id));
+        Assert.All(o.Sigma, s => Assert.True(s > 0));
+        Assert.Equal(o.Rows.Select(r => r.PearsonR), Kgssl.Evaluation.CharacteristicRecovery.ReadCsv(f.Run.File("characteristics_refined.csv")).Select(r => r.PearsonR), (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.StartsWith("basin,basin_set,objective_test,learned_TT", File.ReadLines(f.Run.File("refined.csv")).First());
+        Assert.Equal(1 + o.Basins.Count, File.ReadAllLines(f.Run.File("refined.csv")).Length);
+        Assert.Contains("id=\"refinement\"", f.Html);
+        Assert.Throws<ArgumentException>(() => LearnedRefinement.Run(f.Run, f.Prepared, "validation", new LearnedRefinement.Settings(), new TrainerTests.Silent()));
+        // the reference from scratch with the storages searched the same way says so in its file
+        var options = new HbvCalibration.Options(Population: 8, Generations: 3, Seed: 1);
+        var states = CalibrationReference.Run(f.Run, f.Prepared, "heldout", options, new TrainerTests.Silent(), context: "states");
+        Assert.All(states.Basins, b => Assert.True(double.IsFinite(b.Objective) && b.Objective <= 1, b.Id));
+        Assert.All(File.ReadAllLines(f.Run.File("identifiability.csv")).Skip(1), l => Assert.EndsWith(",states", l));
+        // the fixture's files as they were, for the other tests of the class (same seed, same files)
+        CalibrationReference.Run(f.Run, f.Prepared, "heldout", options, new TrainerTests.Silent());
+        Assert.Throws<ArgumentException>(() => LearnedRefinement.Run(f.Run, f.Prepared, "heldout", new LearnedRefinement.Settings(Population: 2), new TrainerTests.Silent()));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class LearnedRefinement
     /// <param name="FreeStates">Search the storages the period starts with too (<see cref="HbvCalibration.Options.FreeStates"/>), with a
     /// flat prior, and run F over the period alone; else F starts from default storages a year before it (the period's first year once).</param>
     /// <param name="Best">DE/best/1 instead of DE/rand/1 (<see cref="HbvCalibration.Options.Best"/>).</param>
-    public sealed record Settings(int Population = 20, int Generations = 100, double Weight = 0.01, int Seed = 1, bool FreeStates = true, bool Best = true)
+    public sealed record Settings(int Population = 30, int Generations = 100, double Weight = 0.01, int Seed = 1, bool FreeStates = true, bool Best = true)
     {
         public void Validate()
         {

@@ -52,6 +52,7 @@ public static class HbvModel
         double initialSoilFraction = start.SoilFraction, initialLowerBox = start.LowerBox, initialUpperBox = start.UpperBox, initialSnow = start.Snow;
         var weights = TriangularWeights(p.MAXBAS);
         var routing = new double[weights.Length];
+        int head = 0;
         double snow = initialSnow, liquid = 0, sm = initialSoilFraction * p.FC, suz = initialUpperBox, slz = initialLowerBox;
         double initial = snow + liquid + sm + suz + slz;
 
@@ -77,7 +78,8 @@ public static class HbvModel
 
             // soil routine
             double ratio = Math.Min(1, sm / p.FC);
-            double recharge = release * Math.Pow(ratio, p.BETA);
+            // no water released (a dry or freezing day), no recharge: the power, the run's costliest step, is skipped
+            double recharge = release > 0 ? release * Math.Pow(ratio, p.BETA) : 0;
             sm += release - recharge;
             if (sm > p.FC) { recharge += sm - p.FC; sm = p.FC; }
             double aet = Math.Min(sm, pet[t] * Math.Min(1, sm / (p.LP * p.FC)));
@@ -96,13 +98,14 @@ public static class HbvModel
             slz -= q2;
             double generated = q0 + q1 + q2;
 
-            // triangular routing: today's runoff spreads over the next MAXBAS days
-            for (int k = 0; k < weights.Length; k++) routing[k] += generated * weights[k];
-            runoff[t] = routing[0];
-            Array.Copy(routing, 1, routing, 0, routing.Length - 1);
-            routing[^1] = 0;
+            // triangular routing: today's runoff spreads over the next MAXBAS days (a ring: routing[head] is today)
+            for (int k = 0, j = head; k < weights.Length; k++, j = j + 1 == weights.Length ? 0 : j + 1) routing[j] += generated * weights[k];
+            runoff[t] = routing[head];
+            routing[head] = 0;
+            head = head + 1 == weights.Length ? 0 : head + 1;
         }
-        double final = snow + liquid + sm + suz + slz + routing.Sum();
+        double final = snow + liquid + sm + suz + slz;
+        for (int k = 0, j = head; k < routing.Length; k++, j = j + 1 == routing.Length ? 0 : j + 1) final += routing[j];
         return (initial, final);
     }
 

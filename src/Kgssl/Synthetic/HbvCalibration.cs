@@ -41,9 +41,9 @@ public static class HbvCalibration
 
     /// <summary>
     /// An independent Gaussian over the unit cube of <see cref="HbvParameters.Ranges"/>: <paramref name="Center"/> and
-    /// <paramref name="Sigma"/> per parameter, in unit-cube coordinates. The search maximizes objective -
-    /// <paramref name="Weight"/> x mean over parameters of ((u - center) / sigma)^2; the initial population is the center
-    /// and draws from the Gaussian.
+    /// <paramref name="Sigma"/> per coordinate (the parameters, then the initial storages when they are searched), in
+    /// unit-cube coordinates. The search maximizes objective - <paramref name="Weight"/> x mean over the coordinates of
+    /// ((u - center) / sigma)^2; the initial population is the center and draws from the Gaussian.
     /// </summary>
     public sealed record Prior(double[] Center, double[] Sigma, double Weight)
     {

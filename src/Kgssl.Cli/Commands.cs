@@ -472,9 +472,9 @@ public static class Commands
         int identifiable = rows.Count(r => r.Identifiable), met = rows.Count(r => r.LearnedMeetsBar(Identifiability.Bar));
         string line = $"identifiable: {identifiable} of {rows.Count} ({string.Join(", ", rows.Where(r => r.Identifiable).Select(r => r.Parameter))}); " +
             $"learned inverse at r >= {Identifiability.Bar} on {met} of them";
-        if (refined is not null && same is not null)
+        if (same is not null)
         {
-            var all = refined.Rows.ToDictionary(r => r.Characteristic, r => r.PearsonR);
+            var all = refined!.Rows.ToDictionary(r => r.Characteristic, r => r.PearsonR);
             var ids = rows.Where(r => r.Identifiable).ToList();
             line += $"; refined with F on {ids.Count(r => same.GetValueOrDefault(r.Parameter) >= Identifiability.Bar)} of them here, " +
                 $"on {ids.Count(r => all.GetValueOrDefault(r.Parameter) >= Identifiability.Bar)} on all {refined.Basins.Count} held-out basins";

@@ -34,9 +34,7 @@ public static class CalibrationReference
         var data = p.Data;
         int[] driver = HbvColumns.DriverIndices(data.DriverNames, name => Missing(data.DriverNames, "driver", name));
         // each parameter as the run names it: K2 or log10(K2), so that both inverses are scored on the same scale
-        var columns = HbvColumns.Parameters(data.CharacteristicNames);
-        if (HbvParameters.Ranges.Where((_, k) => !columns.Any(c => c.Parameter == k)).FirstOrDefault() is { } absent)
-            throw Missing(data.CharacteristicNames, "characteristic", absent.Name);
+        var columns = HbvColumns.AllParameters(data.CharacteristicNames, name => Missing(data.CharacteristicNames, "characteristic", name));
         int[] column = columns.Select(c => c.Index).ToArray();
         var names = columns.Select(c => c.Name).ToArray();
         var ids = basinSet switch
@@ -65,11 +63,9 @@ public static class CalibrationReference
             // is validated the same way (with the whole record, on the same series)
             bool whole = context == "record", states = context == "states";
             var own = whole ? HbvRecord.Of(basin, data.DriverCount, driver) : HbvRecord.OfPeriod(basin, data.DriverCount, driver, tf, tt);
-            var series = new HbvCalibration.Series(own.Precipitation, own.Temperature, own.Pet, own.Observed(basin));
-            // states: the period's days alone from searched storages (no spin-up), the routing's first days not scored
-            int skip = states ? own.SpinUp : 0, warm = states ? RoutingDays : 0;
-            if (states) series = new HbvCalibration.Series(series.Precipitation[skip..], series.Temperature[skip..], series.Pet[skip..], series.Streamflow[skip..]);
-            var fit = HbvCalibration.Calibrate(series, own.IndexOf(tf) - skip + warm, own.IndexOf(tt) - skip, options with { Seed = options.Seed + i, FreeStates = states });
+            // states: the period's days alone from searched storages (no spin-up)
+            var (series, scoreFrom, scoreTo) = own.CalibrationSeries(basin, tf, tt, states);
+            var fit = HbvCalibration.Calibrate(series, scoreFrom, scoreTo, options with { Seed = options.Seed + i, FreeStates = states });
             double nse = double.NaN, nseLog = double.NaN;
             if (validate)
             {
@@ -133,9 +129,6 @@ public static class CalibrationReference
             w.WriteLine(string.Join(',', r.Parameter, basinSet, predicted.Count.ToString(CultureInfo.InvariantCulture), F(r.CalibrationR), r.Identifiable ? "yes" : "no", F(r.LearnedR), context));
         return table;
     }
-
-    /// <summary>The longest triangular routing of the ranges, in days: not scored after storages searched with an empty routing.</summary>
-    public static readonly int RoutingDays = (int)Math.Ceiling(HbvParameters.Ranges.Single(r => r.Name == "MAXBAS").Max);
 
     static InvalidOperationException Missing(IReadOnlyList<string> names, string what, string name) =>
         new($"the run's data has no {what} '{name}' (has: {string.Join(", ", names)}); calibration needs a synthetic HBV ensemble");

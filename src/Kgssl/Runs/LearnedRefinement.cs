@@ -57,12 +57,7 @@ public static class LearnedRefinement
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var data = p.Data;
         int[] driver = HbvColumns.DriverIndices(data.DriverNames, name => Missing(data.DriverNames, "driver", name));
-        var columns = HbvColumns.Parameters(data.CharacteristicNames);
-        if (columns.Count != HbvParameters.Ranges.Count)
-        {
-            var absent = HbvParameters.Ranges.First(r => !columns.Any(c => HbvParameters.Ranges[c.Parameter] == r));
-            throw Missing(data.CharacteristicNames, "characteristic", absent.Name);
-        }
+        var columns = HbvColumns.AllParameters(data.CharacteristicNames, name => Missing(data.CharacteristicNames, "characteristic", name));
         var names = columns.Select(c => c.Name).ToArray();
         string path = run.File("predictions.csv");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: not found; run `kgssl evaluate --run {run.Path}` first (refinement starts from the learned inverse)");
@@ -99,11 +94,8 @@ public static class LearnedRefinement
         {
             var basin = data.Basin(basins[i].Id);
             var (f, t) = basin.PeriodRange(from, to);
-            var record = HbvRecord.OfPeriod(basin, data.DriverCount, driver, f, t);
-            var observed = record.Observed(basin);
             // with free initial storages, the period's days alone; else with the spin-up year before them
-            int skip = settings.FreeStates ? record.SpinUp : 0;
-            var series = new HbvCalibration.Series(record.Precipitation[skip..], record.Temperature[skip..], record.Pet[skip..], observed[skip..]);
+            var (series, scoreFrom, scoreTo) = HbvRecord.OfPeriod(basin, data.DriverCount, driver, f, t).CalibrationSeries(basin, f, t, settings.FreeStates);
             int dims = columns.Count + (settings.FreeStates ? HbvCalibration.StateCount : 0);
             var center = new double[dims];
             var spread = new double[dims];
@@ -113,9 +105,7 @@ public static class LearnedRefinement
             for (int d = columns.Count; d < dims; d++) (center[d], spread[d]) = (0.5, FlatSigma);
             var options = new HbvCalibration.Options(settings.Population, settings.Generations, Seed: settings.Seed + i,
                 Prior: new HbvCalibration.Prior(center, spread, settings.Weight), FreeStates: settings.FreeStates, Best: settings.Best);
-            // from free storages the routing starts empty: its first MAXBAS days are not scored (at most the range's top)
-            int warm = settings.FreeStates ? CalibrationReference.RoutingDays : 0;
-            var fit = HbvCalibration.Calibrate(series, record.IndexOf(f) - skip + warm, record.IndexOf(t) - skip, options);
+            var fit = HbvCalibration.Calibrate(series, scoreFrom, scoreTo, options);
             var physical = fit.Parameters.ToArray();
             refined[i] = columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray();
             objective[i] = fit.Objective;
@@ -139,8 +129,6 @@ public static class LearnedRefinement
     }
 
     const double FlatSigma = 10;
-
-
 
     /// <summary>A value on a column's scale as a coordinate of the unit cube of its range, clamped into it.</summary>
     static double Unit(HbvColumns.Column c, HbvParameters.Range range, double value) =>

@@ -28,6 +28,9 @@ public static class HbvCalibration
     /// <summary>Coordinates of the initial storages: soil moisture, upper box, lower box, snow.</summary>
     public const int StateCount = 4;
 
+    /// <summary>The longest triangular routing of the ranges, in days: not scored after searched storages, whose routing starts empty.</summary>
+    public static readonly int RoutingDays = (int)Math.Ceiling(HbvParameters.Ranges.Single(r => r.Name == "MAXBAS").Max);
+
     /// <summary>The largest initial storages searched (mm): upper box (beyond UZL and a few days of K1), lower box (mean
     /// percolation over the slowest K2 of the ranges), snowpack (a winter's precipitation).</summary>
     public const double MaxUpperBox = 200, MaxLowerBox = 2000, MaxSnow = 1000;

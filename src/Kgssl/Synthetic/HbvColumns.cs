@@ -41,6 +41,14 @@ public static class HbvColumns
         return columns;
     }
 
+    /// <summary>Every parameter's column, in range order; <paramref name="missing"/> makes the error for the first absent one.</summary>
+    public static List<Column> AllParameters(IReadOnlyList<string> characteristicNames, Func<string, Exception> missing)
+    {
+        var columns = Parameters(characteristicNames);
+        if (HbvParameters.Ranges.Where((_, k) => !columns.Any(c => c.Parameter == k)).FirstOrDefault() is { } absent) throw missing(absent.Name);
+        return columns;
+    }
+
     /// <summary>
     /// HBV parameters from characteristic values on the columns' scales (a head's predictions, say), each taken back to
     /// physical units (10^v for log10 columns) and clamped into its documented range. Null unless every parameter has a column.

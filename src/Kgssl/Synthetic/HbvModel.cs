@@ -27,17 +27,17 @@ public static class HbvModel
     /// <summary>The lower box's storage (mm) a run starts with unless told otherwise.</summary>
     public const double DefaultLowerBox = 10;
 
-    public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature, ReadOnlySpan<double> pet, HbvStates initial) =>
-        Run(p, precipitation, temperature, pet, initial.SoilFraction, initial.LowerBox, initial.UpperBox, initial.Snow);
-
     public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature,
-        ReadOnlySpan<double> pet, double initialSoilFraction = 0.5, double initialLowerBox = DefaultLowerBox, double initialUpperBox = 0, double initialSnow = 0)
+        ReadOnlySpan<double> pet, double initialSoilFraction = 0.5, double initialLowerBox = DefaultLowerBox) =>
+        Run(p, precipitation, temperature, pet, HbvStates.Default with { SoilFraction = initialSoilFraction, LowerBox = initialLowerBox });
+
+    public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature, ReadOnlySpan<double> pet, HbvStates initial)
     {
         int n = precipitation.Length;
         var runoff = new double[n];
         var et = new double[n];
-        var (initial, final) = Run(p, precipitation, temperature, pet, new HbvStates(initialSoilFraction, initialUpperBox, initialLowerBox, initialSnow), runoff, et);
-        return new HbvResult(runoff, et, initial, final);
+        var (before, after) = Run(p, precipitation, temperature, pet, initial, runoff, et);
+        return new HbvResult(runoff, et, before, after);
     }
 
     /// <summary>
@@ -49,11 +49,10 @@ public static class HbvModel
     {
         int n = precipitation.Length;
         if (runoff.Length < n || et.Length < n) throw new ArgumentException($"runoff and et need {n} days, got {runoff.Length} and {et.Length}");
-        double initialSoilFraction = start.SoilFraction, initialLowerBox = start.LowerBox, initialUpperBox = start.UpperBox, initialSnow = start.Snow;
         var weights = TriangularWeights(p.MAXBAS);
         var routing = new double[weights.Length];
         int head = 0;
-        double snow = initialSnow, liquid = 0, sm = initialSoilFraction * p.FC, suz = initialUpperBox, slz = initialLowerBox;
+        double snow = start.Snow, liquid = 0, sm = start.SoilFraction * p.FC, suz = start.UpperBox, slz = start.LowerBox;
         double initial = snow + liquid + sm + suz + slz;
 
         for (int t = 0; t < n; t++)

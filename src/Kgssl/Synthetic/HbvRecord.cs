@@ -37,6 +37,20 @@ public sealed record HbvRecord(double[] Precipitation, double[] Temperature, dou
     /// <summary>Day of the record that day <see cref="SpinUp"/> of the series is (0 for <see cref="Of"/>).</summary>
     public int Offset { get; init; }
 
+    /// <summary>
+    /// What <see cref="HbvCalibration.Calibrate"/> fits for days [<paramref name="from"/>, <paramref name="to"/>) of the
+    /// record: this layout, spin-up included, scored on those days; or, with <paramref name="freeStates"/>
+    /// (<see cref="HbvCalibration.Options.FreeStates"/>), the series after the spin-up alone, from searched storages,
+    /// its routing's first <see cref="HbvCalibration.RoutingDays"/> days not scored (the routing starts empty).
+    /// </summary>
+    public (HbvCalibration.Series Series, int ScoreFrom, int ScoreTo) CalibrationSeries(BasinData basin, int from, int to, bool freeStates)
+    {
+        var observed = Observed(basin);
+        if (!freeStates) return (new(Precipitation, Temperature, Pet, observed), IndexOf(from), IndexOf(to));
+        int skip = SpinUp;
+        return (new(Precipitation[skip..], Temperature[skip..], Pet[skip..], observed[skip..]), IndexOf(from) - skip + HbvCalibration.RoutingDays, IndexOf(to) - skip);
+    }
+
     /// <summary>Streamflow in mm/day over the series (spin-up days first).</summary>
     public double[] Simulate(HbvParameters p) => HbvModel.Run(p, Precipitation, Temperature, Pet).Runoff;
 

@@ -30,7 +30,8 @@ public static class Commands
         p.GetValue(DeviceOption) is { } d ? ConfigLoader.Parse(ConfigLoader.ToYaml(c), "run config", [$"training.device={d}"]) : c;
 
     public static IEnumerable<Command> All() =>
-        [Demo(), Synth(), Data(), Train(), Evaluate(), Embed(), Report(), Baseline(), Calibrate(), Refine(), Forward(), Bench()];
+        [Demo(), Synth(), Data(), Train(), CrossvalCommand.Create(RunDirOption, SetOption, Overrides), Evaluate(), Embed(), Report(), Baseline(),
+         Calibrate(), Refine(), Forward(), Bench()];
 
     static ConsoleReporter Reporter(ParseResult p) => new(p.GetValue(CliApp.Quiet));
 
@@ -265,7 +266,7 @@ public static class Commands
     {
         var config = new Option<string>("--config") { Description = "Run config naming the data (as for train)", Required = true };
         var rootOpt = new Option<string?>("--root") { Description = "Data root (overrides data.root)" };
-        var cmd = new Command("baseline", "Signature baselines: ridge regression and 1-nearest-neighbour fingerprint, same-basin and unseen-basin protocols")
+        var cmd = new Command("baseline", "Baselines: signature ridge, 1-nearest-neighbour fingerprint, the 5 nearest gauges and the stacked ridge (signatures + gauges), same-basin and unseen-basin protocols")
             { config, rootOpt, RunDirOption, SetOption };
         cmd.SetAction(p =>
         {
@@ -280,19 +281,15 @@ public static class Commands
                 var data = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f))).Data;
                 return Kgssl.Evaluation.Baseline.Run(cfg, data, new Progress<double>(f => reporter.Progress("signatures", f)));
             });
-            File.WriteAllText(run.File("characteristics_ridge.csv"), CharacteristicRecovery.ToCsv(result.Ridge));
-            File.WriteAllText(run.File("characteristics_fingerprint.csv"), CharacteristicRecovery.ToCsv(result.Fingerprint));
-            using (var w = new StreamWriter(run.File("baseline_predictions.csv")))
+            foreach (var note in result.Notes) reporter.Info("baseline: " + note);
+            foreach (var (method, rows) in result.Rows)
+                File.WriteAllText(run.File($"characteristics_{method}.csv"), CharacteristicRecovery.ToCsv(rows));
+            BaselinePredictions.Write(run.File("baseline_predictions.csv"), result);
+            foreach (var (method, rows) in result.Rows)
             {
-                var names = result.Ridge.Select(x => x.Characteristic).Distinct().ToList();
-                w.WriteLine("method,basin_set,basin," + string.Join(',', names.Select(n => "pred_" + n)));
-                foreach (var (method, set, id, pred) in result.Predictions)
-                    w.WriteLine($"{method},{set},{id}," + string.Join(',', pred.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
+                if (!reporter.Quiet) AnsiConsole.MarkupLine($"[bold]{Markup.Escape(BaselinePredictions.Describe(method))}[/] (train = same basins' test years; heldout = unseen basins, pooled over folds)");
+                PrintRecovery(rows, reporter.Quiet);
             }
-            if (!reporter.Quiet) AnsiConsole.MarkupLine("[bold]ridge regression on signatures[/] (train = same basins' test years; heldout = unseen basins, pooled over folds)");
-            PrintRecovery(result.Ridge, reporter.Quiet);
-            if (!reporter.Quiet) AnsiConsole.MarkupLine("[bold]1-nearest-neighbour fingerprint[/]");
-            PrintRecovery(result.Fingerprint, reporter.Quiet);
             return Done(run.Path);
         });
         return cmd;

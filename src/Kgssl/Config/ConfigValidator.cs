@@ -97,6 +97,9 @@ public static class ConfigValidator
         Range(source, "evaluation.mantel_permutations", c.Evaluation.MantelPermutations, 0, 1_000_000);
         Range(source, "evaluation.max_train_basins", c.Evaluation.MaxTrainBasins, 0, int.MaxValue);
         Range(source, "evaluation.emulator_spinup_days", c.Evaluation.EmulatorSpinupDays, 0, 36600);
+        Range(source, "evaluation.knowledge_neighbours", c.Evaluation.KnowledgeNeighbours, 1, 1000);
+        if (c.Evaluation.Known.Count > 0 && !c.Evaluation.Knowledge)
+            throw new ConfigException($"{source}: evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: true");
     }
 
     public static DateOnly Date(string source, string key, string value) =>

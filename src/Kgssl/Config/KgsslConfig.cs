@@ -145,6 +145,19 @@ public sealed record EvaluationConfig
     /// generator does.)
     /// </summary>
     public int EmulatorSpinupDays { get; init; } = 365;
+    /// <summary>
+    /// Also score the knowledge-guided estimate (characteristics_knowledge.csv): the pure inverse averaged with what a
+    /// hydrologist knows without it, the nearest gauges' characteristics and a ridge on the series' signatures, that
+    /// estimate and any known characteristics (<see cref="Evaluation.KnowledgeGuided"/>). Needs gauge coordinates.
+    /// </summary>
+    public bool Knowledge { get; init; } = false;
+    /// <summary>Knowledge-guided estimate: the gauges averaged by the nearest-gauges estimate (inverse distance, great circle).</summary>
+    public int KnowledgeNeighbours { get; init; } = 5;
+    /// <summary>
+    /// Knowledge-guided estimate: characteristics taken as known for every basin to score the imputation of the others
+    /// (characteristics_imputed.csv), e.g. [area_gages2, elev_mean, slope_mean]; empty = no imputation scores.
+    /// </summary>
+    public List<string> Known { get; init; } = [];
 }
 
 /// <summary>

@@ -4,79 +4,138 @@ using Kgssl.Data;
 namespace Kgssl.Evaluation;
 
 /// <summary>
-/// The honest floor beside every result: signatures of each basin's series (<see cref="Signatures"/>), then
-/// (i) ridge regression signatures -> characteristics fitted on the training basins' training-period signatures,
-/// (ii) a 1-nearest-neighbour "fingerprint": the training basin whose training-period signatures are closest
-/// (z-scored Euclidean) lends its characteristics. Both predict from TEST-period signatures.
-/// Protocol "train" (the paper's): every basin is a training basin. Protocol "heldout": basins of a fold are
-/// predicted from the other folds' basins only, pooled over all folds.
+/// The honest floors beside every result, from what a hydrologist has without Kgssl:
+/// (i) <c>ridge</c>: ridge regression signatures -> characteristics (<see cref="Signatures"/>) fitted on the training
+/// basins' training-period signatures; (ii) <c>fingerprint</c>: the training basin whose training-period signatures
+/// are closest (z-scored Euclidean) lends its characteristics; (iii) <c>neighbours</c>: the k = 5 nearest training
+/// gauges by great-circle distance, inverse-distance mean (<see cref="NearestGauges"/>); (iv) <c>stacked</c>: ridge on
+/// the signatures and the neighbour estimate together (a training basin's neighbour estimate leaves itself out).
+/// Signature methods predict from TEST-period signatures. Protocol "train" (the paper's): every basin is a training
+/// basin. Protocol "heldout": basins of a fold are predicted from the other folds' basins only, pooled over all
+/// folds. The spatial methods need every basin's gauge coordinates; without them they are left out with a note.
 /// </summary>
 public static class Baseline
 {
-    public sealed record Result(List<RecoveryRow> Ridge, List<RecoveryRow> Fingerprint, List<(string Method, string Set, string Id, double[] Pred)> Predictions);
+    public const string Ridge = "ridge", Fingerprint = "fingerprint", Neighbours = "neighbours", Stacked = "stacked";
+
+    /// <summary>The methods in the order they are reported.</summary>
+    public static readonly string[] Methods = [Ridge, Fingerprint, Neighbours, Stacked];
+
+    /// <summary>Gauges averaged by the neighbour estimate.</summary>
+    public const int NeighbourCount = 5;
+
+    public sealed record Prediction(string Method, string Set, string Id, int Fold, double[] Values);
+
+    /// <param name="Rows">Recovery rows per method (only the methods that ran).</param>
+    public sealed record Result(IReadOnlyDictionary<string, List<RecoveryRow>> Rows, List<Prediction> Predictions, List<string> Notes);
 
     public static double Lambda { get; } = 1.0;
 
+    /// <summary>Both protocols; the held-out one over the folds of <c>data.folds</c> (5 when unset), drawn as training draws them.</summary>
     public static Result Run(KgsslConfig c, HydroDataset data, IProgress<double>? progress = null)
+    {
+        var ids = BasinsWithResponse(data);
+        var signatures = SignatureSetOf(c, data, ids, progress);
+        bool spatial = ids.All(id => HasCoordinates(data.Basin(id)));
+        var result = new Result(Methods.Where(m => spatial || m is Ridge or Fingerprint).ToDictionary(m => m, _ => new List<RecoveryRow>()), [], []);
+        if (!spatial)
+            result.Notes.Add($"neighbours and stacked left out: {ids.Count(id => !HasCoordinates(data.Basin(id)))} basins have no gauge coordinates");
+        var std = CharacteristicStd(data, ids);
+        Score(result, data, "train", [(0, ids, ids)], signatures, std, spatial);
+        int folds = c.Data.Folds > 1 ? c.Data.Folds : 5;
+        Score(result, data, "heldout", Enumerable.Range(0, folds).Select(f =>
+        {
+            var s = BasinSplit.Make(ids, c.Training.Seed, 0, folds, f, 0);
+            return (f, s.Train, s.Heldout);
+        }).ToList(), signatures, std, spatial);
+        progress?.Report(1);
+        return result;
+    }
+
+    /// <summary>Ids of the basins with at least one observed response day, as the training split takes them.</summary>
+    public static List<string> BasinsWithResponse(HydroDataset data) =>
+        data.Basins.Where(b => b.Response.Any(q => !float.IsNaN(q))).Select(b => b.Id).ToList();
+
+    static bool HasCoordinates(BasinData b) => double.IsFinite(b.Latitude) && double.IsFinite(b.Longitude);
+
+    /// <summary>The std of each characteristic over the basins (rmse_z's unit for pooled scores).</summary>
+    public static double[] CharacteristicStd(HydroDataset data, IReadOnlyList<string> ids) =>
+        Enumerable.Range(0, data.CharacteristicCount).Select(j => StdOf(ids.Select(id => data.Basin(id).Characteristics[j]))).ToArray();
+
+    sealed record SignatureSet(Dictionary<string, double[]> Train, Dictionary<string, double[]> Test);
+
+    static SignatureSet SignatureSetOf(KgsslConfig c, HydroDataset data, IReadOnlyList<string> ids, IProgress<double>? progress)
     {
         var d = c.Data;
         var (trS, trE) = (ConfigValidator.Date("config", "data.train_start", d.TrainStart), ConfigValidator.Date("config", "data.train_end", d.TrainEnd));
         var (teS, teE) = (ConfigValidator.Date("config", "data.test_start", d.TestStart), ConfigValidator.Date("config", "data.test_end", d.TestEnd));
-        var ids = data.Basins.Where(b => b.Response.Any(q => !float.IsNaN(q))).Select(b => b.Id).ToList();
-        var trainSig = new Dictionary<string, double[]>(); var testSig = new Dictionary<string, double[]>();
+        var set = new SignatureSet([], []);
         int done = 0;
         foreach (var id in ids)
         {
             var b = data.Basin(id);
-            trainSig[id] = Of(data, b, trS, trE);
-            testSig[id] = Of(data, b, teS, teE);
+            set.Train[id] = SignaturesOf(data, b, trS, trE);
+            set.Test[id] = SignaturesOf(data, b, teS, teE);
             progress?.Report(++done / (double)ids.Count * 0.8);
         }
-        var names = data.CharacteristicNames;
-        int k = names.Count;
-        var std = Enumerable.Range(0, k).Select(j => StdOf(ids.Select(id => data.Basin(id).Characteristics[j]))).ToArray();
+        return set;
+    }
 
-        var predictions = new List<(string, string, string, double[])>();
-        var ridgeRows = new List<RecoveryRow>(); var nnRows = new List<RecoveryRow>();
-
-        void Protocol(string set, IEnumerable<(IReadOnlyList<string> Train, IReadOnlyList<string> Predict)> folds)
+    static void Score(Result result, HydroDataset data, string set, IReadOnlyList<(int Fold, IReadOnlyList<string> Train, IReadOnlyList<string> Predict)> folds,
+        SignatureSet sig, double[] std, bool spatial)
+    {
+        var preds = Methods.ToDictionary(m => m, _ => new List<double[]>());
+        var truth = new List<double[]>();
+        foreach (var (fold, train, predict) in folds)
         {
-            var ridgePred = new List<double[]>(); var nnPred = new List<double[]>(); var truth = new List<double[]>();
-            foreach (var (train, predict) in folds)
+            var pool = train.Select(data.Basin).ToList();
+            var near = spatial ? NearestGauges.Of(pool, NeighbourCount) : null;
+            var x = train.Select(id => sig.Train[id]).ToList();
+            var stackX = near is null ? null : train.Select(id => Concat(sig.Train[id], near.Estimate(data.Basin(id)))).ToList();
+            int k = data.CharacteristicCount;
+            var ridge = Enumerable.Range(0, k).Select(j => Evaluation.Ridge.Fit(x, train.Select(id => data.Basin(id).Characteristics[j]).ToList(), Lambda)).ToArray();
+            var stacked = stackX is null ? null
+                : Enumerable.Range(0, k).Select(j => Evaluation.Ridge.Fit(stackX, train.Select(id => data.Basin(id).Characteristics[j]).ToList(), Lambda)).ToArray();
+            var (mean, sd) = Evaluation.Ridge.Scale(x, Signatures.Names.Length);
+            var zTrain = x.Select(r => Evaluation.Ridge.Standardize(r, mean, sd)).ToArray();
+            foreach (var id in predict)
             {
-                var x = train.Select(id => trainSig[id]).ToList();
-                var models = Enumerable.Range(0, k).Select(j => Ridge.Fit(x, train.Select(id => data.Basin(id).Characteristics[j]).ToList(), Lambda)).ToArray();
-                var (mean, sd) = Ridge.Scale(x, Signatures.Names.Length);
-                var zTrain = x.Select(r => Ridge.Standardize(r, mean, sd)).ToArray();
-                foreach (var id in predict)
+                var basin = data.Basin(id);
+                var values = new Dictionary<string, double[]>
                 {
-                    var r = models.Select(m => m.Predict(testSig[id])).ToArray();
-                    var z = Ridge.Standardize(testSig[id], mean, sd);
-                    int best = 0; double bestD = double.MaxValue;
-                    for (int i = 0; i < zTrain.Length; i++)
-                    {
-                        double dist = 0;
-                        for (int f = 0; f < z.Length; f++) dist += (z[f] - zTrain[i][f]) * (z[f] - zTrain[i][f]);
-                        if (dist < bestD) { bestD = dist; best = i; }
-                    }
-                    var nn = data.Basin(train[best]).Characteristics;
-                    ridgePred.Add(r); nnPred.Add(nn); truth.Add(data.Basin(id).Characteristics);
-                    predictions.Add(("ridge", set, id, r)); predictions.Add(("fingerprint", set, id, nn));
+                    [Ridge] = ridge.Select(m => m.Predict(sig.Test[id])).ToArray(),
+                    [Fingerprint] = pool[Nearest(zTrain, Evaluation.Ridge.Standardize(sig.Test[id], mean, sd))].Characteristics,
+                };
+                if (near is not null)
+                {
+                    var n = near.Estimate(basin);
+                    values[Neighbours] = n;
+                    values[Stacked] = stacked!.Select(m => m.Predict(Concat(sig.Test[id], n))).ToArray();
                 }
+                foreach (var (method, v) in values)
+                {
+                    preds[method].Add(v);
+                    result.Predictions.Add(new Prediction(method, set, id, fold, v));
+                }
+                truth.Add(basin.Characteristics);
             }
-            ridgeRows.AddRange(CharacteristicRecovery.Score(names, set, "test", ridgePred, truth, std));
-            nnRows.AddRange(CharacteristicRecovery.Score(names, set, "test", nnPred, truth, std));
         }
+        foreach (var method in result.Rows.Keys)
+            result.Rows[method].AddRange(CharacteristicRecovery.Score(data.CharacteristicNames, set, "test", preds[method], truth, std));
+    }
 
-        Protocol("train", [(ids, ids)]);
-        int folds = d.Folds > 1 ? d.Folds : 5;
-        Protocol("heldout", Enumerable.Range(0, folds).Select(f =>
+    static double[] Concat(double[] a, double[] b) => [.. a, .. b];
+
+    static int Nearest(double[][] rows, double[] z)
+    {
+        int best = 0; double bestD = double.MaxValue;
+        for (int i = 0; i < rows.Length; i++)
         {
-            var s = BasinSplit.Make(ids, c.Training.Seed, 0, folds, f, 0);
-            return ((IReadOnlyList<string>)s.Train, (IReadOnlyList<string>)s.Heldout);
-        }).ToList());
-        progress?.Report(1);
-        return new Result(ridgeRows, nnRows, predictions);
+            double dist = 0;
+            for (int f = 0; f < z.Length; f++) dist += (z[f] - rows[i][f]) * (z[f] - rows[i][f]);
+            if (dist < bestD) { bestD = dist; best = i; }
+        }
+        return best;
     }
 
     static double StdOf(IEnumerable<double> values)
@@ -88,7 +147,8 @@ public static class Baseline
         return s > 0 ? s : 1;
     }
 
-    static double[] Of(HydroDataset data, BasinData b, DateOnly start, DateOnly end)
+    /// <summary>The <see cref="Signatures"/> of a basin over [start, end], its drivers found by name (precipitation, temperature, PET).</summary>
+    public static double[] SignaturesOf(HydroDataset data, BasinData b, DateOnly start, DateOnly end)
     {
         var (from, to) = b.PeriodRange(start, end);
         int n = to - from, nd = data.DriverCount;

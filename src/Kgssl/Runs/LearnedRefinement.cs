@@ -134,8 +134,11 @@ public static class LearnedRefinement
     static double Unit(HbvColumns.Column c, HbvParameters.Range range, double value) =>
         LatinHypercube.Unscale(c.Log10 ? Math.Pow(10, value) : value, range);
 
-    /// <summary>The rows of predictions.csv (evaluate) with the predictions and truths of <paramref name="names"/>.</summary>
-    public static List<Prediction> ReadPredictions(string path, IReadOnlyList<string> names)
+    /// <summary>
+    /// The rows of predictions.csv (evaluate) with the predictions and truths of <paramref name="names"/>; with
+    /// <paramref name="unknownTruth"/> a truth may be NaN (a characteristic not known for that basin).
+    /// </summary>
+    public static List<Prediction> ReadPredictions(string path, IReadOnlyList<string> names, bool unknownTruth = false)
     {
         using var reader = new StreamReader(path);
         var header = reader.ReadLine()?.Split(',') ?? throw new DataFormatException(path, 1, "empty file; expected a header basin,basin_set,pred_...,true_...");
@@ -153,7 +156,8 @@ public static class LearnedRefinement
             if (f.Length != header.Length) throw new DataFormatException(path, line, $"expected {header.Length} fields, got {f.Length}");
             double Number(int i) => double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
                 ? v : throw new DataFormatException(path, line, $"column {header[i]}: expected a finite number, got '{f[i]}'");
-            rows.Add(new Prediction(f[0], f[1], pred.Select(Number).ToArray(), truth.Select(Number).ToArray()));
+            double Truth(int i) => unknownTruth && f[i] == "NaN" ? double.NaN : Number(i);
+            rows.Add(new Prediction(f[0], f[1], pred.Select(Number).ToArray(), truth.Select(Truth).ToArray()));
         }
         return rows;
     }

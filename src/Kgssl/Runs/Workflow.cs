@@ -111,29 +111,16 @@ public static class Workflow
         var train = c.Evaluation.MaxTrainBasins > 0 && p.Split.Train.Count > c.Evaluation.MaxTrainBasins
             ? p.Split.Train.Order(StringComparer.Ordinal).Take(c.Evaluation.MaxTrainBasins).ToList() : p.Split.Train;
         var sets = train.Select(id => (id, set: "train"))
+            .Concat(p.Split.Validation.Select(id => (id, set: "validation")))
             .Concat(p.Split.Heldout.Select(id => (id, set: "heldout"))).ToList();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var emb = Embedder.Embed(model, p.Store, sets.Select(s => s.id), start, end, c.Data.WindowDays, c.Data.Stride, device);
         double embedSeconds = clock.Elapsed.TotalSeconds;
         var byId = emb.ToDictionary(e => e.Id);
 
-        var names = p.Data.CharacteristicNames;
-        var rows = new List<RecoveryRow>();
-        var predTable = new List<(string Id, string Set, double[] Pred, double[] Truth)>();
-        foreach (var group in sets.GroupBy(s => s.set))
-        {
-            var ok = group.Where(s => byId[s.id].Windows > 0).ToList();
-            var predicted = ok.Select(s => byId[s.id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray()).ToList();
-            var truth = ok.Select(s => p.Data.Basin(s.id).Characteristics).ToList();
-            if (ok.Count >= 2)
-                rows.AddRange(CharacteristicRecovery.Score(names, group.Key, period, predicted, truth, p.Normalizer.CharacteristicStd));
-            for (int i = 0; i < ok.Count; i++) predTable.Add((ok[i].id, group.Key, predicted[i], truth[i]));
-        }
-        File.WriteAllText(run.File("characteristics.csv"), CharacteristicRecovery.ToCsv(rows));
+        var rows = ScorePredictions(run, p, sets, period, id => byId[id].Windows > 0 ? byId[id].PredictedZ : null, "");
         var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period, device) : [];
-        new NumericTable(["basin", "basin_set"], predTable.Select(r => new[] { r.Id, r.Set }).ToList(),
-            [.. names.Select(n => "pred_" + n), .. names.Select(n => "true_" + n)],
-            predTable.Select(r => r.Pred.Concat(r.Truth).ToArray()).ToList()).WriteCsv(run.File("predictions.csv"));
+        if (c.Evaluation.Knowledge) EvaluateKnowledge(run, p, sets, byId, (start, end), period, reporter);
         WriteEmbeddings(run.File("embeddings.csv"), null, emb, sets.ToDictionary(s => s.id, s => s.set), p);
 
         // distances over every embedded basin: embedding space vs z-scored characteristic space
@@ -169,6 +156,83 @@ public static class Workflow
                 $"physics emulator (F with the head's parameters) {physicsNse:F3} " +
                 $"(embedding {embedSeconds:F1} s, tables {distanceStart - embedSeconds:F1} s, distances {emulatorStart - distanceStart:F1} s, emulator {clock.Elapsed.TotalSeconds - emulatorStart:F1} s)");
         return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows, physicsNse);
+    }
+
+    /// <summary>
+    /// Scores predicted characteristics (z-scored, null = none for that basin) per basin set and writes
+    /// characteristics{suffix}.csv and predictions{suffix}.csv. <paramref name="scored"/> limits the scored characteristics
+    /// (the others are given as known); null = all.
+    /// </summary>
+    static List<RecoveryRow> ScorePredictions(RunDirectory run, Prepared p, IReadOnlyList<(string id, string set)> sets, string period,
+        Func<string, double[]?> predictedZ, string suffix, IReadOnlyList<int>? scored = null)
+    {
+        var names = p.Data.CharacteristicNames;
+        var columns = scored ?? Enumerable.Range(0, names.Count).ToList();
+        var rows = new List<RecoveryRow>();
+        var predTable = new List<(string Id, string Set, double[] Pred, double[] Truth)>();
+        foreach (var group in sets.GroupBy(s => s.set))
+        {
+            var ok = group.Where(s => predictedZ(s.id) is not null).ToList();
+            var predicted = ok.Select(s => predictedZ(s.id)!.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray()).ToList();
+            var truth = ok.Select(s => p.Data.Basin(s.id).Characteristics).ToList();
+            if (ok.Count >= 2)
+                rows.AddRange(CharacteristicRecovery.Score(columns.Select(k => names[k]).ToList(), group.Key, period,
+                    predicted.Select(r => columns.Select(k => r[k]).ToArray()).ToList(), truth.Select(r => columns.Select(k => r[k]).ToArray()).ToList(),
+                    columns.Select(k => p.Normalizer.CharacteristicStd[k]).ToList()));
+            for (int i = 0; i < ok.Count; i++) predTable.Add((ok[i].id, group.Key, predicted[i], truth[i]));
+        }
+        File.WriteAllText(run.File($"characteristics{suffix}.csv"), CharacteristicRecovery.ToCsv(rows));
+        new NumericTable(["basin", "basin_set"], predTable.Select(r => new[] { r.Id, r.Set }).ToList(),
+            [.. names.Select(n => "pred_" + n), .. names.Select(n => "true_" + n)],
+            predTable.Select(r => r.Pred.Concat(r.Truth).ToArray()).ToList()).WriteCsv(run.File($"predictions{suffix}.csv"));
+        return rows;
+    }
+
+    /// <summary>The characteristics named in evaluation.known (or --known), as indices; unknown names are errors.</summary>
+    public static List<int> KnownIndices(IReadOnlyList<string> names, IEnumerable<string> known, string source)
+    {
+        var result = new List<int>();
+        foreach (var name in known)
+        {
+            int k = names.ToList().IndexOf(name);
+            if (k < 0) throw new ConfigException($"{source}: '{name}' is not a characteristic of this run (expected one of {string.Join(", ", names)})");
+            if (!result.Contains(k)) result.Add(k);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The knowledge-guided estimate with nothing known but the gauges' locations (characteristics_knowledge.csv,
+    /// predictions_knowledge.csv) and, when evaluation.known names some, the others with those known
+    /// (characteristics_imputed.csv over the others only, predictions_imputed.csv). The training and validation basins
+    /// lend their characteristics; held-out basins lend nothing.
+    /// </summary>
+    static void EvaluateKnowledge(RunDirectory run, Prepared p, IReadOnlyList<(string id, string set)> sets,
+        IReadOnlyDictionary<string, BasinEmbedding> emb, (DateOnly Start, DateOnly End) period, string periodName, IRunReporter reporter)
+    {
+        var c = p.Config;
+        var known = KnownIndices(p.Data.CharacteristicNames, c.Evaluation.Known, "evaluation.known");
+        var setup = new KnowledgeGuided.Setup(p.Data, [.. p.Split.Train, .. p.Split.Validation], Period(c, "train"), period,
+            c.Evaluation.KnowledgeNeighbours, []);
+        var ids = sets.Select(s => s.id).ToList();
+        double[]? Pure(string id) => emb[id].Windows > 0
+            ? emb[id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray() : null;
+        var plain = KnowledgeGuided.Estimate(setup, ids, Pure);
+        var rows = ScorePredictions(run, p, sets, periodName, id => Z(p, plain.GetValueOrDefault(id)), "_knowledge");
+        reporter.Info($"knowledge-guided estimate: {Summary(rows, "heldout")}");
+        if (known.Count == 0) return;
+        var imputed = KnowledgeGuided.Estimate(setup with { Known = known }, ids, Pure);
+        var others = Enumerable.Range(0, p.Data.CharacteristicCount).Where(k => !known.Contains(k)).ToList();
+        var imputedRows = ScorePredictions(run, p, sets, periodName, id => Z(p, imputed.GetValueOrDefault(id)), "_imputed", others);
+        reporter.Info($"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: {Summary(imputedRows, "heldout")}");
+    }
+
+    static double[]? Z(Prepared p, double[]? values) => values?.Select((v, k) => p.Normalizer.NormalizeCharacteristic(k, v)).ToArray();
+
+    static string Summary(IEnumerable<RecoveryRow> rows, string set)
+    {
+        var (a8, a9, mean, _, n) = CharacteristicRecovery.Summary(rows.Where(r => r.BasinSet == set));
+        return n == 0 ? $"no {set} basins" : $"{set} mean r {mean:F3}, {a8}/{n} above 0.8, {a9}/{n} above 0.9";
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ public class CliTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        foreach (var c in new[] { "demo", "synth", "data", "train", "evaluate", "embed", "report", "calibrate", "refine", "bench" })
+        foreach (var c in new[] { "demo", "synth", "data", "train", "crossval", "evaluate", "embed", "report", "baseline", "calibrate", "refine", "bench" })
             Assert.Contains(c, output);
     }
 
@@ -33,6 +33,20 @@ public class CliTests
         var lines = err.Trim().Split('\n');
         Assert.Single(lines);
         Assert.Contains("bad.yml line 2: unknown key 'training.epohcs'", lines[0]);
+    }
+
+    [Fact]
+    public void CrossvalWithoutFoldsAndAnUnknownKnownNameAreOneLineErrors()
+    {
+        using var dir = new TempDir();
+        string cfg = dir.File("c.yml", "data:\n  folds: 0\n");
+        var (code, _, err) = Run("crossval", "--config", cfg, "--run-dir", dir.Sub("cv"));
+        Assert.NotEqual(0, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("crossval needs data.folds >= 2", err);
+        var (code2, _, err2) = Run("crossval", "--config", cfg, "--folds", "3", "--known", "elev_mean", "--run-dir", dir.Sub("cv2"));
+        Assert.NotEqual(0, code2);
+        Assert.Contains("evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: true", err2);
     }
 
     [Theory]
@@ -53,10 +67,14 @@ public class CliTests
     public void BenchTrainTimesAConfigsModelWithOneDnnOnAndOffInOneRun()
     {
         using var dir = new TempDir();
-        string cfg = dir.File("small.yml", "data:\n  window_days: 40\nmodel:\n  encoder: cnn\n  hidden: 8\n  decoder: tcn\n  decoder_hidden: 8\n");
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(dir.Sub("data"), 4, 3, 1));
+        string cfg = dir.File("small.yml", "data:\n  root: data\n  source: synthetic\n  characteristics: [FC, TT]\n  train_start: 2007-10-01\n" +
+            "  train_end: 2009-09-30\n  window_days: 40\nmodel:\n  encoder: cnn\n  hidden: 8\n  decoder: tcn\n  decoder_hidden: 8\n" +
+            "training:\n  reconstruction_fraction: 0.5\n");
         var (code, output, err) = Run("bench", "train", "--config", cfg, "--batch", "2", "--steps", "2", "--threads", "1", "--onednn", "both");
         Assert.True(code == 0, err);
-        Assert.Contains("encoder=cnn decoder=tcn window=40 channels=5 onednn=on", output);
+        Assert.Contains("encoder=cnn decoder=tcn window=40 channels=5 reconstructed=0.5 onednn=on", output);
+        Assert.Matches(@"data_s=[0-9.]+ forward_s=[0-9.]+ backward_s=[0-9.]+ optimizer_s=[0-9.]+ peak_memory_mib=[0-9]+", output);
         Assert.Contains("onednn=off", output);
         Assert.Contains("onednn off / on, seconds per step:", output);
         var (bad, _, badErr) = Run("bench", "train", "--onednn", "maybe");

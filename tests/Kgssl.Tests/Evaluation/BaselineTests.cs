@@ -39,4 +39,28 @@ public class BaselineTests
         Assert.True(double.IsNaN(s[Array.IndexOf(Signatures.Names, "pet_mean")]));
         Assert.Equal(1.0, s[Array.IndexOf(Signatures.Names, "p_high_dur")]);
     }
+
+    [Fact]
+    public void EveryMethodIsScoredOnBothProtocolsAndTheSpatialOnesNeedCoordinates()
+    {
+        using var dir = new TempDir();
+        string data = dir.Sub("data");
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 10, 3, 4));
+        var cfg = Kgssl.Tests.Training.TrainerTests.Tiny(data, 1);
+        var loaded = Kgssl.Data.DatasetLoader.Load(cfg.Data, useCache: false).Data;
+        var result = Baseline.Run(cfg, loaded);
+        Assert.Equal(Baseline.Methods, result.Rows.Keys);
+        Assert.Empty(result.Notes);
+        int k = loaded.CharacteristicCount;
+        Assert.All(result.Rows.Values, rows => Assert.Equal(2 * k, rows.Count));
+        // every basin predicted once per method in the held-out protocol, by the fold that held it out
+        var heldout = result.Predictions.Where(p => p.Set == "heldout" && p.Method == Baseline.Neighbours).ToList();
+        Assert.Equal(loaded.Basins.Select(b => b.Id).Order(), heldout.Select(p => p.Id).Order());
+        Assert.Equal(5, heldout.Select(p => p.Fold).Distinct().Count());
+
+        var noCoordinates = loaded with { Basins = [.. loaded.Basins.Select((b, i) => i == 0 ? b with { Latitude = double.NaN } : b)] };
+        var partial = Baseline.Run(cfg, noCoordinates);
+        Assert.Equal([Baseline.Ridge, Baseline.Fingerprint], partial.Rows.Keys);
+        Assert.Equal("neighbours and stacked left out: 1 basins have no gauge coordinates", Assert.Single(partial.Notes));
+    }
 }

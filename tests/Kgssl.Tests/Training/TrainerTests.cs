@@ -121,7 +121,7 @@ public class TrainerTests
         var epochs = Workflow.Train(run, p, false, new Silent());
         Assert.True(epochs[^1].Reconstruction < epochs[0].Reconstruction, $"L1 {epochs[0].Reconstruction:F3} -> {epochs[^1].Reconstruction:F3}");
         var result = Workflow.Evaluate(run, p, "test", new Silent());
-        Assert.Equal(2 * 11, result.DecoderRows.Count);
+        Assert.Equal(3 * 11, result.DecoderRows.Count);   // training, validation and held-out basins
         Assert.Contains(result.DecoderRows, r => r.Characteristic == "log10(K2)");
         Assert.True(File.Exists(run.File("characteristics_decoder.csv")));
         Assert.True(double.IsFinite(result.EmulatorMedianNse));   // the hbv decoder is an emulator too
@@ -188,11 +188,11 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.True(epochs[^1].Loss < 0.8 * epochs[0].Loss, $"loss {epochs[0].Loss:F3} -> {epochs[^1].Loss:F3}");
         Assert.True(epochs.All(e => double.IsFinite(e.ValLoss)));
         Assert.Equal(7, File.ReadAllLines(f.Run.File("epochs.csv")).Length);
-        Assert.Equal(2 * 17, f.Result.Rows.Count);
+        Assert.Equal(3 * 17, f.Result.Rows.Count);   // training, validation and held-out basins
         Assert.Equal("characteristic,basin_set,period,n,pearson_r,spearman_rho,rmse,rmse_z", File.ReadLines(f.Run.File("characteristics.csv")).First());
         Assert.True(File.Exists(f.Run.File("distances_summary.json")));
         Assert.True(File.Exists(f.Run.File("emulator.csv")));
-        Assert.Equal(["heldout", "train"], f.Result.Rows.Select(r => r.BasinSet).Distinct().Order());
+        Assert.Equal(["heldout", "train", "validation"], f.Result.Rows.Select(r => r.BasinSet).Distinct().Order());
         // the physics emulator beside the decoder: F run with the head's parameters, one score per emulated basin
         var emulator = File.ReadAllLines(f.Run.File("emulator.csv"));
         Assert.Equal("basin,basin_set,nse,kge,days,nse_physics,kge_physics", emulator[0]);

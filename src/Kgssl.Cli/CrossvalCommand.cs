@@ -39,6 +39,7 @@ public static class CrossvalCommand
             {
                 ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = outcome.WallSeconds,
             });
+            reporter.Info($"report: {Kgssl.Report.ReportWriter.WriteCrossval(run, outcome)}");
             Print(outcome, reporter.Quiet);
             Console.Out.WriteLine(run.Path);
             return 0;

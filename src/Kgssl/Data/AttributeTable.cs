@@ -45,11 +45,20 @@ public sealed class AttributeTable
         var files = Directory.GetFiles(dir, pattern).Order(StringComparer.Ordinal).ToArray();
         if (files.Length == 0) throw new DataFormatException(dir, 0, $"no {pattern} attribute file");
         var table = new AttributeTable();
+        var columnFile = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             var (header, rows) = TextParsing.ReadTable(file, delimiter);
             int idCol = Array.IndexOf(header, "gauge_id");
             if (idCol < 0) throw new DataFormatException(file, 1, "missing column 'gauge_id'");
+            foreach (var h in header.Where(h => h != "gauge_id"))
+            {
+                // which file would win is not the user's choice to leave to the order of file names
+                if (columnFile.TryGetValue(h, out var first))
+                    throw new DataFormatException(file, 1, first == file ? $"column '{h}' appears twice in the header"
+                        : $"column '{h}' is also in {Path.GetFileName(first)}: a characteristic must come from one attributes file");
+                columnFile[h] = file;
+            }
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (fields, line) in rows)
             {

@@ -165,7 +165,7 @@ public static class CamelsUsReader
             for (int k = 0; k < cols.Length; k++)
             {
                 double v = TextParsing.ParseDouble(fields[cols[k]], file, number, header[cols[k]]);
-                if (double.IsNaN(v)) throw new DataFormatException(file, number, $"column '{header[cols[k]]}': expected a number");
+                ValuePolicy.Driver(v, file, number, header[cols[k]]);
                 drivers.Add((float)v);
             }
         }
@@ -201,8 +201,8 @@ public static class CamelsUsReader
             previous = date;
             double q = TextParsing.ParseDouble(f[4], file, number, "Q (cfs)");
             string flag = f.Length == 6 ? f[5] : "";
-            bool missing = double.IsNaN(q) || q == -999 || flag.StartsWith('M');
-            if (!missing && q < 0) throw new DataFormatException(file, number, $"negative streamflow {q} cfs without the missing flag M or -999");
+            bool missing = double.IsNaN(q) || ValuePolicy.IsMissingCode(q) || flag.StartsWith('M');
+            if (!missing && q < 0) throw new DataFormatException(file, number, $"negative streamflow {q} cfs without the missing flag M, -999 or -9999");
             int k = Array.BinarySearch(dates, date);
             if (k < 0) continue;
             target[k] = missing ? float.NaN : (float)CfsToMmPerDay(q, areaSquareMetres);

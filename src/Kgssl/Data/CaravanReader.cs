@@ -100,6 +100,8 @@ public static class CaravanReader
         lines.MoveNext();
         var (hs, hl, _) = lines.Current;
         var header = System.Text.Encoding.UTF8.GetString(bytes, hs, hl).Split(',').Select(h => h.Trim()).ToArray();
+        foreach (var duplicate in header.GroupBy(h => h).Where(g => g.Count() > 1))
+            throw new DataFormatException(file, 1, $"column '{duplicate.Key}' appears {duplicate.Count()} times in the header");
         int dateCol = Array.IndexOf(header, "date");
         if (dateCol < 0) throw new DataFormatException(file, 1, "missing column 'date' in the header");
         int nd = driverNames.Count;
@@ -148,11 +150,10 @@ public static class CaravanReader
             if (dropFeb29 && date.Month == 2 && date.Day == 29) continue;
             for (int k = 0; k < nd; k++)
             {
-                if (float.IsNaN(values[k]))
-                    throw new DataFormatException(file, number, $"driver '{driverNames[k]}' is missing: drivers must be complete (only the response may have gaps)");
+                ValuePolicy.Driver(values[k], file, number, driverNames[k]);
                 drivers.Add(values[k]);
             }
-            response.Add(values[nd]);
+            response.Add(ValuePolicy.Response(values[nd], file, number, responseName));
             dates.Add(date);
         }
         if (dates.Count == 0) throw new DataFormatException(file, 2, "no data rows after the header");

@@ -31,10 +31,10 @@ public static class TextParsing
             if (emptyIsNaN) return float.NaN;
             throw new DataFormatException(file, line, $"column '{column}': expected a number, got an empty field");
         }
-        if (Utf8Parser.TryParse(field, out double value, out int consumed) && consumed == field.Length)
-            return (float)value;
-        if (Utf8Parser.TryParse(field, out value, out consumed, 'E') && consumed == field.Length)
-            return (float)value;
+        if ((Utf8Parser.TryParse(field, out double value, out int consumed) && consumed == field.Length)
+            || (Utf8Parser.TryParse(field, out value, out consumed, 'E') && consumed == field.Length))
+            return float.IsFinite((float)value) ? (float)value
+                : throw new DataFormatException(file, line, $"column '{column}': expected a finite number, got '{System.Text.Encoding.UTF8.GetString(field)}'");
         throw new DataFormatException(file, line, $"column '{column}': expected a number, got '{System.Text.Encoding.UTF8.GetString(field)}'");
     }
 
@@ -42,9 +42,9 @@ public static class TextParsing
     {
         string f = field.Trim();
         if (f.Length == 0 || f is "NaN" or "nan" or "NA") return double.NaN;
-        return double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new DataFormatException(file, line, $"column '{column}': expected a number, got '{f}'");
+        if (!double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            throw new DataFormatException(file, line, $"column '{column}': expected a number, got '{f}'");
+        return double.IsFinite(v) ? v : throw new DataFormatException(file, line, $"column '{column}': expected a finite number, got '{f}'");
     }
 
     /// <summary>Parses an ISO date yyyy-MM-dd.</summary>

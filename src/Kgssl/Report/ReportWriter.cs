@@ -13,7 +13,7 @@ namespace Kgssl.Report;
 /// curves, recovery tables and plots, distance matrices, PCA of the embeddings, basin map. Every number is
 /// read back from the run's CSV/JSON files, so the report and the files cannot disagree.
 /// </summary>
-public static class ReportWriter
+public static partial class ReportWriter
 {
     public static string Write(RunDirectory run, IRunReporter reporter)
     {
@@ -63,6 +63,7 @@ public static class ReportWriter
             }
             html.Append("</table>");
             AppendComparisons(run, rows, html);
+            AppendEstimates(run, html);
             AppendIdentifiability(run, html);
             AppendRefinement(run, rows, html);
             reporter.Progress("report", 0.3);

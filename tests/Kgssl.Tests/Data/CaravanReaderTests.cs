@@ -57,7 +57,13 @@ public class CaravanReaderTests
     [InlineData("2000-01-01,1,2,3,4\n2000-01-03,1,2,3,4\n", 3, "skips days")]
     [InlineData("2000-01-01,1,2,3,4\n2000-01-02,1,2\n", 3, "expected 5 comma-separated fields")]
     [InlineData("2000-01-01,1,2,3,4\n2000-13-02,1,2,3,4\n", 3, "expected an ISO date")]
-    [InlineData("2000-01-01,,2,3,4\n", 2, "driver 'total_precipitation_sum' is missing")]
+    [InlineData("2000-01-01,,2,3,4\n", 2, "driver 'total_precipitation_sum' is missing (empty)")]
+    [InlineData("2000-01-01,1,2,3,4\n2000-01-02,-999,2,3,4\n", 3, "driver 'total_precipitation_sum' is missing (-999)")]
+    [InlineData("2000-01-01,-0.5,2,3,4\n", 2, "driver 'total_precipitation_sum': negative precipitation -0.5")]
+    [InlineData("2000-01-01,1,75,3,4\n", 2, "driver 'temperature_2m_mean': air temperature 75 °C outside -90..60")]
+    [InlineData("2000-01-01,1,2,3,-5\n", 2, "column 'streamflow': negative streamflow -5")]
+    [InlineData("2000-01-01,1,2,3,1e300\n", 2, "column 'streamflow': expected a finite number, got '1e300'")]
+    [InlineData("2000-01-01,1,2,3,Infinity\n", 2, "column 'streamflow': expected a finite number, got 'Infinity'")]
     public void MalformedRowsNameTheFileTheLineAndWhatWasExpected(string rows, int line, string expected)
     {
         using var dir = Tree(("x_1", Header + rows));
@@ -66,6 +72,29 @@ public class CaravanReaderTests
         Assert.Equal(line, e.Line);
         Assert.Contains(expected, e.Message);
         Assert.Contains($"x_1.csv line {line}:", e.Message);
+    }
+
+    [Fact]
+    public void StreamflowMissingCodesAreMissingDaysAsInTheCamelsUsReader()
+    {
+        var start = new DateOnly(2000, 1, 1);
+        using var dir = Tree(("x_1", Header + Rows(6, start, i => i switch { 1 => "-999", 2 => "-9999", 3 => "-999.0", _ => "0" })));
+        var q = CaravanReader.Read(Options(dir.Path)).Basin("x_1").Response;
+        Assert.Equal([false, true, true, true, false, false], q.Select(float.IsNaN));
+        Assert.Equal(0f, q[0]);
+    }
+
+    [Fact]
+    public void AColumnInTwoAttributeFilesOrTwiceInAHeaderIsAnErrorNamingBoth()
+    {
+        var start = new DateOnly(2000, 1, 1);
+        using var dir = Tree(("x_1", Header + Rows(5, start)));
+        dir.File("attributes/x/attributes_z.csv", "gauge_id,p_mean\nx_1,42\n");
+        var e = Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path)));
+        Assert.Contains("attributes_z.csv line 1: column 'p_mean' is also in attributes_a.csv", e.Message);
+        using var twice = Tree(("x_1", "date,total_precipitation_sum,temperature_2m_mean,streamflow,streamflow\n2000-01-01,1,2,3,4\n"));
+        Assert.Contains("column 'streamflow' appears 2 times in the header",
+            Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(twice.Path))).Message);
     }
 
     [Fact]

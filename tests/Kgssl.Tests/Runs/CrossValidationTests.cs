@@ -49,6 +49,11 @@ public class CrossValidationTests
         Assert.False(outcome.Pooled.ContainsKey("kgssl_knowledge"));   // no fold wrote it
         Assert.Equal(3, outcome.Folds.Count(f => f.Method == "kgssl"));
         Assert.All(outcome.Folds, f => Assert.Equal(6, f.Basins));
+
+        string html = File.ReadAllText(Kgssl.Report.ReportWriter.WriteCrossval(parent, outcome));
+        Assert.Contains("<table id=\"pooled\"><tr><th>characteristic</th><th>kgssl</th></tr>", html);
+        Assert.Contains("<table id=\"folds\">", html);
+        Assert.Contains("<b>knowledge-guided</b>", html);
     }
 }
 

@@ -227,7 +227,9 @@ public static class Commands
         var basins = new Option<string?>("--basins") { Description = "Basin list file (default: every basin of the data set)" };
         var period = new Option<string>("--period") { Description = "train | test | YYYY-MM-DD..YYYY-MM-DD", DefaultValueFactory = _ => "test" };
         var output = new Option<string?>("--out") { Description = "Output stem (default: <run>/embeddings_<period>)" };
-        var cmd = new Command("embed", "Embed basins (seen or never seen) with a trained run; CSV and Parquet") { RunOption, rootOpt, basins, period, output };
+        var knowledge = new Option<bool>("--knowledge") { Description = "Also write the knowledge-guided estimate (<stem>_knowledge.csv): the pure inverse with the nearest gauges and a ridge on signatures" };
+        var known = new Option<string?>("--known") { Description = "Characteristics known for every basin, comma-separated (e.g. area_gages2,elev_mean): used as they are, the others estimated (implies --knowledge)" };
+        var cmd = new Command("embed", "Embed basins (seen or never seen) with a trained run; CSV and Parquet") { RunOption, rootOpt, basins, period, output, knowledge, known };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
@@ -241,8 +243,10 @@ public static class Commands
             cfg = cfg with { Data = data };
             string per = p.GetValue(period)!;
             string stem = p.GetValue(output) ?? run.File($"embeddings_{per.Replace("..", "_")}");
-            var rows = reporter.Run(() => EmbedCommand.Run(run, cfg, per, stem, reporter));
-            reporter.Info($"{rows} basins embedded: {stem}.csv, {stem}.parquet");
+            string[]? knownNames = p.GetValue(known) is { } k ? k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                : p.GetValue(knowledge) ? [] : null;
+            var rows = reporter.Run(() => EmbedCommand.Run(run, cfg, per, stem, reporter, knownNames));
+            reporter.Info($"{rows} basins embedded: {stem}.csv, {stem}.parquet{(knownNames is null ? "" : $", {stem}_knowledge.csv")}");
             return Done(run.Path);
         });
         return cmd;

@@ -9,9 +9,11 @@ namespace Kgssl.Cli;
 /// <summary>`kgssl embed`: the run's model and train-only normalizer applied to any basins.</summary>
 public static class EmbedCommand
 {
-    public static int Run(RunDirectory run, KgsslConfig cfg, string period, string stem, ConsoleReporter reporter)
+    /// <param name="known">Null: the pure inverse only. Else also the knowledge-guided estimate with these characteristics known.</param>
+    public static int Run(RunDirectory run, KgsslConfig cfg, string period, string stem, ConsoleReporter reporter, IReadOnlyList<string>? known = null)
     {
         var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f)));
+        if (known is not null) Workflow.KnownIndices(loaded.Data.CharacteristicNames, known, "--known");   // before any work
         var norm = Normalizer.Load(run.File("normalizer.json"));
         var split = JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(run.File("split.json")))!;
         var store = FeatureStore.FromConfig(loaded.Data, norm, cfg.Data);
@@ -29,7 +31,27 @@ public static class EmbedCommand
         var ids = loaded.Data.Basins.Select(b => b.Id).ToList();
         var seen = split.Train.Concat(split.Validation).ToHashSet();
         var emb = Embedder.Embed(model, store, ids, start, end, cfg.Data.WindowDays, cfg.Data.Stride, device);
-        Workflow.WriteEmbeddings(stem + ".csv", stem + ".parquet", emb, ids.ToDictionary(i => i, i => seen.Contains(i) ? "seen" : "unseen"), prepared);
+        var sets = ids.ToDictionary(i => i, i => seen.Contains(i) ? "seen" : "unseen");
+        Workflow.WriteEmbeddings(stem + ".csv", stem + ".parquet", emb, sets, prepared);
+        if (known is not null) WriteKnowledge(stem + "_knowledge.csv", run, cfg, prepared, emb, (start, end), known, sets);
         return emb.Count;
+    }
+
+    /// <summary>
+    /// The knowledge-guided estimate of every embedded basin, the known characteristics given back as they are. The run's
+    /// training basins lend theirs: they are read from the run's own data set when the embedded basins come from another.
+    /// </summary>
+    static void WriteKnowledge(string path, RunDirectory run, KgsslConfig cfg, Workflow.Prepared prepared, List<BasinEmbedding> emb,
+        (DateOnly, DateOnly) period, IReadOnlyList<string> known, Dictionary<string, string> sets)
+    {
+        var runData = DatasetLoader.Load(run.ReadConfig().Data with { BasinFile = "" }).Data;
+        var targets = prepared.Data.Basins.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
+        var merged = prepared.Data with { Basins = [.. prepared.Data.Basins, .. runData.Basins.Where(b => !targets.Contains(b.Id))] };
+        var estimates = Workflow.KnowledgeEstimates(prepared with { Data = merged }, emb, period, known);
+        var names = prepared.Data.CharacteristicNames;
+        string knownText = string.Join(';', known);
+        new NumericTable(["basin", "basin_set", "known"], emb.Select(e => new[] { e.Id, sets[e.Id], knownText }).ToList(),
+            [.. names.Select(n => "pred_" + n)],
+            emb.Select(e => estimates.TryGetValue(e.Id, out var v) ? v : names.Select(_ => double.NaN).ToArray()).ToList()).WriteCsv(path);
     }
 }

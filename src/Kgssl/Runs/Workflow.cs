@@ -227,6 +227,27 @@ public static class Workflow
         reporter.Info($"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: {Summary(imputedRows, "heldout")}");
     }
 
+    /// <summary>
+    /// The knowledge-guided estimate for embedded basins (kgssl embed --knowledge / --known), original units. The run's
+    /// training and validation basins lend their characteristics and fit the ridge: <paramref name="p"/>'s data must hold
+    /// them (with their training years) besides the embedded basins. Known characteristics must have a value for every
+    /// embedded basin.
+    /// </summary>
+    public static Dictionary<string, double[]> KnowledgeEstimates(Prepared p, IReadOnlyList<BasinEmbedding> emb, (DateOnly Start, DateOnly End) period,
+        IEnumerable<string> known)
+    {
+        var names = p.Data.CharacteristicNames;
+        var knownIndices = KnownIndices(names, known, "--known");
+        var present = p.Data.Basins.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
+        var pool = p.Split.Train.Concat(p.Split.Validation).Where(present.Contains).ToList();
+        if (pool.Count == 0)
+            throw new ConfigException($"the knowledge-guided estimate needs the run's training basins (they lend their characteristics); none is in {p.Data.Root}");
+        var byId = emb.ToDictionary(e => e.Id);
+        var setup = new KnowledgeGuided.Setup(p.Data, pool, Period(p.Config, "train"), period, p.Config.Evaluation.KnowledgeNeighbours, knownIndices);
+        return KnowledgeGuided.Estimate(setup, emb.Select(e => e.Id).ToList(), id => byId[id].Windows > 0
+            ? byId[id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray() : null);
+    }
+
     static double[]? Z(Prepared p, double[]? values) => values?.Select((v, k) => p.Normalizer.NormalizeCharacteristic(k, v)).ToArray();
 
     static string Summary(IEnumerable<RecoveryRow> rows, string set)

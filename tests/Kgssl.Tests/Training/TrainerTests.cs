@@ -181,6 +181,32 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     }
 
     [Fact]
+    public void EmbedWithKnownGivesTheKnownValuesBackAndEstimatesTheOthers()
+    {
+        var cfg = f.Run.ReadConfig();
+        string stem = f.Dir.Sub("embedded");
+        var reporter = new Kgssl.Cli.ConsoleReporter(true);
+        int n = Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "test", stem, reporter, ["FC"]);
+        var lines = File.ReadAllLines(stem + "_knowledge.csv");
+        var header = lines[0].Split(',');
+        Assert.Equal(["basin", "basin_set", "known", "pred_TT"], header[..4]);
+        Assert.Equal(n + 1, lines.Length);
+        int fc = Array.IndexOf(header, "pred_FC"), tt = Array.IndexOf(header, "pred_TT");
+        var names = f.Prepared.Data.CharacteristicNames.ToList();
+        foreach (var line in lines.Skip(1))
+        {
+            var v = line.Split(',');
+            var truth = f.Prepared.Data.Basin(v[0]).Characteristics;
+            Assert.Equal("FC", v[2]);
+            Assert.Equal(truth[names.IndexOf("FC")], double.Parse(v[fc], System.Globalization.CultureInfo.InvariantCulture), 6);
+            Assert.True(double.IsFinite(double.Parse(v[tt], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        var e = Assert.Throws<Kgssl.Config.ConfigException>(() => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "test", stem + "_bad", reporter, ["FC", "XX"]));
+        Assert.Contains("--known: 'XX' is not a characteristic of this run", e.Message);
+        Assert.False(File.Exists(stem + "_bad.csv"));   // refused before any work
+    }
+
+    [Fact]
     public void LossFallsAndEvaluationWritesItsFiles()
     {
         var epochs = f.Epochs;

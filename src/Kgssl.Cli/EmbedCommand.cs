@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Runs;
@@ -14,12 +13,9 @@ public static class EmbedCommand
     {
         var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f)));
         if (known is not null) Workflow.KnownIndices(loaded.Data.CharacteristicNames, known, "--known");   // before any work
-        var norm = Normalizer.Load(run.File("normalizer.json"));
-        var split = JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(run.File("split.json")))!;
-        var store = FeatureStore.FromConfig(loaded.Data, norm, cfg.Data);
-        var prepared = new Workflow.Prepared(cfg, loaded.Data, split, norm, store);
-        var device = TorchSetup.Configure(cfg.Training);
-        using var model = Workflow.LoadModel(run, prepared, device);
+        using var trained = TrainedRun.Open(run, cfg, loaded.Data);
+        var (prepared, model, device) = (trained.Prepared, trained.Model, trained.Device);
+        var (split, store) = (prepared.Split, prepared.Store);
         DateOnly start, end;
         if (period.Contains(".."))
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
@@ -57,16 +56,8 @@ public static class ForwardExperiment
     /// </summary>
     public static double[][] Embeddings(string runDir, KgsslConfig c, HydroDataset data, IReadOnlyList<string> basins, int months)
     {
-        var run = RunDirectory.Open(runDir);
-        var rc = run.ReadConfig();
-        var norm = Normalizer.Load(run.File("normalizer.json"));
-        var split = JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(run.File("split.json")))!;
-        if (data.CharacteristicCount != rc.Data.Characteristics.Count && rc.Data.Characteristics.Count > 0)
-            throw new ConfigException($"{runDir}: its characteristics differ from this data set's");
-        var store = new FeatureStore(data, norm);
-        var prepared = new Workflow.Prepared(rc, data, split, norm, store);
-        var device = TorchSetup.Configure(rc.Training);
-        using var model = Workflow.LoadModel(run, prepared, device);
+        using var trained = TrainedRun.Open(RunDirectory.Open(runDir), data: data);
+        var (rc, store, model, device) = (trained.Prepared.Config, trained.Prepared.Store, trained.Model, trained.Device);
         var start = ConfigValidator.Date("config", "data.train_start", c.Data.TrainStart);
         var end = months > 0 ? start.AddMonths(months).AddDays(-1) : ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd);
         var emb = Embedder.Embed(model, store, basins, start, end, rc.Data.WindowDays, rc.Data.Stride, device);

@@ -36,6 +36,29 @@ public class CliTests
     }
 
     [Fact]
+    public void TheReadmesForwardLineRunsOnADemoRunWithItsExtraInputChannels()
+    {
+        // a demo run in miniature: the demo's config (drivers, log q, q and the change of log q as inputs) on 12 basins
+        using var dir = new TempDir();
+        string data = dir.Sub("demo/data");
+        var o = new Kgssl.Runs.DemoPipeline.Options(Basins: 12, Years: 4, Seed: 3);
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, o.Basins, o.Years, o.Seed));
+        var cfg = Kgssl.Runs.DemoPipeline.DefaultConfig(data, o);
+        cfg = cfg with { Training = cfg.Training with { Epochs = 1, MaxAnchorsPerEpoch = 64, Threads = 1 }, Model = cfg.Model with { Hidden = 8, Embedding = 4 } };
+        var run = Kgssl.Runs.RunDirectory.Create("demo", dir.Sub("demo"));
+        run.WriteConfig(cfg);
+        var silent = new Kgssl.Tests.Training.TrainerTests.Silent();
+        Kgssl.Runs.Workflow.Train(run, Kgssl.Runs.Workflow.Prepare(run, cfg, silent, useCache: false), false, silent);
+
+        string config = Path.Combine(Kgssl.Tests.Config.ConfigLoaderTests.RepoRoot(), "configs", "forward_synthetic.yml");
+        var (code, output, err) = Run("forward", "--config", config, "--set", $"data.root={data}", "--embedding-run", run.Path,
+            "--statics", "embedding", "--set", "forward.epochs=1", "--set", "forward.hidden=4", "--set", "forward.windows_per_basin=1",
+            "--set", "forward.embedding_months=[0]", "--run-dir", dir.Sub("forward"), "--quiet");
+        Assert.True(code == 0, err);
+        Assert.True(File.Exists(Path.Combine(dir.Sub("forward"), "forward_summary.csv")), output);
+    }
+
+    [Fact]
     public void CrossvalWithoutFoldsAndAnUnknownKnownNameAreOneLineErrors()
     {
         using var dir = new TempDir();

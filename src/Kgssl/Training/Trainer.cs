@@ -121,12 +121,14 @@ public sealed class Trainer
             double score = double.IsNaN(record.ValLoss) ? record.Loss : record.ValLoss;
             bool improved = score < state.BestScore;
             state = improved
-                ? new TrainerState(epoch, score, epoch, 0, false)
+                ? state with { Epoch = epoch, BestScore = score, BestEpoch = epoch, EpochsWithoutImprovement = 0 }
                 : state with { Epoch = epoch, EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };
             if (state.EpochsWithoutImprovement >= t.Patience) state = state with { Stopped = true };
+            // the epoch's row first: a resume keeps only the rows up to the last checkpoint's epoch, so a kill between
+            // the two loses nothing and duplicates nothing
+            WriteEpochs(records);
             if (improved) Checkpoint.Save(_runDir, "best", model, optimizer, state);
             Checkpoint.Save(_runDir, "last", model, optimizer, state);
-            WriteEpochs(records);
             _log($"epoch {epoch}: loss {record.Loss:F4} (L1 {record.Reconstruction:F4}, L2 {record.Guidance:F4}, L3 {record.Supervision:F4}) " +
                  $"val {record.ValLoss:F4}, {record.AnchorsPerSecond:F1} anchor windows/s, {seconds:F1} s{(improved ? ", best" : "")}" +
                  (skipped > 0 ? $"; {skipped} steps with a non-finite gradient skipped" : "") +
@@ -256,7 +258,7 @@ public sealed class Trainer
     void WriteEpochs(List<EpochRecord> records)
     {
         string temp = EpochsCsv + ".tmp";
-        File.WriteAllLines(temp, [EpochRecord.Header, .. records.Select(r => r.ToCsv())]);
+        Checkpoint.WriteDurably(temp, string.Join('\n', [EpochRecord.Header, .. records.Select(r => r.ToCsv())]) + "\n");
         File.Move(temp, EpochsCsv, overwrite: true);
     }
 }

@@ -84,6 +84,37 @@ public class TrainerTests
             File.ReadLines(cut.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])));
     }
 
+    [Theory]
+    [InlineData("model")]
+    [InlineData("optimizer")]
+    [InlineData("state")]
+    [InlineData("cleanup")]
+    public void AKillAtAnyStepOfACheckpointWriteResumesToTheUninterruptedRun(string step)
+    {
+        using var dir = new TempDir();
+        string data = dir.Sub("data");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 8, 3, 9));
+        var (full, pf) = Setup(dir, data, "full", 4);
+        Workflow.Train(full, pf, false, new Silent());
+
+        var (cut, pc) = Setup(dir, data, "cut", 4);
+        Checkpoint.AfterStep = (s, tag, epoch) =>
+        {
+            if (s == step && tag == "last" && epoch == 3) throw new OperationCanceledException("killed");
+        };
+        try { Assert.Throws<OperationCanceledException>(() => Workflow.Train(cut, pc, false, new Silent())); }
+        finally { Checkpoint.AfterStep = null; }
+        var epochs = Workflow.Train(cut, pc, true, new Silent());
+
+        Assert.Equal(4, epochs.Count);
+        Assert.Equal(Weights(full, pf, "last"), Weights(cut, pc, "last"));
+        Assert.Equal(Weights(full, pf, "best"), Weights(cut, pc, "best"));
+        Assert.Equal(File.ReadLines(full.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])),
+            File.ReadLines(cut.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])));
+        // one generation of each tag is left: the older files were removed after each switch
+        Assert.Equal(2, Directory.GetFiles(Checkpoint.Folder(cut.Path), "last.*.bin").Length);
+    }
+
     [Fact]
     public void WithContextDaysTheDecoderRunsThroughTheDaysBeforeEachWindowAndStillLearns()
     {

@@ -165,8 +165,9 @@ public static class Commands
             bool resuming = p.GetValue(resume) is not null;
             if (resuming)
             {
+                if (p.GetValue(config) is not null) throw new ConfigException("give --config FILE for a new run or --resume RUN_DIR, not both");
                 run = RunDirectory.Open(p.GetValue(resume)!);
-                cfg = WithDevice(p, run.ReadConfig());
+                cfg = run.ResumeConfig(Overrides(p));
             }
             else
             {
@@ -180,7 +181,7 @@ public static class Commands
             var clock = Stopwatch.StartNew();
             var result = reporter.Run(() =>
             {
-                var prepared = Workflow.Prepare(run, cfg, reporter, !p.GetValue(noCache));
+                var prepared = Workflow.Prepare(run, cfg, reporter, !p.GetValue(noCache), resuming);
                 Workflow.Train(run, prepared, resuming, reporter);
                 if (!p.GetValue(evaluate)) return null;
                 var r = Workflow.Evaluate(run, prepared, cfg.Evaluation.Period, reporter);

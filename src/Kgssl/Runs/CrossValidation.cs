@@ -57,7 +57,7 @@ public static class CrossValidation
         }
         reporter.Info($"fold {fold}: {(resume ? "resuming" : "training")} in {dir}");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var prepared = Workflow.Prepare(run, foldConfig, reporter);
+        var prepared = Workflow.Prepare(run, foldConfig, reporter, resuming: resume);
         Workflow.Train(run, prepared, resume, reporter);
         Workflow.Evaluate(run, prepared, foldConfig.Evaluation.Period, reporter);
         run.UpdateRunInfo(new Dictionary<string, object?>

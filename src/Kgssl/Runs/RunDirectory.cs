@@ -41,6 +41,32 @@ public sealed class RunDirectory
 
     public KgsslConfig ReadConfig() => ConfigLoader.LoadFile(File("config.yml"));
 
+    /// <summary>The keys a resumed training may change: going further, and where it runs.</summary>
+    public static readonly string[] ResumeKeys = ["training.epochs", "training.device", "training.threads"];
+
+    /// <summary>
+    /// The run's config for a resumed training with <paramref name="sets"/> (section.key=value) applied; only
+    /// <see cref="ResumeKeys"/> may change (anything else would make the epochs before and after disagree). A change is
+    /// written to config.yml and recorded in run.json and log.txt.
+    /// </summary>
+    public KgsslConfig ResumeConfig(IReadOnlyList<string> sets)
+    {
+        foreach (var set in sets)
+        {
+            string key = set.Split('=', 2)[0].Trim();
+            if (!ResumeKeys.Contains(key))
+                throw new ConfigException($"--set {key}: a resumed run keeps its config; only {string.Join(", ", ResumeKeys)} may change (start a new run for other changes)");
+        }
+        var config = ReadConfig();
+        if (sets.Count == 0) return config;
+        var updated = ConfigLoader.Parse(ConfigLoader.ToYaml(config), File("config.yml"), [.. sets]);
+        if (ConfigLoader.ToYaml(updated) == ConfigLoader.ToYaml(config)) return config;
+        WriteConfig(updated);
+        UpdateRunInfo(new Dictionary<string, object?> { ["resumed_with"] = string.Join(' ', sets) });
+        Log($"resumed with {string.Join(' ', sets)}");
+        return updated;
+    }
+
     public void Log(string message)
     {
         lock (_logLock)

@@ -25,7 +25,8 @@ public static class Workflow
     public sealed record Prepared(KgsslConfig Config, HydroDataset Data, BasinSplit Split, Normalizer Normalizer, FeatureStore Store);
 
     /// <summary>Loads data and, for a new run, draws the split and fits the normalizer (training basins and years only).</summary>
-    public static Prepared Prepare(RunDirectory run, KgsslConfig config, IRunReporter reporter, bool useCache = true)
+    /// <param name="resuming">Training goes on from a checkpoint: data that changed since the run began is refused.</param>
+    public static Prepared Prepare(RunDirectory run, KgsslConfig config, IRunReporter reporter, bool useCache = true, bool resuming = false)
     {
         var loaded = DatasetLoader.Load(config.Data, useCache, progress: new Progress<double>(f => reporter.Progress("load data", f)));
         var data = loaded.Data;
@@ -54,8 +55,28 @@ public static class Workflow
             norm.Save(normPath);
         }
         reporter.Info($"split: {split.Train.Count} training, {split.Validation.Count} validation, {split.Heldout.Count} held-out basins");
-        run.UpdateRunInfo(new Dictionary<string, object?> { ["data_fingerprint"] = data.Fingerprint(), ["basins"] = data.Basins.Count });
+        RecordFingerprint(run, data, resuming, reporter);
         return new Prepared(config, data, split, norm, FeatureStore.FromConfig(data, norm, config.Data));
+    }
+
+    /// <summary>
+    /// The data's fingerprint in run.json: written when the run begins and kept. Training that resumes on other data is
+    /// refused (its epochs would mix two data sets); evaluating on changed data says so.
+    /// </summary>
+    static void RecordFingerprint(RunDirectory run, HydroDataset data, bool resuming, IRunReporter reporter)
+    {
+        string now = data.Fingerprint();
+        var recorded = run.ReadRunInfo().GetValueOrDefault("data_fingerprint")?.GetString();
+        if (recorded is null)
+        {
+            run.UpdateRunInfo(new Dictionary<string, object?> { ["data_fingerprint"] = now, ["basins"] = data.Basins.Count });
+            return;
+        }
+        if (recorded == now) return;
+        string message = $"the data changed since this run began (fingerprint {recorded} in run.json, now {now}; {data.Basins.Count} basins in {data.Root})";
+        if (resuming) throw new ConfigException($"{run.Path}: {message}: resuming would mix two data sets; start a new run");
+        reporter.Info("warning: " + message);
+        run.Log("warning: " + message);
     }
 
     public static List<EpochRecord> Train(RunDirectory run, Prepared p, bool resume, IRunReporter reporter, CancellationToken cancel = default)

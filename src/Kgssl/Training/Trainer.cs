@@ -80,7 +80,9 @@ public sealed class Trainer
             Checkpoint.LoadOptimizer(_runDir, "last", optimizer);
             records = EpochRecord.ReadAll(EpochsCsv).Where(r => r.Epoch <= state.Epoch).ToList();
             startEpoch = state.Epoch + 1;
-            _log($"resumed from epoch {state.Epoch} (best {state.BestScore:G5} at epoch {state.BestEpoch})");
+            _log(state.Stopped || state.Epoch >= t.Epochs
+                ? $"already finished: {state.Epoch} of {t.Epochs} epochs{(state.Stopped ? " (stopped early)" : "")}; nothing to train (--set training.epochs=N goes further)"
+                : $"resumed from epoch {state.Epoch} of {t.Epochs} (best {state.BestScore:G5} at epoch {state.BestEpoch})");
         }
         WriteEpochs(records);
 

@@ -59,6 +59,44 @@ public class CliTests
     }
 
     [Fact]
+    public void ResumeSaysAlreadyFinishedExtendsOnlyWithEpochsAndRefusesChangedData()
+    {
+        using var dir = new TempDir();
+        string data = dir.Sub("data");
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 8, 3, 9));
+        string cfg = dir.File("tiny.yml", Kgssl.Config.ConfigLoader.ToYaml(Kgssl.Tests.Training.TrainerTests.Tiny(data, 2)));
+        string runDir = dir.Sub("run");
+        Assert.Equal(0, Run("train", "--config", cfg, "--run-dir", runDir, "--no-cache", "--quiet").Code);
+
+        var (code, _, err) = Run("train", "--resume", runDir, "--no-cache", "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Contains("already finished: 2 of 2 epochs; nothing to train", File.ReadAllText(Path.Combine(runDir, "log.txt")));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(runDir, "epochs.csv")).Length);
+
+        (code, _, err) = Run("train", "--resume", runDir, "--set", "training.epochs=3", "--no-cache", "--quiet");
+        Assert.True(code == 0, err);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(runDir, "epochs.csv")).Length);
+        Assert.Contains("epochs: 3", File.ReadAllText(Path.Combine(runDir, "config.yml")));
+        Assert.Contains("\"resumed_with\": \"training.epochs=3\"", File.ReadAllText(Path.Combine(runDir, "run.json")));
+
+        (code, _, err) = Run("train", "--resume", runDir, "--set", "data.stride=10", "--quiet");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--set data.stride: a resumed run keeps its config; only training.epochs", err);
+
+        // one day of one basin's streamflow changed: the run's data fingerprint no longer matches
+        string file = Directory.GetFiles(Path.Combine(data, "timeseries", "csv"), "*.csv", SearchOption.AllDirectories).Order().First();
+        var lines = File.ReadAllLines(file);
+        var fields = lines[10].Split(',');
+        fields[^1] = "123.456";
+        lines[10] = string.Join(',', fields);
+        File.WriteAllLines(file, lines);
+        (code, _, err) = Run("train", "--resume", runDir, "--set", "training.epochs=4", "--no-cache", "--quiet");
+        Assert.NotEqual(0, code);
+        Assert.Contains("the data changed since this run began", err);
+        Assert.Contains("resuming would mix two data sets", err);
+    }
+
+    [Fact]
     public void CrossvalWithoutFoldsAndAnUnknownKnownNameAreOneLineErrors()
     {
         using var dir = new TempDir();

@@ -88,10 +88,10 @@ public sealed record Normalizer(
 
     public double DenormalizeCharacteristic(int k, double z) => z * CharacteristicStd[k] + CharacteristicMean[k];
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Json = JsonFiles.Options;
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     public static Normalizer Load(string path) =>
-        JsonSerializer.Deserialize<Normalizer>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty normalizer");
+        JsonSerializer.Deserialize<Normalizer>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty normalizer");
 }

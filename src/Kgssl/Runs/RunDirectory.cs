@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Kgssl.Config;
+using Kgssl.Data;
 
 namespace Kgssl.Runs;
 
@@ -77,8 +78,8 @@ public sealed class RunDirectory
     public void UpdateRunInfo(IReadOnlyDictionary<string, object?> fields)
     {
         var info = ReadRunInfo();
-        foreach (var (k, v) in fields) info[k] = v is null ? null : JsonSerializer.SerializeToElement(v);
-        System.IO.File.WriteAllText(File("run.json"), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        foreach (var (k, v) in fields) info[k] = v is null ? null : JsonSerializer.SerializeToElement(v, JsonFiles.Options);
+        System.IO.File.WriteAllText(File("run.json"), JsonSerializer.Serialize(info, JsonFiles.Options) + "\n");
     }
 
     public Dictionary<string, JsonElement?> ReadRunInfo() =>

@@ -20,7 +20,7 @@ public interface IRunReporter
 /// <summary>The pipeline on a run folder: prepare data, train, evaluate, embed. The CLI only calls these.</summary>
 public static class Workflow
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Json = JsonFiles.Options;
 
     public sealed record Prepared(KgsslConfig Config, HydroDataset Data, BasinSplit Split, Normalizer Normalizer, FeatureStore Store);
 

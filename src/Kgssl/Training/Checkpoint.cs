@@ -18,7 +18,7 @@ public sealed record TrainerState(int Epoch, double BestScore, int BestEpoch, in
 /// </summary>
 public static class Checkpoint
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    static readonly JsonSerializerOptions Json = Data.JsonFiles.Options;
 
     /// <summary>Test hook: called after each step of a save (model, optimizer, state, cleanup) with the tag and epoch; it may throw to simulate a kill.</summary>
     internal static Action<string, string, int>? AfterStep { get; set; }
@@ -70,7 +70,7 @@ public static class Checkpoint
     public static bool Exists(string runDir, string tag) => File.Exists(Path.Combine(Folder(runDir), $"{tag}.json"));
 
     public static TrainerState LoadState(string runDir, string tag) =>
-        JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(Folder(runDir), $"{tag}.json")))
+        JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(Folder(runDir), $"{tag}.json")), Json)
         ?? throw new InvalidDataException($"{runDir}: empty checkpoint state {tag}.json");
 
     public static void LoadWeights(string runDir, string tag, KgsslModel model)

@@ -121,7 +121,8 @@ public sealed class Trainer
                 val[0], val[1], val[2], val[3], seen, seconds, skipped);
             records.Add(record);
             double score = double.IsNaN(record.ValLoss) ? record.Loss : record.ValLoss;
-            bool improved = score < state.BestScore;
+            // NaN best: none yet (a state read back from JSON, where a score that is not finite is null)
+            bool improved = double.IsFinite(score) && !(score >= state.BestScore);
             state = improved
                 ? state with { Epoch = epoch, BestScore = score, BestEpoch = epoch, EpochsWithoutImprovement = 0 }
                 : state with { Epoch = epoch, EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };

@@ -55,3 +55,24 @@ public class RunDirectoryTests
         Assert.Equal("fedcba9876543210fedcba9876543210fedcba98", GitInfo.Commit(dir.Path));
     }
 }
+
+public class JsonFilesTests
+{
+    [Fact]
+    public void NumbersThatAreNotFiniteAreWrittenAsNullAndReadBackAsNaN()
+    {
+        var state = new Kgssl.Training.TrainerState(1, double.PositiveInfinity, 0, 1, false, 3);
+        string json = System.Text.Json.JsonSerializer.Serialize(state, Kgssl.Data.JsonFiles.Options);
+        Assert.Contains("\"BestScore\": null", json);
+        var back = System.Text.Json.JsonSerializer.Deserialize<Kgssl.Training.TrainerState>(json, Kgssl.Data.JsonFiles.Options)!;
+        Assert.True(double.IsNaN(back.BestScore));
+        Assert.Equal(state with { BestScore = double.NaN }, back);
+
+        using var dir = new TempDir();
+        var run = Kgssl.Runs.RunDirectory.Create("r", dir.Sub("r"));
+        run.UpdateRunInfo(new Dictionary<string, object?> { ["mantel_r"] = double.NaN, ["ok"] = 0.5 });
+        var info = run.ReadRunInfo();
+        Assert.Null(info["mantel_r"]);   // written as null
+        Assert.Equal(0.5, info["ok"]!.Value.GetDouble());
+    }
+}

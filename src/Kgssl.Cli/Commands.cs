@@ -246,8 +246,9 @@ public static class Commands
             string stem = p.GetValue(output) ?? run.File($"embeddings_{per.Replace("..", "_")}");
             string[]? knownNames = p.GetValue(known) is { } k ? k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : p.GetValue(knowledge) ? [] : null;
-            var rows = reporter.Run(() => EmbedCommand.Run(run, cfg, per, stem, reporter, knownNames));
-            reporter.Info($"{rows} basins embedded: {stem}.csv, {stem}.parquet{(knownNames is null ? "" : $", {stem}_knowledge.csv")}");
+            var (embedded, total) = reporter.Run(() => EmbedCommand.Run(run, cfg, per, stem, reporter, knownNames));
+            reporter.Info($"{embedded} of {total} basins embedded{(embedded < total ? $" ({total - embedded} without: the note column says why)" : "")}: " +
+                $"{stem}.csv, {stem}.parquet{(knownNames is null ? "" : $", {stem}_knowledge.csv")}");
             return Done(run.Path);
         });
         return cmd;

@@ -9,28 +9,37 @@ namespace Kgssl.Cli;
 public static class EmbedCommand
 {
     /// <param name="known">Null: the pure inverse only. Else also the knowledge-guided estimate with these characteristics known.</param>
-    public static int Run(RunDirectory run, KgsslConfig cfg, string period, string stem, ConsoleReporter reporter, IReadOnlyList<string>? known = null)
+    /// <returns>How many basins got an embedding, of how many in the data.</returns>
+    public static (int Embedded, int Basins) Run(RunDirectory run, KgsslConfig cfg, string period, string stem, ConsoleReporter reporter,
+        IReadOnlyList<string>? known = null)
     {
+        var (start, end) = Period(cfg, period);
+        // where the files go exists before any work is done
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
         var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f)));
         if (known is not null) Workflow.KnownIndices(loaded.Data.CharacteristicNames, known, "--known");   // before any work
         using var trained = TrainedRun.Open(run, cfg, loaded.Data);
         var (prepared, model, device) = (trained.Prepared, trained.Model, trained.Device);
         var (split, store) = (prepared.Split, prepared.Store);
-        DateOnly start, end;
-        if (period.Contains(".."))
-        {
-            var parts = period.Split("..");
-            start = ConfigValidator.Date("--period", "start", parts[0]);
-            end = ConfigValidator.Date("--period", "end", parts[1]);
-        }
-        else (start, end) = Workflow.Period(cfg, period);
         var ids = loaded.Data.Basins.Select(b => b.Id).ToList();
         var seen = split.Train.Concat(split.Validation).ToHashSet();
         var emb = Embedder.Embed(model, store, ids, start, end, cfg.Data.WindowDays, cfg.Data.Stride, device);
         var sets = ids.ToDictionary(i => i, i => seen.Contains(i) ? "seen" : "unseen");
         Workflow.WriteEmbeddings(stem + ".csv", stem + ".parquet", emb, sets, prepared);
         if (known is not null) WriteKnowledge(stem + "_knowledge.csv", run, cfg, prepared, emb, (start, end), known, sets);
-        return emb.Count;
+        return (emb.Count(e => e.Windows > 0), emb.Count);
+    }
+
+    /// <summary>train | test | YYYY-MM-DD..YYYY-MM-DD, the end not before the start.</summary>
+    static (DateOnly Start, DateOnly End) Period(KgsslConfig cfg, string period)
+    {
+        if (!period.Contains("..")) return Workflow.Period(cfg, period);
+        var parts = period.Split("..");
+        if (parts.Length != 2) throw new ConfigException($"--period: expected train, test or YYYY-MM-DD..YYYY-MM-DD, got '{period}'");
+        var start = ConfigValidator.Date("--period", "start", parts[0]);
+        var end = ConfigValidator.Date("--period", "end", parts[1]);
+        if (end < start) throw new ConfigException($"--period: the end {parts[1]} is before the start {parts[0]}");
+        return (start, end);
     }
 
     /// <summary>

@@ -217,7 +217,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         var cfg = f.Run.ReadConfig();
         string stem = f.Dir.Sub("embedded");
         var reporter = new Kgssl.Cli.ConsoleReporter(true);
-        int n = Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "test", stem, reporter, ["FC"]);
+        var (embedded, n) = Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "test", stem, reporter, ["FC"]);
+        Assert.Equal(n, embedded);
         var lines = File.ReadAllLines(stem + "_knowledge.csv");
         var header = lines[0].Split(',');
         Assert.Equal(["basin", "basin_set", "known", "pred_TT"], header[..4]);
@@ -235,6 +236,12 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         var e = Assert.Throws<Kgssl.Config.ConfigException>(() => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "test", stem + "_bad", reporter, ["FC", "XX"]));
         Assert.Contains("--known: 'XX' is not a characteristic of this run", e.Message);
         Assert.False(File.Exists(stem + "_bad.csv"));   // refused before any work
+        var reversed = Assert.Throws<Kgssl.Config.ConfigException>(() => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "2008-01-01..2007-01-01", stem + "_r", reporter));
+        Assert.Equal("--period: the end 2007-01-01 is before the start 2008-01-01", reversed.Message);
+        // a period without data: every basin gets a row saying why, and the count says none was embedded
+        var (none, all) = Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "1950-01-01..1950-12-31", f.Dir.Sub("new/folder/e"), reporter);
+        Assert.Equal((0, n), (none, all));
+        Assert.All(File.ReadAllLines(f.Dir.Sub("new/folder/e") + ".csv").Skip(1), l => Assert.Contains("no embedding", l));
     }
 
     [Fact]

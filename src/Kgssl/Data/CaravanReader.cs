@@ -79,6 +79,16 @@ public static class CaravanReader
         var notes = new List<string>();
         if (withoutData.Count > 0)
             notes.Add($"{withoutData.Count} listed basins have attributes but no time series: {string.Join(' ', withoutData)}");
+        if (o.Basins is not { Count: > 0 })
+        {
+            var unmatched = attributes.Rows.Keys.Where(id => !available.Contains(id)).Order(StringComparer.Ordinal).ToList();
+            if (unmatched.Count > 0)
+                notes.Add($"{unmatched.Count} attribute rows have no time series and are left out: {string.Join(' ', unmatched.Take(20))}{(unmatched.Count > 20 ? " ..." : "")}");
+        }
+        var ignored = Directory.GetFiles(tsDir).Select(Path.GetFileName).OfType<string>()
+            .Where(f => !f.EndsWith(".csv", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        if (ignored.Count > 0)
+            notes.Add($"{ignored.Count} files in {tsDir} are not *.csv and are not read: {string.Join(' ', ignored.Take(20))}{(ignored.Count > 20 ? " ..." : "")}");
         return new HydroDataset("caravan", o.Root, o.Drivers.ToArray(), o.Response, characteristics.ToArray(), basins, withoutData, notes);
     }
 

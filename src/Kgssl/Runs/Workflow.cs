@@ -41,6 +41,13 @@ public static class Workflow
         else
         {
             var withResponse = data.Basins.Where(b => b.Response.Any(q => !float.IsNaN(q))).Select(b => b.Id).ToList();
+            var without = data.Basins.Where(b => !b.Response.Any(q => !float.IsNaN(q))).Select(b => b.Id).ToList();
+            if (without.Count > 0)
+            {
+                string note = $"{without.Count} basins have no observed streamflow and take no part in the split: {string.Join(' ', without)}";
+                reporter.Info("data: " + note);
+                run.Log(note);
+            }
             split = BasinSplit.Make(withResponse, config.Training.Seed, config.Data.HeldoutFraction, config.Data.Folds, config.Data.Fold, config.Data.ValidationFraction);
             File.WriteAllText(splitPath, JsonSerializer.Serialize(split, Json));
         }

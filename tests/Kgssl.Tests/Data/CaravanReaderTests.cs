@@ -98,6 +98,18 @@ public class CaravanReaderTests
     }
 
     [Fact]
+    public void AttributeRowsWithoutSeriesAndFilesThatAreNotCsvAreNamedInTheNotes()
+    {
+        var start = new DateOnly(2000, 1, 1);
+        using var dir = Tree(("x_1", Header + Rows(5, start)), ("x_2", Header + Rows(5, start)));
+        File.Move(dir.Sub("timeseries/csv/x/x_2.csv"), dir.Sub("timeseries/csv/x/x_2.CSV"));
+        var data = CaravanReader.Read(Options(dir.Path));
+        Assert.Equal(["x_1"], data.Basins.Select(b => b.Id));
+        Assert.Contains("1 attribute rows have no time series and are left out: x_2", data.Notes);
+        Assert.Contains(data.Notes, n => n.StartsWith("1 files in ", StringComparison.Ordinal) && n.EndsWith("are not *.csv and are not read: x_2.CSV", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AMissingColumnAnEmptyFileAndAHeaderOnlyFileAreErrors()
     {
         using (var dir = Tree(("x_1", "date,total_precipitation_sum,streamflow\n2000-01-01,1,2\n")))

@@ -116,6 +116,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ABasinWithoutObservedStreamflowIsNamedInTheLogAndLeftOutOfTheSplit()
+    {
+        using var dir = new TempDir();
+        string data = dir.Sub("data");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 8, 3, 9));
+        string file = Directory.GetFiles(Path.Combine(data, "timeseries", "csv"), "*.csv", SearchOption.AllDirectories).Order().First();
+        string id = Path.GetFileNameWithoutExtension(file);
+        var lines = File.ReadAllLines(file);
+        File.WriteAllLines(file, lines.Take(1).Concat(lines.Skip(1).Select(l => l[..(l.LastIndexOf(',') + 1)])));   // streamflow empty every day
+        var (run, p) = Setup(dir, data, "run", 1);
+        Assert.DoesNotContain(id, p.Split.Train.Concat(p.Split.Validation).Concat(p.Split.Heldout));
+        Assert.Contains($"1 basins have no observed streamflow and take no part in the split: {id}", File.ReadAllText(run.File("log.txt")));
+    }
+
+    [Fact]
     public void WithContextDaysTheDecoderRunsThroughTheDaysBeforeEachWindowAndStillLearns()
     {
         using var dir = new TempDir();

@@ -140,6 +140,7 @@ public static class Commands
                 BasinFile = p.GetValue(basinFile) is { } f ? Path.GetFullPath(f) : "",
                 Drivers = camels ? ["prcp(mm/day)", "srad(W/m2)", "tmax(C)", "tmin(C)", "vp(Pa)"] : new DataConfig().Drivers,
             };
+            if (!camels) c = c with { Characteristics = DataInspector.CaravanCharacteristics(c.Root, c.Source) };
             var loaded = reporter.Run(() => DatasetLoader.Load(c, !p.GetValue(noCache), progress: new Progress<double>(x => reporter.Progress("load", x))));
             DataInspector.Print(loaded, c);
             return 0;

@@ -37,6 +37,8 @@ public static class DataInspector
         }
         AnsiConsole.Write(drivers);
 
+        AnsiConsole.Write(StreamflowTable(d));
+
         var chars = new Table().Title("Characteristic coverage").AddColumns("characteristic", "basins with a value", "mean", "min", "max");
         for (int k = 0; k < d.CharacteristicCount; k++)
         {
@@ -49,5 +51,35 @@ public static class DataInspector
         AnsiConsole.Write(chars);
         int withCoords = d.Basins.Count(b => double.IsFinite(b.Latitude) && double.IsFinite(b.Longitude));
         Console.Out.WriteLine($"gauge coordinates: {withCoords}/{d.Basins.Count} basins");
+    }
+
+    /// <summary>The response over every observed day: what a wrong unit or a missing-value code would show at once.</summary>
+    static Table StreamflowTable(HydroDataset d)
+    {
+        var observed = d.Basins.SelectMany(b => b.Response).Where(q => !float.IsNaN(q)).Select(q => (double)q).ToArray();
+        Array.Sort(observed);
+        long days = d.Basins.Sum(b => (long)b.Days);
+        int none = d.Basins.Count(b => b.Response.All(float.IsNaN));
+        double Q(double p) => observed.Length == 0 ? double.NaN : observed[(int)Math.Min(observed.Length - 1, Math.Floor(p * observed.Length))];
+        string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+        var table = new Table().Title($"Response '{Markup.Escape(d.ResponseName)}' (all basins, observed days)")
+            .AddColumns("mean", "min", "5 %", "median", "95 %", "max", "missing days", "basins without any");
+        table.AddRow(observed.Length == 0 ? "-" : F(observed.Average()), F(Q(0)), F(Q(0.05)), F(Q(0.5)), F(Q(0.95)), F(Q(1)),
+            ((days - observed.Length) / (double)Math.Max(days, 1)).ToString("P2", CultureInfo.InvariantCulture), $"{none}/{d.Basins.Count}");
+        return table;
+    }
+
+    /// <summary>
+    /// The characteristics to inspect for a Caravan source: the 27 of CAMELS when its attributes have them all, else
+    /// every attribute column whose values are all numbers (none: an empty list), so that any source can be inspected.
+    /// </summary>
+    public static List<string> CaravanCharacteristics(string root, string source)
+    {
+        var table = AttributeTable.Read(CaravanReader.AttributesFolder(root, source), "attributes_*.csv", ',');
+        if (Characteristics.Camels27.All(table.HasCharacteristic)) return [.. Characteristics.Camels27];
+        string[] identity = ["gauge_id", "gauge_name", "gauge_lat", "gauge_lon"];
+        return table.Columns.Where(c => !identity.Contains(c)).Where(c => table.Rows.Values.All(row =>
+            !row.TryGetValue(c, out var cell) || cell.Value.Length == 0
+            || double.TryParse(cell.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))).Order(StringComparer.Ordinal).ToList();
     }
 }

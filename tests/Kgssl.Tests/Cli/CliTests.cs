@@ -97,6 +97,19 @@ public class CliTests
     }
 
     [Fact]
+    public void DataInspectReadsASyntheticEnsembleAndShowsStreamflowStatistics()
+    {
+        using var dir = new TempDir();
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(dir.Sub("synth"), 5, 2, 1));
+        var (code, output, err) = Run("data", "inspect", "--dataset", "caravan", "--root", dir.Sub("synth"), "--source", "synthetic", "--no-cache");
+        Assert.True(code == 0, err);
+        Assert.Contains("5 basins with data", output);
+        Assert.Contains("Response 'streamflow'", output);
+        Assert.Contains("without", output);
+        Assert.Contains("MAXBAS", output);   // the ensemble's own parameters, not the 27 of CAMELS
+    }
+
+    [Fact]
     public void CrossvalWithoutFoldsAndAnUnknownKnownNameAreOneLineErrors()
     {
         using var dir = new TempDir();

@@ -61,7 +61,7 @@ public static class Commands
             var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)), "demo defaults", Overrides(p));
             run.WriteConfig(config);
             run.UpdateRunInfo(RunDirectory.StartInfo(config, "demo"));
-            var result = reporter.Run(() =>
+            var result = reporter.Run(() => run.Tracked(() =>
             {
                 reporter.Info($"run folder: {run.Path}");
                 EnsembleGenerator.Generate(new EnsembleGenerator.Options(dataRoot, o.Basins, o.Years, o.Seed, o.Noise),
@@ -79,7 +79,7 @@ public static class Commands
                 ReportWriter.Write(run, reporter);
                 reporter.Progress("report", 1);
                 return (evaluation, calibration, refinement);
-            });
+            }));
             run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
             var (ev, cal, refined) = result;
             PrintRecovery(ev.Rows, reporter.Quiet);
@@ -180,7 +180,7 @@ public static class Commands
             }
             reporter.Info($"run folder: {run.Path}");
             var clock = Stopwatch.StartNew();
-            var result = reporter.Run(() =>
+            var result = reporter.Run(() => run.Tracked(() =>
             {
                 var prepared = Workflow.Prepare(run, cfg, reporter, !p.GetValue(noCache), resuming);
                 Workflow.Train(run, prepared, resuming, reporter);
@@ -188,7 +188,7 @@ public static class Commands
                 var r = Workflow.Evaluate(run, prepared, cfg.Evaluation.Period, reporter);
                 ReportWriter.Write(run, reporter);
                 return r;
-            });
+            }));
             run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
             if (result is not null) PrintRecovery(result.Rows, reporter.Quiet);
             return Done(run.Path);

@@ -34,7 +34,7 @@ public static class CrossvalCommand
             run.WriteConfig(cfg);
             run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "crossval"));
             reporter.Info($"run folder: {run.Path}");
-            var outcome = reporter.Run(() => CrossValidation.Run(run, cfg, reporter));
+            var outcome = reporter.Run(() => run.Tracked(() => CrossValidation.Run(run, cfg, reporter)));
             run.UpdateRunInfo(new Dictionary<string, object?>
             {
                 ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = outcome.WallSeconds,

@@ -109,7 +109,9 @@ public static class CaravanReader
         var lines = TextParsing.Lines(bytes).GetEnumerator();
         lines.MoveNext();
         var (hs, hl, _) = lines.Current;
-        var header = System.Text.Encoding.UTF8.GetString(bytes, hs, hl).Split(',').Select(h => h.Trim()).ToArray();
+        // a UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name
+        int bom = bytes.AsSpan(hs, hl).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var header = System.Text.Encoding.UTF8.GetString(bytes, hs + bom, hl - bom).Split(',').Select(h => h.Trim()).ToArray();
         foreach (var duplicate in header.GroupBy(h => h).Where(g => g.Count() > 1))
             throw new DataFormatException(file, 1, $"column '{duplicate.Key}' appears {duplicate.Count()} times in the header");
         int dateCol = Array.IndexOf(header, "date");

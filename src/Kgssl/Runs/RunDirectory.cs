@@ -42,6 +42,29 @@ public sealed class RunDirectory
 
     public KgsslConfig ReadConfig() => ConfigLoader.LoadFile(File("config.yml"));
 
+    /// <summary>
+    /// Runs <paramref name="work"/>; if it throws, run.json says so (status failed, the error, the end time) before the
+    /// error goes on, so a folder left by a failed start is not taken for a run in progress or a finished one.
+    /// </summary>
+    public T Tracked<T>(Func<T> work)
+    {
+        try
+        {
+            var result = work();
+            UpdateRunInfo(new Dictionary<string, object?> { ["status"] = "finished" });
+            return result;
+        }
+        catch (Exception e)
+        {
+            UpdateRunInfo(new Dictionary<string, object?>
+            {
+                ["status"] = "failed", ["error"] = e.Message, ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+            });
+            Log("failed: " + e.Message);
+            throw;
+        }
+    }
+
     /// <summary>The keys a resumed training may change: going further, and where it runs.</summary>
     public static readonly string[] ResumeKeys = ["training.epochs", "training.device", "training.threads"];
 

@@ -104,9 +104,25 @@ public class CliTests
         var (code, output, err) = Run("data", "inspect", "--dataset", "caravan", "--root", dir.Sub("synth"), "--source", "synthetic", "--no-cache");
         Assert.True(code == 0, err);
         Assert.Contains("5 basins with data", output);
-        Assert.Contains("Response 'streamflow'", output);
-        Assert.Contains("without", output);
-        Assert.Contains("MAXBAS", output);   // the ensemble's own parameters, not the 27 of CAMELS
+        Assert.Contains("gauge coordinates: 5/5 basins", output);
+        // the ensemble's own parameters, not the 27 of CAMELS (the tables go through Spectre's console, not captured here)
+        var names = DataInspector.CaravanCharacteristics(dir.Sub("synth"), "synthetic");
+        Assert.Contains("MAXBAS", names);
+        Assert.DoesNotContain("gauge_lat", names);
+    }
+
+    [Fact]
+    public void AFailedStartLeavesARunFolderMarkedFailedWithTheError()
+    {
+        using var dir = new TempDir();
+        string cfg = dir.File("c.yml", "data:\n  root: nowhere\n");
+        var (code, _, err) = Run("train", "--config", cfg, "--run-dir", dir.Sub("run"));
+        Assert.NotEqual(0, code);
+        string info = File.ReadAllText(Path.Combine(dir.Sub("run"), "run.json"));
+        Assert.Contains("\"status\": \"failed\"", info);
+        Assert.Contains("\"error\":", info);
+        Assert.Contains("failed: ", File.ReadAllText(Path.Combine(dir.Sub("run"), "log.txt")));
+        Assert.Single(err.Trim().Split('\n'));
     }
 
     [Fact]

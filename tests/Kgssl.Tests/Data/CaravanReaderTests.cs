@@ -75,6 +75,13 @@ public class CaravanReaderTests
     }
 
     [Fact]
+    public void AByteOrderMarkBeforeTheHeaderIsNotPartOfTheDateColumnsName()
+    {
+        using var dir = Tree(("x_1", "\uFEFF" + Header + Rows(3, new DateOnly(2000, 1, 1))));
+        Assert.Equal(3, CaravanReader.Read(Options(dir.Path)).Basin("x_1").Days);
+    }
+
+    [Fact]
     public void StreamflowMissingCodesAreMissingDaysAsInTheCamelsUsReader()
     {
         var start = new DateOnly(2000, 1, 1);

@@ -35,7 +35,8 @@ public static partial class ReportWriter
         int folds = o.Folds.Select(f => f.Fold).Distinct().Count();
         html.Append($"<h1>Basins never seen in training: {folds} folds pooled</h1>")
             .Append($"<p>Run folder {E(Path.GetFileName(run.Path))}; each fold in <code>fold_k/</code>; every basin is held out by exactly one fold, ")
-            .Append($"and all held-out predictions are scored together. Wall time {F(o.WallSeconds)} s.</p>").Append(EstimatesGlossary)
+            .Append($"and all held-out predictions are scored together. Wall time of the folds (data, training, evaluation) {F(o.FoldSeconds)} s; ")
+            .Append($"of the last call (folds not yet done, baselines, pooling) {F(o.WallSeconds)} s.</p>").Append(EstimatesGlossary)
             .Append("<p>Baselines on the same folds: <b>ridge</b> on 29 signatures of the series; <b>fingerprint</b>, the training basin with the ")
             .Append("most similar signatures; <b>neighbours</b>, the 5 nearest gauges; <b>stacked</b>, ridge on signatures and the neighbour estimate.</p>");
         AppendMethodTable(o.Pooled.ToDictionary(p => p.Key, p => p.Value), html, "pooled");
@@ -65,7 +66,9 @@ public static partial class ReportWriter
         foreach (var name in byMethod.Values.SelectMany(r => r).Select(r => r.Characteristic).Distinct())
         {
             html.Append($"<tr><td>{E(name)}</td>");
-            foreach (var m in methods) html.Append($"<td>{F(byMethod[m].FirstOrDefault(r => r.Characteristic == name)?.PearsonR ?? double.NaN)}</td>");
+            // a characteristic a method does not score was given to it as known (the imputation)
+            foreach (var m in methods)
+                html.Append($"<td>{(byMethod[m].FirstOrDefault(r => r.Characteristic == name) is { } row ? F(row.PearsonR) : "known")}</td>");
             html.Append("</tr>");
         }
         foreach (var (label, pick) in new (string, Func<(int A8, int A9, double Mean, double Z, int N), string>)[]

@@ -18,7 +18,9 @@ public static class CrossValidation
 
     /// <param name="Pooled">Recovery rows (basin set "heldout") per method, pooled over the folds.</param>
     /// <param name="Folds">Per fold and method: the summary over that fold's held-out basins.</param>
-    public sealed record Outcome(IReadOnlyDictionary<string, List<RecoveryRow>> Pooled, List<FoldScore> Folds, double WallSeconds);
+    /// <param name="WallSeconds">This call (the folds it ran, the baselines, the pooling).</param>
+    /// <param name="FoldSeconds">The folds' own wall times (run.json), whichever call ran them.</param>
+    public sealed record Outcome(IReadOnlyDictionary<string, List<RecoveryRow>> Pooled, List<FoldScore> Folds, double WallSeconds, double FoldSeconds = double.NaN);
 
     public sealed record FoldScore(int Fold, string Method, int Basins, double MeanR, int Above08);
 
@@ -32,7 +34,9 @@ public static class CrossValidation
         var data = DatasetLoader.Load(config.Data, progress: new Progress<double>(x => reporter.Progress("load data", x))).Data;
         var baseline = Baseline.Run(config, data, new Progress<double>(x => reporter.Progress("baselines", x)));
         var outcome = Pool(parent, config, data, baseline, folds);
-        outcome = outcome with { WallSeconds = clock.Elapsed.TotalSeconds };
+        double foldSeconds = Enumerable.Range(0, folds).Sum(f =>
+            RunDirectory.Open(FoldFolder(parent, f)).ReadRunInfo().GetValueOrDefault("wall_seconds") is { } w ? w.GetDouble() : double.NaN);
+        outcome = outcome with { WallSeconds = clock.Elapsed.TotalSeconds, FoldSeconds = foldSeconds };
         Write(parent, outcome, data.CharacteristicNames);
         return outcome;
     }

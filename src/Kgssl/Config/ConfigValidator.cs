@@ -98,6 +98,7 @@ public static class ConfigValidator
         Range(source, "evaluation.max_train_basins", c.Evaluation.MaxTrainBasins, 0, int.MaxValue);
         Range(source, "evaluation.emulator_spinup_days", c.Evaluation.EmulatorSpinupDays, 0, 36600);
         Range(source, "evaluation.knowledge_neighbours", c.Evaluation.KnowledgeNeighbours, 1, 1000);
+        Range(source, "evaluation.knowledge_power", c.Evaluation.KnowledgePower, 0, 10);
         if (c.Evaluation.Known.Count > 0 && !c.Evaluation.Knowledge)
             throw new ConfigException($"{source}: evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: true");
     }

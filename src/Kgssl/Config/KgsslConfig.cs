@@ -153,6 +153,8 @@ public sealed record EvaluationConfig
     public bool Knowledge { get; init; } = false;
     /// <summary>Knowledge-guided estimate: the gauges averaged by the nearest-gauges estimate (inverse distance, great circle).</summary>
     public int KnowledgeNeighbours { get; init; } = 5;
+    /// <summary>Knowledge-guided estimate: the neighbours' weights are 1 / distance^power.</summary>
+    public double KnowledgePower { get; init; } = 1;
     /// <summary>
     /// Knowledge-guided estimate: characteristics taken as known for every basin to score the imputation of the others
     /// (characteristics_imputed.csv), e.g. [area_gages2, elev_mean, slope_mean]; empty = no imputation scores.

@@ -20,10 +20,15 @@ public sealed class NearestGauges
 
     public int K { get; }
 
+    /// <summary>The weights are 1 / distance^Power (1: the plain inverse distance; 2: Shepard's classic choice).</summary>
+    public double Power { get; }
+
     /// <param name="pool">The gauges that lend their characteristics (known ones; NaN = unknown for that one).</param>
     /// <param name="values">Each pool basin's characteristics, in any units (z-scored or not): averaged as given.</param>
-    public NearestGauges(IReadOnlyList<BasinData> pool, IReadOnlyList<double[]> values, int k)
+    public NearestGauges(IReadOnlyList<BasinData> pool, IReadOnlyList<double[]> values, int k, double power = 1)
     {
+        if (!(power >= 0)) throw new ArgumentOutOfRangeException(nameof(power), power, "needs a power of 0 or more");
+        Power = power;
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "needs at least one neighbour");
         if (pool.Count != values.Count) throw new ArgumentException("one row of values per pool basin", nameof(values));
         foreach (var b in pool) RequireCoordinates(b);
@@ -35,7 +40,8 @@ public sealed class NearestGauges
     }
 
     /// <summary>The pool basins' own characteristics (as read).</summary>
-    public static NearestGauges Of(IReadOnlyList<BasinData> pool, int k) => new(pool, pool.Select(b => b.Characteristics).ToArray(), k);
+    public static NearestGauges Of(IReadOnlyList<BasinData> pool, int k, double power = 1) =>
+        new(pool, pool.Select(b => b.Characteristics).ToArray(), k, power);
 
     /// <summary>A gauge without finite coordinates cannot take part: the error names the basin.</summary>
     public static void RequireCoordinates(BasinData b)
@@ -82,7 +88,7 @@ public sealed class NearestGauges
                 if (selfId is not null && _ids[i] == selfId) continue;
                 double v = _values[i][c];
                 if (!double.IsFinite(v)) continue;
-                double w = 1 / distance[i];
+                double w = Power == 1 ? 1 / distance[i] : Math.Pow(distance[i], -Power);
                 sum += w * v;
                 weights += w;
                 used++;

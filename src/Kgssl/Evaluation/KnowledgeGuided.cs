@@ -7,7 +7,7 @@ namespace Kgssl.Evaluation;
 /// information, each honest on the training basins it is fitted on:
 /// (i) the pure inverse (the KGSSL head, from the drivers and the response alone);
 /// (ii) the nearest gauges' characteristics (<see cref="NearestGauges"/>: location, the regionalization a hydrologist
-/// already has; a training basin's estimate leaves itself out);
+/// already has; weights 1 / distance^power; a training basin's estimate leaves itself out);
 /// (iii) a ridge regression on the series' signatures, that nearest-gauges estimate and the characteristics known for
 /// the basin (fitted on the training basins' training-period signatures; refitted for each set of known
 /// characteristics, so any subset serves).
@@ -21,8 +21,9 @@ public static class KnowledgeGuided
     /// <param name="TrainPeriod">The period the pool's signatures come from (the training years).</param>
     /// <param name="Period">The period the targets' signatures come from (the evaluated years).</param>
     /// <param name="Known">Indices of the characteristics known for every target.</param>
+    /// <param name="Power">The neighbours' weights are 1 / distance^Power.</param>
     public sealed record Setup(HydroDataset Data, IReadOnlyList<string> Pool, (DateOnly Start, DateOnly End) TrainPeriod,
-        (DateOnly Start, DateOnly End) Period, int Neighbours, IReadOnlyList<int> Known);
+        (DateOnly Start, DateOnly End) Period, int Neighbours, IReadOnlyList<int> Known, double Power = 1);
 
     /// <summary>
     /// The estimate for each target with a pure-inverse estimate (<paramref name="pure"/>, original units; null = none,
@@ -34,7 +35,7 @@ public static class KnowledgeGuided
         var data = s.Data;
         var names = data.CharacteristicNames;
         var pool = s.Pool.Select(data.Basin).ToList();
-        var near = NearestGauges.Of(pool, s.Neighbours);
+        var near = NearestGauges.Of(pool, s.Neighbours, s.Power);
         var x = pool.Select(b => Features(data, b, s.TrainPeriod, near, s.Known)).ToList();
         var ridges = Enumerable.Range(0, names.Count)
             .Select(j => pool.Any(b => double.IsFinite(b.Characteristics[j])) ? Ridge.Fit(x, pool.Select(b => b.Characteristics[j]).ToList(), Baseline.Lambda) : null)

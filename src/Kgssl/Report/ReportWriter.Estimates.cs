@@ -8,8 +8,8 @@ namespace Kgssl.Report;
 public static partial class ReportWriter
 {
     const string EstimatesGlossary = "<p><b>pure inverse</b>: the characteristics from the drivers and the streamflow alone (the KGSSL head). " +
-        "<b>knowledge-guided</b>: the mean of the pure inverse, the 5 nearest gauges' characteristics (inverse-distance weights, great-circle " +
-        "distance; only training and validation basins lend theirs) and a ridge regression on the series' signatures, that neighbour estimate " +
+        "<b>knowledge-guided</b>: the mean of the pure inverse, the nearest gauges' characteristics (weights 1 / distance^power, great-circle " +
+        "distance; only training and validation basins lend theirs; evaluation.knowledge_neighbours and knowledge_power) and a ridge regression on the series' signatures, that neighbour estimate " +
         "and the known characteristics. <b>imputed</b>: the same with the characteristics of <code>evaluation.known</code> given, scored on the " +
         "others. r: Pearson correlation between estimate and truth over the basins; rmse_z: root mean square error in standard deviations " +
         "of the characteristic.</p>";

@@ -241,7 +241,7 @@ public static class Workflow
         var c = p.Config;
         var known = KnownIndices(p.Data.CharacteristicNames, c.Evaluation.Known, "evaluation.known");
         var setup = new KnowledgeGuided.Setup(p.Data, [.. p.Split.Train, .. p.Split.Validation], Period(c, "train"), period,
-            c.Evaluation.KnowledgeNeighbours, []);
+            c.Evaluation.KnowledgeNeighbours, [], c.Evaluation.KnowledgePower);
         var ids = sets.Select(s => s.id).ToList();
         double[]? Pure(string id) => emb[id].Windows > 0
             ? emb[id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray() : null;
@@ -271,7 +271,8 @@ public static class Workflow
         if (pool.Count == 0)
             throw new ConfigException($"the knowledge-guided estimate needs the run's training basins (they lend their characteristics); none is in {p.Data.Root}");
         var byId = emb.ToDictionary(e => e.Id);
-        var setup = new KnowledgeGuided.Setup(p.Data, pool, Period(p.Config, "train"), period, p.Config.Evaluation.KnowledgeNeighbours, knownIndices);
+        var setup = new KnowledgeGuided.Setup(p.Data, pool, Period(p.Config, "train"), period, p.Config.Evaluation.KnowledgeNeighbours, knownIndices,
+            p.Config.Evaluation.KnowledgePower);
         return KnowledgeGuided.Estimate(setup, emb.Select(e => e.Id).ToList(), id => byId[id].Windows > 0
             ? byId[id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray() : null);
     }

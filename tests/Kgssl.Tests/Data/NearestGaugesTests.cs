@@ -35,6 +35,15 @@ public class NearestGaugesTests
     }
 
     [Fact]
+    public void WithPowerTwoTheWeightsAreOneOverTheSquaredDistance()
+    {
+        double km = NearestGauges.DistanceKm(0, 0, 0, 1);
+        var near = NearestGauges.Of([Gauge("a", 0, 1, 10), Gauge("b", 0, 2, 20)], 2, power: 2);
+        double wa = 1 / (km * km), wb = 1 / (2 * km * 2 * km);
+        Assert.Equal((10 * wa + 20 * wb) / (wa + wb), near.Estimate(0, 0)[0], 9);   // 12: a weighs four times b
+    }
+
+    [Fact]
     public void ABasinNeverLendsToItself()
     {
         var pool = new[] { Gauge("a", 0, 0, 100), Gauge("b", 0, 1, 1), Gauge("c", 0, 2, 2) };

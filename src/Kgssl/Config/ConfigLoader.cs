@@ -42,10 +42,11 @@ public static class ConfigLoader
             : stream.Documents[0].RootNode as YamlMappingNode
               ?? throw new ConfigException($"{source}: expected a mapping of sections (data, model, training, evaluation) at the top");
 
+        var overridden = new HashSet<string>(StringComparer.Ordinal);
         foreach (var assignment in overrides ?? [])
-            ApplyOverride(root, assignment);
+            overridden.Add(ApplyOverride(root, assignment));
 
-        CheckKeys(root, typeof(KgsslConfig), "", source);
+        CheckKeys(root, typeof(KgsslConfig), "", source, overridden);
 
         var deserializer = new DeserializerBuilder().WithNamingConvention(Naming).Build();
         KgsslConfig config;
@@ -61,16 +62,37 @@ public static class ConfigLoader
             string inner = e.InnerException?.Message ?? e.Message;
             throw new ConfigException($"{source}: bad value near '{FindKeyAt(root, e.Start.Line)}': {inner}");
         }
-        ConfigValidator.Validate(config, source);
+        try { ConfigValidator.Validate(config, source); }
+        catch (ConfigException e) { throw new ConfigException(Locate(e.Message, source, root, overridden)); }
         return config;
+    }
+
+    /// <summary>
+    /// A validation message "source: key ..." with where the key was set: "source line N: ..." for a key of the file,
+    /// "source (--set key): ..." for an override; unchanged when the message names no key of the config.
+    /// </summary>
+    static string Locate(string message, string source, YamlMappingNode root, IReadOnlySet<string> overridden)
+    {
+        if (!message.StartsWith(source + ": ", StringComparison.Ordinal)) return message;
+        string rest = message[(source.Length + 2)..];
+        foreach (var (sectionNode, value) in root.Children)
+            if (value is YamlMappingNode section)
+                foreach (var keyNode in section.Children.Keys)
+                {
+                    string path = $"{sectionNode}.{keyNode}";
+                    if (!rest.StartsWith(path + " ", StringComparison.Ordinal) && !rest.StartsWith(path + ":", StringComparison.Ordinal)
+                        && !rest.StartsWith(path + ".", StringComparison.Ordinal)) continue;
+                    return overridden.Contains(path) ? $"{source} (--set {path}): {rest}" : $"{source} line {keyNode.Start.Line}: {rest}";
+                }
+        return message;
     }
 
     /// <summary>Writes the resolved config as YAML.</summary>
     public static string ToYaml(KgsslConfig config) =>
         new SerializerBuilder().WithNamingConvention(Naming).Build().Serialize(config);
 
-    /// <summary>Applies "section.key=value"; the value is read as YAML (so lists like [a, b] work).</summary>
-    static void ApplyOverride(YamlMappingNode root, string assignment)
+    /// <summary>Applies "section.key=value" and returns "section.key"; the value is read as YAML (so lists like [a, b] work).</summary>
+    static string ApplyOverride(YamlMappingNode root, string assignment)
     {
         int eq = assignment.IndexOf('=');
         string path = eq > 0 ? assignment[..eq].Trim() : "";
@@ -86,16 +108,18 @@ public static class ConfigLoader
         if (section is not YamlMappingNode map)
             throw new ConfigException($"--set '{assignment}': '{parts[0]}' is not a section");
         map.Children[new YamlScalarNode(parts[1])] = value;
+        return path;
     }
 
-    static void CheckKeys(YamlMappingNode node, Type type, string prefix, string source)
+    static void CheckKeys(YamlMappingNode node, Type type, string prefix, string source, IReadOnlySet<string> overridden)
     {
         var props = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .ToDictionary(p => Naming.Apply(p.Name), p => p);
         foreach (var (keyNode, value) in node.Children)
         {
             string key = ((YamlScalarNode)keyNode).Value ?? "";
-            string where = source + (keyNode.Start.Line > 0 ? $" line {keyNode.Start.Line}" : " (--set)");
+            string where = overridden.Contains(prefix + key) ? $"{source} (--set {prefix}{key})"
+                : source + (keyNode.Start.Line > 0 ? $" line {keyNode.Start.Line}" : " (--set)");
             if (!props.TryGetValue(key, out var prop))
             {
                 string known = string.Join(", ", props.Keys);
@@ -106,7 +130,7 @@ public static class ConfigLoader
             bool isSection = prop.PropertyType.Namespace == typeof(KgsslConfig).Namespace && prop.PropertyType.IsClass;
             if (isSection)
             {
-                if (value is YamlMappingNode child) CheckKeys(child, prop.PropertyType, prefix + key + ".", source);
+                if (value is YamlMappingNode child) CheckKeys(child, prop.PropertyType, prefix + key + ".", source, overridden);
                 else if (!(value is YamlScalarNode { Value: null or "" }))
                     throw new ConfigException($"{where}: '{prefix}{key}' must be a mapping of keys");
             }

@@ -30,6 +30,23 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void RangeErrorsNameTheLineAndOverrideErrorsNameTheOverride()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("run.yml", "data:\n  root: x\ntraining:\n  seed: 1\n  epochs: 0\n");
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(path));
+        Assert.Equal($"{path} line 5: training.epochs = 0 is out of range [1, 100000]", e.Message);
+        string good = dir.File("good.yml", Good);
+        var o = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(good, ["training.learning_rate=7"]));
+        Assert.Equal($"{good} (--set training.learning_rate): training.learning_rate = 7 is out of range [1E-07, 1]", o.Message);
+        var t = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(good, ["training.epochs=abc"]));
+        Assert.Equal($"{good} (--set training.epochs): 'training.epochs' expects an integer, got 'abc'", t.Message);
+        // a check across keys names the line of the first key it names
+        string dates = dir.File("dates.yml", "data:\n  train_start: 2001-01-01\n  train_end: 2000-01-01\n");
+        Assert.StartsWith($"{dates} line 3: data.train_end", Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(dates)).Message);
+    }
+
+    [Fact]
     public void AnUnknownKeyNamesTheKeyTheFileAndTheLine()
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("data:\n  dataset: caravan\n  widow_days: 10\n", "my.yml"));

@@ -4,6 +4,7 @@ using System.Globalization;
 using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
+using Kgssl.Experiments;
 using Kgssl.Report;
 using Kgssl.Runs;
 using Kgssl.Synthetic;

@@ -1,4 +1,5 @@
 using Kgssl.Config;
+using Kgssl.Experiments;
 using Kgssl.Runs;
 using Kgssl.Synthetic;
 using Kgssl.Training;

@@ -5,10 +5,11 @@ using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Model;
 using Kgssl.Runs;
+using Kgssl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Kgssl.Training;
+namespace Kgssl.Experiments;
 
 /// <summary>
 /// Issue 13: does a streamflow model fed the KGSSL embedding stay good where one fed noisy catalogued

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Kgssl.Config;
 using Kgssl.Data;
-using Spectre.Console;
 
 namespace Kgssl.Cli;
 

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Kgssl.Cli;
 
 return CliApp.Run(args);

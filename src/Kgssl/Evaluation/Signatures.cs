@@ -43,7 +43,7 @@ public static class Signatures
 
         // streamflow (observed days only)
         var obs = Enumerable.Range(0, q.Length).Where(i => double.IsFinite(q[i])).ToArray();
-        if (obs.Length < 30) { s.AddRange(Enumerable.Repeat(double.NaN, Names.Length - s.Count)); return s.ToArray(); }
+        if (obs.Length < Data.ObservedDays.Minimum) { s.AddRange(Enumerable.Repeat(double.NaN, Names.Length - s.Count)); return s.ToArray(); }
         var qv = obs.Select(i => q[i]).ToArray();
         double qm = qv.Average(), qmed = Quantile(qv, 0.5);
         s.Add(qm); s.Add(Std(qv)); s.Add(Quantile(qv, 0.05)); s.Add(qmed); s.Add(Quantile(qv, 0.95));

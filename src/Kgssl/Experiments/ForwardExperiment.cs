@@ -143,7 +143,7 @@ public static class ForwardExperiment
         for (int i = 0; i < idx.Length; i++)
         {
             var (from, to) = store.Basins[idx[i]].PeriodRange(teS, teE);
-            if (to - from >= 30) spans.Add((i, from, to, Math.Min(365, from)));
+            if (to - from >= ObservedDays.Minimum) spans.Add((i, from, to, Math.Min(365, from)));
         }
         using (no_grad())
             foreach (var group in spans.GroupBy(x => (x.To - x.From, x.Warm)))

@@ -58,7 +58,7 @@ public static class CalibrationReference
             var basin = data.Basin(ids[i]);
             var (tf, tt) = basin.PeriodRange(trStart, trEnd);
             var (ef, et) = basin.PeriodRange(teStart, teEnd);
-            bool validate = et - ef >= 30;
+            bool validate = et - ef >= ObservedDays.Minimum;
             // the calibrated period alone (its own spin-up), or the whole record run through to it; the other period
             // is validated the same way (with the whole record, on the same series)
             bool whole = context == "record", states = context == "states";

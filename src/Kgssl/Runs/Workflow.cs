@@ -337,7 +337,7 @@ public static class Workflow
             if (emb[id].Windows == 0) continue;
             int b = p.Store.IndexOf(id);
             var (from, to) = p.Store.Basins[b].PeriodRange(teStart, teEnd);
-            if (to - from < 30) continue;
+            if (to - from < ObservedDays.Minimum) continue;
             jobs.Add((id, b, from, to, Math.Min(c.Evaluation.EmulatorSpinupDays, from)));
         }
         var results = new Dictionary<string, (double Nse, double Kge, int Days)>();

@@ -83,8 +83,8 @@ public static class HbvCalibration
     {
         int dims = o.Dimensions;
         if (o.Population < 4) throw new ArgumentOutOfRangeException(nameof(o), $"population must be at least 4, got {o.Population}");
-        if (scoreFrom < 0 || scoreTo > s.Streamflow.Length || scoreTo - scoreFrom < 30)
-            throw new ArgumentOutOfRangeException(nameof(scoreFrom), $"need at least 30 scored days inside the series, got [{scoreFrom}, {scoreTo})");
+        if (scoreFrom < 0 || scoreTo > s.Streamflow.Length || scoreTo - scoreFrom < Data.ObservedDays.Minimum)
+            throw new ArgumentOutOfRangeException(nameof(scoreFrom), $"need at least {Data.ObservedDays.Minimum} scored days inside the series, got [{scoreFrom}, {scoreTo})");
         o.Prior?.Validate(dims);
         var scorer = new Scorer(s, scoreFrom, scoreTo);
         var rng = new SeededRandom(o.Seed);

@@ -17,7 +17,7 @@ public sealed record BasinEmbedding(string Id, int Windows, int Days, double[] M
 /// </summary>
 public static class Embedder
 {
-    public const int MinimumDays = 30;
+    public const int MinimumDays = ObservedDays.Minimum;
 
     public static List<BasinEmbedding> Embed(KgsslModel model, FeatureStore store, IEnumerable<string> ids, DateOnly start, DateOnly end,
         int windowDays, int stride, Device device, double maxMissingFraction = 0.5, int batchSize = 256)

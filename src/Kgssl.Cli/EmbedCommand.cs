@@ -16,7 +16,8 @@ public static class EmbedCommand
         var (start, end) = Period(cfg, period);
         // where the files go exists before any work is done
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
-        var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f)));
+        var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f)), inference: true);
+        foreach (var note in loaded.Data.Notes) reporter.Info("data: " + note);
         if (known is not null) Workflow.KnownIndices(loaded.Data.CharacteristicNames, known, "--known");   // before any work
         using var trained = TrainedRun.Open(run, cfg, loaded.Data);
         var (prepared, model, device) = (trained.Prepared, trained.Model, trained.Device);

@@ -14,7 +14,8 @@ public static class CaravanReader
         string Response,
         IReadOnlyList<string> Characteristics,
         IReadOnlyList<string>? Basins,
-        bool DropFeb29);
+        bool DropFeb29,
+        bool CharacteristicsOptional = false);
 
     public static string TimeseriesFolder(string root, string source) => Path.Combine(root, "timeseries", "csv", source);
 
@@ -36,9 +37,9 @@ public static class CaravanReader
 
         var attributes = AttributeTable.Read(attrDir, "attributes_*.csv", ',');
         var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;
-        foreach (var name in characteristics.Concat(["gauge_lat", "gauge_lon"]))
-            if (!attributes.HasCharacteristic(name) && name is not ("gauge_lat" or "gauge_lon"))
-                throw new DataFormatException(attrDir, 0, $"no attributes_*.csv file has the column '{AttributeTable.ParseCharacteristic(name).Column}' (characteristic '{name}' named in the config)");
+        var absent = characteristics.Where(name => !attributes.HasCharacteristic(name)).ToList();
+        if (absent.Count > 0 && !o.CharacteristicsOptional)
+            throw new DataFormatException(attrDir, 0, $"no attributes_*.csv file has the column '{AttributeTable.ParseCharacteristic(absent[0]).Column}' (characteristic '{absent[0]}' named in the config)");
 
         var available = Directory.GetFiles(tsDir, "*.csv").Select(Path.GetFileNameWithoutExtension).OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
@@ -66,7 +67,7 @@ public static class CaravanReader
             string id = ids[i];
             string file = Path.Combine(tsDir, id + ".csv");
             var (dates, drivers, response) = ReadTimeseries(file, o.Drivers, o.Response, o.DropFeb29);
-            if (!attributes.Rows.ContainsKey(id))
+            if (!attributes.Rows.ContainsKey(id) && !o.CharacteristicsOptional)
                 throw new DataFormatException(attrDir, 0, $"basin '{id}' has a time-series file but no row in any attributes_*.csv");
             var values = new double[characteristics.Count];
             for (int k = 0; k < values.Length; k++)
@@ -77,6 +78,11 @@ public static class CaravanReader
             progress?.Report(Interlocked.Increment(ref done) / (double)ids.Count);
         });
         var notes = new List<string>();
+        if (absent.Count > 0)
+            notes.Add($"{absent.Count} characteristics are in no attributes file and are unknown (NaN) for every basin: {string.Join(' ', absent)}");
+        var withoutRow = ids.Where(id => !attributes.Rows.ContainsKey(id)).ToList();
+        if (withoutRow.Count > 0)
+            notes.Add($"{withoutRow.Count} basins have no attributes row: characteristics and coordinates unknown (NaN): {string.Join(' ', withoutRow.Take(20))}{(withoutRow.Count > 20 ? " ..." : "")}");
         if (withoutData.Count > 0)
             notes.Add($"{withoutData.Count} listed basins have attributes but no time series: {string.Join(' ', withoutData)}");
         if (o.Basins is not { Count: > 0 })

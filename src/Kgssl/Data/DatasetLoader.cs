@@ -7,7 +7,9 @@ public static class DatasetLoader
 {
     public sealed record Result(HydroDataset Data, bool FromCache, TimeSpan Elapsed, string? CachePath);
 
-    public static Result Load(DataConfig c, bool useCache = true, string? cacheFolder = null, IProgress<double>? progress = null)
+    /// <param name="inference">For embedding basins, not training: characteristics missing from the attributes (a column,
+    /// or a basin's whole row) are unknown (NaN, named in the notes) instead of an error. Caravan layout.</param>
+    public static Result Load(DataConfig c, bool useCache = true, string? cacheFolder = null, IProgress<double>? progress = null, bool inference = false)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         if (c.Root.Length == 0) throw new ConfigException("data.root is empty: name the data folder (config or --root)");
@@ -19,7 +21,7 @@ public static class DatasetLoader
         string key;
         if (c.Dataset == "caravan")
         {
-            var o = new CaravanReader.Options(c.Root, c.Source, c.Drivers, c.Response, c.Characteristics, basins, c.DropFeb29);
+            var o = new CaravanReader.Options(c.Root, c.Source, c.Drivers, c.Response, c.Characteristics, basins, c.DropFeb29, inference);
             read = () => CaravanReader.Read(o, progress);
             sources = CaravanReader.SourceFiles(o);
         }
@@ -30,7 +32,7 @@ public static class DatasetLoader
             sources = CamelsUsReader.SourceFiles(o);
         }
         key = string.Join("\u001f", c.Dataset, Path.GetFullPath(c.Root), c.Source, string.Join(',', c.ForcingProducts),
-            string.Join(',', c.Drivers), c.Response, string.Join(',', c.Characteristics), string.Join(',', basins ?? []), c.DropFeb29);
+            string.Join(',', c.Drivers), c.Response, string.Join(',', c.Characteristics), string.Join(',', basins ?? []), c.DropFeb29, inference);
 
         if (!useCache) return new Result(read(), false, clock.Elapsed, null);
         string path = DatasetCache.PathFor(cacheFolder ?? DatasetCache.DefaultFolder, key);

@@ -117,6 +117,22 @@ public class CaravanReaderTests
     }
 
     [Fact]
+    public void ForInferenceMissingCharacteristicsAreUnknownAndNamedInsteadOfAnError()
+    {
+        var start = new DateOnly(2000, 1, 1);
+        using var dir = Tree(("x_1", Header + Rows(5, start)));
+        dir.File("timeseries/csv/x/x_new.csv", Header + Rows(5, start));   // a new gauge: no attributes row at all
+        var options = Options(dir.Path) with { Characteristics = ["p_mean", "soil_depth"] };
+        Assert.Contains("'soil_depth'", Assert.Throws<DataFormatException>(() => CaravanReader.Read(options)).Message);
+        var data = CaravanReader.Read(options with { CharacteristicsOptional = true });
+        Assert.Equal(1.5, data.Basin("x_1").Characteristics[0]);
+        Assert.True(double.IsNaN(data.Basin("x_1").Characteristics[1]));
+        Assert.All(data.Basin("x_new").Characteristics, v => Assert.True(double.IsNaN(v)));
+        Assert.Contains("1 characteristics are in no attributes file and are unknown (NaN) for every basin: soil_depth", data.Notes);
+        Assert.Contains("1 basins have no attributes row: characteristics and coordinates unknown (NaN): x_new", data.Notes);
+    }
+
+    [Fact]
     public void AMissingColumnAnEmptyFileAndAHeaderOnlyFileAreErrors()
     {
         using (var dir = Tree(("x_1", "date,total_precipitation_sum,streamflow\n2000-01-01,1,2\n")))

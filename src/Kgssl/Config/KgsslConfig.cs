@@ -23,18 +23,27 @@ public sealed record DataConfig
     public string BasinFile { get; init; } = "";
     /// <summary>CAMELS-US forcing products in order of preference, e.g. [nldas, daymet].</summary>
     public List<string> ForcingProducts { get; init; } = ["daymet"];
+    /// <summary>Driver columns (daily forcing) the encoder and decoder read, by header name.</summary>
     public List<string> Drivers { get; init; } = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"];
+    /// <summary>The response column (streamflow, mm/day).</summary>
     public string Response { get; init; } = "streamflow";
     /// <summary>Characteristics the head regresses and evaluation scores; empty = the 27 of Kratzert et al. 2019.</summary>
     public List<string> Characteristics { get; init; } = [];
+    /// <summary>First day of the training period (ISO date).</summary>
     public string TrainStart { get; init; } = "1999-10-01";
+    /// <summary>Last day of the training period (ISO date).</summary>
     public string TrainEnd { get; init; } = "2008-09-30";
+    /// <summary>First day of the test period, embedded and scored by evaluation (ISO date).</summary>
     public string TestStart { get; init; } = "1989-10-01";
+    /// <summary>Last day of the test period (ISO date).</summary>
     public string TestEnd { get; init; } = "1999-09-30";
+    /// <summary>Length of one window of drivers and response, in days.</summary>
     public int WindowDays { get; init; } = 365;
+    /// <summary>Days between the starts of consecutive windows (training anchors, validation and embedding).</summary>
     public int Stride { get; init; } = 182;
     /// <summary>A window is unusable when more than this fraction of its response is missing (0 = any gap).</summary>
     public double MaxMissingFraction { get; init; } = 0.0;
+    /// <summary>Leave out every 29 February (a 365-day calendar, as some forcing products have).</summary>
     public bool DropFeb29 { get; init; } = false;
     /// <summary>log10(q + 0.005) before z-scoring the response (the KGSSL authors' choice).</summary>
     public bool LogResponse { get; init; } = true;
@@ -46,6 +55,7 @@ public sealed record DataConfig
     public double HeldoutFraction { get; init; } = 0.0;
     /// <summary>K-fold over basins: with folds &gt; 1, fold k's basins are held out (overrides heldout_fraction).</summary>
     public int Folds { get; init; } = 0;
+    /// <summary>With data.folds &gt; 1: which fold is held out (0-based).</summary>
     public int Fold { get; init; } = 0;
     /// <summary>Fraction of the training basins whose training windows are kept aside for validation/early stopping.</summary>
     public double ValidationFraction { get; init; } = 0.1;
@@ -63,12 +73,15 @@ public sealed record ModelConfig
     /// <summary>cnn encoder only: none | gru (a bidirectional GRU over the downsampled steps, added to them: every step
     /// sees the whole window in order before the pooling).</summary>
     public string EncoderContext { get; init; } = "none";
+    /// <summary>Width of the encoder (GRU units per direction, or convolution channels).</summary>
     public int Hidden { get; init; } = 32;
+    /// <summary>Size of the embedding z of a window (and of a basin, the mean over its windows).</summary>
     public int Embedding { get; init; } = 32;
     /// <summary>sum (the authors' code) | concat: how the two GRU directions are merged.</summary>
     public string Directions { get; init; } = "sum";
     /// <summary>forward (GRU) | tcn (causal dilated convolutions) | autoregressive | hbv.</summary>
     public string Decoder { get; init; } = "forward";
+    /// <summary>Width of the decoder.</summary>
     public int DecoderHidden { get; init; } = 32;
     /// <summary>0 = linear characteristics head (the authors'); &gt; 0 = one hidden layer of this size.</summary>
     public int HeadHidden { get; init; } = 0;
@@ -76,8 +89,11 @@ public sealed record ModelConfig
 
 public sealed record TrainingConfig
 {
+    /// <summary>One seed for the split, the initial weights, the windows drawn and the masks: a run is reproducible on one machine.</summary>
     public int Seed { get; init; } = 42;
+    /// <summary>cpu | cuda (only the CPU libtorch is packaged).</summary>
     public string Device { get; init; } = "cpu";
+    /// <summary>libtorch threads; 0 = its default (the cores).</summary>
     public int Threads { get; init; } = 0;
     /// <summary>
     /// libtorch's oneDNN (mkldnn) kernels for the CPU convolutions (<c>training.onednn</c>): faster, but measured to
@@ -85,16 +101,22 @@ public sealed record TrainingConfig
     /// <see cref="Training.TorchSetup.OneDnn"/>); false uses libtorch's own kernels.
     /// </summary>
     public bool Onednn { get; init; } = true;
+    /// <summary>Epochs to train (an epoch: each training basin&apos;s anchors once).</summary>
     public int Epochs { get; init; } = 30;
+    /// <summary>Anchor windows per step (each with a positive and a negative window: three times as many windows pass the encoder).</summary>
     public int BatchSize { get; init; } = 200;
+    /// <summary>Adam&apos;s learning rate (the start of the schedule).</summary>
     public double LearningRate { get; init; } = 0.005;
     /// <summary>
     /// constant | cosine (lowered once an epoch, from learning_rate) | cosine_step (lowered every step, from
     /// learning_rate to 0 at the last step) | step (halved every third of the epochs).
     /// </summary>
     public string Schedule { get; init; } = "constant";
+    /// <summary>Clip the gradients&apos; total norm to this (0 = no clipping).</summary>
     public double GradClip { get; init; } = 1.0;
+    /// <summary>Stop after this many epochs without a better validation loss.</summary>
     public int Patience { get; init; } = 10;
+    /// <summary>Weight of L1, the reconstruction of the response by the decoder.</summary>
     public double WeightReconstruction { get; init; } = 1.0;
     /// <summary>Share of each batch's anchors whose window the decoder reconstructs (L1); the rest only pass the encoder.</summary>
     public double ReconstructionFraction { get; init; } = 1.0;
@@ -104,11 +126,15 @@ public sealed record TrainingConfig
     /// period. 0: the decoder starts at the window's first day. Needs a decoder of the response only.
     /// </summary>
     public int ReconstructionContextDays { get; init; } = 0;
+    /// <summary>Weight of L2, the guidance (windows of one basin closer than those of others).</summary>
     public double WeightGuidance { get; init; } = 1.0;
+    /// <summary>Weight of L3, the supervision by known characteristics.</summary>
     public double WeightSupervision { get; init; } = 1.0;
     /// <summary>triplet | ntxent.</summary>
     public string Guidance { get; init; } = "triplet";
+    /// <summary>Triplet guidance: the margin between the positive and the negative distance.</summary>
     public double Margin { get; init; } = 1.0;
+    /// <summary>NT-Xent guidance: the temperature of the similarities.</summary>
     public double Temperature { get; init; } = 0.1;
     /// <summary>Reconstruct the anchor's response from the positive window's embedding.</summary>
     public bool CrossReconstruction { get; init; } = false;
@@ -130,8 +156,11 @@ public sealed record TrainingConfig
 
 public sealed record EvaluationConfig
 {
+    /// <summary>train | test: the period whose windows are embedded and scored.</summary>
     public string Period { get; init; } = "test";
+    /// <summary>Permutations of the Mantel test of embedding vs characteristic distances.</summary>
     public int MantelPermutations { get; init; } = 999;
+    /// <summary>The characteristic that colours the report&apos;s maps and embedding plots.</summary>
     public string ColorBy { get; init; } = "aridity";
     /// <summary>
     /// Embed and score at most this many training basins (the first by id: the split is random, so a random sample of
@@ -163,7 +192,7 @@ public sealed record EvaluationConfig
 }
 
 /// <summary>
-/// The forward-model experiment (issue 13): a streamflow model fed with different static inputs. Defaults fit
+/// The forward-model experiment: a streamflow model fed with different static inputs. Defaults fit
 /// a 2-core machine (small hidden size, a few windows per basin per epoch, few epochs); the paper-scale grid
 /// (Kratzert et al. 2019: 256 hidden, 30 epochs, 270-day sequence-to-one) is a config away.
 /// </summary>
@@ -171,19 +200,27 @@ public sealed record ForwardConfig
 {
     /// <summary>lstm (statics concatenated at every step) | ealstm (statics drive the input gate).</summary>
     public string Model { get; init; } = "ealstm";
+    /// <summary>Width of the streamflow model.</summary>
     public int Hidden { get; init; } = 32;
+    /// <summary>Epochs of the streamflow model.</summary>
     public int Epochs { get; init; } = 12;
+    /// <summary>Sequences per step.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>Adam&apos;s learning rate.</summary>
     public double LearningRate { get; init; } = 0.005;
     /// <summary>Sequence length; the first warmup_days of each are not scored (sequence-to-sequence training).</summary>
     public int SequenceDays { get; init; } = 365;
+    /// <summary>The first days of each sequence, not scored (the model&apos;s stores spin up).</summary>
     public int WarmupDays { get; init; } = 90;
+    /// <summary>Sequences drawn per basin per epoch.</summary>
     public int WindowsPerBasin { get; init; } = 4;
     /// <summary>mse | nse (per-basin normalized MSE, Kratzert et al. 2019).</summary>
     public string Loss { get; init; } = "nse";
     /// <summary>A KGSSL run folder whose embeddings feed the 'embedding' setting (relative to the config file).</summary>
     public string EmbeddingRun { get; init; } = "";
+    /// <summary>The corrupted setting: sds of the Gaussian noise added to the z-scored characteristics.</summary>
     public List<double> CorruptionStds { get; init; } = [0.1, 0.5, 1.0, 2.0];
+    /// <summary>The corrupted setting: fractions of the basins whose characteristics are corrupted.</summary>
     public List<double> CorruptionFractions { get; init; } = [0.1, 0.5, 1.0];
     /// <summary>Months of streamflow the embedding may see (0 = all the training period).</summary>
     public List<int> EmbeddingMonths { get; init; } = [3, 6, 12, 24, 0];

@@ -261,6 +261,20 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     }
 
     [Fact]
+    public void EveryFileTheRunWritesIsInTheOutputsReference()
+    {
+        string page = File.ReadAllText(Path.Combine(Kgssl.Tests.Config.ConfigLoaderTests.RepoRoot(), "docs", "outputs.md"));
+        // `name` entries of the page; <...> stands for any part of a name
+        var documented = System.Text.RegularExpressions.Regex.Matches(page, "`([A-Za-z0-9_.<>/-]+)`")
+            .Select(m => new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Replace(
+                System.Text.RegularExpressions.Regex.Escape(m.Groups[1].Value), "<[^>]*>", ".+") + "$")).ToList();
+        var files = Directory.GetFiles(f.Run.Path).Select(Path.GetFileName).Concat(
+            Directory.GetDirectories(f.Run.Path).Select(d => Path.GetFileName(d) + "/")).ToList();
+        Assert.Contains("characteristics.csv", files);
+        Assert.All(files, name => Assert.True(documented.Any(r => r.IsMatch(name!)), $"{name} is not in docs/outputs.md"));
+    }
+
+    [Fact]
     public void LossFallsAndEvaluationWritesItsFiles()
     {
         var epochs = f.Epochs;

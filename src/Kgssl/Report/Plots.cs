@@ -80,6 +80,7 @@ public static class Plots
         }
         plot.Title(title);
         plot.XLabel("epoch");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
         return Png(plot, 620, 380);

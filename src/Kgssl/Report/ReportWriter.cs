@@ -28,7 +28,7 @@ public static partial class ReportWriter
         html.Append($"<h1>Kgssl run {E(Path.GetFileName(run.Path))}</h1>");
         var info = run.ReadRunInfo();
         html.Append("<h2>Run</h2><table>");
-        foreach (var (k, v) in info) html.Append($"<tr><td>{E(k)}</td><td>{E(v?.ToString() ?? "")}</td></tr>");
+        foreach (var (k, v) in info) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
         html.Append("</table>");
 
         var rowsPath = run.File("characteristics.csv");
@@ -283,6 +283,18 @@ public static partial class ReportWriter
             }
         html.Append("</table>");
     }
+
+    /// <summary>A run.json value as a person reads it: numbers rounded, an object as "key: value" pairs.</summary>
+    static string Readable(JsonElement? v) => v is { } e ? Readable(e) : "";
+
+    static string Readable(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Number when e.TryGetInt64(out long i) => i.ToString(CultureInfo.InvariantCulture),
+        JsonValueKind.Number => e.GetDouble().ToString(Math.Abs(e.GetDouble()) >= 100 ? "F0" : "G4", CultureInfo.InvariantCulture),
+        JsonValueKind.Object => string.Join(", ", e.EnumerateObject().Select(p => $"{p.Name}: {Readable(p.Value)}")),
+        JsonValueKind.String => e.GetString() ?? "",
+        _ => e.ToString(),
+    };
 
     static double P(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 

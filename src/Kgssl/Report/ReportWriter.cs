@@ -100,8 +100,14 @@ public static partial class ReportWriter
             {
                 var dz = new double[order.Count, order.Count]; var dc = new double[order.Count, order.Count];
                 foreach (var (a, b, z, c) in pairs) { dz[a, b] = dz[b, a] = z; dc[a, b] = dc[b, a] = c; }
-                html.Append("<div class=\"grid\">").Append(Img("embedding distances", Plots.Heatmap("embedding-space distance", dz), inline: true))
-                    .Append(Img("characteristic distances", Plots.Heatmap("characteristic-space distance (same basin order)", dc), inline: true)).Append("</div>");
+                var rank = FirstPrincipalCoordinateOrder(dc);
+                dz = Reordered(dz, rank); dc = Reordered(dc, rank);
+                html.Append($"<p>Each square: {order.Count} basins by the same {order.Count} basins, in one order: along the first ")
+                    .Append("principal coordinate of the characteristic distances (similar basins next to each other). Colour: the ")
+                    .Append("Euclidean distance between two basins, left in the embedding, right in the z-scored characteristics; ")
+                    .Append("where the embedding mirrors the characteristics, the two show the same blocks.</p>")
+                    .Append("<div class=\"grid\">").Append(Img("embedding distances", Plots.Heatmap("embedding-space distance (basins x basins)", dz), inline: true))
+                    .Append(Img("characteristic distances", Plots.Heatmap("characteristic-space distance (same order)", dc), inline: true)).Append("</div>");
             }
         }
 
@@ -319,6 +325,43 @@ public static partial class ReportWriter
             values.Add(row);
         }
         return (text, header, values);
+    }
+
+    /// <summary>
+    /// The order of the items along the first principal coordinate of a distance matrix (classical MDS, Gower 1966:
+    /// the top eigenvector of the double-centred -D^2/2, by power iteration): similar items come next to each other.
+    /// </summary>
+    internal static int[] FirstPrincipalCoordinateOrder(double[,] d)
+    {
+        int n = d.GetLength(0);
+        var b = new double[n, n];
+        var rowMean = new double[n];
+        double all = 0;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) { b[i, j] = -0.5 * d[i, j] * d[i, j]; rowMean[i] += b[i, j] / n; }
+        for (int i = 0; i < n; i++) all += rowMean[i] / n;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) b[i, j] += all - rowMean[i] - rowMean[j];
+        var v = Enumerable.Range(0, n).Select(i => 1.0 + i % 7).ToArray();
+        for (int iteration = 0; iteration < 100; iteration++)
+        {
+            var next = new double[n];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) next[i] += b[i, j] * v[j];
+            double norm = Math.Sqrt(next.Sum(x => x * x));
+            if (norm == 0) break;
+            v = next.Select(x => x / norm).ToArray();
+        }
+        return Enumerable.Range(0, n).OrderBy(i => v[i]).ToArray();
+    }
+
+    static double[,] Reordered(double[,] m, int[] order)
+    {
+        int n = order.Length;
+        var r = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) r[i, j] = m[order[i], order[j]];
+        return r;
     }
 
     static (List<(int A, int B, double Z, double C)> Pairs, List<string> Order) ReadDistances(string path)

@@ -68,6 +68,25 @@ public static class Plots
         return Png(plot, 460, 420);
     }
 
+    /// <summary>Lines of y against x, one per series, with axis labels.</summary>
+    public static byte[] Lines(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string xLabel, string yLabel,
+        int width = 620, int height = 380)
+    {
+        var plot = new Plot();
+        foreach (var (name, (x, y)) in series)
+        {
+            var ok = Enumerable.Range(0, x.Length).Where(i => double.IsFinite(x[i]) && double.IsFinite(y[i])).ToArray();
+            if (ok.Length == 0) continue;
+            var line = plot.Add.ScatterLine(ok.Select(i => x[i]).ToArray(), ok.Select(i => y[i]).ToArray());
+            line.LegendText = name;
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return Png(plot, width, height);
+    }
+
     public static byte[] Curves(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string yLabel)
     {
         var plot = new Plot();

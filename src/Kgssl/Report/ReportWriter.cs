@@ -170,6 +170,7 @@ public static partial class ReportWriter
                 html.Append($"<h2>Decoder as an emulator of F</h2><p>Embedding from training years, prediction of test-year streamflow from drivers only: median NSE {F(nse[nse.Length / 2])} over {nse.Length} basins (from <code>emulator.csv</code>).</p>");
             if (physics.Length > 0)
                 html.Append($"<p id=\"physics-emulator\">Physics emulator: F itself run with the parameters the head predicts from the same embeddings, median NSE {F(physics[physics.Length / 2])} over {physics.Length} basins (<code>nse_physics</code>).</p>");
+            AppendFlows(run, html, nse, physics);
         }
         AppendForward(run, html);
         html.Append("<h2>Configuration</h2><pre>").Append(E(File.ReadAllText(run.File("config.yml")))).Append("</pre>");
@@ -288,6 +289,39 @@ public static partial class ReportWriter
                 if (n > 0) html.Append($"<tr><td>{E(set)}</td><td>{E(name)}</td><td>{a8}/{n}</td><td>{a9}/{n}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
             }
         html.Append("</table>");
+    }
+
+    /// <summary>
+    /// The NSE distribution (share of basins at or below each NSE; NSE 1 is a perfect hydrograph, 0 no better than the
+    /// observed mean) and the hydrographs of the best, median and worst basin (hydrographs.csv).
+    /// </summary>
+    static void AppendFlows(RunDirectory run, StringBuilder html, double[] nse, double[] physics)
+    {
+        var cdf = new Dictionary<string, (double[] X, double[] Y)>();
+        foreach (var (name, v) in new[] { ("decoder", nse), ("F with the head's parameters", physics) })
+            if (v.Length > 0)
+                cdf[name] = (v.Select(x => Math.Max(x, -1)).ToArray(), Enumerable.Range(1, v.Length).Select(i => i / (double)v.Length).ToArray());
+        if (cdf.Count > 0)
+            html.Append("<p>NSE: Nash-Sutcliffe efficiency of the daily flows, 1 a perfect hydrograph, 0 no better than the observed mean ")
+                .Append("(values below -1 drawn at -1); KGE: Kling-Gupta efficiency.</p>")
+                .Append(Img("nse cdf", Plots.Lines("NSE over the basins", cdf, "NSE", "share of basins at or below")));
+        string path = run.File("hydrographs.csv");
+        if (!File.Exists(path)) return;
+        var rows = File.ReadLines(path).Skip(1).Select(l => l.Split(',')).ToList();
+        // two years drawn (readable by eye); hydrographs.csv holds the whole period
+        foreach (var basin in rows.GroupBy(r => (Id: r[0], Rank: r[2], Nse: r[3])))
+        {
+            var shown = basin.Take(731).ToList();
+            var days = shown.Select((_, i) => (double)i).ToArray();
+            var flows = new Dictionary<string, (double[] X, double[] Y)>
+            {
+                ["observed"] = (days, shown.Select(r => P(r[5])).ToArray()),
+                ["emulated"] = (days, shown.Select(r => P(r[6])).ToArray()),
+            };
+            html.Append(Img($"hydrograph {basin.Key.Rank}", Plots.Lines(
+                $"{basin.Key.Rank} basin {basin.Key.Id} (NSE {F(P(basin.Key.Nse))} over the period), {shown[0][4]}..{shown[^1][4]}",
+                flows, "day", "streamflow (mm/day)", 900, 300)));
+        }
     }
 
     /// <summary>A run.json value as a person reads it: numbers rounded, an object as "key: value" pairs.</summary>

@@ -341,6 +341,7 @@ public static class Workflow
             jobs.Add((id, b, from, to, Math.Min(c.Evaluation.EmulatorSpinupDays, from)));
         }
         var results = new Dictionary<string, (double Nse, double Kge, int Days)>();
+        var series = new Dictionary<string, (DateOnly[] Dates, double[] Sim, double[] Obs)>();
         using (no_grad())
             foreach (var group in jobs.GroupBy(j => (j.Warm, j.To - j.From)))
             {
@@ -373,6 +374,7 @@ public static class Workflow
                             obs[t] = basin.Response[job.From + t];
                         }
                         results[job.Id] = (Metrics.Nse(sim, obs), Metrics.Kge(sim, obs), days);
+                        series[job.Id] = (basin.Dates[job.From..job.To], sim, obs);
                     }
                 }
             }
@@ -387,6 +389,7 @@ public static class Workflow
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{job.Id},{set},{nse:G6},{kge:G6},{days},{pNse:G6},{pKge:G6}"));
         }
         File.WriteAllLines(run.File("emulator.csv"), lines);
+        WriteHydrographs(run.File("hydrographs.csv"), set, results, series);
         double median = Metrics.Median(nses);
         int scored = nses.Count(double.IsFinite);
         reporter.Info($"emulator: median NSE {median:F3} over {scored} {set} basins (embedding from training years, prediction of test years)");
@@ -394,6 +397,26 @@ public static class Workflow
         if (physics is not null)
             reporter.Info($"physics emulator (F run with the head's parameters from the same embeddings): median NSE {physicsMedian:F3} over {physicsNses.Count(double.IsFinite)} {set} basins");
         return (median, scored, physicsMedian);
+    }
+
+    /// <summary>
+    /// hydrographs.csv: the observed and emulated flows (mm/day) of three basins, the best, the median and the worst by
+    /// NSE, so that a reader sees what a score means.
+    /// </summary>
+    static void WriteHydrographs(string path, string set, IReadOnlyDictionary<string, (double Nse, double Kge, int Days)> results,
+        IReadOnlyDictionary<string, (DateOnly[] Dates, double[] Sim, double[] Obs)> series)
+    {
+        var ranked = results.Where(r => double.IsFinite(r.Value.Nse)).OrderByDescending(r => r.Value.Nse).Select(r => r.Key).ToList();
+        using var w = new StreamWriter(path);
+        w.WriteLine("basin,basin_set,rank,nse,date,observed,simulated");
+        if (ranked.Count == 0) return;
+        foreach (var (rank, id) in new[] { ("best", ranked[0]), ("median", ranked[ranked.Count / 2]), ("worst", ranked[^1]) }.DistinctBy(x => x.Item2))
+        {
+            var (dates, sim, obs) = series[id];
+            for (int t = 0; t < dates.Length; t++)
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{id},{set},{rank},{results[id].Nse:G6},{dates[t]:yyyy-MM-dd},{obs[t]:G6},{sim[t]:G6}"));
+        }
     }
 
     /// <summary>

@@ -261,6 +261,25 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     }
 
     [Fact]
+    public void TheReportShowsTheNseDistributionAndTheBestMedianAndWorstHydrographs()
+    {
+        Assert.Contains("alt=\"nse cdf\"", f.Html);
+        var rows = File.ReadAllLines(f.Run.File("hydrographs.csv"));
+        Assert.Equal("basin,basin_set,rank,nse,date,observed,simulated", rows[0]);
+        // best, median and worst, each basin once (with two held-out basins the median is the worst)
+        var ranks = rows.Skip(1).Select(l => l.Split(',')[2]).Distinct().ToList();
+        Assert.Equal(rows.Skip(1).Select(l => l.Split(',')[0]).Distinct().Count(), ranks.Count);
+        Assert.Contains("best", ranks);
+        foreach (var rank in ranks) Assert.Contains($"alt=\"hydrograph {rank}\"", f.Html);
+        // the best basin's NSE is the highest of emulator.csv
+        var best = rows.Skip(1).First().Split(',');
+        double top = File.ReadAllLines(f.Run.File("emulator.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture)).Where(double.IsFinite).Max();
+        Assert.Equal("best", best[2]);
+        Assert.Equal(top, double.Parse(best[3], System.Globalization.CultureInfo.InvariantCulture), 5);
+    }
+
+    [Fact]
     public void EveryFileTheRunWritesIsInTheOutputsReference()
     {
         string page = File.ReadAllText(Path.Combine(Kgssl.Tests.Config.ConfigLoaderTests.RepoRoot(), "docs", "outputs.md"));

@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace Kgssl.Experiments;
 
 /// <summary>
-/// Issue 13: does a streamflow model fed the KGSSL embedding stay good where one fed noisy catalogued
+/// Does a streamflow model fed the KGSSL embedding stay good where one fed noisy catalogued
 /// characteristics fails? Every setting trains the same forward model (EA-LSTM or LSTM) on every gauged
 /// basin's training period, with different static inputs, and scores NSE/KGE on the test period.
 /// Trade-off of the defaults: sequence-to-sequence windows (the first warmup_days unscored) instead of the

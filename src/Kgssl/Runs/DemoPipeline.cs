@@ -20,8 +20,8 @@ public static class DemoPipeline
     public sealed record Options(int Basins = 12000, int Years = 4, int Seed = 7, double Noise = 0);
 
     /// <summary>
-    /// Held-out basins calibrated with the exact model for the identifiability reference (a random sample): 100, not the
-    /// 40 of sessions 3-9, whose verdicts moved with the sample (TT: r 0.934 on the 40, 0.804 on all 800; RESULTS.md, session 10).
+    /// Held-out basins calibrated with the exact model for the identifiability reference (a random sample): 100, not 40,
+    /// whose verdicts moved with the sample (TT: r 0.934 on 40, 0.804 on all 800; benchmarks/RESULTS.md).
     /// </summary>
     public const int CalibratedBasins = 100;
 
@@ -74,7 +74,7 @@ public static class DemoPipeline
         // reads the days in steps of 3 (a third of the cost of each layer after the first) with twice the width, one
         // stride-2 convolution (61 steps) and a bidirectional GRU over those steps, so that every step sees the whole
         // year in order: measured at 3 epochs on the demo's ensemble, validation L3 0.415 -> 0.357 and on the 800
-        // held-out basins FC 0.722 -> 0.785, PERC 0.698 -> 0.827, log10(K1) 0.700 -> 0.847 (session 6, RESULTS.md)
+        // held-out basins FC 0.722 -> 0.785, PERC 0.698 -> 0.827, log10(K1) 0.700 -> 0.847 (benchmarks/RESULTS.md)
         Model = new ModelConfig
         {
             Encoder = "cnn", Hidden = 64, Embedding = 32, Directions = "sum", Decoder = "tcn", DecoderHidden = 32, HeadHidden = 64,
@@ -84,8 +84,8 @@ public static class DemoPipeline
         Training = new TrainingConfig
         {
             Seed = o.Seed,
-            // 3: with this encoder 3 epochs recover more than 7 did with the one before, and fit in 5 minutes on a
-            // machine running at half the speed it had in session 4 (4 epochs of a deeper variant took 323 s there)
+            // 3: with this encoder 3 epochs recover more than 7 did with the previous one, and the demo stays within
+            // minutes even on a slow day of this 2-core machine
             Epochs = 3,
             BatchSize = 32,  // measured: 32 beats 64 at the same wall clock (more steps; benchmarks/RESULTS.md)
             LearningRate = 0.01,  // measured: 0.005 -> 0.01 better at 3 epochs, 0.02 unstable

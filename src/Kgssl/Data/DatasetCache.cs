@@ -10,7 +10,9 @@ namespace Kgssl.Data;
 /// </summary>
 public static class DatasetCache
 {
-    const string Magic = "KGSSL-CACHE-3";
+    // raised whenever the readers change what they accept or how they turn text into values (here: the value policy,
+    // missing codes as missing days), so that no cache written by an older reader is served
+    const string Magic = "KGSSL-CACHE-4";
 
     public static string DefaultFolder =>
         Environment.GetEnvironmentVariable("KGSSL_CACHE_DIR") is { Length: > 0 } d

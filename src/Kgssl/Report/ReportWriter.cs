@@ -46,12 +46,15 @@ public static partial class ReportWriter
                 html.Append($"<tr><td>{E(s)}</td><td>{n}</td><td>{a8}</td><td>{a9}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
             }
             html.Append("</table>");
-            html.Append("<table id=\"recovery\"><tr><th>characteristic</th>");
+            html.Append("<p>r: Pearson correlation of estimate and truth over the basins; rho: Spearman's rank correlation; rmse: root ")
+                .Append("mean square error in the characteristic's unit; rmse_z: the same in standard deviations of the characteristic over the ")
+                .Append("training basins. Shaded: r above 0.9 (green), above 0.8 (yellow).</p>");
+            html.Append("<table id=\"recovery\"><tr><th>characteristic</th><th>unit</th>");
             foreach (var s in sets) html.Append($"<th>n {E(s)}</th><th>r {E(s)}</th><th>rho {E(s)}</th><th>rmse {E(s)}</th><th>rmse_z {E(s)}</th>");
             html.Append("</tr>");
             foreach (var name in names)
             {
-                html.Append($"<tr><td>{E(name)}</td>");
+                html.Append($"<tr><td>{E(name)}</td><td>{E(Data.CharacteristicUnits.Of(name))}</td>");
                 foreach (var s in sets)
                 {
                     var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == s);

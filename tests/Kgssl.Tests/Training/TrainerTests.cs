@@ -264,6 +264,7 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     public void TheReportShowsTheNseDistributionAndTheBestMedianAndWorstHydrographs()
     {
         Assert.Contains("alt=\"nse cdf\"", f.Html);
+        Assert.Contains("<td>FC</td><td>mm</td>", f.Html);   // the recovery table gives each rmse's unit
         var rows = File.ReadAllLines(f.Run.File("hydrographs.csv"));
         Assert.Equal("basin,basin_set,rank,nse,date,observed,simulated", rows[0]);
         // best, median and worst, each basin once (with two held-out basins the median is the worst)

@@ -17,31 +17,17 @@ public sealed record NumericTable(IReadOnlyList<string> TextColumns, IReadOnlyLi
 
     static string Quote(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
-    /// <summary>A tidy (long) Parquet file: one row per (key columns, column, value).</summary>
+    /// <summary>The same table as Parquet, with the CSV's columns: the text columns as strings, the others as doubles.</summary>
     public async Task WriteParquetAsync(string path)
     {
-        var cells = new List<TidyCell>(Text.Count * NumberColumns.Count);
-        for (int i = 0; i < Text.Count; i++)
-            for (int c = 0; c < NumberColumns.Count; c++)
-                cells.Add(new TidyCell
-                {
-                    Basin = Text[i][0],
-                    BasinSet = Text[i].Length > 1 ? Text[i][1] : "",
-                    Note = Text[i].Length > 2 ? Text[i][2] : "",
-                    Column = NumberColumns[c],
-                    Value = Numbers[i][c],
-                });
+        var fields = TextColumns.Select(c => (Parquet.Schema.DataField)new Parquet.Schema.DataField<string>(c))
+            .Concat(NumberColumns.Select(c => new Parquet.Schema.DataField<double>(c))).ToArray();
         await using var stream = File.Create(path);
-        await Parquet.Serialization.ParquetSerializer.SerializeAsync(cells, stream);
+        await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields), stream);
+        using var group = writer.CreateRowGroup();
+        for (int c = 0; c < TextColumns.Count; c++)
+            await group.WriteAsync(fields[c], Text.Select(row => row[c]).ToArray());
+        for (int c = 0; c < NumberColumns.Count; c++)
+            await group.WriteAsync(fields[TextColumns.Count + c], new ReadOnlyMemory<double>(Numbers.Select(row => row[c]).ToArray()));
     }
-}
-
-/// <summary>One value of a tidy table, as written to Parquet.</summary>
-public sealed class TidyCell
-{
-    public string Basin { get; set; } = "";
-    public string BasinSet { get; set; } = "";
-    public string Note { get; set; } = "";
-    public string Column { get; set; } = "";
-    public double Value { get; set; }
 }

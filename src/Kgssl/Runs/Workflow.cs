@@ -149,7 +149,7 @@ public static class Workflow
         var rows = ScorePredictions(run, p, sets, period, id => byId[id].Windows > 0 ? byId[id].PredictedZ : null, "");
         var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period, device) : [];
         if (c.Evaluation.Knowledge) EvaluateKnowledge(run, p, sets, byId, (start, end), period, reporter);
-        WriteEmbeddings(run.File("embeddings.csv"), null, emb, sets.ToDictionary(s => s.id, s => s.set), p);
+        WriteEmbeddings(run.File("embeddings.csv"), run.File("embeddings.parquet"), emb, sets.ToDictionary(s => s.id, s => s.set), p);
 
         // distances over every embedded basin: embedding space vs z-scored characteristic space
         var used = emb.Where(e => e.Windows > 0).ToList();
@@ -210,9 +210,11 @@ public static class Workflow
             for (int i = 0; i < ok.Count; i++) predTable.Add((ok[i].id, group.Key, predicted[i], truth[i]));
         }
         File.WriteAllText(run.File($"characteristics{suffix}.csv"), CharacteristicRecovery.ToCsv(rows));
-        new NumericTable(["basin", "basin_set"], predTable.Select(r => new[] { r.Id, r.Set }).ToList(),
+        var table = new NumericTable(["basin", "basin_set"], predTable.Select(r => new[] { r.Id, r.Set }).ToList(),
             [.. names.Select(n => "pred_" + n), .. names.Select(n => "true_" + n)],
-            predTable.Select(r => r.Pred.Concat(r.Truth).ToArray()).ToList()).WriteCsv(run.File($"predictions{suffix}.csv"));
+            predTable.Select(r => r.Pred.Concat(r.Truth).ToArray()).ToList());
+        table.WriteCsv(run.File($"predictions{suffix}.csv"));
+        table.WriteParquetAsync(run.File($"predictions{suffix}.parquet")).GetAwaiter().GetResult();
         return rows;
     }
 

@@ -136,7 +136,7 @@ public static partial class ReportWriter
                 var color = ok.Select(i => truthById.GetValueOrDefault(text[i][0], double.NaN)).ToArray();
                 html.Append("<h2>Embeddings</h2>").Append(Img("PCA", Plots.Colored("PCA of the basin embeddings", proj.Select(p => p[0]).ToArray(), proj.Select(p => p[1]).ToArray(), color, "PC 1", "PC 2", colorBy)));
                 var coords = ReadCoordinates(run, cfg);
-                if (coords.Count > 0)
+                if (coords.Count > 0 && !InventedLocations(cfg))
                 {
                     var lat = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lat : double.NaN).ToArray();
                     var lon = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lon : double.NaN).ToArray();
@@ -413,6 +413,22 @@ public static partial class ReportWriter
             pairs.Add((Id(f[0]), Id(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture)));
         }
         return (pairs, order);
+    }
+
+    /// <summary>
+    /// A synthetic ensemble driven by the weather generator (its ensemble.json says so): its basins have coordinates
+    /// only as the generator drew them, so a map would show places that mean nothing. Real forcing keeps real gauges.
+    /// </summary>
+    static bool InventedLocations(Config.KgsslConfig cfg)
+    {
+        string manifest = Path.Combine(cfg.Data.Root, "ensemble.json");
+        if (!File.Exists(manifest)) return false;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+            return doc.RootElement.TryGetProperty("forcing", out var f) && f.GetString() == "weather generator";
+        }
+        catch (JsonException) { return false; }
     }
 
     static Dictionary<string, (double Lat, double Lon)> ReadCoordinates(RunDirectory run, Config.KgsslConfig cfg)

@@ -265,6 +265,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     {
         Assert.Contains("alt=\"nse cdf\"", f.Html);
         Assert.Contains("<td>FC</td><td>mm</td>", f.Html);   // the recovery table gives each rmse's unit
+        Assert.DoesNotContain("alt=\"map\"", f.Html);       // the weather generator's basins have no real place
+        Assert.Contains("alt=\"PCA\"", f.Html);
         var rows = File.ReadAllLines(f.Run.File("hydrographs.csv"));
         Assert.Equal("basin,basin_set,rank,nse,date,observed,simulated", rows[0]);
         // best, median and worst, each basin once (with two held-out basins the median is the worst)

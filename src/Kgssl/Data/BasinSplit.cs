@@ -1,7 +1,9 @@
 namespace Kgssl.Data;
 
 /// <summary>Which basins train, validate (early stopping) and stay unseen, drawn reproducibly from the seed.</summary>
-public sealed record BasinSplit(IReadOnlyList<string> Train, IReadOnlyList<string> Validation, IReadOnlyList<string> Heldout)
+/// <param name="WithoutStreamflow">Basins of the data set left out of every set: not one observed streamflow day.</param>
+public sealed record BasinSplit(IReadOnlyList<string> Train, IReadOnlyList<string> Validation, IReadOnlyList<string> Heldout,
+    IReadOnlyList<string>? WithoutStreamflow = null)
 {
     /// <summary>
     /// folds &gt; 1: fold <paramref name="fold"/> of a seeded shuffle is held out; else a seeded

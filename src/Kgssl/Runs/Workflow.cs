@@ -48,7 +48,9 @@ public static class Workflow
                 reporter.Info("data: " + note);
                 run.Log(note);
             }
-            split = BasinSplit.Make(withResponse, config.Training.Seed, config.Data.HeldoutFraction, config.Data.Folds, config.Data.Fold, config.Data.ValidationFraction);
+            var d = config.Data;
+            split = BasinSplit.Make(withResponse, config.Training.Seed, d.HeldoutFraction, d.Folds, d.Fold, d.ValidationFraction)
+                with { WithoutStreamflow = without };
             File.WriteAllText(splitPath, JsonSerializer.Serialize(split, Json));
         }
         Normalizer norm;

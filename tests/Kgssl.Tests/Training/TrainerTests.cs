@@ -129,6 +129,8 @@ public class TrainerTests
         var (run, p) = Setup(dir, data, "run", 1);
         Assert.DoesNotContain(id, p.Split.Train.Concat(p.Split.Validation).Concat(p.Split.Heldout));
         Assert.Contains($"1 basins have no observed streamflow and take no part in the split: {id}", File.ReadAllText(run.File("log.txt")));
+        Assert.Equal([id], p.Split.WithoutStreamflow!);
+        Assert.Contains($"\"WithoutStreamflow\": [\n    \"{id}\"", File.ReadAllText(run.File("split.json")));
     }
 
     [Fact]

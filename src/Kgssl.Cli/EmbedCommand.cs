@@ -50,10 +50,15 @@ public static class EmbedCommand
     static void WriteKnowledge(string path, RunDirectory run, KgsslConfig cfg, Workflow.Prepared prepared, List<BasinEmbedding> emb,
         (DateOnly, DateOnly) period, IReadOnlyList<string> known, Dictionary<string, string> sets)
     {
-        var runData = DatasetLoader.Load(run.ReadConfig().Data with { BasinFile = "" }).Data;
         var targets = prepared.Data.Basins.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
-        var merged = prepared.Data with { Basins = [.. prepared.Data.Basins, .. runData.Basins.Where(b => !targets.Contains(b.Id))] };
-        var estimates = Workflow.KnowledgeEstimates(prepared with { Data = merged }, emb, period, known);
+        var data = prepared.Data;
+        // the run's own data set is read again only when the embedded basins lack some of its lending basins
+        if (!prepared.Split.Train.Concat(prepared.Split.Validation).All(targets.Contains))
+        {
+            var runData = DatasetLoader.Load(run.ReadConfig().Data with { BasinFile = "" }).Data;
+            data = data with { Basins = [.. data.Basins, .. runData.Basins.Where(b => !targets.Contains(b.Id))] };
+        }
+        var estimates = Workflow.KnowledgeEstimates(prepared with { Data = data }, emb, period, known);
         var names = prepared.Data.CharacteristicNames;
         string knownText = string.Join(';', known);
         new NumericTable(["basin", "basin_set", "known"], emb.Select(e => new[] { e.Id, sets[e.Id], knownText }).ToList(),

@@ -13,6 +13,14 @@ public sealed record HydroDataset(
 {
     public int DriverCount => DriverNames.Count;
 
+    /// <summary>Ids of the basins with at least one observed response day: the ones a split and the baselines take.</summary>
+    public List<string> BasinsWithResponse() => Basins.Where(HasResponse).Select(b => b.Id).ToList();
+
+    /// <summary>Ids of the basins without a single observed response day (no part in any split).</summary>
+    public List<string> BasinsWithoutResponse() => Basins.Where(b => !HasResponse(b)).Select(b => b.Id).ToList();
+
+    static bool HasResponse(BasinData b) => b.Response.Any(q => !float.IsNaN(q));
+
     public int CharacteristicCount => CharacteristicNames.Count;
 
     public BasinData Basin(string id) =>

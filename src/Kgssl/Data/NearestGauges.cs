@@ -43,10 +43,14 @@ public sealed class NearestGauges
     public static NearestGauges Of(IReadOnlyList<BasinData> pool, int k, double power = 1) =>
         new(pool, pool.Select(b => b.Characteristics).ToArray(), k, power);
 
-    /// <summary>A gauge without finite coordinates cannot take part: the error names the basin.</summary>
+    /// <summary>Whether a gauge has coordinates in degrees that can take part.</summary>
+    public static bool HasCoordinates(BasinData b) =>
+        double.IsFinite(b.Latitude) && double.IsFinite(b.Longitude) && Math.Abs(b.Latitude) <= 90 && Math.Abs(b.Longitude) <= 360;
+
+    /// <summary>A gauge without valid coordinates cannot take part: the error names the basin.</summary>
     public static void RequireCoordinates(BasinData b)
     {
-        if (!double.IsFinite(b.Latitude) || !double.IsFinite(b.Longitude) || Math.Abs(b.Latitude) > 90 || Math.Abs(b.Longitude) > 360)
+        if (!HasCoordinates(b))
             throw new InvalidDataException($"basin '{b.Id}' has no valid gauge coordinates (gauge_lat {b.Latitude}, gauge_lon {b.Longitude}): " +
                 "the spatial knowledge needs gauge_lat and gauge_lon in degrees for every basin (Caravan attributes_other_*.csv, CAMELS-US camels_topo.txt)");
     }

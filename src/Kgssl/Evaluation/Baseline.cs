@@ -34,12 +34,12 @@ public static class Baseline
     /// <summary>Both protocols; the held-out one over the folds of <c>data.folds</c> (5 when unset), drawn as training draws them.</summary>
     public static Result Run(KgsslConfig c, HydroDataset data, IProgress<double>? progress = null)
     {
-        var ids = BasinsWithResponse(data);
+        var ids = data.BasinsWithResponse();
         var signatures = SignatureSetOf(c, data, ids, progress);
-        bool spatial = ids.All(id => HasCoordinates(data.Basin(id)));
+        bool spatial = ids.All(id => NearestGauges.HasCoordinates(data.Basin(id)));
         var result = new Result(Methods.Where(m => spatial || m is Ridge or Fingerprint).ToDictionary(m => m, _ => new List<RecoveryRow>()), [], []);
         if (!spatial)
-            result.Notes.Add($"neighbours and stacked left out: {ids.Count(id => !HasCoordinates(data.Basin(id)))} basins have no gauge coordinates");
+            result.Notes.Add($"neighbours and stacked left out: {ids.Count(id => !NearestGauges.HasCoordinates(data.Basin(id)))} basins have no gauge coordinates");
         var std = CharacteristicStd(data, ids);
         Score(result, data, "train", [(0, ids, ids)], signatures, std, spatial);
         int folds = c.Data.Folds > 1 ? c.Data.Folds : 5;
@@ -51,12 +51,6 @@ public static class Baseline
         progress?.Report(1);
         return result;
     }
-
-    /// <summary>Ids of the basins with at least one observed response day, as the training split takes them.</summary>
-    public static List<string> BasinsWithResponse(HydroDataset data) =>
-        data.Basins.Where(b => b.Response.Any(q => !float.IsNaN(q))).Select(b => b.Id).ToList();
-
-    static bool HasCoordinates(BasinData b) => double.IsFinite(b.Latitude) && double.IsFinite(b.Longitude);
 
     /// <summary>The std of each characteristic over the basins (rmse_z's unit for pooled scores).</summary>
     public static double[] CharacteristicStd(HydroDataset data, IReadOnlyList<string> ids) =>
@@ -92,10 +86,9 @@ public static class Baseline
             var near = spatial ? NearestGauges.Of(pool, NeighbourCount) : null;
             var x = train.Select(id => sig.Train[id]).ToList();
             var stackX = near is null ? null : train.Select(id => Concat(sig.Train[id], near.Estimate(data.Basin(id)))).ToList();
-            int k = data.CharacteristicCount;
-            var ridge = Enumerable.Range(0, k).Select(j => Evaluation.Ridge.Fit(x, train.Select(id => data.Basin(id).Characteristics[j]).ToList(), Lambda)).ToArray();
-            var stacked = stackX is null ? null
-                : Enumerable.Range(0, k).Select(j => Evaluation.Ridge.Fit(stackX, train.Select(id => data.Basin(id).Characteristics[j]).ToList(), Lambda)).ToArray();
+            var truths = pool.Select(b => b.Characteristics).ToList();
+            var ridge = Evaluation.Ridge.FitEach(x, truths, Lambda);
+            var stacked = stackX is null ? null : Evaluation.Ridge.FitEach(stackX, truths, Lambda);
             var (mean, sd) = Evaluation.Ridge.Scale(x, Signatures.Names.Length);
             var zTrain = x.Select(r => Evaluation.Ridge.Standardize(r, mean, sd)).ToArray();
             foreach (var id in predict)
@@ -103,14 +96,14 @@ public static class Baseline
                 var basin = data.Basin(id);
                 var values = new Dictionary<string, double[]>
                 {
-                    [Ridge] = ridge.Select(m => m.Predict(sig.Test[id])).ToArray(),
+                    [Ridge] = Evaluation.Ridge.PredictEach(ridge, sig.Test[id]),
                     [Fingerprint] = pool[Nearest(zTrain, Evaluation.Ridge.Standardize(sig.Test[id], mean, sd))].Characteristics,
                 };
                 if (near is not null)
                 {
                     var n = near.Estimate(basin);
                     values[Neighbours] = n;
-                    values[Stacked] = stacked!.Select(m => m.Predict(Concat(sig.Test[id], n))).ToArray();
+                    values[Stacked] = Evaluation.Ridge.PredictEach(stacked!, Concat(sig.Test[id], n));
                 }
                 foreach (var (method, v) in values)
                 {

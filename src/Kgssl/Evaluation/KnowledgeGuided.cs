@@ -37,9 +37,7 @@ public static class KnowledgeGuided
         var pool = s.Pool.Select(data.Basin).ToList();
         var near = NearestGauges.Of(pool, s.Neighbours, s.Power);
         var x = pool.Select(b => Features(data, b, s.TrainPeriod, near, s.Known)).ToList();
-        var ridges = Enumerable.Range(0, names.Count)
-            .Select(j => pool.Any(b => double.IsFinite(b.Characteristics[j])) ? Ridge.Fit(x, pool.Select(b => b.Characteristics[j]).ToList(), Baseline.Lambda) : null)
-            .ToArray();
+        var ridges = Ridge.FitEach(x, pool.Select(b => b.Characteristics).ToList(), Baseline.Lambda);
         var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var id in targets)
         {
@@ -49,10 +47,10 @@ public static class KnowledgeGuided
                 if (!double.IsFinite(basin.Characteristics[k]))
                     throw new InvalidDataException($"basin '{id}': characteristic '{names[k]}' is given as known but has no value in the attributes");
             var n = near.Estimate(basin);
-            var features = Features(data, basin, s.Period, near, s.Known);
+            var stacked = Ridge.PredictEach(ridges, Features(data, basin, s.Period, near, s.Known));
             var estimate = new double[names.Count];
             for (int j = 0; j < names.Count; j++)
-                estimate[j] = s.Known.Contains(j) ? basin.Characteristics[j] : Mean(p[j], n[j], ridges[j]?.Predict(features) ?? double.NaN);
+                estimate[j] = s.Known.Contains(j) ? basin.Characteristics[j] : Mean(p[j], n[j], stacked[j]);
             result[id] = estimate;
         }
         return result;

@@ -29,6 +29,19 @@ public sealed class Ridge
         return new Ridge(mean, std, Solve(a, b), ym);
     }
 
+    /// <summary>
+    /// One ridge per characteristic: column j of <paramref name="targets"/> (one row per sample) against <paramref name="x"/>;
+    /// null for a characteristic no sample knows (its predictions are NaN, see <see cref="PredictEach"/>).
+    /// </summary>
+    public static Ridge?[] FitEach(IReadOnlyList<double[]> x, IReadOnlyList<double[]> targets, double lambda) =>
+        Enumerable.Range(0, targets.Count > 0 ? targets[0].Length : 0)
+            .Select(j => targets.Any(t => double.IsFinite(t[j])) ? Fit(x, targets.Select(t => t[j]).ToList(), lambda) : null)
+            .ToArray();
+
+    /// <summary>Each model's prediction for <paramref name="x"/>; NaN where there is no model.</summary>
+    public static double[] PredictEach(IReadOnlyList<Ridge?> models, double[] x) =>
+        models.Select(m => m?.Predict(x) ?? double.NaN).ToArray();
+
     public double Predict(double[] x)
     {
         var z = Standardize(x, _mean, _std);

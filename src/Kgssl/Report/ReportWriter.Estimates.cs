@@ -28,17 +28,14 @@ public static partial class ReportWriter
     /// <summary>report.html of a cross-validation: every method's pooled r per characteristic, the summaries, the folds.</summary>
     public static string WriteCrossval(RunDirectory run, CrossValidation.Outcome o)
     {
-        var html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Kgssl cross-validation</title><style>")
-            .Append("body{font-family:sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse;margin:8px 0}")
-            .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
-            .Append("</style></head><body>");
+        var html = Page("Kgssl cross-validation");
         int folds = o.Folds.Select(f => f.Fold).Distinct().Count();
         html.Append($"<h1>Basins never seen in training: {folds} folds pooled</h1>")
             .Append($"<p>Run folder {E(Path.GetFileName(run.Path))}; each fold in <code>fold_k/</code>; every basin is held out by exactly one fold, ")
             .Append($"and all held-out predictions are scored together. Wall time of the folds (data, training, evaluation) {F(o.FoldSeconds)} s; ")
             .Append($"of the last call (folds not yet done, baselines, pooling) {F(o.WallSeconds)} s.</p>").Append(EstimatesGlossary)
-            .Append("<p>Baselines on the same folds: <b>ridge</b> on 29 signatures of the series; <b>fingerprint</b>, the training basin with the ")
-            .Append("most similar signatures; <b>neighbours</b>, the 5 nearest gauges; <b>stacked</b>, ridge on signatures and the neighbour estimate.</p>");
+            .Append($"<p>Baselines on the same folds: <b>ridge</b> on 29 signatures of the series; <b>fingerprint</b>, the training basin with the ")
+            .Append($"most similar signatures; <b>neighbours</b>, the {Baseline.NeighbourCount} nearest gauges; <b>stacked</b>, ridge on signatures and the neighbour estimate.</p>");
         AppendMethodTable(o.Pooled.ToDictionary(p => p.Key, p => p.Value), html, "pooled");
         html.Append("<h2>Per fold (mean r over the characteristics, that fold's held-out basins)</h2><table id=\"folds\"><tr><th>fold</th><th>basins</th>");
         var methods = o.Folds.Select(f => f.Method).Distinct().ToList();

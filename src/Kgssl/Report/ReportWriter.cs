@@ -18,13 +18,7 @@ public static partial class ReportWriter
     public static string Write(RunDirectory run, IRunReporter reporter)
     {
         var cfg = run.ReadConfig();
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Kgssl report</title><style>")
-            .Append("body{font-family:sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse;margin:8px 0}")
-            .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
-            .Append("pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:400px}.grid img{margin:2px}img{max-width:100%}")
-            .Append(".good{background:#d9f2d9}.ok{background:#f2f2d9}")
-            .Append("</style></head><body>");
+        var html = Page("Kgssl report");
         html.Append($"<h1>Kgssl run {E(Path.GetFileName(run.Path))}</h1>");
         var info = run.ReadRunInfo();
         html.Append("<h2>Run</h2><table>");
@@ -326,6 +320,15 @@ public static partial class ReportWriter
                 flows, "day", "streamflow (mm/day)", 900, 300)));
         }
     }
+
+    /// <summary>The head of every report page: the title and one style sheet.</summary>
+    static StringBuilder Page(string title) => new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+        .Append(E(title)).Append("</title><style>")
+        .Append("body{font-family:sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse;margin:8px 0}")
+        .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
+        .Append("pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:400px}.grid img{margin:2px}img{max-width:100%}")
+        .Append(".good{background:#d9f2d9}.ok{background:#f2f2d9}")
+        .Append("</style></head><body>");
 
     /// <summary>A run.json value as a person reads it: numbers rounded, an object as "key: value" pairs.</summary>
     static string Readable(JsonElement? v) => v is { } e ? Readable(e) : "";

@@ -77,7 +77,7 @@ public static class CrossValidation
     public static Outcome Pool(RunDirectory parent, KgsslConfig config, HydroDataset data, Baseline.Result baseline, int folds)
     {
         var names = data.CharacteristicNames;
-        var std = Baseline.CharacteristicStd(data, Baseline.BasinsWithResponse(data));
+        var std = Baseline.CharacteristicStd(data, data.BasinsWithResponse());
         var pooled = new Dictionary<string, List<RecoveryRow>>();
         var perFold = new List<FoldScore>();
         foreach (var (method, suffix) in Estimates)

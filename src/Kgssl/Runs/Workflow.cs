@@ -37,11 +37,11 @@ public static class Workflow
         BasinSplit split;
         string splitPath = run.File("split.json");
         if (File.Exists(splitPath))
-            split = JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(splitPath)) ?? throw new InvalidDataException($"{splitPath}: empty");
+            split = TrainedRun.ReadSplit(run);
         else
         {
-            var withResponse = data.Basins.Where(b => b.Response.Any(q => !float.IsNaN(q))).Select(b => b.Id).ToList();
-            var without = data.Basins.Where(b => !b.Response.Any(q => !float.IsNaN(q))).Select(b => b.Id).ToList();
+            var withResponse = data.BasinsWithResponse();
+            var without = data.BasinsWithoutResponse();
             if (without.Count > 0)
             {
                 string note = $"{without.Count} basins have no observed streamflow and take no part in the split: {string.Join(' ', without)}";
@@ -148,7 +148,7 @@ public static class Workflow
         double embedSeconds = clock.Elapsed.TotalSeconds;
         var byId = emb.ToDictionary(e => e.Id);
 
-        var rows = ScorePredictions(run, p, sets, period, id => byId[id].Windows > 0 ? byId[id].PredictedZ : null, "");
+        var rows = ScorePredictions(run, p, sets, period, id => PureEstimate(p, byId[id]), "");
         var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period, device) : [];
         if (c.Evaluation.Knowledge) EvaluateKnowledge(run, p, sets, byId, (start, end), period, reporter);
         WriteEmbeddings(run.File("embeddings.csv"), run.File("embeddings.parquet"), emb, sets.ToDictionary(s => s.id, s => s.set), p);
@@ -188,13 +188,17 @@ public static class Workflow
         return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows, physicsNse);
     }
 
+    /// <summary>The head's estimate of a basin's characteristics in their own units; null for a basin without an embedding.</summary>
+    static double[]? PureEstimate(Prepared p, BasinEmbedding e) =>
+        e.Windows > 0 ? e.PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray() : null;
+
     /// <summary>
-    /// Scores predicted characteristics (z-scored, null = none for that basin) per basin set and writes
+    /// Scores predicted characteristics (the characteristics' units, null = none for that basin) per basin set and writes
     /// characteristics{suffix}.csv and predictions{suffix}.csv. <paramref name="scored"/> limits the scored characteristics
     /// (the others are given as known); null = all.
     /// </summary>
     static List<RecoveryRow> ScorePredictions(RunDirectory run, Prepared p, IReadOnlyList<(string id, string set)> sets, string period,
-        Func<string, double[]?> predictedZ, string suffix, IReadOnlyList<int>? scored = null)
+        Func<string, double[]?> estimate, string suffix, IReadOnlyList<int>? scored = null)
     {
         var names = p.Data.CharacteristicNames;
         var columns = scored ?? Enumerable.Range(0, names.Count).ToList();
@@ -202,8 +206,8 @@ public static class Workflow
         var predTable = new List<(string Id, string Set, double[] Pred, double[] Truth)>();
         foreach (var group in sets.GroupBy(s => s.set))
         {
-            var ok = group.Where(s => predictedZ(s.id) is not null).ToList();
-            var predicted = ok.Select(s => predictedZ(s.id)!.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray()).ToList();
+            var ok = group.Where(s => estimate(s.id) is not null).ToList();
+            var predicted = ok.Select(s => estimate(s.id)!).ToList();
             var truth = ok.Select(s => p.Data.Basin(s.id).Characteristics).ToList();
             if (ok.Count >= 2)
                 rows.AddRange(CharacteristicRecovery.Score(columns.Select(k => names[k]).ToList(), group.Key, period,
@@ -247,15 +251,14 @@ public static class Workflow
         var setup = new KnowledgeGuided.Setup(p.Data, [.. p.Split.Train, .. p.Split.Validation], Period(c, "train"), period,
             c.Evaluation.KnowledgeNeighbours, [], c.Evaluation.KnowledgePower);
         var ids = sets.Select(s => s.id).ToList();
-        double[]? Pure(string id) => emb[id].Windows > 0
-            ? emb[id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray() : null;
+        double[]? Pure(string id) => PureEstimate(p, emb[id]);
         var plain = KnowledgeGuided.Estimate(setup, ids, Pure);
-        var rows = ScorePredictions(run, p, sets, periodName, id => Z(p, plain.GetValueOrDefault(id)), "_knowledge");
+        var rows = ScorePredictions(run, p, sets, periodName, plain.GetValueOrDefault, "_knowledge");
         reporter.Info($"knowledge-guided estimate: {Summary(rows, "heldout")}");
         if (known.Count == 0) return;
         var imputed = KnowledgeGuided.Estimate(setup with { Known = known }, ids, Pure);
         var others = Enumerable.Range(0, p.Data.CharacteristicCount).Where(k => !known.Contains(k)).ToList();
-        var imputedRows = ScorePredictions(run, p, sets, periodName, id => Z(p, imputed.GetValueOrDefault(id)), "_imputed", others);
+        var imputedRows = ScorePredictions(run, p, sets, periodName, imputed.GetValueOrDefault, "_imputed", others);
         reporter.Info($"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: {Summary(imputedRows, "heldout")}");
     }
 
@@ -277,11 +280,8 @@ public static class Workflow
         var byId = emb.ToDictionary(e => e.Id);
         var setup = new KnowledgeGuided.Setup(p.Data, pool, Period(p.Config, "train"), period, p.Config.Evaluation.KnowledgeNeighbours, knownIndices,
             p.Config.Evaluation.KnowledgePower);
-        return KnowledgeGuided.Estimate(setup, emb.Select(e => e.Id).ToList(), id => byId[id].Windows > 0
-            ? byId[id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray() : null);
+        return KnowledgeGuided.Estimate(setup, emb.Select(e => e.Id).ToList(), id => PureEstimate(p, byId[id]));
     }
-
-    static double[]? Z(Prepared p, double[]? values) => values?.Select((v, k) => p.Normalizer.NormalizeCharacteristic(k, v)).ToArray();
 
     static string Summary(IEnumerable<RecoveryRow> rows, string set)
     {

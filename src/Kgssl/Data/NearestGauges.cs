@@ -11,7 +11,8 @@ public sealed class NearestGauges
     /// <summary>Mean earth radius (km), IUGG.</summary>
     public const double EarthRadiusKm = 6371.0088;
 
-    /// <summary>Distances below this count as this (km): two gauges at one place share the weight instead of one taking all.</summary>
+    /// <summary>Distances below this count as this (km): two gauges at one place share the weight instead of one taking
+    /// all.</summary>
     public const double MinimumDistanceKm = 1.0;
 
     readonly string[] _ids;
@@ -20,11 +21,13 @@ public sealed class NearestGauges
 
     public int K { get; }
 
-    /// <summary>The weights are 1 / distance^Power (1: the plain inverse distance; 2: Shepard's classic choice).</summary>
+    /// <summary>The weights are 1 / distance^Power (1: the plain inverse distance; 2: Shepard's classic
+    /// choice).</summary>
     public double Power { get; }
 
     /// <param name="pool">The gauges that lend their characteristics (known ones; NaN = unknown for that one).</param>
-    /// <param name="values">Each pool basin's characteristics, in any units (z-scored or not): averaged as given.</param>
+    /// <param name="values">Each pool basin's characteristics, in any units (z-scored or not): averaged as
+    /// given.</param>
     public NearestGauges(IReadOnlyList<BasinData> pool, IReadOnlyList<double[]> values, int k, double power = 1)
     {
         if (!(power >= 0)) throw new ArgumentOutOfRangeException(nameof(power), power, "needs a power of 0 or more");
@@ -65,9 +68,9 @@ public sealed class NearestGauges
     }
 
     /// <summary>
-    /// The estimate for a basin at (lat, lon): per characteristic, the k nearest pool gauges that know it, each weighted
-    /// by 1 / distance. The pool basin named <paramref name="selfId"/> (the target itself) is skipped. NaN where no
-    /// pool gauge knows a characteristic.
+    /// The estimate for a basin at (lat, lon): per characteristic, the k nearest pool gauges that know it, each
+    /// weighted by 1 / distance. The pool basin named <paramref name="selfId"/> (the target itself) is skipped. NaN
+    /// where no pool gauge knows a characteristic.
     /// </summary>
     public double[] Estimate(double lat, double lon, string? selfId = null)
     {
@@ -102,7 +105,8 @@ public sealed class NearestGauges
         return result;
     }
 
-    /// <summary>The estimate for <paramref name="basin"/>, never from itself (leave-self-out when it is in the pool).</summary>
+    /// <summary>The estimate for <paramref name="basin"/>, never from itself (leave-self-out when it is in the
+    /// pool).</summary>
     public double[] Estimate(BasinData basin)
     {
         RequireCoordinates(basin);

@@ -17,7 +17,8 @@ public static class ValuePolicy
 
     public static bool IsMissingCode(double v) => Array.IndexOf(MissingCodes, v) >= 0;
 
-    /// <summary>The response value as kept: NaN for a missing day; an error for a negative value that is not a missing code.</summary>
+    /// <summary>The response value as kept: NaN for a missing day; an error for a negative value that is not a missing
+    /// code.</summary>
     public static float Response(float v, string file, int line, string column)
     {
         if (float.IsNaN(v) || IsMissingCode(v)) return float.NaN;

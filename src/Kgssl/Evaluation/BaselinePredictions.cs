@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Kgssl.Evaluation;
 
-/// <summary>baseline_predictions.csv: one row per method, protocol and basin, the fold that held the basin out.</summary>
+/// <summary>baseline_predictions.csv: one row per method, protocol and basin, the fold that held the basin
+/// out.</summary>
 public static class BaselinePredictions
 {
     public static string Describe(string method) => method switch

@@ -17,7 +17,8 @@ namespace Kgssl.Evaluation;
 /// </summary>
 public static class KnowledgeGuided
 {
-    /// <param name="Pool">The basins whose characteristics are known to training (they lend to neighbours and fit the ridge).</param>
+    /// <param name="Pool">The basins whose characteristics are known to training (they lend to neighbours and fit the
+    /// ridge).</param>
     /// <param name="TrainPeriod">The period the pool's signatures come from (the training years).</param>
     /// <param name="Period">The period the targets' signatures come from (the evaluated years).</param>
     /// <param name="Known">Indices of the characteristics known for every target.</param>
@@ -56,11 +57,13 @@ public static class KnowledgeGuided
         return result;
     }
 
-    /// <summary>The ridge's inputs: signatures over the period, the nearest-gauges estimate (itself left out), the known values.</summary>
+    /// <summary>The ridge's inputs: signatures over the period, the nearest-gauges estimate (itself left out), the
+    /// known values.</summary>
     static double[] Features(HydroDataset data, BasinData b, (DateOnly Start, DateOnly End) period, NearestGauges near, IReadOnlyList<int> known) =>
         [.. Baseline.SignaturesOf(data, b, period.Start, period.End), .. near.Estimate(b), .. known.Select(k => b.Characteristics[k])];
 
-    /// <summary>The mean of the finite ones (a characteristic no neighbour knows drops out of both spatial terms).</summary>
+    /// <summary>The mean of the finite ones (a characteristic no neighbour knows drops out of both spatial
+    /// terms).</summary>
     static double Mean(params double[] values)
     {
         double sum = 0;

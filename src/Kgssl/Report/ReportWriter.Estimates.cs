@@ -4,7 +4,8 @@ using Kgssl.Runs;
 
 namespace Kgssl.Report;
 
-/// <summary>The pure inverse beside the knowledge-guided estimate: in a run's report, and the pooled cross-validation report.</summary>
+/// <summary>The pure inverse beside the knowledge-guided estimate: in a run's report, and the pooled cross-validation
+/// report.</summary>
 public static partial class ReportWriter
 {
     const string EstimatesGlossary = "<p><b>pure inverse</b>: the characteristics from the drivers and the streamflow alone (the KGSSL head). " +
@@ -14,7 +15,8 @@ public static partial class ReportWriter
         "others. r: Pearson correlation between estimate and truth over the basins; rmse_z: root mean square error in standard deviations " +
         "of the characteristic.</p>";
 
-    /// <summary>characteristics.csv beside characteristics_knowledge.csv and characteristics_imputed.csv, where the run has them.</summary>
+    /// <summary>characteristics.csv beside characteristics_knowledge.csv and characteristics_imputed.csv, where the run
+    /// has them.</summary>
     static void AppendEstimates(RunDirectory run, StringBuilder html)
     {
         var tables = new[] { ("pure inverse", "characteristics.csv"), ("knowledge-guided", "characteristics_knowledge.csv"), ("imputed", "characteristics_imputed.csv") }
@@ -25,7 +27,8 @@ public static partial class ReportWriter
         AppendMethodTable(tables.ToDictionary(t => t.Name, t => t.Rows.Where(r => r.BasinSet == set).ToList()), html, "estimates");
     }
 
-    /// <summary>report.html of a cross-validation: every method's pooled r per characteristic, the summaries, the folds.</summary>
+    /// <summary>report.html of a cross-validation: every method's pooled r per characteristic, the summaries, the
+    /// folds.</summary>
     public static string WriteCrossval(RunDirectory run, CrossValidation.Outcome o)
     {
         var html = Page("Kgssl cross-validation");
@@ -53,7 +56,8 @@ public static partial class ReportWriter
         return path;
     }
 
-    /// <summary>A table of characteristics (rows) by method (columns, Pearson r), then r &gt; 0.8, r &gt; 0.9, mean r and mean rmse_z.</summary>
+    /// <summary>A table of characteristics (rows) by method (columns, Pearson r), then r &gt; 0.8, r &gt; 0.9, mean r
+    /// and mean rmse_z.</summary>
     static void AppendMethodTable(IReadOnlyDictionary<string, List<RecoveryRow>> byMethod, StringBuilder html, string id)
     {
         var methods = byMethod.Keys.ToList();

@@ -13,7 +13,8 @@ namespace Kgssl.Runs;
 /// </summary>
 public static class CrossValidation
 {
-    /// <summary>The pooled estimates: the pure inverse, the knowledge-guided one, and the imputation (when configured).</summary>
+    /// <summary>The pooled estimates: the pure inverse, the knowledge-guided one, and the imputation (when
+    /// configured).</summary>
     public static readonly (string Method, string Suffix)[] Estimates = [("kgssl", ""), ("kgssl_knowledge", "_knowledge"), ("kgssl_imputed", "_imputed")];
 
     /// <param name="Pooled">Recovery rows (basin set "heldout") per method, pooled over the folds.</param>
@@ -124,7 +125,8 @@ public static class CrossValidation
         return new FoldScore(fold, method, rows.Count > 0 ? rows[0].N : 0, mean, a8);
     }
 
-    /// <summary>characteristics_&lt;method&gt;.csv per method, crossval_summary.csv, crossval_folds.csv and crossval_table.csv.</summary>
+    /// <summary>characteristics_&lt;method&gt;.csv per method, crossval_summary.csv, crossval_folds.csv and
+    /// crossval_table.csv.</summary>
     static void Write(RunDirectory parent, Outcome o, IReadOnlyList<string> names)
     {
         foreach (var (method, rows) in o.Pooled)

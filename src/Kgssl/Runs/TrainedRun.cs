@@ -24,7 +24,8 @@ public sealed class TrainedRun : IDisposable
     }
 
     /// <param name="config">The run's config (default: its config.yml), e.g. with another data root or device.</param>
-    /// <param name="data">The basins to work on (default: the config's data set); they must have the run's drivers and characteristics.</param>
+    /// <param name="data">The basins to work on (default: the config's data set); they must have the run's drivers and
+    /// characteristics.</param>
     public static TrainedRun Open(RunDirectory run, KgsslConfig? config = null, HydroDataset? data = null)
     {
         var cfg = config ?? run.ReadConfig();

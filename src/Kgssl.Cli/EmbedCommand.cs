@@ -19,16 +19,40 @@ public static class EmbedCommand
         var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f)), inference: true);
         foreach (var note in loaded.Data.Notes) reporter.Info("data: " + note);
         if (known is not null) Workflow.KnownIndices(loaded.Data.CharacteristicNames, known, "--known");   // before any work
-        using var trained = TrainedRun.Open(run, cfg, loaded.Data);
-        var (prepared, model, device) = (trained.Prepared, trained.Model, trained.Device);
-        var (split, store) = (prepared.Split, prepared.Store);
         var ids = loaded.Data.Basins.Select(b => b.Id).ToList();
+        var data = known is null ? loaded.Data : WithLenders(run, loaded.Data);
+        using var trained = TrainedRun.Open(run, cfg, data);
+        var (prepared, model, device) = (trained.Prepared, trained.Model, trained.Device);
+        var split = prepared.Split;
         var seen = split.Train.Concat(split.Validation).ToHashSet();
-        var emb = Embedder.Embed(model, store, ids, start, end, cfg.Data.WindowDays, cfg.Data.Stride, device);
+        // with analogs on, the knowledge-guided estimate's pure inverse needs the training basins' head estimates over
+        // the same period: they are embedded too, not written
+        var targets = ids.ToHashSet(StringComparer.Ordinal);
+        var extra = known is not null && cfg.Evaluation.Analogs > 0 ? split.Train.Where(i => !targets.Contains(i)) : [];
+        var all = Embedder.Embed(model, prepared.Store, [.. ids, .. extra], start, end, cfg.Data.WindowDays, cfg.Data.Stride,
+            device);
+        var emb = all.Where(e => targets.Contains(e.Id)).ToList();
         var sets = ids.ToDictionary(i => i, i => seen.Contains(i) ? "seen" : "unseen");
         Workflow.WriteEmbeddings(stem + ".csv", stem + ".parquet", emb, sets, prepared);
-        if (known is not null) WriteKnowledge(stem + "_knowledge.csv", run, cfg, prepared, emb, (start, end), known, sets);
+        if (known is not null)
+        {
+            var estimates = Workflow.KnowledgeEstimates(prepared, all, ids, (start, end), known);
+            WriteKnowledge(stem + "_knowledge.csv", prepared, emb, estimates, known, sets);
+        }
         return (emb.Count(e => e.Windows > 0), emb.Count);
+    }
+
+    /// <summary>
+    /// The embedded basins and the run's training and validation basins, which lend their characteristics to the
+    /// knowledge-guided estimate: the run's own data set is read again only when the embedded basins lack some of them.
+    /// </summary>
+    static HydroDataset WithLenders(RunDirectory run, HydroDataset data)
+    {
+        var split = TrainedRun.ReadSplit(run);
+        var targets = data.Basins.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
+        if (split.Train.Concat(split.Validation).All(targets.Contains)) return data;
+        var runData = DatasetLoader.Load(run.ReadConfig().Data with { BasinFile = "" }).Data;
+        return data with { Basins = [.. data.Basins, .. runData.Basins.Where(b => !targets.Contains(b.Id))] };
     }
 
     /// <summary>train | test | YYYY-MM-DD..YYYY-MM-DD, the end not before the start.</summary>
@@ -43,26 +67,16 @@ public static class EmbedCommand
         return (start, end);
     }
 
-    /// <summary>
-    /// The knowledge-guided estimate of every embedded basin, the known characteristics given back as they are. The run's
-    /// training basins lend theirs: they are read from the run's own data set when the embedded basins come from another.
-    /// </summary>
-    static void WriteKnowledge(string path, RunDirectory run, KgsslConfig cfg, Workflow.Prepared prepared, List<BasinEmbedding> emb,
-        (DateOnly, DateOnly) period, IReadOnlyList<string> known, Dictionary<string, string> sets)
+    /// <summary>The knowledge-guided estimate of every embedded basin, the known characteristics given back as they
+    /// are.</summary>
+    static void WriteKnowledge(string path, Workflow.Prepared prepared, List<BasinEmbedding> emb,
+        Dictionary<string, double[]> estimates, IReadOnlyList<string> known, Dictionary<string, string> sets)
     {
-        var targets = prepared.Data.Basins.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
-        var data = prepared.Data;
-        // the run's own data set is read again only when the embedded basins lack some of its lending basins
-        if (!prepared.Split.Train.Concat(prepared.Split.Validation).All(targets.Contains))
-        {
-            var runData = DatasetLoader.Load(run.ReadConfig().Data with { BasinFile = "" }).Data;
-            data = data with { Basins = [.. data.Basins, .. runData.Basins.Where(b => !targets.Contains(b.Id))] };
-        }
-        var estimates = Workflow.KnowledgeEstimates(prepared with { Data = data }, emb, period, known);
         var names = prepared.Data.CharacteristicNames;
         string knownText = string.Join(';', known);
         new NumericTable(["basin", "basin_set", "known"], emb.Select(e => new[] { e.Id, sets[e.Id], knownText }).ToList(),
             [.. names.Select(n => "pred_" + n)],
-            emb.Select(e => estimates.TryGetValue(e.Id, out var v) ? v : names.Select(_ => double.NaN).ToArray()).ToList()).WriteCsv(path);
+            emb.Select(e => estimates.TryGetValue(e.Id, out var v) ? v : names.Select(_ => double.NaN).ToArray()).ToList())
+            .WriteCsv(path);
     }
 }

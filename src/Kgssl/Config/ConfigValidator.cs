@@ -97,8 +97,14 @@ public static class ConfigValidator
         Range(source, "evaluation.mantel_permutations", c.Evaluation.MantelPermutations, 0, 1_000_000);
         Range(source, "evaluation.max_train_basins", c.Evaluation.MaxTrainBasins, 0, int.MaxValue);
         Range(source, "evaluation.emulator_spinup_days", c.Evaluation.EmulatorSpinupDays, 0, 36600);
+        Range(source, "evaluation.analogs", c.Evaluation.Analogs, 0, 1000);
+        Range(source, "evaluation.analog_power", c.Evaluation.AnalogPower, 0, 10);
         Range(source, "evaluation.knowledge_neighbours", c.Evaluation.KnowledgeNeighbours, 1, 1000);
         Range(source, "evaluation.knowledge_power", c.Evaluation.KnowledgePower, 0, 10);
+        var weights = c.Evaluation.KnowledgeWeights;
+        if (weights.Count != 3 || weights.Any(w => !(w >= 0 && w <= 1000)) || !(weights.Sum() > 0))
+            throw new ConfigException($"{source}: evaluation.knowledge_weights expects three weights in [0, 1000], not all 0 " +
+                $"(pure inverse, nearest gauges, ridge), got [{string.Join(", ", weights)}]");
         if (c.Evaluation.Known.Count > 0 && !c.Evaluation.Knowledge)
             throw new ConfigException($"{source}: evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: true");
     }

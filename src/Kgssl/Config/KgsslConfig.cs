@@ -175,6 +175,14 @@ public sealed record EvaluationConfig
     /// </summary>
     public int EmulatorSpinupDays { get; init; } = 365;
     /// <summary>
+    /// The pure inverse with analogs (<see cref="Evaluation.Analogs"/>): the head's estimate of a basin averaged with
+    /// the characteristics of this many training basins whose head estimates lie nearest (0 = the head alone). Nothing
+    /// but the drivers and the response of the basin enters; characteristics_head.csv keeps the head's estimate alone.
+    /// </summary>
+    public int Analogs { get; init; } = 0;
+    /// <summary>Analogs: the weights are 1 / distance^power (distance between z-scored head estimates).</summary>
+    public double AnalogPower { get; init; } = 3;
+    /// <summary>
     /// Also score the knowledge-guided estimate (characteristics_knowledge.csv): the pure inverse averaged with what a
     /// hydrologist knows without it, the nearest gauges' characteristics and a ridge on the series' signatures, that
     /// estimate and any known characteristics (<see cref="Evaluation.KnowledgeGuided"/>). Needs gauge coordinates.
@@ -184,6 +192,11 @@ public sealed record EvaluationConfig
     public int KnowledgeNeighbours { get; init; } = 5;
     /// <summary>Knowledge-guided estimate: the neighbours' weights are 1 / distance^power.</summary>
     public double KnowledgePower { get; init; } = 1;
+    /// <summary>
+    /// Knowledge-guided estimate: the weights of its three estimates, [pure inverse, nearest gauges, ridge on signatures,
+    /// gauges and known characteristics]; any scale (they are divided by their sum).
+    /// </summary>
+    public List<double> KnowledgeWeights { get; init; } = [1, 1, 1];
     /// <summary>
     /// Knowledge-guided estimate: characteristics taken as known for every basin to score the imputation of the others
     /// (characteristics_imputed.csv), e.g. [area_gages2, elev_mean, slope_mean]; empty = no imputation scores.

@@ -8,8 +8,10 @@ namespace Kgssl.Report;
 /// report.</summary>
 public static partial class ReportWriter
 {
-    const string EstimatesGlossary = "<p><b>pure inverse</b>: the characteristics from the drivers and the streamflow alone (the KGSSL head). " +
-        "<b>knowledge-guided</b>: the mean of the pure inverse, the nearest gauges' characteristics (weights 1 / distance^power, great-circle " +
+    const string EstimatesGlossary = "<p><b>pure inverse</b>: the characteristics from the drivers and the streamflow alone: the KGSSL head, averaged with " +
+        "its analogs when evaluation.analogs is on (the training basins whose head estimates lie nearest lend their " +
+        "characteristics). <b>head alone</b>: the head without its analogs. " +
+        "<b>knowledge-guided</b>: the weighted mean (evaluation.knowledge_weights) of the pure inverse, the nearest gauges' characteristics (weights 1 / distance^power, great-circle " +
         "distance; only training and validation basins lend theirs; evaluation.knowledge_neighbours and knowledge_power) and a ridge regression on the series' signatures, that neighbour estimate " +
         "and the known characteristics. <b>imputed</b>: the same with the characteristics of <code>evaluation.known</code> given, scored on the " +
         "others. r: Pearson correlation between estimate and truth over the basins; rmse_z: root mean square error in standard deviations " +
@@ -19,7 +21,7 @@ public static partial class ReportWriter
     /// has them.</summary>
     static void AppendEstimates(RunDirectory run, StringBuilder html)
     {
-        var tables = new[] { ("pure inverse", "characteristics.csv"), ("knowledge-guided", "characteristics_knowledge.csv"), ("imputed", "characteristics_imputed.csv") }
+        var tables = new[] { ("pure inverse", "characteristics.csv"), ("head alone", "characteristics_head.csv"), ("knowledge-guided", "characteristics_knowledge.csv"), ("imputed", "characteristics_imputed.csv") }
             .Where(t => File.Exists(run.File(t.Item2))).Select(t => (Name: t.Item1, Rows: CharacteristicRecovery.ReadCsv(run.File(t.Item2)))).ToList();
         if (tables.Count < 2) return;
         string set = tables[0].Rows.Any(r => r.BasinSet == "heldout") ? "heldout" : tables[0].Rows[0].BasinSet;

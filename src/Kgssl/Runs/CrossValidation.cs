@@ -13,9 +13,10 @@ namespace Kgssl.Runs;
 /// </summary>
 public static class CrossValidation
 {
-    /// <summary>The pooled estimates: the pure inverse, the knowledge-guided one, and the imputation (when
-    /// configured).</summary>
-    public static readonly (string Method, string Suffix)[] Estimates = [("kgssl", ""), ("kgssl_knowledge", "_knowledge"), ("kgssl_imputed", "_imputed")];
+    /// <summary>The pooled estimates: the pure inverse, the head alone (with analogs on), the knowledge-guided one,
+    /// and the imputation (when configured).</summary>
+    public static readonly (string Method, string Suffix)[] Estimates =
+        [("kgssl", ""), ("kgssl_head", "_head"), ("kgssl_knowledge", "_knowledge"), ("kgssl_imputed", "_imputed")];
 
     /// <param name="Pooled">Recovery rows (basin set "heldout") per method, pooled over the folds.</param>
     /// <param name="Folds">Per fold and method: the summary over that fold's held-out basins.</param>

@@ -148,9 +148,11 @@ public static class Workflow
         double embedSeconds = clock.Elapsed.TotalSeconds;
         var byId = emb.ToDictionary(e => e.Id);
 
-        var rows = ScorePredictions(run, p, sets, period, id => PureEstimate(p, byId[id]), "");
+        var pure = PureEstimator(p, byId, train);
+        var rows = ScorePredictions(run, p, sets, period, pure, "");
+        if (c.Evaluation.Analogs > 0) ScorePredictions(run, p, sets, period, id => PureEstimate(p, byId[id]), "_head");
         var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period, device) : [];
-        if (c.Evaluation.Knowledge) EvaluateKnowledge(run, p, sets, byId, (start, end), period, reporter);
+        if (c.Evaluation.Knowledge) EvaluateKnowledge(run, p, sets, pure, (start, end), period, reporter);
         WriteEmbeddings(run.File("embeddings.csv"), run.File("embeddings.parquet"), emb, sets.ToDictionary(s => s.id, s => s.set), p);
 
         // distances over every embedded basin: embedding space vs z-scored characteristic space
@@ -186,6 +188,22 @@ public static class Workflow
                 $"physics emulator (F with the head's parameters) {physicsNse:F3} " +
                 $"(embedding {embedSeconds:F1} s, tables {distanceStart - embedSeconds:F1} s, distances {emulatorStart - distanceStart:F1} s, emulator {clock.Elapsed.TotalSeconds - emulatorStart:F1} s)");
         return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows, physicsNse);
+    }
+
+    /// <summary>
+    /// The pure inverse of each embedded basin in its characteristics' units (null: no embedding): the head's estimate,
+    /// averaged with its analogs' when evaluation.analogs is on. The analogs are the <paramref name="pool"/> basins
+    /// (the training basins) embedded over the same period; a basin is never its own analog.
+    /// </summary>
+    public static Func<string, double[]?> PureEstimator(Prepared p, IReadOnlyDictionary<string, BasinEmbedding> emb,
+        IEnumerable<string> pool)
+    {
+        var c = p.Config.Evaluation;
+        if (c.Analogs == 0) return id => PureEstimate(p, emb[id]);
+        var lenders = pool.Where(id => emb.TryGetValue(id, out var e) && e.Windows > 0).ToList();
+        var analogs = new Analogs(lenders, lenders.Select(id => emb[id].PredictedZ).ToList(),
+            lenders.Select(id => p.Data.Basin(id).Characteristics).ToList(), c.Analogs, c.AnalogPower);
+        return id => PureEstimate(p, emb[id]) is { } head ? analogs.Correct(head, emb[id].PredictedZ, id) : null;
     }
 
     /// <summary>The head's estimate of a basin's characteristics in their own units; null for a basin without an embedding.</summary>
@@ -244,43 +262,44 @@ public static class Workflow
     /// lend their characteristics; held-out basins lend nothing.
     /// </summary>
     static void EvaluateKnowledge(RunDirectory run, Prepared p, IReadOnlyList<(string id, string set)> sets,
-        IReadOnlyDictionary<string, BasinEmbedding> emb, (DateOnly Start, DateOnly End) period, string periodName, IRunReporter reporter)
+        Func<string, double[]?> pure, (DateOnly Start, DateOnly End) period, string periodName, IRunReporter reporter)
     {
         var c = p.Config;
         var known = KnownIndices(p.Data.CharacteristicNames, c.Evaluation.Known, "evaluation.known");
         var setup = new KnowledgeGuided.Setup(p.Data, [.. p.Split.Train, .. p.Split.Validation], Period(c, "train"), period,
-            c.Evaluation.KnowledgeNeighbours, [], c.Evaluation.KnowledgePower);
+            c.Evaluation.KnowledgeNeighbours, [], c.Evaluation.KnowledgePower, c.Evaluation.KnowledgeWeights);
         var ids = sets.Select(s => s.id).ToList();
-        double[]? Pure(string id) => PureEstimate(p, emb[id]);
-        var plain = KnowledgeGuided.Estimate(setup, ids, Pure);
+        var plain = KnowledgeGuided.Estimate(setup, ids, pure);
         var rows = ScorePredictions(run, p, sets, periodName, plain.GetValueOrDefault, "_knowledge");
         reporter.Info($"knowledge-guided estimate: {Summary(rows, "heldout")}");
         if (known.Count == 0) return;
-        var imputed = KnowledgeGuided.Estimate(setup with { Known = known }, ids, Pure);
+        var imputed = KnowledgeGuided.Estimate(setup with { Known = known }, ids, pure);
         var others = Enumerable.Range(0, p.Data.CharacteristicCount).Where(k => !known.Contains(k)).ToList();
         var imputedRows = ScorePredictions(run, p, sets, periodName, imputed.GetValueOrDefault, "_imputed", others);
         reporter.Info($"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: {Summary(imputedRows, "heldout")}");
     }
 
     /// <summary>
-    /// The knowledge-guided estimate for embedded basins (kgssl embed --knowledge / --known), original units. The run's
-    /// training and validation basins lend their characteristics and fit the ridge: <paramref name="p"/>'s data must hold
-    /// them (with their training years) besides the embedded basins. Known characteristics must have a value for every
-    /// embedded basin.
+    /// The knowledge-guided estimate of the <paramref name="targets"/> (kgssl embed --knowledge / --known), original
+    /// units. The run's training and validation basins lend their characteristics and fit the ridge:
+    /// <paramref name="p"/>'s data must hold them (with their training years) besides the targets, and with analogs on,
+    /// <paramref name="emb"/> holds the training basins' embeddings over the targets' period too. Known characteristics
+    /// must have a value for every target.
     /// </summary>
-    public static Dictionary<string, double[]> KnowledgeEstimates(Prepared p, IReadOnlyList<BasinEmbedding> emb, (DateOnly Start, DateOnly End) period,
-        IEnumerable<string> known)
+    public static Dictionary<string, double[]> KnowledgeEstimates(Prepared p, IReadOnlyList<BasinEmbedding> emb,
+        IReadOnlyList<string> targets, (DateOnly Start, DateOnly End) period, IEnumerable<string> known)
     {
         var names = p.Data.CharacteristicNames;
         var knownIndices = KnownIndices(names, known, "--known");
         var present = p.Data.Basins.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
         var pool = p.Split.Train.Concat(p.Split.Validation).Where(present.Contains).ToList();
         if (pool.Count == 0)
-            throw new ConfigException($"the knowledge-guided estimate needs the run's training basins (they lend their characteristics); none is in {p.Data.Root}");
-        var byId = emb.ToDictionary(e => e.Id);
-        var setup = new KnowledgeGuided.Setup(p.Data, pool, Period(p.Config, "train"), period, p.Config.Evaluation.KnowledgeNeighbours, knownIndices,
-            p.Config.Evaluation.KnowledgePower);
-        return KnowledgeGuided.Estimate(setup, emb.Select(e => e.Id).ToList(), id => PureEstimate(p, byId[id]));
+            throw new ConfigException("the knowledge-guided estimate needs the run's training basins (they lend their " +
+                $"characteristics); none is in {p.Data.Root}");
+        var e = p.Config.Evaluation;
+        var setup = new KnowledgeGuided.Setup(p.Data, pool, Period(p.Config, "train"), period, e.KnowledgeNeighbours,
+            knownIndices, e.KnowledgePower, e.KnowledgeWeights);
+        return KnowledgeGuided.Estimate(setup, targets, PureEstimator(p, emb.ToDictionary(x => x.Id), p.Split.Train));
     }
 
     static string Summary(IEnumerable<RecoveryRow> rows, string set)

@@ -70,6 +70,21 @@ public class KnowledgeGuidedTests
     }
 
     [Fact]
+    public void TheWeightsSetEachEstimatesShare()
+    {
+        var data = Data();
+        var weighted = Setup(data, Pool) with { Weights = [1, 0, 2] };
+        var zero = KnowledgeGuided.Estimate(weighted, Targets, _ => [0, 0, 0]);
+        var shifted = KnowledgeGuided.Estimate(weighted, Targets, _ => [30, 3, 3]);
+        foreach (var id in Targets)
+            Assert.Equal(new[] { 10.0, 1, 1 }, shifted[id].Zip(zero[id], (x, y) => Math.Round(x - y, 9)));   // 1 / (1 + 0 + 2)
+        var pureOnly = KnowledgeGuided.Estimate(Setup(data, Pool) with { Weights = [1, 0, 0] }, Targets, _ => [7, 8, 9]);
+        foreach (var id in Targets) Assert.Equal(new[] { 7.0, 8, 9 }, pureOnly[id]);
+        Assert.Throws<ArgumentException>(() => KnowledgeGuided.Estimate(Setup(data, Pool) with { Weights = [0, 0, 0] }, Targets,
+            _ => [0, 0, 0]));
+    }
+
+    [Fact]
     public void KnownCharacteristicsAreGivenBackAndHelpTheRidge()
     {
         // soil is a function of area, which is known: with it known the ridge learns soil from it

@@ -230,6 +230,33 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     }
 
     [Fact]
+    public void EmbedWithAnalogsGivesTheSameEstimatesWhicheverBasinsAreEmbeddedBeside()
+    {
+        // with analogs on, the training basins are embedded too even when the embedded data set lacks them
+        var plain = f.Run.ReadConfig();
+        var cfg = plain with { Evaluation = plain.Evaluation with { Analogs = 3 } };
+        var reporter = new Kgssl.Cli.ConsoleReporter(true);
+        var held = f.Prepared.Split.Heldout;
+        string list = f.Dir.Sub("heldout_only.txt");
+        File.WriteAllLines(list, held);
+        var only = cfg with { Data = cfg.Data with { BasinFile = list } };
+        var (embedded, n) = Kgssl.Cli.EmbedCommand.Run(f.Run, only, "test", f.Dir.Sub("an_part"), reporter, ["FC"]);
+        Assert.Equal((held.Count, held.Count), (embedded, n));
+        Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "test", f.Dir.Sub("an_all"), reporter, ["FC"]);
+        Kgssl.Cli.EmbedCommand.Run(f.Run, plain, "test", f.Dir.Sub("an_none"), reporter, ["FC"]);
+        var part = Estimates(f.Dir.Sub("an_part") + "_knowledge.csv");
+        var all = Estimates(f.Dir.Sub("an_all") + "_knowledge.csv");
+        var none = Estimates(f.Dir.Sub("an_none") + "_knowledge.csv");
+        Assert.Equal(held.Order(), part.Keys.Order());
+        foreach (var id in held)
+            for (int k = 0; k < all[id].Length; k++) Assert.Equal(all[id][k], part[id][k], 1e-6 * (1 + Math.Abs(all[id][k])));
+        Assert.Contains(held, id => Math.Abs(none[id][0] - all[id][0]) > 1e-6 * (1 + Math.Abs(all[id][0])));
+
+        static Dictionary<string, double[]> Estimates(string path) => File.ReadAllLines(path).Skip(1).Select(l => l.Split(','))
+            .ToDictionary(v => v[0], v => v[3..].Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+    }
+
+    [Fact]
     public void EmbedWithKnownGivesTheKnownValuesBackAndEstimatesTheOthers()
     {
         var cfg = f.Run.ReadConfig();

@@ -109,8 +109,9 @@ public static partial class Commands
             string[]? knownNames = p.GetValue(known) is { } k ? k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : p.GetValue(knowledge) ? [] : null;
             var (embedded, total) = reporter.Run(() => EmbedCommand.Run(run, cfg, per, stem, reporter, knownNames));
+            if (knownNames is not null) ParquetMirror.Write(stem + "_knowledge.csv", stem + "_knowledge.parquet");
             reporter.Info($"{embedded} of {total} basins embedded{(embedded < total ? $" ({total - embedded} without: the note column says why)" : "")}: " +
-                $"{stem}.csv, {stem}.parquet{(knownNames is null ? "" : $", {stem}_knowledge.csv")}");
+                $"{stem}.csv, {stem}.parquet{(knownNames is null ? "" : $", {stem}_knowledge.csv, {stem}_knowledge.parquet")}");
             return Done(run.Path);
         });
         return cmd;

@@ -35,9 +35,14 @@ public static partial class Commands
 
     static ConsoleReporter Reporter(ParseResult p) => new(p.GetValue(CliApp.Quiet));
 
-    /// <summary>Prints the run folder as the last line of standard output (scripts read it).</summary>
-    static int Done(string runDir)
+    /// <summary>
+    /// Gives every table of the run folder (and of its folds' folders) its Parquet twin, then prints the run folder
+    /// as the last line of standard output (scripts read it).
+    /// </summary>
+    internal static int Done(string runDir)
     {
+        ParquetMirror.Folder(runDir);
+        foreach (var fold in Directory.EnumerateDirectories(runDir, "fold_*")) ParquetMirror.Folder(fold);
         Console.Out.WriteLine(runDir);
         return 0;
     }

@@ -41,8 +41,7 @@ public static class CrossvalCommand
             });
             reporter.Info($"report: {Kgssl.Report.ReportWriter.WriteCrossval(run, outcome)}");
             Print(outcome, reporter.Quiet);
-            Console.Out.WriteLine(run.Path);
-            return 0;
+            return Commands.Done(run.Path);
         });
         return cmd;
     }

@@ -52,6 +52,15 @@ public sealed class SharedDataFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A fact that skips, with the reason, off Linux (file change times are read there only).</summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux()) Skip = "file change times are read on Linux only";
+    }
+}
+
 /// <summary>Tests that touch torch's global state (seed, threads) run one at a time.</summary>
 [CollectionDefinition("torch", DisableParallelization = true)]
 public sealed class TorchCollection;

@@ -5,8 +5,9 @@ using System.Text;
 namespace Kgssl.Data;
 
 /// <summary>
-/// A compact binary copy of a parsed data set, keyed by the reader options and by every source file's size and
-/// modification time: a changed, added or removed source file invalidates it. Written atomically (temp + rename).
+/// A compact binary copy of a parsed data set, keyed by the reader options and by every source file's size,
+/// modification time and change time (<see cref="FileChangeTime"/>): a changed, added or removed source file
+/// invalidates it, also when a copy kept the size and modification time. Written atomically (temp + rename).
 /// </summary>
 public static class DatasetCache
 {
@@ -28,7 +29,8 @@ public static class DatasetCache
         foreach (var f in files)
         {
             var info = new FileInfo(f);
-            sb.Append(f).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
+            sb.Append(f).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks)
+                .Append('|').Append(FileChangeTime.Of(f)).Append('\n');
         }
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }

@@ -29,4 +29,26 @@ public class DatasetCacheTests
         Assert.Equal(9f, third.Data.Basin("s_1").Response[1]);
         Assert.False(DatasetLoader.Load(c, false, cache).FromCache);
     }
+
+    [LinuxFact]
+    public void ACopyThatKeepsSizeAndModificationTimeStillInvalidatesTheCache()
+    {
+        using var dir = new TempDir();
+        string header = "date,p,q\n";
+        string file = dir.File("timeseries/csv/s/s_1.csv", header + "2000-01-01,1,2\n2000-01-02,3,4\n");
+        dir.File("attributes/s/attributes_s.csv", "gauge_id,c\ns_1,1\n");
+        var c = new DataConfig { Dataset = "caravan", Root = dir.Path, Source = "s", Drivers = ["p"], Response = "q", Characteristics = ["c"] };
+        string cache = dir.Sub("cache");
+        Assert.False(DatasetLoader.Load(c, true, cache).FromCache);
+        Assert.True(DatasetLoader.Load(c, true, cache).FromCache);
+
+        // what cp -p does: new content of the same length, the old modification time put back
+        var mtime = File.GetLastWriteTimeUtc(file);
+        Thread.Sleep(20);
+        File.WriteAllText(file, header + "2000-01-01,1,2\n2000-01-02,3,7\n");
+        File.SetLastWriteTimeUtc(file, mtime);
+        var again = DatasetLoader.Load(c, true, cache);
+        Assert.False(again.FromCache);
+        Assert.Equal(7f, again.Data.Basin("s_1").Response[1]);
+    }
 }

@@ -7,14 +7,17 @@ namespace Kgssl.Cli;
 /// <summary>The `kgssl` command tree: thin commands that parse options, call the library and print.</summary>
 public static class CliApp
 {
-    public static readonly Option<bool> Quiet = new("--quiet", "-q") { Description = "No progress bars or messages; results and the run folder only", Recursive = true };
-    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show stack traces on errors", Recursive = true };
+    public static readonly Option<bool> Quiet = new("--quiet",
+        "-q") { Description = "No progress bars or messages; results and the run folder only", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show stack traces on errors",
+        Recursive = true };
 
     public static int Run(string[] args)
     {
         System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
-        var root = new RootCommand("kgssl: learn basin characteristics from weather and streamflow (KGSSL inverse modeling)");
+        var root = new RootCommand(
+            "kgssl: learn basin characteristics from weather and streamflow (KGSSL inverse modeling)");
         root.Options.Add(Quiet);
         root.Options.Add(Verbose);
         root.Options.Add(Commands.Device);
@@ -42,7 +45,8 @@ public static class CliApp
     static bool IsUserError(Exception e) => Unwrap(e) is ConfigException or DataFormatException or FileNotFoundException
         or DirectoryNotFoundException or InvalidDataException or ArgumentException or NotBuiltException or InvalidOperationException;
 
-    static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a ? Unwrap(a.InnerExceptions[0]) : e;
+    static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a
+        ? Unwrap(a.InnerExceptions[0]) : e;
 
     static string Flatten(Exception e) => Unwrap(e).Message;
 }

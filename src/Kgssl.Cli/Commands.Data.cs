@@ -10,7 +10,8 @@ using Spectre.Console;
 
 namespace Kgssl.Cli;
 
-/// <summary>`kgssl synth`, `kgssl data inspect` and `kgssl baseline`: data sets and what a hydrologist has without Kgssl.</summary>
+/// <summary>`kgssl synth`, `kgssl data inspect` and `kgssl baseline`: data sets and what a hydrologist has without
+/// Kgssl.</summary>
 public static partial class Commands
 {
     static Command Synth()
@@ -19,16 +20,21 @@ public static partial class Commands
         var basins = new Option<int>("--basins") { Description = "Number of basins", DefaultValueFactory = _ => 120 };
         var years = new Option<int>("--years") { Description = "Years per basin", DefaultValueFactory = _ => 12 };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 7 };
-        var noise = new Option<double>("--noise") { Description = "Multiplicative log-normal streamflow noise (sd of log)", DefaultValueFactory = _ => 0.0 };
-        var forcing = new Option<string?>("--forcing-root") { Description = "Take P and T from a Caravan data set (e.g. camels_era5l) instead of the weather generator" };
-        var cmd = new Command("synth", "Write a perturbed-parameter ensemble of an HBV model with a known truth (Caravan layout)")
+        var noise = new Option<double>("--noise") {
+            Description = "Multiplicative log-normal streamflow noise (sd of log)", DefaultValueFactory = _ => 0.0 };
+        var forcing = new Option<string?>("--forcing-root") {
+            Description = "Take P and T from a Caravan data set (e.g. camels_era5l) instead of the weather generator" };
+        var cmd = new Command("synth",
+            "Write a perturbed-parameter ensemble of an HBV model with a known truth (Caravan layout)")
             { output, basins, years, seed, noise, forcing };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
-            var o = new EnsembleGenerator.Options(p.GetValue(output)!, p.GetValue(basins), p.GetValue(years), p.GetValue(seed), p.GetValue(noise), p.GetValue(forcing));
+            var o = new EnsembleGenerator.Options(p.GetValue(output)!, p.GetValue(basins), p.GetValue(years),
+                p.GetValue(seed), p.GetValue(noise), p.GetValue(forcing));
             var clock = Stopwatch.StartNew();
-            reporter.Run(() => { EnsembleGenerator.Generate(o, new Progress<double>(f => reporter.Progress("synthesize", f))); return 0; });
+            reporter.Run(() => { EnsembleGenerator.Generate(o, new Progress<double>(
+                f => reporter.Progress("synthesize", f))); return 0; });
             reporter.Info($"{o.Basins} basins x {o.Years} years written in {clock.Elapsed.TotalSeconds:F1} s");
             Console.Out.WriteLine(Path.GetFullPath(o.Out));
             return 0;
@@ -41,11 +47,16 @@ public static partial class Commands
         var dataset = new Option<string>("--dataset") { Description = "caravan | camels-us", Required = true };
         dataset.AcceptOnlyFromAmong("caravan", "camels-us");
         var rootOpt = new Option<string>("--root") { Description = "Data root folder", Required = true };
-        var source = new Option<string>("--source") { Description = "Caravan source subfolder", DefaultValueFactory = _ => "camels" };
-        var products = new Option<string[]>("--products") { Description = "CAMELS-US forcing products in order of preference", DefaultValueFactory = _ => ["nldas", "daymet"], AllowMultipleArgumentsPerToken = true };
+        var source = new Option<string>("--source") { Description = "Caravan source subfolder",
+            DefaultValueFactory = _ => "camels" };
+        var products = new Option<string[]>("--products") {
+            Description = "CAMELS-US forcing products in order of preference", DefaultValueFactory = _
+            => ["nldas", "daymet"], AllowMultipleArgumentsPerToken = true };
         var basinFile = new Option<string?>("--basins") { Description = "Basin list file (one id per line)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Parse the text files even if a cache exists" };
-        var inspect = new Command("inspect", "Read a data set and print basins, products, periods, missing fractions, characteristic coverage and load time")
+        var inspect = new Command("inspect",
+            "Read a data set and print basins, products, periods, missing fractions, characteristic coverage and " +
+            "load time")
             { dataset, rootOpt, source, products, basinFile, noCache };
         inspect.SetAction(p =>
         {
@@ -58,10 +69,12 @@ public static partial class Commands
                 Source = p.GetValue(source)!,
                 ForcingProducts = [.. p.GetValue(products)!],
                 BasinFile = p.GetValue(basinFile) is { } f ? Path.GetFullPath(f) : "",
-                Drivers = camels ? ["prcp(mm/day)", "srad(W/m2)", "tmax(C)", "tmin(C)", "vp(Pa)"] : new DataConfig().Drivers,
+                Drivers = camels ? ["prcp(mm/day)", "srad(W/m2)", "tmax(C)", "tmin(C)", "vp(Pa)"]
+                    : new DataConfig().Drivers,
             };
             if (!camels) c = c with { Characteristics = DataInspector.CaravanCharacteristics(c.Root, c.Source) };
-            var loaded = reporter.Run(() => DatasetLoader.Load(c, !p.GetValue(noCache), progress: new Progress<double>(x => reporter.Progress("load", x))));
+            var loaded = reporter.Run(() => DatasetLoader.Load(c, !p.GetValue(noCache),
+                progress: new Progress<double>(x => reporter.Progress("load", x))));
             DataInspector.Print(loaded, c);
             return 0;
         });
@@ -72,9 +85,12 @@ public static partial class Commands
 
     static Command Baseline()
     {
-        var config = new Option<string>("--config") { Description = "Run config naming the data (as for train)", Required = true };
+        var config = new Option<string>("--config") { Description = "Run config naming the data (as for train)",
+            Required = true };
         var rootOpt = new Option<string?>("--root") { Description = "Data root (overrides data.root)" };
-        var cmd = new Command("baseline", "Baselines: signature ridge, 1-nearest-neighbour fingerprint, the 5 nearest gauges and the stacked ridge (signatures + gauges), same-basin and unseen-basin protocols")
+        var cmd = new Command("baseline",
+            "Baselines: signature ridge, 1-nearest-neighbour fingerprint, the 5 nearest gauges and the stacked ridge " +
+            "(signatures + gauges), same-basin and unseen-basin protocols")
             { config, rootOpt, RunDirOption, SetOption };
         cmd.SetAction(p =>
         {
@@ -86,8 +102,10 @@ public static partial class Commands
             run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "baseline"));
             var result = reporter.Run(() =>
             {
-                var data = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f))).Data;
-                return Kgssl.Evaluation.Baseline.Run(cfg, data, new Progress<double>(f => reporter.Progress("signatures", f)));
+                var data = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(
+                    f => reporter.Progress("load data", f))).Data;
+                return Kgssl.Evaluation.Baseline.Run(cfg, data, new Progress<double>(
+                    f => reporter.Progress("signatures", f)));
             });
             foreach (var note in result.Notes) reporter.Info("baseline: " + note);
             foreach (var (method, rows) in result.Rows)
@@ -95,7 +113,8 @@ public static partial class Commands
             BaselinePredictions.Write(run.File("baseline_predictions.csv"), result);
             foreach (var (method, rows) in result.Rows)
             {
-                if (!reporter.Quiet) AnsiConsole.MarkupLine($"[bold]{Markup.Escape(BaselinePredictions.Describe(method))}[/] (train = same basins' test years; heldout = unseen basins, pooled over folds)");
+                if (!reporter.Quiet) AnsiConsole.MarkupLine(
+                    $"[bold]{Markup.Escape(BaselinePredictions.Describe(method))}[/] (train = same basins' test years; heldout = unseen basins, pooled over folds)");
                 PrintRecovery(rows, reporter.Quiet);
             }
             return Done(run.Path);

@@ -11,26 +11,35 @@ using Spectre.Console;
 
 namespace Kgssl.Cli;
 
-/// <summary>`kgssl demo`: the synthetic ensemble, training, evaluation, the references and the report in one command.</summary>
+/// <summary>`kgssl demo`: the synthetic ensemble, training, evaluation, the references and the report in one
+/// command.</summary>
 public static partial class Commands
 {
     static Command Demo()
     {
-        var basins = new Option<int>("--basins") { Description = "Synthetic basins", DefaultValueFactory = _ => new DemoPipeline.Options().Basins };
-        var years = new Option<int>("--years") { Description = "Years of daily data per basin", DefaultValueFactory = _ => new DemoPipeline.Options().Years };
-        var seed = new Option<int>("--seed") { Description = "Seed of the ensemble and the training", DefaultValueFactory = _ => new DemoPipeline.Options().Seed };
-        var noise = new Option<double>("--noise") { Description = "Multiplicative log-normal streamflow noise of the ensemble (sd of log q; default 0: the exact F)", DefaultValueFactory = _ => new DemoPipeline.Options().Noise };
-        var cmd = new Command("demo", "Synthetic ensemble with a known truth -> train -> evaluate -> report, in one command (no download)")
+        var basins = new Option<int>("--basins") { Description = "Synthetic basins",
+            DefaultValueFactory = _ => new DemoPipeline.Options().Basins };
+        var years = new Option<int>("--years") { Description = "Years of daily data per basin",
+            DefaultValueFactory = _ => new DemoPipeline.Options().Years };
+        var seed = new Option<int>("--seed") { Description = "Seed of the ensemble and the training",
+            DefaultValueFactory = _ => new DemoPipeline.Options().Seed };
+        var noise = new Option<double>("--noise") {
+            Description = "Multiplicative log-normal streamflow noise of the ensemble (sd of log q; default 0: the " +
+            "exact F)", DefaultValueFactory = _ => new DemoPipeline.Options().Noise };
+        var cmd = new Command("demo",
+            "Synthetic ensemble with a known truth -> train -> evaluate -> report, in one command (no download)")
             { RunDirOption, SetOption, basins, years, seed, noise };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
             var clock = Stopwatch.StartNew();
-            var o = new DemoPipeline.Options(p.GetValue(basins), p.GetValue(years), p.GetValue(seed), p.GetValue(noise));
+            var o = new DemoPipeline.Options(p.GetValue(basins), p.GetValue(years), p.GetValue(seed),
+                p.GetValue(noise));
             DemoPipeline.Validate(o);   // before the run folder exists: a bad option leaves nothing behind
             var run = RunDirectory.Create("demo", p.GetValue(RunDirOption));
             string dataRoot = run.File("data");
-            var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)), "demo defaults", Overrides(p));
+            var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)),
+                "demo defaults", Overrides(p));
             run.WriteConfig(config);
             run.UpdateRunInfo(RunDirectory.StartInfo(config, "demo"));
             var result = reporter.Run(() => run.Tracked(() =>
@@ -38,28 +47,39 @@ public static partial class Commands
                 reporter.Info($"run folder: {run.Path}");
                 EnsembleGenerator.Generate(new EnsembleGenerator.Options(dataRoot, o.Basins, o.Years, o.Seed, o.Noise),
                     new Progress<double>(f => reporter.Progress("synthesize ensemble", f)));
-                reporter.Info($"synthetic ensemble: {o.Basins} basins x {o.Years} years of HBV runs{(o.Noise > 0 ? $", streamflow noise sd(log q) {o.Noise}" : "")} in {dataRoot}");
+                reporter.Info(
+                    $"synthetic ensemble: {o.Basins} basins x {o.Years} years of HBV " +
+                    $"runs{(o.Noise > 0 ? $", streamflow noise sd(log q) {o.Noise}" : "")} in {dataRoot}");
                 var prepared = Workflow.Prepare(run, config, reporter, useCache: false);
                 Workflow.Train(run, prepared, resume: false, reporter);
                 var evaluation = Workflow.Evaluate(run, prepared, config.Evaluation.Period, reporter);
                 // the identifiability reference: the exact model calibrated per held-out basin on the same series
-                var calibration = CalibrationReference.Run(run, prepared, "heldout", new HbvCalibration.Options(Seed: config.Training.Seed), reporter,
+                var calibration = CalibrationReference.Run(run, prepared, "heldout",
+                    new HbvCalibration.Options(Seed: config.Training.Seed), reporter,
                     maxBasins: DemoPipeline.CalibratedBasins);
                 // the learned inverse refined with F on every held-out basin (the head's estimate as prior)
-                var refinement = LearnedRefinement.Run(run, prepared, "heldout", new LearnedRefinement.Settings(Seed: config.Training.Seed), reporter);
+                var refinement = LearnedRefinement.Run(run, prepared, "heldout",
+                    new LearnedRefinement.Settings(Seed: config.Training.Seed), reporter);
                 reporter.Progress("report", 0.1);
                 ReportWriter.Write(run, reporter);
                 reporter.Progress("report", 1);
                 return (evaluation, calibration, refinement);
             }));
-            run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
+            run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o",
+                CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
             var (ev, cal, refined) = result;
             PrintRecovery(ev.Rows, reporter.Quiet);
             PrintRefinement(refined, reporter.Quiet);
-            PrintIdentifiability(cal.Identifiability, reporter.Quiet, refined, cal.Basins.Select(b => b.Id).ToHashSet());
+            PrintIdentifiability(cal.Identifiability, reporter.Quiet, refined,
+                cal.Basins.Select(b => b.Id).ToHashSet());
             if (!reporter.Quiet)
-                AnsiConsole.MarkupLine(Markup.Escape($"distances: Mantel r {ev.Distances.MantelR:F3} (p {ev.Distances.MantelP:F3}); per-basin row r mean {ev.Distances.RowRMean:F3}; " +
-                    $"emulator median NSE {ev.EmulatorMedianNse:F3} on {ev.EmulatorBasins} held-out basins (F with the head's parameters: {ev.PhysicsEmulatorMedianNse:F3}; calibrated HBV: {cal.MedianValidationNse:F3}); wall {clock.Elapsed.TotalSeconds:F0} s"));
+                AnsiConsole.MarkupLine(
+                    Markup.Escape(
+                    $"distances: Mantel r {ev.Distances.MantelR:F3} (p {ev.Distances.MantelP:F3}); per-basin row r " +
+                    $"mean {ev.Distances.RowRMean:F3}; " +
+                    $"emulator median NSE {ev.EmulatorMedianNse:F3} on {ev.EmulatorBasins} held-out basins (F with " +
+                        $"the head's parameters: {ev.PhysicsEmulatorMedianNse:F3}; calibrated HBV: " +
+                        $"{cal.MedianValidationNse:F3}); wall {clock.Elapsed.TotalSeconds:F0} s"));
             return Done(run.Path);
         });
         return cmd;

@@ -15,11 +15,15 @@ public static partial class Commands
 {
     static Command Forward()
     {
-        var config = new Option<string>("--config") { Description = "Run config naming the data and the forward section", Required = true };
-        var statics = new Option<string>("--statics") { Description = "all | true | corrupted | embedding | random | none", DefaultValueFactory = _ => "all" };
+        var config = new Option<string>("--config") {
+            Description = "Run config naming the data and the forward section", Required = true };
+        var statics = new Option<string>("--statics") {
+            Description = "all | true | corrupted | embedding | random | none", DefaultValueFactory = _ => "all" };
         statics.AcceptOnlyFromAmong("all", "true", "corrupted", "embedding", "random", "none");
-        var embeddingRun = new Option<string?>("--embedding-run") { Description = "KGSSL run folder whose embeddings feed the embedding setting" };
-        var cmd = new Command("forward", "Forward-model experiment: a streamflow model fed true, corrupted, random, KGSSL-embedded or no statics")
+        var embeddingRun = new Option<string?>("--embedding-run") {
+            Description = "KGSSL run folder whose embeddings feed the embedding setting" };
+        var cmd = new Command("forward",
+            "Forward-model experiment: a streamflow model fed true, corrupted, random, KGSSL-embedded or no statics")
             { config, statics, embeddingRun, RunDirOption, SetOption };
         cmd.SetAction(p =>
         {
@@ -27,7 +31,8 @@ public static partial class Commands
             var cfg = ConfigLoader.LoadFile(p.GetValue(config)!, Overrides(p));
             // every gauged basin trains on its training years and is scored on its test years
             cfg = cfg with { Data = cfg.Data with { HeldoutFraction = 0, Folds = 0, ValidationFraction = 0 } };
-            if (p.GetValue(embeddingRun) is { } er) cfg = cfg with { Forward = cfg.Forward with { EmbeddingRun = Path.GetFullPath(er) } };
+            if (p.GetValue(embeddingRun) is { } er) cfg = cfg with { Forward = cfg.Forward
+                with { EmbeddingRun = Path.GetFullPath(er) } };
             var run = RunDirectory.Create("forward", p.GetValue(RunDirOption));
             run.WriteConfig(cfg);
             run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "forward " + p.GetValue(statics)));
@@ -36,7 +41,8 @@ public static partial class Commands
                 var prepared = Workflow.Prepare(run, cfg, reporter);
                 var basins = prepared.Split.Train;
                 Func<int, double[][]>? embedding = cfg.Forward.EmbeddingRun.Length > 0
-                    ? months => ForwardExperiment.Embeddings(cfg.Forward.EmbeddingRun, cfg, prepared.Data, basins, months)
+                    ? months => ForwardExperiment.Embeddings(cfg.Forward.EmbeddingRun, cfg, prepared.Data, basins,
+                        months)
                     : null;
                 var settings = ForwardExperiment.Settings(cfg, prepared, basins, p.GetValue(statics)!, embedding);
                 var device = TorchSetup.Configure(cfg.Training);
@@ -47,17 +53,22 @@ public static partial class Commands
                         new Progress<double>(x => reporter.Progress("forward " + setting.Name, x)));
                     list.Add(r);
                     ForwardExperiment.Write(run.Path, list);
-                    reporter.Info($"{setting.Name}: median NSE {r.MedianNse:F3}, mean {r.MeanNse:F3}, {r.Scores.Count(x => !(x.Nse > 0))} basins NSE <= 0, {r.WallSeconds:F0} s");
+                    reporter.Info(
+                        $"{setting.Name}: median NSE {r.MedianNse:F3}, mean {r.MeanNse:F3}, " +
+                        $"{r.Scores.Count(x => !(x.Nse > 0))} basins NSE <= 0, {r.WallSeconds:F0} s");
                 }
                 ReportWriter.Write(run, reporter);
                 return list;
             });
             if (!reporter.Quiet)
             {
-                var table = new Table().Title("Forward model, test period").AddColumns("setting", "n", "mean NSE", "median NSE", "NSE <= 0", "wall s");
+                var table = new Table().Title("Forward model, test period")
+                    .AddColumns("setting", "n", "mean NSE", "median NSE", "NSE <= 0", "wall s");
                 foreach (var r in results)
-                    table.AddRow(r.Setting.Name, r.Scores.Count.ToString(CultureInfo.InvariantCulture), r.MeanNse.ToString("F3", CultureInfo.InvariantCulture),
-                        r.MedianNse.ToString("F3", CultureInfo.InvariantCulture), r.Scores.Count(x => !(x.Nse > 0)).ToString(CultureInfo.InvariantCulture),
+                    table.AddRow(r.Setting.Name, r.Scores.Count.ToString(CultureInfo.InvariantCulture),
+                        r.MeanNse.ToString("F3", CultureInfo.InvariantCulture),
+                        r.MedianNse.ToString("F3", CultureInfo.InvariantCulture),
+                            r.Scores.Count(x => !(x.Nse > 0)).ToString(CultureInfo.InvariantCulture),
                         r.WallSeconds.ToString("F0", CultureInfo.InvariantCulture));
                 AnsiConsole.Write(table);
             }

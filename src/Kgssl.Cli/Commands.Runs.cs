@@ -15,12 +15,15 @@ public static partial class Commands
 {
     static Command Train()
     {
-        var config = new Option<string?>("--config") { Description = "Run config (YAML), e.g. configs/camels_era5l.yml" };
-        var resume = new Option<string?>("--resume") { Description = "Go on from the last finished epoch of this run folder" };
+        var config = new Option<string?>("--config") {
+            Description = "Run config (YAML), e.g. configs/camels_era5l.yml" };
+        var resume = new Option<string?>("--resume") {
+            Description = "Go on from the last finished epoch of this run folder" };
         var name = new Option<string?>("--name") { Description = "Run name (default: the config file's name)" };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not use the data cache" };
         var evaluate = new Option<bool>("--evaluate") { Description = "Evaluate and write the report after training" };
-        var cmd = new Command("train", "Train a KGSSL model; writes a run folder") { config, RunDirOption, SetOption, resume, name, noCache, evaluate };
+        var cmd = new Command("train", "Train a KGSSL model; writes a run folder") { config, RunDirOption, SetOption,
+            resume, name, noCache, evaluate };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
@@ -29,15 +32,18 @@ public static partial class Commands
             bool resuming = p.GetValue(resume) is not null;
             if (resuming)
             {
-                if (p.GetValue(config) is not null) throw new ConfigException("give --config FILE for a new run or --resume RUN_DIR, not both");
+                if (p.GetValue(config) is not null) throw new ConfigException(
+                    "give --config FILE for a new run or --resume RUN_DIR, not both");
                 run = RunDirectory.Open(p.GetValue(resume)!);
                 cfg = run.ResumeConfig(Overrides(p));
             }
             else
             {
-                string file = p.GetValue(config) ?? throw new ConfigException("train needs --config FILE (or --resume RUN_DIR)");
+                string file = p.GetValue(config) ?? throw new ConfigException(
+                    "train needs --config FILE (or --resume RUN_DIR)");
                 cfg = ConfigLoader.LoadFile(file, Overrides(p));
-                run = RunDirectory.Create(p.GetValue(name) ?? Path.GetFileNameWithoutExtension(file), p.GetValue(RunDirOption));
+                run = RunDirectory.Create(p.GetValue(name) ?? Path.GetFileNameWithoutExtension(file),
+                    p.GetValue(RunDirOption));
                 run.WriteConfig(cfg);
                 run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "train"));
             }
@@ -52,7 +58,8 @@ public static partial class Commands
                 ReportWriter.Write(run, reporter);
                 return r;
             }));
-            run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
+            run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o",
+                CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
             if (result is not null) PrintRecovery(result.Rows, reporter.Quiet);
             return Done(run.Path);
         });
@@ -61,16 +68,20 @@ public static partial class Commands
 
     static Command Evaluate()
     {
-        var period = new Option<string?>("--period") { Description = "train | test (default: the config's evaluation.period)" };
+        var period = new Option<string?>("--period") {
+            Description = "train | test (default: the config's evaluation.period)" };
         var compare = new Option<string?>("--compare") { Description = "A baseline run folder to show side by side" };
-        var cmd = new Command("evaluate", "Characteristic recovery, distance matrices and the emulator score of a trained run") { RunOption, period, compare };
+        var cmd = new Command("evaluate",
+            "Characteristic recovery, distance matrices and the emulator score of a trained run") { RunOption, period,
+            compare };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
             var run = RunDirectory.Open(p.GetValue(RunOption)!);
             var cfg = WithDevice(p, run.ReadConfig());
             string per = p.GetValue(period) ?? cfg.Evaluation.Period;
-            var result = reporter.Run(() => Workflow.Evaluate(run, Workflow.Prepare(run, cfg, reporter), per, reporter));
+            var result = reporter.Run(() => Workflow.Evaluate(run, Workflow.Prepare(run, cfg, reporter), per,
+                reporter));
             PrintRecovery(result.Rows, reporter.Quiet);
             if (p.GetValue(compare) is { } other)
                 foreach (var (name, file) in ComparisonFiles(other))
@@ -87,12 +98,19 @@ public static partial class Commands
     static Command Embed()
     {
         var rootOpt = new Option<string?>("--root") { Description = "Data root (default: the run's data root)" };
-        var basins = new Option<string?>("--basins") { Description = "Basin list file (default: every basin of the data set)" };
-        var period = new Option<string>("--period") { Description = "train | test | YYYY-MM-DD..YYYY-MM-DD", DefaultValueFactory = _ => "test" };
+        var basins = new Option<string?>("--basins") {
+            Description = "Basin list file (default: every basin of the data set)" };
+        var period = new Option<string>("--period") { Description = "train | test | YYYY-MM-DD..YYYY-MM-DD",
+            DefaultValueFactory = _ => "test" };
         var output = new Option<string?>("--out") { Description = "Output stem (default: <run>/embeddings_<period>)" };
-        var knowledge = new Option<bool>("--knowledge") { Description = "Also write the knowledge-guided estimate (<stem>_knowledge.csv): the pure inverse with the nearest gauges and a ridge on signatures" };
-        var known = new Option<string?>("--known") { Description = "Characteristics known for every basin, comma-separated (e.g. area_gages2,elev_mean): used as they are, the others estimated (implies --knowledge)" };
-        var cmd = new Command("embed", "Embed basins (seen or never seen) with a trained run; CSV and Parquet") { RunOption, rootOpt, basins, period, output, knowledge, known };
+        var knowledge = new Option<bool>("--knowledge") {
+            Description = "Also write the knowledge-guided estimate (<stem>_knowledge.csv): the pure inverse with " +
+            "the nearest gauges and a ridge on signatures" };
+        var known = new Option<string?>("--known") {
+            Description = "Characteristics known for every basin, comma-separated (e.g. area_gages2,elev_mean): used " +
+            "as they are, the others estimated (implies --knowledge)" };
+        var cmd = new Command("embed", "Embed basins (seen or never seen) with a trained run; CSV and Parquet") {
+            RunOption, rootOpt, basins, period, output, knowledge, known };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
@@ -106,12 +124,16 @@ public static partial class Commands
             cfg = cfg with { Data = data };
             string per = p.GetValue(period)!;
             string stem = p.GetValue(output) ?? run.File($"embeddings_{per.Replace("..", "_")}");
-            string[]? knownNames = p.GetValue(known) is { } k ? k.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            string[]? knownNames = p.GetValue(known) is { } k ? k.Split(',',
+                StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : p.GetValue(knowledge) ? [] : null;
             var (embedded, total) = reporter.Run(() => EmbedCommand.Run(run, cfg, per, stem, reporter, knownNames));
             if (knownNames is not null) ParquetMirror.Write(stem + "_knowledge.csv", stem + "_knowledge.parquet");
-            reporter.Info($"{embedded} of {total} basins embedded{(embedded < total ? $" ({total - embedded} without: the note column says why)" : "")}: " +
-                $"{stem}.csv, {stem}.parquet{(knownNames is null ? "" : $", {stem}_knowledge.csv, {stem}_knowledge.parquet")}");
+            reporter.Info(
+                $"{embedded} of {total} basins " +
+                $"embedded{(embedded < total ? $" ({total - embedded} without: the note column says why)" : "")}: " +
+                $"{stem}.csv, " +
+                    $"{stem}.parquet{(knownNames is null ? "" : $", {stem}_knowledge.csv, {stem}_knowledge.parquet")}");
             return Done(run.Path);
         });
         return cmd;
@@ -119,7 +141,8 @@ public static partial class Commands
 
     static Command Report()
     {
-        var cmd = new Command("report", "Write report.html (self-contained, plots embedded) for an evaluated run") { RunOption };
+        var cmd = new Command("report", "Write report.html (self-contained, plots embedded) for an evaluated run") {
+            RunOption };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);

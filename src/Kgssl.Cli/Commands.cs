@@ -11,14 +11,19 @@ using Spectre.Console;
 
 namespace Kgssl.Cli;
 
-/// <summary>Every subcommand of `kgssl`: the shared options and the list of commands (one file per command group).</summary>
+/// <summary>Every subcommand of `kgssl`: the shared options and the list of commands (one file per command
+/// group).</summary>
 public static partial class Commands
 {
-    static readonly Option<string?> RunDirOption = new("--run-dir") { Description = "Write the run into exactly this folder (scripts); default runs/<name>_<timestamp>/" };
+    static readonly Option<string?> RunDirOption = new("--run-dir") {
+        Description = "Write the run into exactly this folder (scripts); default runs/<name>_<timestamp>/" };
 
-    static readonly Option<string[]> SetOption = new("--set") { Description = "Override a config value: section.key=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+    static readonly Option<string[]> SetOption = new("--set") {
+        Description = "Override a config value: section.key=value (repeatable)",
+        AllowMultipleArgumentsPerToken = false };
 
-    static readonly Option<string?> DeviceOption = new("--device") { Description = "cpu | cuda (overrides training.device)", Recursive = true };
+    static readonly Option<string?> DeviceOption = new("--device") {
+        Description = "cpu | cuda (overrides training.device)", Recursive = true };
 
     public static Option<string?> Device => DeviceOption;
 
@@ -27,10 +32,12 @@ public static partial class Commands
         [.. p.GetValue(SetOption) ?? [], .. p.GetValue(DeviceOption) is { } d ? new[] { $"training.device={d}" } : []];
 
     static KgsslConfig WithDevice(ParseResult p, KgsslConfig c) =>
-        p.GetValue(DeviceOption) is { } d ? ConfigLoader.Parse(ConfigLoader.ToYaml(c), "run config", [$"training.device={d}"]) : c;
+        p.GetValue(DeviceOption) is { } d ? ConfigLoader.Parse(ConfigLoader.ToYaml(c), "run config",
+            [$"training.device={d}"]) : c;
 
     public static IEnumerable<Command> All() =>
-        [Demo(), Synth(), Data(), Train(), CrossvalCommand.Create(RunDirOption, SetOption, Overrides), Evaluate(), Embed(), Report(), Baseline(),
+        [Demo(), Synth(), Data(), Train(), CrossvalCommand.Create(RunDirOption, SetOption, Overrides), Evaluate(),
+            Embed(), Report(), Baseline(),
          Calibrate(), Refine(), Forward(), Bench()];
 
     static ConsoleReporter Reporter(ParseResult p) => new(p.GetValue(CliApp.Quiet));
@@ -47,7 +54,8 @@ public static partial class Commands
         return 0;
     }
 
-    static readonly Option<string> RunOption = new("--run") { Description = "A run folder written by train or demo", Required = true };
+    static readonly Option<string> RunOption = new("--run") { Description = "A run folder written by train or demo",
+        Required = true };
 
     static Command Bench() => BenchCommand.Create();
 }

@@ -12,10 +12,13 @@ public static class DataInspector
     {
         var d = loaded.Data;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{d.Kind} at {d.Root}: {d.Basins.Count} basins with data, {d.BasinsWithoutData.Count} listed without; loaded in {loaded.Elapsed.TotalSeconds:F2} s ({(loaded.FromCache ? "from cache" : "parsed text")}{(loaded.CachePath is null ? "" : ", cache " + loaded.CachePath)})"));
+            $"{d.Kind} at {d.Root}: {d.Basins.Count} basins with data, {d.BasinsWithoutData.Count} listed without; " +
+                $"loaded in {loaded.Elapsed.TotalSeconds:F2} s " +
+                $"({(loaded.FromCache ? "from cache" : "parsed text")}{(loaded.CachePath is null ? "" : ", cache " + loaded.CachePath)})"));
         foreach (var note in d.Notes) Console.Out.WriteLine("note: " + note);
 
-        var products = new Table().Title("Products and periods").AddColumns("product", "basins", "first day", "last day", "days (min..max)", "missing response");
+        var products = new Table().Title("Products and periods")
+            .AddColumns("product", "basins", "first day", "last day", "days (min..max)", "missing response");
         foreach (var g in d.Basins.GroupBy(b => b.Product).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             long days = g.Sum(b => (long)b.Days), missing = g.Sum(b => (long)b.Response.Count(float.IsNaN));
@@ -32,14 +35,18 @@ public static class DataInspector
         {
             double sum = 0, min = double.MaxValue, max = double.MinValue; long n = 0;
             foreach (var b in d.Basins)
-                for (int t = 0; t < b.Days; t++) { double v = b.Drivers[t * d.DriverCount + k]; sum += v; n++; min = Math.Min(min, v); max = Math.Max(max, v); }
-            drivers.AddRow(Markup.Escape(d.DriverNames[k]), (sum / Math.Max(n, 1)).ToString("F2", CultureInfo.InvariantCulture), min.ToString("F2", CultureInfo.InvariantCulture), max.ToString("F2", CultureInfo.InvariantCulture));
+                for (int t = 0; t < b.Days; t++) { double v = b.Drivers[t * d.DriverCount + k]; sum += v; n++;
+                    min = Math.Min(min, v); max = Math.Max(max, v); }
+            drivers.AddRow(Markup.Escape(d.DriverNames[k]), (sum / Math.Max(n, 1))
+                .ToString("F2", CultureInfo.InvariantCulture), min.ToString("F2", CultureInfo.InvariantCulture),
+                max.ToString("F2", CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(drivers);
 
         AnsiConsole.Write(StreamflowTable(d));
 
-        var chars = new Table().Title("Characteristic coverage").AddColumns("characteristic", "basins with a value", "mean", "min", "max");
+        var chars = new Table().Title("Characteristic coverage")
+            .AddColumns("characteristic", "basins with a value", "mean", "min", "max");
         for (int k = 0; k < d.CharacteristicCount; k++)
         {
             var v = d.Basins.Select(b => b.Characteristics[k]).Where(double.IsFinite).ToArray();
@@ -53,19 +60,24 @@ public static class DataInspector
         Console.Out.WriteLine($"gauge coordinates: {withCoords}/{d.Basins.Count} basins");
     }
 
-    /// <summary>The response over every observed day: what a wrong unit or a missing-value code would show at once.</summary>
+    /// <summary>The response over every observed day: what a wrong unit or a missing-value code would show at
+    /// once.</summary>
     static Table StreamflowTable(HydroDataset d)
     {
-        var observed = d.Basins.SelectMany(b => b.Response).Where(q => !float.IsNaN(q)).Select(q => (double)q).ToArray();
+        var observed = d.Basins.SelectMany(b => b.Response).Where(q => !float.IsNaN(q)).Select(q => (double)q)
+            .ToArray();
         Array.Sort(observed);
         long days = d.Basins.Sum(b => (long)b.Days);
         int none = d.Basins.Count(b => b.Response.All(float.IsNaN));
-        double Q(double p) => observed.Length == 0 ? double.NaN : observed[(int)Math.Min(observed.Length - 1, Math.Floor(p * observed.Length))];
+        double Q(double p) => observed.Length == 0 ? double.NaN
+            : observed[(int)Math.Min(observed.Length - 1, Math.Floor(p * observed.Length))];
         string F(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
         var table = new Table().Title($"Response '{Markup.Escape(d.ResponseName)}' (all basins, observed days)")
             .AddColumns("mean", "min", "5 %", "median", "95 %", "max", "missing days", "basins without any");
-        table.AddRow(observed.Length == 0 ? "-" : F(observed.Average()), F(Q(0)), F(Q(0.05)), F(Q(0.5)), F(Q(0.95)), F(Q(1)),
-            ((days - observed.Length) / (double)Math.Max(days, 1)).ToString("P2", CultureInfo.InvariantCulture), $"{none}/{d.Basins.Count}");
+        table.AddRow(observed.Length == 0 ? "-" : F(observed.Average()), F(Q(0)), F(Q(0.05)), F(Q(0.5)), F(Q(0.95)),
+            F(Q(1)),
+            ((days - observed.Length) / (double)Math.Max(days, 1)).ToString("P2", CultureInfo.InvariantCulture),
+                $"{none}/{d.Basins.Count}");
         return table;
     }
 
@@ -80,6 +92,7 @@ public static class DataInspector
         string[] identity = ["gauge_id", "gauge_name", "gauge_lat", "gauge_lon"];
         return table.Columns.Where(c => !identity.Contains(c)).Where(c => table.Rows.Values.All(row =>
             !row.TryGetValue(c, out var cell) || cell.Value.Length == 0
-            || double.TryParse(cell.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))).Order(StringComparer.Ordinal).ToList();
+            || double.TryParse(cell.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+                .Order(StringComparer.Ordinal).ToList();
     }
 }

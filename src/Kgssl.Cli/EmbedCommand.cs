@@ -8,17 +8,21 @@ namespace Kgssl.Cli;
 /// <summary>`kgssl embed`: the run's model and train-only normalizer applied to any basins.</summary>
 public static class EmbedCommand
 {
-    /// <param name="known">Null: the pure inverse only. Else also the knowledge-guided estimate with these characteristics known.</param>
+    /// <param name="known">Null: the pure inverse only. Else also the knowledge-guided estimate with these
+    /// characteristics known.</param>
     /// <returns>How many basins got an embedding, of how many in the data.</returns>
-    public static (int Embedded, int Basins) Run(RunDirectory run, KgsslConfig cfg, string period, string stem, ConsoleReporter reporter,
+    public static (int Embedded, int Basins) Run(RunDirectory run, KgsslConfig cfg, string period, string stem,
+        ConsoleReporter reporter,
         IReadOnlyList<string>? known = null)
     {
         var (start, end) = Period(cfg, period);
         // where the files go exists before any work is done
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
-        var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(f => reporter.Progress("load data", f)), inference: true);
+        var loaded = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(
+            f => reporter.Progress("load data", f)), inference: true);
         foreach (var note in loaded.Data.Notes) reporter.Info("data: " + note);
-        if (known is not null) Workflow.KnownIndices(loaded.Data.CharacteristicNames, known, "--known");   // before any work
+        // before any work
+        if (known is not null) Workflow.KnownIndices(loaded.Data.CharacteristicNames, known, "--known");
         var ids = loaded.Data.Basins.Select(b => b.Id).ToList();
         var data = known is null ? loaded.Data : WithLenders(run, loaded.Data);
         using var trained = TrainedRun.Open(run, cfg, data);
@@ -29,7 +33,8 @@ public static class EmbedCommand
         // the same period: they are embedded too, not written
         var targets = ids.ToHashSet(StringComparer.Ordinal);
         var extra = known is not null && cfg.Evaluation.Analogs > 0 ? split.Train.Where(i => !targets.Contains(i)) : [];
-        var all = Embedder.Embed(model, prepared.Store, [.. ids, .. extra], start, end, cfg.Data.WindowDays, cfg.Data.Stride,
+        var all = Embedder.Embed(model, prepared.Store, [.. ids, .. extra], start, end, cfg.Data.WindowDays,
+            cfg.Data.Stride,
             device);
         var emb = all.Where(e => targets.Contains(e.Id)).ToList();
         var sets = ids.ToDictionary(i => i, i => seen.Contains(i) ? "seen" : "unseen");
@@ -60,7 +65,8 @@ public static class EmbedCommand
     {
         if (!period.Contains("..")) return Workflow.Period(cfg, period);
         var parts = period.Split("..");
-        if (parts.Length != 2) throw new ConfigException($"--period: expected train, test or YYYY-MM-DD..YYYY-MM-DD, got '{period}'");
+        if (parts.Length != 2) throw new ConfigException(
+            $"--period: expected train, test or YYYY-MM-DD..YYYY-MM-DD, got '{period}'");
         var start = ConfigValidator.Date("--period", "start", parts[0]);
         var end = ConfigValidator.Date("--period", "end", parts[1]);
         if (end < start) throw new ConfigException($"--period: the end {parts[1]} is before the start {parts[0]}");
@@ -74,9 +80,11 @@ public static class EmbedCommand
     {
         var names = prepared.Data.CharacteristicNames;
         string knownText = string.Join(';', known);
-        new NumericTable(["basin", "basin_set", "known"], emb.Select(e => new[] { e.Id, sets[e.Id], knownText }).ToList(),
+        new NumericTable(["basin", "basin_set", "known"], emb.Select(e => new[] { e.Id, sets[e.Id], knownText })
+            .ToList(),
             [.. names.Select(n => "pred_" + n)],
-            emb.Select(e => estimates.TryGetValue(e.Id, out var v) ? v : names.Select(_ => double.NaN).ToArray()).ToList())
+            emb.Select(e => estimates.TryGetValue(e.Id, out var v) ? v : names.Select(_ => double.NaN).ToArray())
+                .ToList())
             .WriteCsv(path);
     }
 }

@@ -5,7 +5,8 @@ namespace Kgssl.Tests;
 /// <summary>A temp folder deleted at the end of a test.</summary>
 public sealed class TempDir : IDisposable
 {
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kgssl-test-" + Guid.NewGuid().ToString("N")[..10]);
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(),
+        "kgssl-test-" + Guid.NewGuid().ToString("N")[..10]);
 
     public TempDir() => Directory.CreateDirectory(Path);
 
@@ -33,7 +34,8 @@ public static class SharedData
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             string candidate = System.IO.Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate) && dir.GetDirectories("main").Length + dir.GetFiles().Length >= 0 && Directory.Exists(System.IO.Path.Combine(candidate, "camels_era5l")))
+            if (Directory.Exists(candidate) && dir.GetDirectories("main").Length + dir.GetFiles().Length >= 0
+                && Directory.Exists(System.IO.Path.Combine(candidate, "camels_era5l")))
                 return candidate;
         }
         return null;
@@ -48,7 +50,8 @@ public sealed class SharedDataFactAttribute : FactAttribute
     public SharedDataFactAttribute(string folder)
     {
         if (!Directory.Exists(SharedData.Folder(folder)))
-            Skip = $"real data ../shared/data/{folder} is absent on this machine; this test checks values stated in its PROVENANCE.md";
+            Skip = $"real data ../shared/data/{folder} is absent on this machine; this test checks values stated in " +
+                $"its PROVENANCE.md";
     }
 }
 

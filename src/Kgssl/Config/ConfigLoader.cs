@@ -23,11 +23,14 @@ public static class ConfigLoader
         var config = Parse(File.ReadAllText(path), path, overrides);
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (config.Data.Root.Length > 0 && !Path.IsPathRooted(config.Data.Root))
-            config = config with { Data = config.Data with { Root = Path.GetFullPath(Path.Combine(dir, config.Data.Root)) } };
+            config = config with { Data = config.Data with { Root = Path.GetFullPath(
+                Path.Combine(dir, config.Data.Root)) } };
         if (config.Forward.EmbeddingRun.Length > 0 && !Path.IsPathRooted(config.Forward.EmbeddingRun))
-            config = config with { Forward = config.Forward with { EmbeddingRun = Path.GetFullPath(Path.Combine(dir, config.Forward.EmbeddingRun)) } };
+            config = config with { Forward = config.Forward with {
+                EmbeddingRun = Path.GetFullPath(Path.Combine(dir, config.Forward.EmbeddingRun)) } };
         if (config.Data.BasinFile.Length > 0 && !Path.IsPathRooted(config.Data.BasinFile))
-            config = config with { Data = config.Data with { BasinFile = Path.GetFullPath(Path.Combine(dir, config.Data.BasinFile)) } };
+            config = config with { Data = config.Data with { BasinFile = Path.GetFullPath(
+                Path.Combine(dir, config.Data.BasinFile)) } };
         return config;
     }
 
@@ -36,11 +39,13 @@ public static class ConfigLoader
     {
         var stream = new YamlStream();
         try { stream.Load(new StringReader(yaml)); }
-        catch (YamlException e) { throw new ConfigException($"{source} line {e.Start.Line}: invalid YAML: {e.Message}"); }
+        catch (YamlException e) {
+            throw new ConfigException($"{source} line {e.Start.Line}: invalid YAML: {e.Message}"); }
 
         YamlMappingNode root = stream.Documents.Count == 0 ? new YamlMappingNode()
             : stream.Documents[0].RootNode as YamlMappingNode
-              ?? throw new ConfigException($"{source}: expected a mapping of sections (data, model, training, evaluation) at the top");
+              ?? throw new ConfigException(
+                  $"{source}: expected a mapping of sections (data, model, training, evaluation) at the top");
 
         var overridden = new HashSet<string>(StringComparer.Ordinal);
         foreach (var assignment in overrides ?? [])
@@ -80,9 +85,11 @@ public static class ConfigLoader
                 foreach (var keyNode in section.Children.Keys)
                 {
                     string path = $"{sectionNode}.{keyNode}";
-                    if (!rest.StartsWith(path + " ", StringComparison.Ordinal) && !rest.StartsWith(path + ":", StringComparison.Ordinal)
+                    if (!rest.StartsWith(path + " ", StringComparison.Ordinal)
+                        && !rest.StartsWith(path + ":", StringComparison.Ordinal)
                         && !rest.StartsWith(path + ".", StringComparison.Ordinal)) continue;
-                    return overridden.Contains(path) ? $"{source} (--set {path}): {rest}" : $"{source} line {keyNode.Start.Line}: {rest}";
+                    return overridden.Contains(path) ? $"{source} (--set {path}): {rest}"
+                        : $"{source} line {keyNode.Start.Line}: {rest}";
                 }
         return message;
     }
@@ -91,7 +98,8 @@ public static class ConfigLoader
     public static string ToYaml(KgsslConfig config) =>
         new SerializerBuilder().WithNamingConvention(Naming).Build().Serialize(config);
 
-    /// <summary>Applies "section.key=value" and returns "section.key"; the value is read as YAML (so lists like [a, b] work).</summary>
+    /// <summary>Applies "section.key=value" and returns "section.key"; the value is read as YAML (so lists like [a, b]
+    /// work).</summary>
     static string ApplyOverride(YamlMappingNode root, string assignment)
     {
         int eq = assignment.IndexOf('=');
@@ -111,7 +119,8 @@ public static class ConfigLoader
         return path;
     }
 
-    static void CheckKeys(YamlMappingNode node, Type type, string prefix, string source, IReadOnlySet<string> overridden)
+    static void CheckKeys(YamlMappingNode node, Type type, string prefix, string source,
+        IReadOnlySet<string> overridden)
     {
         var props = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .ToDictionary(p => Naming.Apply(p.Name), p => p);
@@ -123,14 +132,16 @@ public static class ConfigLoader
             if (!props.TryGetValue(key, out var prop))
             {
                 string known = string.Join(", ", props.Keys);
-                string? guess = props.Keys.OrderBy(k => Levenshtein(k, key)).FirstOrDefault(k => Levenshtein(k, key) <= 3);
+                string? guess = props.Keys.OrderBy(k => Levenshtein(k, key))
+                    .FirstOrDefault(k => Levenshtein(k, key) <= 3);
                 throw new ConfigException($"{where}: unknown key '{prefix}{key}'" +
                     (guess is null ? "" : $" (did you mean '{prefix}{guess}'?)") + $"; known keys: {known}");
             }
             bool isSection = prop.PropertyType.Namespace == typeof(KgsslConfig).Namespace && prop.PropertyType.IsClass;
             if (isSection)
             {
-                if (value is YamlMappingNode child) CheckKeys(child, prop.PropertyType, prefix + key + ".", source, overridden);
+                if (value is YamlMappingNode child) CheckKeys(child, prop.PropertyType, prefix + key + ".", source,
+                    overridden);
                 else if (!(value is YamlScalarNode { Value: null or "" }))
                     throw new ConfigException($"{where}: '{prefix}{key}' must be a mapping of keys");
             }
@@ -161,7 +172,8 @@ public static class ConfigLoader
             : true;
         if (!ok)
         {
-            string expected = type == typeof(int) ? "an integer" : type == typeof(double) ? "a number" : "true or false";
+            string expected = type == typeof(int) ? "an integer" : type == typeof(double) ? "a number"
+                : "true or false";
             throw new ConfigException($"{where}: '{key}' expects {expected}, got '{text}'");
         }
     }
@@ -182,7 +194,8 @@ public static class ConfigLoader
         for (int j = 0; j <= b.Length; j++) d[0, j] = j;
         for (int i = 1; i <= a.Length; i++)
             for (int j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1),
+                    d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
         return d[a.Length, b.Length];
     }
 }

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace Kgssl.Config;
 
-/// <summary>Range, date and name checks on a loaded config; the first violation is a <see cref="ConfigException"/>.</summary>
+/// <summary>Range, date and name checks on a loaded config; the first violation is a
+/// <see cref="ConfigException"/>.</summary>
 public static class ConfigValidator
 {
     static readonly string[] Datasets = ["caravan", "camels-us"];
@@ -23,8 +24,10 @@ public static class ConfigValidator
         var trainEnd = Date(source, "data.train_end", d.TrainEnd);
         var testStart = Date(source, "data.test_start", d.TestStart);
         var testEnd = Date(source, "data.test_end", d.TestEnd);
-        if (trainEnd < trainStart) throw new ConfigException($"{source}: data.train_end {d.TrainEnd} is before data.train_start {d.TrainStart}");
-        if (testEnd < testStart) throw new ConfigException($"{source}: data.test_end {d.TestEnd} is before data.test_start {d.TestStart}");
+        if (trainEnd < trainStart) throw new ConfigException(
+            $"{source}: data.train_end {d.TrainEnd} is before data.train_start {d.TrainStart}");
+        if (testEnd < testStart) throw new ConfigException(
+            $"{source}: data.test_end {d.TestEnd} is before data.test_start {d.TestStart}");
         Range(source, "data.window_days", d.WindowDays, 8, 3660);
         Range(source, "data.stride", d.Stride, 1, 3660);
         Range(source, "data.max_missing_fraction", d.MaxMissingFraction, 0, 1);
@@ -32,9 +35,11 @@ public static class ConfigValidator
         Range(source, "data.validation_fraction", d.ValidationFraction, 0, 0.5);
         Range(source, "data.folds", d.Folds, 0, 100);
         if (d.Folds > 1) Range(source, "data.fold", d.Fold, 0, d.Folds - 1);
-        if (d.Drivers.Count == 0) throw new ConfigException($"{source}: data.drivers must name at least one driver column");
+        if (d.Drivers.Count == 0) throw new ConfigException(
+            $"{source}: data.drivers must name at least one driver column");
         if (d.Response.Length == 0) throw new ConfigException($"{source}: data.response must name the response column");
-        if (d.ForcingProducts.Count == 0) throw new ConfigException($"{source}: data.forcing_products must name at least one product");
+        if (d.ForcingProducts.Count == 0) throw new ConfigException(
+            $"{source}: data.forcing_products must name at least one product");
 
         var m = c.Model;
         Range(source, "model.hidden", m.Hidden, 1, 4096);
@@ -47,7 +52,9 @@ public static class ConfigValidator
         Range(source, "model.encoder_input_stride", m.EncoderInputStride, 1, 7);
         OneOf(source, "model.encoder_context", m.EncoderContext, EncoderContexts);
         if (m.EncoderContext == "gru" && m.Hidden % 2 != 0)
-            throw new ConfigException($"{source}: model.encoder_context: gru needs an even model.hidden (half of it per direction), got {m.Hidden}");
+            throw new ConfigException(
+                $"{source}: model.encoder_context: gru needs an even model.hidden (half of it per direction), got " +
+                $"{m.Hidden}");
         OneOf(source, "model.decoder", m.Decoder, Decoders);
 
         var t = c.Training;
@@ -65,14 +72,20 @@ public static class ConfigValidator
         Range(source, "training.label_fraction", t.LabelFraction, 0, 1);
         Range(source, "training.reconstruction_fraction", t.ReconstructionFraction, 0.01, 1);
         if (t.FlowReconstruction && !d.LogResponse)
-            throw new ConfigException($"{source}: training.flow_reconstruction needs data.log_response: true (without the log, L1 already scores the flows)");
+            throw new ConfigException(
+                $"{source}: training.flow_reconstruction needs data.log_response: true (without the log, L1 already " +
+                $"scores the flows)");
         Range(source, "training.reconstruction_context_days", t.ReconstructionContextDays, 0, 3660);
-        // both score a prediction of the response from the drivers; the autoregressive decoder rebuilds every input channel from z alone
-        foreach (var (set, key) in new[] { (t.ReconstructionContextDays > 0, "training.reconstruction_context_days"), (t.FlowReconstruction, "training.flow_reconstruction") })
+        // both score a prediction of the response from the drivers; the autoregressive decoder rebuilds every input
+        // channel from z alone
+        foreach (var (set, key) in new[] { (t.ReconstructionContextDays > 0, "training.reconstruction_context_days"),
+            (t.FlowReconstruction, "training.flow_reconstruction") })
             if (set && m.Decoder == "autoregressive")
-                throw new ConfigException($"{source}: {key} needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
+                throw new ConfigException(
+                    $"{source}: {key} needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
         Range(source, "training.max_anchors_per_epoch", t.MaxAnchorsPerEpoch, 0, int.MaxValue);
-        foreach (var w in new[] { ("training.weight_reconstruction", t.WeightReconstruction), ("training.weight_guidance", t.WeightGuidance), ("training.weight_supervision", t.WeightSupervision) })
+        foreach (var w in new[] { ("training.weight_reconstruction", t.WeightReconstruction),
+            ("training.weight_guidance", t.WeightGuidance), ("training.weight_supervision", t.WeightSupervision) })
             Range(source, w.Item1, w.Item2, 0, 1e6);
         if (t.WeightReconstruction + t.WeightGuidance + t.WeightSupervision <= 0)
             throw new ConfigException($"{source}: the three loss weights sum to 0; at least one must be positive");
@@ -103,10 +116,13 @@ public static class ConfigValidator
         Range(source, "evaluation.knowledge_power", c.Evaluation.KnowledgePower, 0, 10);
         var weights = c.Evaluation.KnowledgeWeights;
         if (weights.Count != 3 || weights.Any(w => !(w >= 0 && w <= 1000)) || !(weights.Sum() > 0))
-            throw new ConfigException($"{source}: evaluation.knowledge_weights expects three weights in [0, 1000], not all 0 " +
+            throw new ConfigException(
+                $"{source}: evaluation.knowledge_weights expects three weights in [0, 1000], not all 0 " +
                 $"(pure inverse, nearest gauges, ridge), got [{string.Join(", ", weights)}]");
         if (c.Evaluation.Known.Count > 0 && !c.Evaluation.Knowledge)
-            throw new ConfigException($"{source}: evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: true");
+            throw new ConfigException(
+                $"{source}: evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: " +
+                $"true");
     }
 
     public static DateOnly Date(string source, string key, string value) =>
@@ -123,6 +139,7 @@ public static class ConfigValidator
     static void Range(string source, string key, double value, double min, double max)
     {
         if (double.IsNaN(value) || value < min || value > max)
-            throw new ConfigException($"{source}: {key} = {value.ToString(CultureInfo.InvariantCulture)} is out of range [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]");
+            throw new ConfigException(
+                $"{source}: {key} = {value.ToString(CultureInfo.InvariantCulture)} is out of range [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]");
     }
 }

@@ -24,10 +24,12 @@ public sealed record DataConfig
     /// <summary>CAMELS-US forcing products in order of preference, e.g. [nldas, daymet].</summary>
     public List<string> ForcingProducts { get; init; } = ["daymet"];
     /// <summary>Driver columns (daily forcing) the encoder and decoder read, by header name.</summary>
-    public List<string> Drivers { get; init; } = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"];
+    public List<string> Drivers { get; init; } = ["total_precipitation_sum", "temperature_2m_mean",
+        "potential_evaporation_sum"];
     /// <summary>The response column (streamflow, mm/day).</summary>
     public string Response { get; init; } = "streamflow";
-    /// <summary>Characteristics the head regresses and evaluation scores; empty = the 27 of Kratzert et al. 2019.</summary>
+    /// <summary>Characteristics the head regresses and evaluation scores; empty = the 27 of Kratzert et al.
+    /// 2019.</summary>
     public List<string> Characteristics { get; init; } = [];
     /// <summary>First day of the training period (ISO date).</summary>
     public string TrainStart { get; init; } = "1999-10-01";
@@ -49,21 +51,25 @@ public sealed record DataConfig
     public bool LogResponse { get; init; } = true;
     /// <summary>Also give the encoder the response without the log, z-scored (one more input channel).</summary>
     public bool LinearResponseInput { get; init; } = false;
-    /// <summary>Also give the encoder the day-to-day change of the (log) response (one more input channel, after the others).</summary>
+    /// <summary>Also give the encoder the day-to-day change of the (log) response (one more input channel, after the
+    /// others).</summary>
     public bool ResponseChangeInput { get; init; } = false;
     /// <summary>Fraction of basins held out of training entirely (never seen), drawn with the seed.</summary>
     public double HeldoutFraction { get; init; } = 0.0;
-    /// <summary>K-fold over basins: with folds &gt; 1, fold k's basins are held out (overrides heldout_fraction).</summary>
+    /// <summary>K-fold over basins: with folds &gt; 1, fold k's basins are held out (overrides
+    /// heldout_fraction).</summary>
     public int Folds { get; init; } = 0;
     /// <summary>With data.folds &gt; 1: which fold is held out (0-based).</summary>
     public int Fold { get; init; } = 0;
-    /// <summary>Fraction of the training basins whose training windows are kept aside for validation/early stopping.</summary>
+    /// <summary>Fraction of the training basins whose training windows are kept aside for validation/early
+    /// stopping.</summary>
     public double ValidationFraction { get; init; } = 0.1;
 }
 
 public sealed record ModelConfig
 {
-    /// <summary>bigru (the authors': bidirectional GRU + attention) | cnn (strided convolutions + attention, <see cref="Model.ConvEncoder"/>).</summary>
+    /// <summary>bigru (the authors': bidirectional GRU + attention) | cnn (strided convolutions + attention,
+    /// <see cref="Model.ConvEncoder"/>).</summary>
     public string Encoder { get; init; } = "bigru";
     /// <summary>cnn encoder only: the number of stride-2 convolutions after the first.</summary>
     public int EncoderDepth { get; init; } = 3;
@@ -89,7 +95,8 @@ public sealed record ModelConfig
 
 public sealed record TrainingConfig
 {
-    /// <summary>One seed for the split, the initial weights, the windows drawn and the masks: a run is reproducible on one machine.</summary>
+    /// <summary>One seed for the split, the initial weights, the windows drawn and the masks: a run is reproducible on
+    /// one machine.</summary>
     public int Seed { get; init; } = 42;
     /// <summary>cpu | cuda (only the CPU libtorch is packaged).</summary>
     public string Device { get; init; } = "cpu";
@@ -103,7 +110,8 @@ public sealed record TrainingConfig
     public bool Onednn { get; init; } = true;
     /// <summary>Epochs to train (an epoch: each training basin&apos;s anchors once).</summary>
     public int Epochs { get; init; } = 30;
-    /// <summary>Anchor windows per step (each with a positive and a negative window: three times as many windows pass the encoder).</summary>
+    /// <summary>Anchor windows per step (each with a positive and a negative window: three times as many windows pass
+    /// the encoder).</summary>
     public int BatchSize { get; init; } = 200;
     /// <summary>Adam&apos;s learning rate (the start of the schedule).</summary>
     public double LearningRate { get; init; } = 0.005;
@@ -118,7 +126,8 @@ public sealed record TrainingConfig
     public int Patience { get; init; } = 10;
     /// <summary>Weight of L1, the reconstruction of the response by the decoder.</summary>
     public double WeightReconstruction { get; init; } = 1.0;
-    /// <summary>Share of each batch's anchors whose window the decoder reconstructs (L1); the rest only pass the encoder.</summary>
+    /// <summary>Share of each batch's anchors whose window the decoder reconstructs (L1); the rest only pass the
+    /// encoder.</summary>
     public double ReconstructionFraction { get; init; } = 1.0;
     /// <summary>
     /// Days of drivers before each reconstructed window that the decoder runs through first, unscored, so that its
@@ -138,7 +147,8 @@ public sealed record TrainingConfig
     public double Temperature { get; init; } = 0.1;
     /// <summary>Reconstruct the anchor's response from the positive window's embedding.</summary>
     public bool CrossReconstruction { get; init; } = false;
-    /// <summary>L1 also scores the flows in mm/day (not only their log), as NSE does; needs data.log_response and a decoder of the response only.</summary>
+    /// <summary>L1 also scores the flows in mm/day (not only their log), as NSE does; needs data.log_response and a
+    /// decoder of the response only.</summary>
     public bool FlowReconstruction { get; init; } = false;
     /// <summary>Fraction of training basins whose characteristics are used as labels (incomplete knowledge).</summary>
     public double LabelFraction { get; init; } = 1.0;
@@ -188,13 +198,14 @@ public sealed record EvaluationConfig
     /// estimate and any known characteristics (<see cref="Evaluation.KnowledgeGuided"/>). Needs gauge coordinates.
     /// </summary>
     public bool Knowledge { get; init; } = false;
-    /// <summary>Knowledge-guided estimate: the gauges averaged by the nearest-gauges estimate (inverse distance, great circle).</summary>
+    /// <summary>Knowledge-guided estimate: the gauges averaged by the nearest-gauges estimate (inverse distance, great
+    /// circle).</summary>
     public int KnowledgeNeighbours { get; init; } = 5;
     /// <summary>Knowledge-guided estimate: the neighbours' weights are 1 / distance^power.</summary>
     public double KnowledgePower { get; init; } = 1;
     /// <summary>
-    /// Knowledge-guided estimate: the weights of its three estimates, [pure inverse, nearest gauges, ridge on signatures,
-    /// gauges and known characteristics]; any scale (they are divided by their sum).
+    /// Knowledge-guided estimate: the weights of its three estimates, [pure inverse, nearest gauges, ridge on
+    /// signatures, gauges and known characteristics]; any scale (they are divided by their sum).
     /// </summary>
     public List<double> KnowledgeWeights { get; init; } = [1, 1, 1];
     /// <summary>
@@ -221,7 +232,8 @@ public sealed record ForwardConfig
     public int BatchSize { get; init; } = 64;
     /// <summary>Adam&apos;s learning rate.</summary>
     public double LearningRate { get; init; } = 0.005;
-    /// <summary>Sequence length; the first warmup_days of each are not scored (sequence-to-sequence training).</summary>
+    /// <summary>Sequence length; the first warmup_days of each are not scored (sequence-to-sequence
+    /// training).</summary>
     public int SequenceDays { get; init; } = 365;
     /// <summary>The first days of each sequence, not scored (the model&apos;s stores spin up).</summary>
     public int WarmupDays { get; init; } = 90;
@@ -229,7 +241,8 @@ public sealed record ForwardConfig
     public int WindowsPerBasin { get; init; } = 4;
     /// <summary>mse | nse (per-basin normalized MSE, Kratzert et al. 2019).</summary>
     public string Loss { get; init; } = "nse";
-    /// <summary>A KGSSL run folder whose embeddings feed the 'embedding' setting (relative to the config file).</summary>
+    /// <summary>A KGSSL run folder whose embeddings feed the 'embedding' setting (relative to the config
+    /// file).</summary>
     public string EmbeddingRun { get; init; } = "";
     /// <summary>The corrupted setting: sds of the Gaussian noise added to the z-scored characteristics.</summary>
     public List<double> CorruptionStds { get; init; } = [0.1, 0.5, 1.0, 2.0];

@@ -8,7 +8,8 @@ namespace Kgssl.Data;
 public sealed class AttributeTable
 {
     public HashSet<string> Columns { get; } = new(StringComparer.Ordinal);
-    public Dictionary<string, Dictionary<string, (string Value, string File, int Line)>> Rows { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, Dictionary<string, (string Value, string File, int Line)>> Rows { get;
+        } = new(StringComparer.Ordinal);
 
     /// <summary>The value as a number; NaN when the basin or the column is absent or the field empty.</summary>
     public double Number(string id, string column) =>
@@ -25,7 +26,8 @@ public sealed class AttributeTable
 
     public bool HasCharacteristic(string name) => Columns.Contains(ParseCharacteristic(name).Column);
 
-    /// <summary>The characteristic's value (NaN when absent); log10 of a value that is not positive is an error naming its cell.</summary>
+    /// <summary>The characteristic's value (NaN when absent); log10 of a value that is not positive is an error naming
+    /// its cell.</summary>
     public double Characteristic(string id, string name)
     {
         var (column, log) = ParseCharacteristic(name);
@@ -34,7 +36,9 @@ public sealed class AttributeTable
         if (v <= 0)
         {
             var cell = Rows[id][column];
-            throw new DataFormatException(cell.File, cell.Line, $"column '{column}' of basin '{id}' is {cell.Value}: log10 needs a positive value (characteristic '{name}')");
+            throw new DataFormatException(cell.File, cell.Line,
+                $"column '{column}' of basin '{id}' is {cell.Value}: log10 needs a positive value (characteristic " +
+                $"'{name}')");
         }
         return Math.Log10(v);
     }
@@ -56,7 +60,8 @@ public sealed class AttributeTable
                 // which file would win is not the user's choice to leave to the order of file names
                 if (columnFile.TryGetValue(h, out var first))
                     throw new DataFormatException(file, 1, first == file ? $"column '{h}' appears twice in the header"
-                        : $"column '{h}' is also in {Path.GetFileName(first)}: a characteristic must come from one attributes file");
+                        : $"column '{h}' is also in {Path.GetFileName(first)}: a characteristic must come from one " +
+                            $"attributes file");
                 columnFile[h] = file;
             }
             var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -1,15 +1,18 @@
 namespace Kgssl.Data;
 
 /// <summary>Which basins train, validate (early stopping) and stay unseen, drawn reproducibly from the seed.</summary>
-/// <param name="WithoutStreamflow">Basins of the data set left out of every set: not one observed streamflow day.</param>
-public sealed record BasinSplit(IReadOnlyList<string> Train, IReadOnlyList<string> Validation, IReadOnlyList<string> Heldout,
+/// <param name="WithoutStreamflow">Basins of the data set left out of every set: not one observed streamflow
+/// day.</param>
+public sealed record BasinSplit(IReadOnlyList<string> Train, IReadOnlyList<string> Validation,
+    IReadOnlyList<string> Heldout,
     IReadOnlyList<string>? WithoutStreamflow = null)
 {
     /// <summary>
     /// folds &gt; 1: fold <paramref name="fold"/> of a seeded shuffle is held out; else a seeded
     /// <paramref name="heldoutFraction"/>. Then <paramref name="validationFraction"/> of the rest validates.
     /// </summary>
-    public static BasinSplit Make(IReadOnlyList<string> ids, int seed, double heldoutFraction, int folds, int fold, double validationFraction)
+    public static BasinSplit Make(IReadOnlyList<string> ids, int seed, double heldoutFraction, int folds, int fold,
+        double validationFraction)
     {
         var order = ids.Order(StringComparer.Ordinal).ToArray();
         new Random(seed).Shuffle(order);

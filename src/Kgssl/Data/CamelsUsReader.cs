@@ -4,15 +4,18 @@ namespace Kgssl.Data;
 
 /// <summary>
 /// Reads the original CAMELS-US release layout (Newman et al. 2015; Addor et al. 2017):
-/// <c>basin_mean_forcing/&lt;product&gt;/&lt;HUC&gt;/&lt;id&gt;_lump_&lt;suffix&gt;_forcing_leap.txt</c> (3 header lines: latitude,
-/// elevation, area in m^2; a column-header line; daily rows), <c>usgs_streamflow/&lt;HUC&gt;/&lt;id&gt;_streamflow_qc.txt</c>
-/// in cfs converted to mm/day with the forcing-header area, and <c>camels_attributes_v2.0/camels_*.txt</c>.
+/// <c>basin_mean_forcing/&lt;product&gt;/&lt;HUC&gt;/&lt;id&gt;_lump_&lt;suffix&gt;_forcing_leap.txt</c> (3 header
+/// lines: latitude, elevation, area in m^2; a column-header line; daily rows),
+/// <c>usgs_streamflow/&lt;HUC&gt;/&lt;id&gt;_streamflow_qc.txt</c> in cfs converted to mm/day with the forcing-header
+/// area, and <c>camels_attributes_v2.0/camels_*.txt</c>.
 /// </summary>
 public static class CamelsUsReader
 {
-    public static readonly string[] KnownProducts = ["daymet", "nldas", "maurer", "daymet_extended", "nldas_extended", "maurer_extended"];
+    public static readonly string[] KnownProducts = ["daymet", "nldas", "maurer", "daymet_extended", "nldas_extended",
+        "maurer_extended"];
 
-    /// <summary>1 ft^3/s over 1 day in m^3 per ... : q[mm/d] = q[cfs] * 0.028316846592 * 86400 * 1000 / area[m^2].</summary>
+    /// <summary>1 ft^3/s over 1 day in m^3 per ... : q[mm/d] = q[cfs] * 0.028316846592 * 86400 * 1000 /
+    /// area[m^2].</summary>
     public const double CubicMetresPerCubicFoot = 0.028316846592;
 
     public sealed record Options(
@@ -66,12 +69,15 @@ public static class CamelsUsReader
     {
         foreach (var p in o.Products)
             if (!KnownProducts.Contains(p))
-                throw new DataFormatException(o.Root, 0, $"unknown forcing product '{p}': expected one of {string.Join(", ", KnownProducts)}");
+                throw new DataFormatException(o.Root, 0,
+                    $"unknown forcing product '{p}': expected one of {string.Join(", ", KnownProducts)}");
         var attributes = AttributeTable.Read(Path.Combine(o.Root, "camels_attributes_v2.0"), "camels_*.txt", ';');
         var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;
         foreach (var c in characteristics)
             if (!attributes.HasCharacteristic(c))
-                throw new DataFormatException(Path.Combine(o.Root, "camels_attributes_v2.0"), 0, $"no camels_*.txt file has the column '{AttributeTable.ParseCharacteristic(c).Column}' (characteristic '{c}')");
+                throw new DataFormatException(Path.Combine(o.Root, "camels_attributes_v2.0"), 0,
+                    $"no camels_*.txt file has the column '{AttributeTable.ParseCharacteristic(c).Column}' " +
+                    $"(characteristic '{c}')");
 
         var forcing = o.Products.Select(p => (Product: p, Files: IndexForcing(o.Root, p))).ToList();
         var flows = IndexStreamflow(o.Root);
@@ -80,7 +86,8 @@ public static class CamelsUsReader
             : forcing.SelectMany(f => f.Files.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         foreach (var id in ids)
             if (!attributes.Rows.ContainsKey(id) && !forcing.Any(f => f.Files.ContainsKey(id)))
-                throw new DataFormatException(o.Root, 0, $"unknown basin id '{id}': not in camels_attributes_v2.0 and no forcing file");
+                throw new DataFormatException(o.Root, 0,
+                    $"unknown basin id '{id}': not in camels_attributes_v2.0 and no forcing file");
 
         var usable = new List<(string Id, string Product, string ForcingFile, string? FlowFile)>();
         var noForcing = new List<string>();
@@ -110,26 +117,37 @@ public static class CamelsUsReader
         });
 
         var notes = new List<string>();
-        notes.Add("forcing files found: " + string.Join(", ", forcing.Select(f => $"{f.Product} {f.Files.Count} basins")) +
+        notes.Add("forcing files found: " + string.Join(", ", forcing.Select(
+            f => $"{f.Product} {f.Files.Count} basins")) +
             $"; streamflow files: {flows.Count} basins");
         foreach (var group in basins.GroupBy(b => b.Product))
-            notes.Add($"product used (first of [{string.Join(", ", o.Products)}] present): {group.Key} for {group.Count()} basins");
-        if (noForcing.Count > 0) notes.Add($"{noForcing.Count} listed basins have no forcing in [{string.Join(", ", o.Products)}] and are left out: {string.Join(' ', noForcing)}");
-        if (noFlow.Count > 0) notes.Add($"{noFlow.Count} basins have forcing but no streamflow (usable for inference only): {string.Join(' ', noFlow)}");
-        if (basins.Any(b => b.Product.StartsWith("nldas", StringComparison.Ordinal)) && o.Drivers.Any(d => d.StartsWith("tm", StringComparison.OrdinalIgnoreCase)))
-            notes.Add("CAMELS v1.2 NLDAS files hold the daily mean temperature in both Tmax(C) and Tmin(C) (Tmax == Tmin)");
-        return new HydroDataset("camels-us", o.Root, o.Drivers.ToArray(), "streamflow_mm_per_day", characteristics.ToArray(),
+            notes.Add(
+                $"product used (first of [{string.Join(", ", o.Products)}] present): {group.Key} for {group.Count()} basins");
+        if (noForcing.Count > 0) notes.Add(
+            $"{noForcing.Count} listed basins have no forcing in [{string.Join(", ", o.Products)}] and are left out: {string.Join(' ', noForcing)}");
+        if (noFlow.Count > 0) notes.Add(
+            $"{noFlow.Count} basins have forcing but no streamflow (usable for inference only): " +
+            $"{string.Join(' ', noFlow)}");
+        if (basins.Any(b => b.Product.StartsWith("nldas", StringComparison.Ordinal))
+            && o.Drivers.Any(d => d.StartsWith("tm", StringComparison.OrdinalIgnoreCase)))
+            notes.Add(
+                "CAMELS v1.2 NLDAS files hold the daily mean temperature in both Tmax(C) and Tmin(C) (Tmax == Tmin)");
+        return new HydroDataset("camels-us", o.Root, o.Drivers.ToArray(), "streamflow_mm_per_day",
+            characteristics.ToArray(),
             basins, noForcing, notes);
     }
 
-    public sealed record Forcing(double Latitude, double Elevation, double AreaSquareMetres, DateOnly[] Dates, float[] Drivers);
+    public sealed record Forcing(double Latitude, double Elevation, double AreaSquareMetres, DateOnly[] Dates,
+        float[] Drivers);
 
     /// <summary>Reads one forcing file; driver columns are found by header name, case-insensitively.</summary>
     public static Forcing ReadForcing(string file, IReadOnlyList<string> driverNames, bool dropFeb29)
     {
         var lines = File.ReadAllLines(file);
-        if (lines.Length == 0) throw new DataFormatException(file, 1, "empty file: expected 3 header lines (latitude, elevation, area in m^2) and a column header");
-        if (lines.Length < 5) throw new DataFormatException(file, lines.Length, "truncated file: expected 3 header lines, a column header and daily rows");
+        if (lines.Length == 0) throw new DataFormatException(file, 1,
+            "empty file: expected 3 header lines (latitude, elevation, area in m^2) and a column header");
+        if (lines.Length < 5) throw new DataFormatException(file, lines.Length,
+            "truncated file: expected 3 header lines, a column header and daily rows");
         double lat = HeaderNumber(lines[0], file, 1, "gauge latitude");
         double elev = HeaderNumber(lines[1], file, 2, "gauge elevation");
         double area = HeaderNumber(lines[2], file, 3, "basin area in m^2");
@@ -141,7 +159,8 @@ public static class CamelsUsReader
         for (int k = 0; k < cols.Length; k++)
         {
             cols[k] = Array.FindIndex(header, h => h.Equals(driverNames[k], StringComparison.OrdinalIgnoreCase));
-            if (cols[k] < 0) throw new DataFormatException(file, 4, $"missing column '{driverNames[k]}' (header: {string.Join(' ', header)})");
+            if (cols[k] < 0) throw new DataFormatException(file, 4,
+                $"missing column '{driverNames[k]}' (header: {string.Join(' ', header)})");
         }
         var dates = new List<DateOnly>(lines.Length);
         var drivers = new List<float>(lines.Length * cols.Length);
@@ -156,7 +175,8 @@ public static class CamelsUsReader
             }
             var fields = lines[i].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length != header.Length)
-                throw new DataFormatException(file, number, $"expected {header.Length} fields as in the column header, got {fields.Length}");
+                throw new DataFormatException(file, number,
+                    $"expected {header.Length} fields as in the column header, got {fields.Length}");
             var date = ParseYmd(fields[0], fields[1], fields[2], file, number);
             if (dates.Count > 0) TextParsing.RequireDailySequence(previous, date, file, number);
             previous = date;
@@ -177,7 +197,8 @@ public static class CamelsUsReader
     /// Reads <c>gauge_id YYYY MM DD Q flag</c> rows (Q in cfs) onto the forcing dates, in mm/day.
     /// -999 or flag M is missing (NaN); rows outside the forcing period are ignored.
     /// </summary>
-    public static void ReadStreamflowInto(string file, string id, double areaSquareMetres, DateOnly[] dates, float[] target)
+    public static void ReadStreamflowInto(string file, string id, double areaSquareMetres, DateOnly[] dates,
+        float[] target)
     {
         var lines = File.ReadAllLines(file);
         if (lines.Length == 0 || (lines.Length == 1 && lines[0].Length == 0))
@@ -193,16 +214,21 @@ public static class CamelsUsReader
             }
             var f = lines[i].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             if (f.Length < 5 || f.Length > 6)
-                throw new DataFormatException(file, number, $"expected 'gauge_id YYYY MM DD Q flag' (5 or 6 fields), got {f.Length}");
-            if (f[0] != id) throw new DataFormatException(file, number, $"gauge id '{f[0]}' does not match the file's basin '{id}'");
+                throw new DataFormatException(file, number,
+                    $"expected 'gauge_id YYYY MM DD Q flag' (5 or 6 fields), got {f.Length}");
+            if (f[0] != id) throw new DataFormatException(file, number,
+                $"gauge id '{f[0]}' does not match the file's basin '{id}'");
             var date = ParseYmd(f[1], f[2], f[3], file, number);
             if (i > 0 && date <= previous)
-                throw new DataFormatException(file, number, $"date {date:yyyy-MM-dd} is {(date == previous ? "a duplicate" : "out of order")} (previous row {previous:yyyy-MM-dd})");
+                throw new DataFormatException(file, number,
+                    $"date {date:yyyy-MM-dd} is {(date == previous ? "a duplicate" : "out of order")} (previous row " +
+                    $"{previous:yyyy-MM-dd})");
             previous = date;
             double q = TextParsing.ParseDouble(f[4], file, number, "Q (cfs)");
             string flag = f.Length == 6 ? f[5] : "";
             bool missing = double.IsNaN(q) || ValuePolicy.IsMissingCode(q) || flag.StartsWith('M');
-            if (!missing && q < 0) throw new DataFormatException(file, number, $"negative streamflow {q} cfs without the missing flag M, -999 or -9999");
+            if (!missing && q < 0) throw new DataFormatException(file, number,
+                $"negative streamflow {q} cfs without the missing flag M, -999 or -9999");
             int k = Array.BinarySearch(dates, date);
             if (k < 0) continue;
             target[k] = missing ? float.NaN : (float)CfsToMmPerDay(q, areaSquareMetres);
@@ -235,7 +261,8 @@ public static class CamelsUsReader
         {
             string id = lines[i].Split('#')[0].Trim();
             if (id.Length == 0) continue;
-            if (id.Any(char.IsWhiteSpace)) throw new DataFormatException(file, i + 1, $"expected one basin id per line, got '{id}'");
+            if (id.Any(char.IsWhiteSpace)) throw new DataFormatException(file, i + 1,
+                $"expected one basin id per line, got '{id}'");
             if (!seen.Add(id)) throw new DataFormatException(file, i + 1, $"duplicate basin id '{id}'");
             ids.Add(id);
         }

@@ -2,8 +2,9 @@ namespace Kgssl.Data;
 
 /// <summary>
 /// Reads the Caravan layout (Kratzert et al. 2023): <c>timeseries/csv/&lt;source&gt;/&lt;gauge_id&gt;.csv</c> with a
-/// <c>date</c> column plus variables (NaN or empty = missing), and every <c>attributes/&lt;source&gt;/attributes_*.csv</c>
-/// joined on <c>gauge_id</c>. Our synthetic generator writes the same layout.
+/// <c>date</c> column plus variables (NaN or empty = missing), and every
+/// <c>attributes/&lt;source&gt;/attributes_*.csv</c> joined on <c>gauge_id</c>. Our synthetic generator writes the same
+/// layout.
 /// </summary>
 public static class CaravanReader
 {
@@ -17,14 +18,16 @@ public static class CaravanReader
         bool DropFeb29,
         bool CharacteristicsOptional = false);
 
-    public static string TimeseriesFolder(string root, string source) => Path.Combine(root, "timeseries", "csv", source);
+    public static string TimeseriesFolder(string root, string source)
+        => Path.Combine(root, "timeseries", "csv", source);
 
     public static string AttributesFolder(string root, string source) => Path.Combine(root, "attributes", source);
 
     /// <summary>Every file the reader would read, for the cache key.</summary>
     public static IReadOnlyList<string> SourceFiles(Options o)
     {
-        var files = Directory.GetFiles(AttributesFolder(o.Root, o.Source), "attributes_*.csv").Order(StringComparer.Ordinal).ToList();
+        var files = Directory.GetFiles(AttributesFolder(o.Root, o.Source), "attributes_*.csv")
+            .Order(StringComparer.Ordinal).ToList();
         files.AddRange(Directory.GetFiles(TimeseriesFolder(o.Root, o.Source), "*.csv").Order(StringComparer.Ordinal));
         return files;
     }
@@ -32,14 +35,17 @@ public static class CaravanReader
     public static HydroDataset Read(Options o, IProgress<double>? progress = null)
     {
         string tsDir = TimeseriesFolder(o.Root, o.Source), attrDir = AttributesFolder(o.Root, o.Source);
-        if (!Directory.Exists(tsDir)) throw new DataFormatException(tsDir, 0, "Caravan time-series folder not found (expected timeseries/csv/<source>/)");
-        if (!Directory.Exists(attrDir)) throw new DataFormatException(attrDir, 0, "Caravan attributes folder not found (expected attributes/<source>/)");
+        if (!Directory.Exists(tsDir)) throw new DataFormatException(tsDir, 0,
+            "Caravan time-series folder not found (expected timeseries/csv/<source>/)");
+        if (!Directory.Exists(attrDir)) throw new DataFormatException(attrDir, 0,
+            "Caravan attributes folder not found (expected attributes/<source>/)");
 
         var attributes = AttributeTable.Read(attrDir, "attributes_*.csv", ',');
         var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;
         var absent = characteristics.Where(name => !attributes.HasCharacteristic(name)).ToList();
         if (absent.Count > 0 && !o.CharacteristicsOptional)
-            throw new DataFormatException(attrDir, 0, $"no attributes_*.csv file has the column '{AttributeTable.ParseCharacteristic(absent[0]).Column}' (characteristic '{absent[0]}' named in the config)");
+            throw new DataFormatException(attrDir, 0,
+                $"no attributes_*.csv file has the column '{AttributeTable.ParseCharacteristic(absent[0]).Column}' (characteristic '{absent[0]}' named in the config)");
 
         var available = Directory.GetFiles(tsDir, "*.csv").Select(Path.GetFileNameWithoutExtension).OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
@@ -53,7 +59,8 @@ public static class CaravanReader
                 string? id = Resolve(requested, o.Source, available);
                 string? attrId = Resolve(requested, o.Source, attributes.Rows.Keys);
                 if (id is null && attrId is null)
-                    throw new DataFormatException(tsDir, 0, $"unknown basin id '{requested}': neither a time-series file nor an attributes row");
+                    throw new DataFormatException(tsDir, 0,
+                        $"unknown basin id '{requested}': neither a time-series file nor an attributes row");
                 if (id is null) withoutData.Add(attrId!);
                 else ids.Add(id);
             }
@@ -68,7 +75,8 @@ public static class CaravanReader
             string file = Path.Combine(tsDir, id + ".csv");
             var (dates, drivers, response) = ReadTimeseries(file, o.Drivers, o.Response, o.DropFeb29);
             if (!attributes.Rows.ContainsKey(id) && !o.CharacteristicsOptional)
-                throw new DataFormatException(attrDir, 0, $"basin '{id}' has a time-series file but no row in any attributes_*.csv");
+                throw new DataFormatException(attrDir, 0,
+                    $"basin '{id}' has a time-series file but no row in any attributes_*.csv");
             var values = new double[characteristics.Count];
             for (int k = 0; k < values.Length; k++)
                 values[k] = attributes.Characteristic(id, characteristics[k]);
@@ -79,23 +87,35 @@ public static class CaravanReader
         });
         var notes = new List<string>();
         if (absent.Count > 0)
-            notes.Add($"{absent.Count} characteristics are in no attributes file and are unknown (NaN) for every basin: {string.Join(' ', absent)}");
+            notes.Add(
+                $"{absent.Count} characteristics are in no attributes file and are unknown (NaN) for every basin: " +
+                $"{string.Join(' ', absent)}");
         var withoutRow = ids.Where(id => !attributes.Rows.ContainsKey(id)).ToList();
         if (withoutRow.Count > 0)
-            notes.Add($"{withoutRow.Count} basins have no attributes row: characteristics and coordinates unknown (NaN): {string.Join(' ', withoutRow.Take(20))}{(withoutRow.Count > 20 ? " ..." : "")}");
+            notes.Add(
+                $"{withoutRow.Count} basins have no attributes row: characteristics and coordinates unknown (NaN): " +
+                $"{string.Join(' ', withoutRow.Take(20))}{(withoutRow.Count > 20 ? " ..." : "")}");
         if (withoutData.Count > 0)
-            notes.Add($"{withoutData.Count} listed basins have attributes but no time series: {string.Join(' ', withoutData)}");
+            notes.Add(
+                $"{withoutData.Count} listed basins have attributes but no time series: " +
+                $"{string.Join(' ', withoutData)}");
         if (o.Basins is not { Count: > 0 })
         {
-            var unmatched = attributes.Rows.Keys.Where(id => !available.Contains(id)).Order(StringComparer.Ordinal).ToList();
+            var unmatched = attributes.Rows.Keys.Where(id => !available.Contains(id)).Order(StringComparer.Ordinal)
+                .ToList();
             if (unmatched.Count > 0)
-                notes.Add($"{unmatched.Count} attribute rows have no time series and are left out: {string.Join(' ', unmatched.Take(20))}{(unmatched.Count > 20 ? " ..." : "")}");
+                notes.Add(
+                    $"{unmatched.Count} attribute rows have no time series and are left out: " +
+                    $"{string.Join(' ', unmatched.Take(20))}{(unmatched.Count > 20 ? " ..." : "")}");
         }
         var ignored = Directory.GetFiles(tsDir).Select(Path.GetFileName).OfType<string>()
             .Where(f => !f.EndsWith(".csv", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         if (ignored.Count > 0)
-            notes.Add($"{ignored.Count} files in {tsDir} are not *.csv and are not read: {string.Join(' ', ignored.Take(20))}{(ignored.Count > 20 ? " ..." : "")}");
-        return new HydroDataset("caravan", o.Root, o.Drivers.ToArray(), o.Response, characteristics.ToArray(), basins, withoutData, notes);
+            notes.Add(
+                $"{ignored.Count} files in {tsDir} are not *.csv and are not read: " +
+                $"{string.Join(' ', ignored.Take(20))}{(ignored.Count > 20 ? " ..." : "")}");
+        return new HydroDataset("caravan", o.Root, o.Drivers.ToArray(), o.Response, characteristics.ToArray(), basins,
+            withoutData, notes);
     }
 
     static string? Resolve(string requested, string source, IEnumerable<string> known)
@@ -106,20 +126,24 @@ public static class CaravanReader
         return set.Contains(prefixed) ? prefixed : null;
     }
 
-    /// <summary>Reads one time-series CSV: the date column, the named drivers and the response, by header name.</summary>
+    /// <summary>Reads one time-series CSV: the date column, the named drivers and the response, by header
+    /// name.</summary>
     public static (DateOnly[] Dates, float[] Drivers, float[] Response) ReadTimeseries(
         string file, IReadOnlyList<string> driverNames, string responseName, bool dropFeb29)
     {
         byte[] bytes = File.ReadAllBytes(file);
-        if (bytes.Length == 0) throw new DataFormatException(file, 1, "empty file: expected a header line starting with 'date'");
+        if (bytes.Length == 0) throw new DataFormatException(file, 1,
+            "empty file: expected a header line starting with 'date'");
         var lines = TextParsing.Lines(bytes).GetEnumerator();
         lines.MoveNext();
         var (hs, hl, _) = lines.Current;
         // a UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name
         int bom = bytes.AsSpan(hs, hl).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        var header = System.Text.Encoding.UTF8.GetString(bytes, hs + bom, hl - bom).Split(',').Select(h => h.Trim()).ToArray();
+        var header = System.Text.Encoding.UTF8.GetString(bytes, hs + bom, hl - bom).Split(',').Select(h => h.Trim())
+            .ToArray();
         foreach (var duplicate in header.GroupBy(h => h).Where(g => g.Count() > 1))
-            throw new DataFormatException(file, 1, $"column '{duplicate.Key}' appears {duplicate.Count()} times in the header");
+            throw new DataFormatException(file, 1,
+                $"column '{duplicate.Key}' appears {duplicate.Count()} times in the header");
         int dateCol = Array.IndexOf(header, "date");
         if (dateCol < 0) throw new DataFormatException(file, 1, "missing column 'date' in the header");
         int nd = driverNames.Count;
@@ -128,7 +152,8 @@ public static class CaravanReader
         {
             string name = k < nd ? driverNames[k] : responseName;
             cols[k] = Array.IndexOf(header, name);
-            if (cols[k] < 0) throw new DataFormatException(file, 1, $"missing column '{name}' (header: {string.Join(',', header)})");
+            if (cols[k] < 0) throw new DataFormatException(file, 1,
+                $"missing column '{name}' (header: {string.Join(',', header)})");
         }
         int width = header.Length;
         var dates = new List<DateOnly>(8192);
@@ -157,14 +182,17 @@ public static class CaravanReader
                     fieldStarts[f] = c + 1;
                 }
             if (f != width - 1)
-                throw new DataFormatException(file, number, $"expected {width} comma-separated fields as in the header, got {(f >= width ? "more" : (f + 1).ToString())}");
+                throw new DataFormatException(file, number,
+                    $"expected {width} comma-separated fields as in the header, got " +
+                    $"{(f >= width ? "more" : (f + 1).ToString())}");
             fieldStarts[width] = line.Length + 1;
             var date = TextParsing.ParseIsoDate(Field(line, fieldStarts, dateCol), file, number);
             if (any) TextParsing.RequireDailySequence(previous, date, file, number);
             previous = date;
             any = true;
             for (int k = 0; k <= nd; k++)
-                values[k] = TextParsing.ParseFloat(Field(line, fieldStarts, cols[k]), file, number, header[cols[k]], emptyIsNaN: true);
+                values[k] = TextParsing.ParseFloat(Field(line, fieldStarts, cols[k]), file, number, header[cols[k]],
+                    emptyIsNaN: true);
             if (dropFeb29 && date.Month == 2 && date.Day == 29) continue;
             for (int k = 0; k < nd; k++)
             {
@@ -178,5 +206,6 @@ public static class CaravanReader
         return (dates.ToArray(), drivers.ToArray(), response.ToArray());
     }
 
-    static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, int[] starts, int col) => line[starts[col]..(starts[col + 1] - 1)];
+    static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, int[] starts, int col)
+        => line[starts[col]..(starts[col + 1] - 1)];
 }

@@ -21,7 +21,8 @@ public static class DatasetCache
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "kgssl");
 
     public static string PathFor(string folder, string optionsKey) =>
-        Path.Combine(folder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(optionsKey)))[..20] + ".bin");
+        Path.Combine(folder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(optionsKey)))[..20]
+            + ".bin");
 
     public static string Stamp(IReadOnlyList<string> files)
     {
@@ -57,7 +58,8 @@ public static class DatasetCache
                 var dayNumbers = ReadArray<int>(r);
                 var dates = new DateOnly[dayNumbers.Length];
                 for (int k = 0; k < dates.Length; k++) dates[k] = DateOnly.FromDayNumber(dayNumbers[k]);
-                basins[i] = new BasinData(id, dates, ReadArray<float>(r), ReadArray<float>(r), ReadArray<double>(r), lat, lon, product);
+                basins[i] = new BasinData(id, dates, ReadArray<float>(r), ReadArray<float>(r), ReadArray<double>(r),
+                    lat, lon, product);
             }
             return new HydroDataset(kind, root, drivers, response, chars, basins, without, notes);
         }

@@ -20,11 +20,13 @@ public sealed class FeatureStore
     public float[][] Characteristics { get; }
     readonly Dictionary<string, int> _index;
 
-    /// <summary>Channels per day: the drivers, the response, its missing flag, then q itself and the change of log q when asked.</summary>
+    /// <summary>Channels per day: the drivers, the response, its missing flag, then q itself and the change of log q
+    /// when asked.</summary>
     public static int ChannelCount(int drivers, bool linearResponse, bool responseChange) =>
         drivers + 2 + (linearResponse ? 1 : 0) + (responseChange ? 1 : 0);
 
-    public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null, bool linearResponse = false,
+    public FeatureStore(HydroDataset data, Normalizer norm, IEnumerable<string>? basinIds = null,
+        bool linearResponse = false,
         bool responseChange = false)
     {
         Basins = basinIds is null ? data.Basins.ToArray() : basinIds.Select(data.Basin).ToArray();
@@ -53,20 +55,24 @@ public sealed class FeatureStore
                 f[o + DriverCount + 1] = missing ? 1f : 0f;
                 if (linearResponse) f[o + DriverCount + 2] = missing ? 0f : norm.NormalizeLinearResponse(q);
                 if (responseChange)
-                    f[o + changeChannel] = missing || t == 0 || float.IsNaN(b.Response[t - 1]) ? 0f : norm.NormalizeResponseChange(b.Response[t - 1], q);
+                    f[o + changeChannel] = missing || t == 0 || float.IsNaN(b.Response[t - 1]) ? 0f
+                        : norm.NormalizeResponseChange(b.Response[t - 1], q);
             }
             Features[i] = f;
-            Characteristics[i] = b.Characteristics.Select((v, k) => (float)norm.NormalizeCharacteristic(k, v)).ToArray();
+            Characteristics[i] = b.Characteristics.Select((v, k) => (float)norm.NormalizeCharacteristic(k, v))
+                .ToArray();
         }
     }
 
-    /// <summary>The encoder's inputs as a run's data config asks for them (the extra response channels it names).</summary>
+    /// <summary>The encoder's inputs as a run's data config asks for them (the extra response channels it
+    /// names).</summary>
     public static FeatureStore FromConfig(HydroDataset data, Normalizer norm, Config.DataConfig d) =>
         new(data, norm, linearResponse: d.LinearResponseInput, responseChange: d.ResponseChangeInput);
 
     public int IndexOf(string id) => _index[id];
 
-    /// <summary>Copies window [start, start+length) of basin <paramref name="basin"/> into <paramref name="target"/>.</summary>
+    /// <summary>Copies window [start, start+length) of basin <paramref name="basin"/> into
+    /// <paramref name="target"/>.</summary>
     public void CopyWindow(int basin, int start, int length, Span<float> target) =>
         Features[basin].AsSpan(start * Channels, length * Channels).CopyTo(target);
 }

@@ -20,7 +20,8 @@ public static class FileChangeTime
 
     static bool available = OperatingSystem.IsLinux();
 
-    /// <summary>"inode:seconds.nanoseconds" of the change time on Linux; the last write time's ticks elsewhere.</summary>
+    /// <summary>"inode:seconds.nanoseconds" of the change time on Linux; the last write time's ticks
+    /// elsewhere.</summary>
     public static string Of(string path)
     {
         if (available)

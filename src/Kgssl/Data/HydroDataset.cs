@@ -13,7 +13,8 @@ public sealed record HydroDataset(
 {
     public int DriverCount => DriverNames.Count;
 
-    /// <summary>Ids of the basins with at least one observed response day: the ones a split and the baselines take.</summary>
+    /// <summary>Ids of the basins with at least one observed response day: the ones a split and the baselines
+    /// take.</summary>
     public List<string> BasinsWithResponse() => Basins.Where(HasResponse).Select(b => b.Id).ToList();
 
     /// <summary>Ids of the basins without a single observed response day (no part in any split).</summary>
@@ -24,12 +25,14 @@ public sealed record HydroDataset(
     public int CharacteristicCount => CharacteristicNames.Count;
 
     public BasinData Basin(string id) =>
-        Basins.FirstOrDefault(b => b.Id == id) ?? throw new KeyNotFoundException($"basin '{id}' is not in the data set");
+        Basins.FirstOrDefault(b => b.Id == id) ?? throw new KeyNotFoundException(
+            $"basin '{id}' is not in the data set");
 
     /// <summary>A short stable fingerprint of the content (ids, days, sums), recorded in run.json.</summary>
     public string Fingerprint()
     {
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(
+            System.Security.Cryptography.HashAlgorithmName.SHA256);
         foreach (var b in Basins)
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(b.Id));

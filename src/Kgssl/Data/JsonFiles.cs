@@ -10,7 +10,8 @@ namespace Kgssl.Data;
 /// </summary>
 public static class JsonFiles
 {
-    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Converters = { new FiniteOrNull() } };
+    public static readonly JsonSerializerOptions Options = new() { WriteIndented = true,
+        Converters = { new FiniteOrNull() } };
 
     sealed class FiniteOrNull : JsonConverter<double>
     {

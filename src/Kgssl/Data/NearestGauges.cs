@@ -48,14 +48,17 @@ public sealed class NearestGauges
 
     /// <summary>Whether a gauge has coordinates in degrees that can take part.</summary>
     public static bool HasCoordinates(BasinData b) =>
-        double.IsFinite(b.Latitude) && double.IsFinite(b.Longitude) && Math.Abs(b.Latitude) <= 90 && Math.Abs(b.Longitude) <= 360;
+        double.IsFinite(b.Latitude) && double.IsFinite(b.Longitude) && Math.Abs(b.Latitude) <= 90
+            && Math.Abs(b.Longitude) <= 360;
 
     /// <summary>A gauge without valid coordinates cannot take part: the error names the basin.</summary>
     public static void RequireCoordinates(BasinData b)
     {
         if (!HasCoordinates(b))
-            throw new InvalidDataException($"basin '{b.Id}' has no valid gauge coordinates (gauge_lat {b.Latitude}, gauge_lon {b.Longitude}): " +
-                "the spatial knowledge needs gauge_lat and gauge_lon in degrees for every basin (Caravan attributes_other_*.csv, CAMELS-US camels_topo.txt)");
+            throw new InvalidDataException(
+                $"basin '{b.Id}' has no valid gauge coordinates (gauge_lat {b.Latitude}, gauge_lon {b.Longitude}): " +
+                "the spatial knowledge needs gauge_lat and gauge_lon in degrees for every basin (Caravan " +
+                    "attributes_other_*.csv, CAMELS-US camels_topo.txt)");
     }
 
     /// <summary>Haversine great-circle distance in km between two points given in degrees.</summary>
@@ -63,7 +66,8 @@ public sealed class NearestGauges
     {
         double p1 = lat1 * Math.PI / 180, p2 = lat2 * Math.PI / 180;
         double dp = p2 - p1, dl = (lon2 - lon1) * Math.PI / 180;
-        double a = Math.Sin(dp / 2) * Math.Sin(dp / 2) + Math.Cos(p1) * Math.Cos(p2) * Math.Sin(dl / 2) * Math.Sin(dl / 2);
+        double a = Math.Sin(dp / 2) * Math.Sin(dp / 2) + Math.Cos(p1) * Math.Cos(p2) * Math.Sin(dl / 2)
+            * Math.Sin(dl / 2);
         return 2 * EarthRadiusKm * Math.Asin(Math.Min(1, Math.Sqrt(a)));
     }
 
@@ -83,7 +87,8 @@ public sealed class NearestGauges
             distance[i] = Math.Max(MinimumDistanceKm, DistanceKm(lat, lon, _lat[i], _lon[i]));
         }
         // ties broken by id, so that the estimate does not depend on the pool's order
-        Array.Sort(order, (a, b) => distance[a] != distance[b] ? distance[a].CompareTo(distance[b]) : string.CompareOrdinal(_ids[a], _ids[b]));
+        Array.Sort(order, (a, b) => distance[a] != distance[b] ? distance[a].CompareTo(distance[b])
+            : string.CompareOrdinal(_ids[a], _ids[b]));
         var result = new double[columns];
         for (int c = 0; c < columns; c++)
         {

@@ -15,7 +15,8 @@ public sealed record Normalizer(
 {
     public const double LogOffset = 0.005;
 
-    public static Normalizer Fit(HydroDataset data, IEnumerable<string> trainBasins, DateOnly start, DateOnly end, bool logResponse)
+    public static Normalizer Fit(HydroDataset data, IEnumerable<string> trainBasins, DateOnly start, DateOnly end,
+        bool logResponse)
     {
         int nd = data.DriverCount, nc = data.CharacteristicCount;
         var dSum = new double[nd]; var dSq = new double[nd]; long dN = 0;
@@ -31,7 +32,8 @@ public sealed record Normalizer(
                 for (int k = 0; k < nd; k++) { double v = b.Drivers[t * nd + k]; dSum[k] += v; dSq[k] += v * v; }
                 dN++;
                 float q = b.Response[t];
-                if (!float.IsNaN(q)) { double v = TransformResponse(q, logResponse); rSum += v; rSq += v * v; rN++; qSum += q; qSq += (double)q * q; }
+                if (!float.IsNaN(q)) { double v = TransformResponse(q, logResponse); rSum += v; rSq += v * v; rN++;
+                    qSum += q; qSq += (double)q * q; }
                 if (t > from && !float.IsNaN(q) && !float.IsNaN(b.Response[t - 1]))
                 {
                     double c = TransformResponse(q, logResponse) - TransformResponse(b.Response[t - 1], logResponse);
@@ -44,7 +46,8 @@ public sealed record Normalizer(
                 if (!double.IsNaN(v)) { cSum[k] += v; cSq[k] += v * v; cN[k]++; }
             }
         }
-        if (dN == 0) throw new InvalidOperationException($"no training days in {start:yyyy-MM-dd}..{end:yyyy-MM-dd} for the training basins");
+        if (dN == 0) throw new InvalidOperationException(
+            $"no training days in {start:yyyy-MM-dd}..{end:yyyy-MM-dd} for the training basins");
         static (double Mean, double Std) Stats(double s, double sq, long n)
         {
             if (n == 0) return (0, 1);
@@ -65,9 +68,11 @@ public sealed record Normalizer(
 
     public static double TransformResponse(double q, bool log) => log ? Math.Log10(Math.Max(q, 0) + LogOffset) : q;
 
-    public float NormalizeResponse(float q) => (float)((TransformResponse(q, LogResponse) - ResponseMean) / ResponseStd);
+    public float NormalizeResponse(float q) => (float)((TransformResponse(q, LogResponse)
+        - ResponseMean) / ResponseStd);
 
-    /// <summary>The response itself (no log), z-scored: the optional extra encoder channel (data.linear_response_input).</summary>
+    /// <summary>The response itself (no log), z-scored: the optional extra encoder channel
+    /// (data.linear_response_input).</summary>
     public float NormalizeLinearResponse(float q) => (float)((q - LinearResponseMean) / LinearResponseStd);
 
     /// <summary>
@@ -93,5 +98,6 @@ public sealed record Normalizer(
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
     public static Normalizer Load(string path) =>
-        JsonSerializer.Deserialize<Normalizer>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty normalizer");
+        JsonSerializer.Deserialize<Normalizer>(File.ReadAllText(path), Json)
+            ?? throw new InvalidDataException($"{path}: empty normalizer");
 }

@@ -2,7 +2,8 @@ using System.Runtime.ExceptionServices;
 
 namespace Kgssl.Data;
 
-/// <summary>Parallel loops over files whose first error surfaces as itself (file, line, message), not wrapped.</summary>
+/// <summary>Parallel loops over files whose first error surfaces as itself (file, line, message), not
+/// wrapped.</summary>
 public static class Parallelism
 {
     public static void For(int count, Action<int> body)

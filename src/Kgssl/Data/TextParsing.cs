@@ -6,7 +6,8 @@ namespace Kgssl.Data;
 /// <summary>Allocation-light parsing helpers over UTF-8 lines; every failure names file and line.</summary>
 public static class TextParsing
 {
-    /// <summary>Splits a byte buffer into lines (LF or CRLF), calling <paramref name="onLine"/> with 1-based numbers.</summary>
+    /// <summary>Splits a byte buffer into lines (LF or CRLF), calling <paramref name="onLine"/> with 1-based
+    /// numbers.</summary>
     public static IEnumerable<(int Start, int Length, int Number)> Lines(byte[] buffer)
     {
         int start = 0, number = 0;
@@ -26,7 +27,8 @@ public static class TextParsing
     public static float ParseFloat(ReadOnlySpan<byte> field, string file, int line, string column, bool emptyIsNaN)
     {
         field = field.Trim((byte)' ');
-        if (field.Length == 0 || field.SequenceEqual("NaN"u8) || field.SequenceEqual("nan"u8) || field.SequenceEqual("NA"u8))
+        if (field.Length == 0 || field.SequenceEqual("NaN"u8) || field.SequenceEqual("nan"u8)
+            || field.SequenceEqual("NA"u8))
         {
             if (emptyIsNaN) return float.NaN;
             throw new DataFormatException(file, line, $"column '{column}': expected a number, got an empty field");
@@ -34,8 +36,10 @@ public static class TextParsing
         if ((Utf8Parser.TryParse(field, out double value, out int consumed) && consumed == field.Length)
             || (Utf8Parser.TryParse(field, out value, out consumed, 'E') && consumed == field.Length))
             return float.IsFinite((float)value) ? (float)value
-                : throw new DataFormatException(file, line, $"column '{column}': expected a finite number, got '{System.Text.Encoding.UTF8.GetString(field)}'");
-        throw new DataFormatException(file, line, $"column '{column}': expected a number, got '{System.Text.Encoding.UTF8.GetString(field)}'");
+                : throw new DataFormatException(file, line,
+                    $"column '{column}': expected a finite number, got '{System.Text.Encoding.UTF8.GetString(field)}'");
+        throw new DataFormatException(file, line,
+            $"column '{column}': expected a number, got '{System.Text.Encoding.UTF8.GetString(field)}'");
     }
 
     public static double ParseDouble(string field, string file, int line, string column)
@@ -44,7 +48,8 @@ public static class TextParsing
         if (f.Length == 0 || f is "NaN" or "nan" or "NA") return double.NaN;
         if (!double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
             throw new DataFormatException(file, line, $"column '{column}': expected a number, got '{f}'");
-        return double.IsFinite(v) ? v : throw new DataFormatException(file, line, $"column '{column}': expected a finite number, got '{f}'");
+        return double.IsFinite(v) ? v : throw new DataFormatException(file, line,
+            $"column '{column}': expected a finite number, got '{f}'");
     }
 
     /// <summary>Parses an ISO date yyyy-MM-dd.</summary>
@@ -57,24 +62,31 @@ public static class TextParsing
             && Utf8Parser.TryParse(field[8..10], out int d, out int c3) && c3 == 2
             && m is >= 1 and <= 12 && d >= 1 && y is >= 1 and <= 9999 && d <= DateTime.DaysInMonth(y, m))
             return new DateOnly(y, m, d);
-        throw new DataFormatException(file, line, $"expected an ISO date yyyy-MM-dd, got '{System.Text.Encoding.UTF8.GetString(field)}'");
+        throw new DataFormatException(file, line,
+            $"expected an ISO date yyyy-MM-dd, got '{System.Text.Encoding.UTF8.GetString(field)}'");
     }
 
     /// <summary>Checks that dates strictly increase by one day; names the first offending line.</summary>
     public static void RequireDailySequence(DateOnly previous, DateOnly current, string file, int line)
     {
         if (current <= previous)
-            throw new DataFormatException(file, line, $"date {current:yyyy-MM-dd} is {(current == previous ? "a duplicate" : "out of order")} (previous row {previous:yyyy-MM-dd})");
+            throw new DataFormatException(file, line,
+                $"date {current:yyyy-MM-dd} is {(current == previous ? "a duplicate" : "out of order")} (previous " +
+                $"row {previous:yyyy-MM-dd})");
         if (current.DayNumber != previous.DayNumber + 1)
-            throw new DataFormatException(file, line, $"date {current:yyyy-MM-dd} skips days after {previous:yyyy-MM-dd}: expected a daily series without gaps");
+            throw new DataFormatException(file, line,
+                $"date {current:yyyy-MM-dd} skips days after {previous:yyyy-MM-dd}: expected a daily series without " +
+                $"gaps");
     }
 
-    /// <summary>Reads a delimited text table with a header into rows of strings; every row must have the header's width.</summary>
+    /// <summary>Reads a delimited text table with a header into rows of strings; every row must have the header's
+    /// width.</summary>
     public static (string[] Header, List<(string[] Fields, int Line)> Rows) ReadTable(string file, char delimiter)
     {
         if (!System.IO.File.Exists(file)) throw new DataFormatException(file, 0, "file not found");
         var lines = System.IO.File.ReadAllLines(file);
-        if (lines.Length == 0 || lines[0].Trim().Length == 0) throw new DataFormatException(file, 1, "empty file: expected a header line");
+        if (lines.Length == 0 || lines[0].Trim().Length == 0) throw new DataFormatException(file, 1,
+            "empty file: expected a header line");
         var header = SplitDelimited(lines[0], delimiter, file, 1).Select(h => h.Trim()).ToArray();
         var rows = new List<(string[], int)>(lines.Length);
         for (int i = 1; i < lines.Length; i++)
@@ -82,7 +94,8 @@ public static class TextParsing
             if (lines[i].Length == 0 && i == lines.Length - 1) continue;
             var fields = SplitDelimited(lines[i], delimiter, file, i + 1);
             if (fields.Length != header.Length)
-                throw new DataFormatException(file, i + 1, $"expected {header.Length} fields as in the header, got {fields.Length}");
+                throw new DataFormatException(file, i + 1,
+                    $"expected {header.Length} fields as in the header, got {fields.Length}");
             rows.Add((fields, i + 1));
         }
         return (header, rows);

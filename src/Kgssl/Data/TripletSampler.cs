@@ -14,13 +14,16 @@ public readonly record struct Triplet(Window Anchor, Window Positive, Window Neg
 /// </summary>
 public static class TripletSampler
 {
-    public static Triplet[] Epoch(List<Window>[] windows, int seed, int epoch, int maxAnchors = 0, int[]? anchorsPerBasin = null)
+    public static Triplet[] Epoch(List<Window>[] windows, int seed, int epoch, int maxAnchors = 0,
+        int[]? anchorsPerBasin = null)
     {
         var rng = new Random(Seeds.Mix(seed, epoch, 0x7c1));
         var eligible = Enumerable.Range(0, windows.Length).Where(i => windows[i].Count > 0).ToArray();
-        if (eligible.Length < 2) throw new InvalidOperationException("triplet sampling needs at least two basins with usable windows");
+        if (eligible.Length < 2) throw new InvalidOperationException(
+            "triplet sampling needs at least two basins with usable windows");
         if (anchorsPerBasin is not null && anchorsPerBasin.Length != windows.Length)
-            throw new ArgumentException($"anchorsPerBasin has {anchorsPerBasin.Length} entries for {windows.Length} basins");
+            throw new ArgumentException(
+                $"anchorsPerBasin has {anchorsPerBasin.Length} entries for {windows.Length} basins");
         int Anchors(int basin) => anchorsPerBasin?[basin] ?? windows[basin].Count;
         int maxWindows = eligible.Max(Anchors);
         var triplets = new List<Triplet>();

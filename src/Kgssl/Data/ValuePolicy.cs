@@ -22,7 +22,8 @@ public static class ValuePolicy
     public static float Response(float v, string file, int line, string column)
     {
         if (float.IsNaN(v) || IsMissingCode(v)) return float.NaN;
-        if (v < 0) throw new DataFormatException(file, line, $"column '{column}': negative streamflow {v} (missing days are empty, NaN, -999 or -9999)");
+        if (v < 0) throw new DataFormatException(file, line,
+            $"column '{column}': negative streamflow {v} (missing days are empty, NaN, -999 or -9999)");
         return v;
     }
 
@@ -30,14 +31,19 @@ public static class ValuePolicy
     public static void Driver(double v, string file, int line, string column)
     {
         if (double.IsNaN(v) || IsMissingCode(v))
-            throw new DataFormatException(file, line, $"driver '{column}' is missing ({(double.IsNaN(v) ? "empty" : v.ToString(System.Globalization.CultureInfo.InvariantCulture))}): drivers must be complete (only the response may have gaps)");
+            throw new DataFormatException(file, line,
+                $"driver '{column}' is missing " +
+                $"({(double.IsNaN(v) ? "empty" : v.ToString(System.Globalization.CultureInfo.InvariantCulture))}): " +
+                $"drivers must be complete (only the response may have gaps)");
         string name = column.ToLowerInvariant();
         if ((name.Contains("prec") || name.Contains("prcp")) && v < 0)
             throw new DataFormatException(file, line, $"driver '{column}': negative precipitation {v}");
         if (IsTemperature(name) && (v < MinTemperatureC || v > MaxTemperatureC))
-            throw new DataFormatException(file, line, $"driver '{column}': air temperature {v} °C outside {MinTemperatureC}..{MaxTemperatureC}");
+            throw new DataFormatException(file, line,
+                $"driver '{column}': air temperature {v} °C outside {MinTemperatureC}..{MaxTemperatureC}");
     }
 
     static bool IsTemperature(string name) =>
-        name.Contains("temperature") || name.StartsWith("tmax", StringComparison.Ordinal) || name.StartsWith("tmin", StringComparison.Ordinal);
+        name.Contains("temperature") || name.StartsWith("tmax", StringComparison.Ordinal)
+            || name.StartsWith("tmin", StringComparison.Ordinal);
 }

@@ -11,7 +11,8 @@ public static class WindowIndex
     /// basin; a window is kept when its missing-response fraction is at most <paramref name="maxMissingFraction"/>
     /// (0 = any gap drops it, as the KGSSL authors do). Result: per basin, its windows in time order.
     /// </summary>
-    public static List<Window>[] Build(FeatureStore store, DateOnly start, DateOnly end, int length, int stride, double maxMissingFraction)
+    public static List<Window>[] Build(FeatureStore store, DateOnly start, DateOnly end, int length, int stride,
+        double maxMissingFraction)
     {
         var result = new List<Window>[store.Basins.Count];
         for (int i = 0; i < store.Basins.Count; i++)
@@ -19,12 +20,14 @@ public static class WindowIndex
             var b = store.Basins[i];
             var (from, to) = b.PeriodRange(start, end);
             int basin = i;
-            result[i] = Starts(b, from, to, length, stride, maxMissingFraction).Select(s => new Window(basin, s)).ToList();
+            result[i] = Starts(b, from, to, length, stride, maxMissingFraction).Select(s => new Window(basin, s))
+                .ToList();
         }
         return result;
     }
 
-    /// <summary>First days of the windows of one basin inside the day range [from, to) that pass the missing filter.</summary>
+    /// <summary>First days of the windows of one basin inside the day range [from, to) that pass the missing
+    /// filter.</summary>
     public static List<int> Starts(BasinData b, int from, int to, int length, int stride, double maxMissingFraction)
     {
         var starts = new List<int>();

@@ -27,19 +27,24 @@ public static class Baseline
     public sealed record Prediction(string Method, string Set, string Id, int Fold, double[] Values);
 
     /// <param name="Rows">Recovery rows per method (only the methods that ran).</param>
-    public sealed record Result(IReadOnlyDictionary<string, List<RecoveryRow>> Rows, List<Prediction> Predictions, List<string> Notes);
+    public sealed record Result(IReadOnlyDictionary<string, List<RecoveryRow>> Rows, List<Prediction> Predictions,
+        List<string> Notes);
 
     public static double Lambda { get; } = 1.0;
 
-    /// <summary>Both protocols; the held-out one over the folds of <c>data.folds</c> (5 when unset), drawn as training draws them.</summary>
+    /// <summary>Both protocols; the held-out one over the folds of <c>data.folds</c> (5 when unset), drawn as training
+    /// draws them.</summary>
     public static Result Run(KgsslConfig c, HydroDataset data, IProgress<double>? progress = null)
     {
         var ids = data.BasinsWithResponse();
         var signatures = SignatureSetOf(c, data, ids, progress);
         bool spatial = ids.All(id => NearestGauges.HasCoordinates(data.Basin(id)));
-        var result = new Result(Methods.Where(m => spatial || m is Ridge or Fingerprint).ToDictionary(m => m, _ => new List<RecoveryRow>()), [], []);
+        var result = new Result(Methods.Where(m => spatial || m is Ridge or Fingerprint)
+            .ToDictionary(m => m, _ => new List<RecoveryRow>()), [], []);
         if (!spatial)
-            result.Notes.Add($"neighbours and stacked left out: {ids.Count(id => !NearestGauges.HasCoordinates(data.Basin(id)))} basins have no gauge coordinates");
+            result.Notes.Add(
+                $"neighbours and stacked left out: {ids.Count(id => !NearestGauges.HasCoordinates(data.Basin(id)))} " +
+                $"basins have no gauge coordinates");
         var std = CharacteristicStd(data, ids);
         Score(result, data, "train", [(0, ids, ids)], signatures, std, spatial);
         int folds = c.Data.Folds > 1 ? c.Data.Folds : 5;
@@ -54,15 +59,19 @@ public static class Baseline
 
     /// <summary>The std of each characteristic over the basins (rmse_z's unit for pooled scores).</summary>
     public static double[] CharacteristicStd(HydroDataset data, IReadOnlyList<string> ids) =>
-        Enumerable.Range(0, data.CharacteristicCount).Select(j => StdOf(ids.Select(id => data.Basin(id).Characteristics[j]))).ToArray();
+        Enumerable.Range(0, data.CharacteristicCount).Select(j => StdOf(
+            ids.Select(id => data.Basin(id).Characteristics[j]))).ToArray();
 
     sealed record SignatureSet(Dictionary<string, double[]> Train, Dictionary<string, double[]> Test);
 
-    static SignatureSet SignatureSetOf(KgsslConfig c, HydroDataset data, IReadOnlyList<string> ids, IProgress<double>? progress)
+    static SignatureSet SignatureSetOf(KgsslConfig c, HydroDataset data, IReadOnlyList<string> ids,
+        IProgress<double>? progress)
     {
         var d = c.Data;
-        var (trS, trE) = (ConfigValidator.Date("config", "data.train_start", d.TrainStart), ConfigValidator.Date("config", "data.train_end", d.TrainEnd));
-        var (teS, teE) = (ConfigValidator.Date("config", "data.test_start", d.TestStart), ConfigValidator.Date("config", "data.test_end", d.TestEnd));
+        var (trS, trE) = (ConfigValidator.Date("config", "data.train_start", d.TrainStart),
+            ConfigValidator.Date("config", "data.train_end", d.TrainEnd));
+        var (teS, teE) = (ConfigValidator.Date("config", "data.test_start", d.TestStart),
+            ConfigValidator.Date("config", "data.test_end", d.TestEnd));
         var set = new SignatureSet([], []);
         int done = 0;
         foreach (var id in ids)
@@ -75,7 +84,8 @@ public static class Baseline
         return set;
     }
 
-    static void Score(Result result, HydroDataset data, string set, IReadOnlyList<(int Fold, IReadOnlyList<string> Train, IReadOnlyList<string> Predict)> folds,
+    static void Score(Result result, HydroDataset data, string set,
+        IReadOnlyList<(int Fold, IReadOnlyList<string> Train, IReadOnlyList<string> Predict)> folds,
         SignatureSet sig, double[] std, bool spatial)
     {
         var preds = Methods.ToDictionary(m => m, _ => new List<double[]>());
@@ -85,7 +95,8 @@ public static class Baseline
             var pool = train.Select(data.Basin).ToList();
             var near = spatial ? NearestGauges.Of(pool, NeighbourCount) : null;
             var x = train.Select(id => sig.Train[id]).ToList();
-            var stackX = near is null ? null : train.Select(id => Concat(sig.Train[id], near.Estimate(data.Basin(id)))).ToList();
+            var stackX = near is null ? null : train.Select(id => Concat(sig.Train[id], near.Estimate(data.Basin(id))))
+                .ToList();
             var truths = pool.Select(b => b.Characteristics).ToList();
             var ridge = Evaluation.Ridge.FitEach(x, truths, Lambda);
             var stacked = stackX is null ? null : Evaluation.Ridge.FitEach(stackX, truths, Lambda);
@@ -97,7 +108,8 @@ public static class Baseline
                 var values = new Dictionary<string, double[]>
                 {
                     [Ridge] = Evaluation.Ridge.PredictEach(ridge, sig.Test[id]),
-                    [Fingerprint] = pool[Nearest(zTrain, Evaluation.Ridge.Standardize(sig.Test[id], mean, sd))].Characteristics,
+                    [Fingerprint] = pool[Nearest(zTrain, Evaluation.Ridge.Standardize(sig.Test[id], mean,
+                        sd))].Characteristics,
                 };
                 if (near is not null)
                 {
@@ -114,7 +126,8 @@ public static class Baseline
             }
         }
         foreach (var method in result.Rows.Keys)
-            result.Rows[method].AddRange(CharacteristicRecovery.Score(data.CharacteristicNames, set, "test", preds[method], truth, std));
+            result.Rows[method].AddRange(CharacteristicRecovery.Score(data.CharacteristicNames, set, "test",
+                preds[method], truth, std));
     }
 
     static double[] Concat(double[] a, double[] b) => [.. a, .. b];
@@ -140,7 +153,8 @@ public static class Baseline
         return s > 0 ? s : 1;
     }
 
-    /// <summary>The <see cref="Signatures"/> of a basin over [start, end], its drivers found by name (precipitation, temperature, PET).</summary>
+    /// <summary>The <see cref="Signatures"/> of a basin over [start, end], its drivers found by name (precipitation,
+    /// temperature, PET).</summary>
     public static double[] SignaturesOf(HydroDataset data, BasinData b, DateOnly start, DateOnly end)
     {
         var (from, to) = b.PeriodRange(start, end);
@@ -154,7 +168,8 @@ public static class Baseline
             return v;
         }
         var p = Channel(s => s.Contains("prec") || s.Contains("prcp"));
-        var t = Channel(s => s.Contains("temp") || s.StartsWith("tmax", StringComparison.Ordinal) || s.StartsWith("tmin", StringComparison.Ordinal));
+        var t = Channel(s => s.Contains("temp") || s.StartsWith("tmax", StringComparison.Ordinal)
+            || s.StartsWith("tmin", StringComparison.Ordinal));
         var pet = Channel(s => s.Contains("evap") || s.Contains("pet"));
         var q = Enumerable.Range(from, n).Select(i => (double)b.Response[i]).ToArray();
         return Signatures.Compute(b.Dates[from..to], p, t, pet, q);

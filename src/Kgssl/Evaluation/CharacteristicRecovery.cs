@@ -4,14 +4,16 @@ using System.Text;
 namespace Kgssl.Evaluation;
 
 /// <summary>One row of characteristics.csv.</summary>
-public sealed record RecoveryRow(string Characteristic, string BasinSet, string Period, int N, double PearsonR, double SpearmanRho, double Rmse, double RmseZ);
+public sealed record RecoveryRow(string Characteristic, string BasinSet, string Period, int N, double PearsonR,
+    double SpearmanRho, double Rmse, double RmseZ);
 
 /// <summary>How well predicted characteristics match the known ones, per characteristic and basin set.</summary>
 public static class CharacteristicRecovery
 {
     public const string Header = "characteristic,basin_set,period,n,pearson_r,spearman_rho,rmse,rmse_z";
 
-    /// <summary>predicted/truth: [basin][k] in original units; std: the training-basin std of each characteristic.</summary>
+    /// <summary>predicted/truth: [basin][k] in original units; std: the training-basin std of each
+    /// characteristic.</summary>
     public static List<RecoveryRow> Score(IReadOnlyList<string> names, string basinSet, string period,
         IReadOnlyList<double[]> predicted, IReadOnlyList<double[]> truth, IReadOnlyList<double> std)
     {
@@ -21,7 +23,8 @@ public static class CharacteristicRecovery
             var p = predicted.Select(r => r[k]).ToArray();
             var t = truth.Select(r => r[k]).ToArray();
             double rmse = Metrics.Rmse(p, t);
-            rows.Add(new RecoveryRow(names[k], basinSet, period, Metrics.ValidPairs(p, t), Metrics.Pearson(p, t), Metrics.Spearman(p, t), rmse, rmse / std[k]));
+            rows.Add(new RecoveryRow(names[k], basinSet, period, Metrics.ValidPairs(p, t), Metrics.Pearson(p, t),
+                Metrics.Spearman(p, t), rmse, rmse / std[k]));
         }
         return rows;
     }
@@ -30,7 +33,8 @@ public static class CharacteristicRecovery
     {
         var sb = new StringBuilder(Header).Append('\n');
         foreach (var r in rows)
-            sb.Append(string.Join(',', r.Characteristic, r.BasinSet, r.Period, r.N.ToString(CultureInfo.InvariantCulture),
+            sb.Append(string.Join(',', r.Characteristic, r.BasinSet, r.Period,
+                r.N.ToString(CultureInfo.InvariantCulture),
                 F(r.PearsonR), F(r.SpearmanRho), F(r.Rmse), F(r.RmseZ))).Append('\n');
         return sb.ToString();
     }
@@ -40,13 +44,15 @@ public static class CharacteristicRecovery
         {
             var f = l.Split(',');
             double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-            return new RecoveryRow(f[0], f[1], f[2], int.Parse(f[3], CultureInfo.InvariantCulture), D(4), D(5), D(6), D(7));
+            return new RecoveryRow(f[0], f[1], f[2], int.Parse(f[3], CultureInfo.InvariantCulture), D(4), D(5), D(6),
+                D(7));
         }).ToList();
 
     static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 
     /// <summary>Summary per basin set: count above 0.8 and 0.9, mean r, mean z-RMSE.</summary>
-    public static (int Above08, int Above09, double MeanR, double MeanRmseZ, int Count) Summary(IEnumerable<RecoveryRow> rows)
+    public static (int Above08, int Above09, double MeanR, double MeanRmseZ,
+        int Count) Summary(IEnumerable<RecoveryRow> rows)
     {
         var list = rows.ToList();
         var rs = list.Select(r => r.PearsonR).Where(double.IsFinite).ToList();

@@ -1,7 +1,8 @@
 namespace Kgssl.Evaluation;
 
 /// <summary>Summary of how embedding-space distances mirror characteristic-space distances.</summary>
-public sealed record DistanceSummary(double MantelR, double MantelP, double RowRMean, double RowRStd, double RowRMedian, int Basins, int Permutations);
+public sealed record DistanceSummary(double MantelR, double MantelP, double RowRMean, double RowRStd,
+    double RowRMedian, int Basins, int Permutations);
 
 /// <summary>
 /// Pairwise Euclidean distances between basins in two spaces, their Mantel correlation (Mantel 1967; Pearson r

@@ -1,6 +1,7 @@
 namespace Kgssl.Evaluation;
 
-/// <summary>One parameter: how well the exact-model calibration and the learned inverses recover it on the same basins.</summary>
+/// <summary>One parameter: how well the exact-model calibration and the learned inverses recover it on the same
+/// basins.</summary>
 public sealed record IdentifiabilityRow(string Parameter, double CalibrationR, bool Identifiable, double LearnedR)
 {
     /// <summary>The learned inverse reaches the bar on a parameter the data identifies.</summary>
@@ -16,12 +17,14 @@ public static class Identifiability
 {
     public const double Bar = 0.9;
 
-    public static List<IdentifiabilityRow> Compare(IEnumerable<RecoveryRow> calibration, IEnumerable<RecoveryRow> learned,
+    public static List<IdentifiabilityRow> Compare(IEnumerable<RecoveryRow> calibration,
+        IEnumerable<RecoveryRow> learned,
         string basinSet, double bar = Bar)
     {
         var head = learned.Where(r => r.BasinSet == basinSet).ToDictionary(r => r.Characteristic, r => r.PearsonR);
         return calibration.Where(r => r.BasinSet == basinSet)
-            .Select(r => new IdentifiabilityRow(r.Characteristic, r.PearsonR, r.PearsonR >= bar, head.GetValueOrDefault(r.Characteristic, double.NaN)))
+            .Select(r => new IdentifiabilityRow(r.Characteristic, r.PearsonR, r.PearsonR >= bar,
+                head.GetValueOrDefault(r.Characteristic, double.NaN)))
             .ToList();
     }
 }

@@ -25,7 +25,8 @@ public static class KnowledgeGuided
     /// <param name="Known">Indices of the characteristics known for every target.</param>
     /// <param name="Power">The neighbours' weights are 1 / distance^Power.</param>
     /// <param name="Weights">The weights of (i), (ii) and (iii); null = equal.</param>
-    public sealed record Setup(HydroDataset Data, IReadOnlyList<string> Pool, (DateOnly Start, DateOnly End) TrainPeriod,
+    public sealed record Setup(HydroDataset Data, IReadOnlyList<string> Pool,
+        (DateOnly Start, DateOnly End) TrainPeriod,
         (DateOnly Start, DateOnly End) Period, int Neighbours, IReadOnlyList<int> Known, double Power = 1,
         IReadOnlyList<double>? Weights = null);
 
@@ -34,7 +35,8 @@ public static class KnowledgeGuided
     /// then the target gets none either). A target without coordinates, or without a value for a known characteristic,
     /// is an error naming it.
     /// </summary>
-    public static Dictionary<string, double[]> Estimate(Setup s, IReadOnlyList<string> targets, Func<string, double[]?> pure)
+    public static Dictionary<string, double[]> Estimate(Setup s, IReadOnlyList<string> targets,
+        Func<string, double[]?> pure)
     {
         var data = s.Data;
         var names = data.CharacteristicNames;
@@ -44,7 +46,8 @@ public static class KnowledgeGuided
         var ridges = Ridge.FitEach(x, pool.Select(b => b.Characteristics).ToList(), Baseline.Lambda);
         var weights = s.Weights ?? [1, 1, 1];
         if (weights.Count != 3 || weights.Any(w => !(w >= 0)) || !(weights.Sum() > 0))
-            throw new ArgumentException("three weights of 0 or more, not all 0: the pure inverse, the gauges, the ridge");
+            throw new ArgumentException(
+                "three weights of 0 or more, not all 0: the pure inverse, the gauges, the ridge");
         var result = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var id in targets)
         {
@@ -52,7 +55,8 @@ public static class KnowledgeGuided
             var basin = data.Basin(id);
             foreach (int k in s.Known)
                 if (!double.IsFinite(basin.Characteristics[k]))
-                    throw new InvalidDataException($"basin '{id}': characteristic '{names[k]}' is given as known but has no value in the attributes");
+                    throw new InvalidDataException(
+                        $"basin '{id}': characteristic '{names[k]}' is given as known but has no value in the attributes");
             var n = near.Estimate(basin);
             var stacked = Ridge.PredictEach(ridges, Features(data, basin, s.Period, near, s.Known));
             var estimate = new double[names.Count];
@@ -65,8 +69,10 @@ public static class KnowledgeGuided
 
     /// <summary>The ridge's inputs: signatures over the period, the nearest-gauges estimate (itself left out), the
     /// known values.</summary>
-    static double[] Features(HydroDataset data, BasinData b, (DateOnly Start, DateOnly End) period, NearestGauges near, IReadOnlyList<int> known) =>
-        [.. Baseline.SignaturesOf(data, b, period.Start, period.End), .. near.Estimate(b), .. known.Select(k => b.Characteristics[k])];
+    static double[] Features(HydroDataset data, BasinData b, (DateOnly Start, DateOnly End) period, NearestGauges near,
+        IReadOnlyList<int> known) =>
+        [.. Baseline.SignaturesOf(data, b, period.Start, period.End), .. near.Estimate(b),
+            .. known.Select(k => b.Characteristics[k])];
 
     /// <summary>The weighted mean of the finite ones (a characteristic no neighbour knows drops out of both spatial
     /// terms).</summary>

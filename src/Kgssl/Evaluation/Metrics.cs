@@ -8,7 +8,8 @@ public static class Metrics
 {
     static (double[] Sim, double[] Obs) Valid(ReadOnlySpan<double> sim, ReadOnlySpan<double> obs)
     {
-        if (sim.Length != obs.Length) throw new ArgumentException($"sim has {sim.Length} values, obs {obs.Length}", nameof(sim));
+        if (sim.Length != obs.Length) throw new ArgumentException($"sim has {sim.Length} values, obs {obs.Length}",
+            nameof(sim));
         var s = new List<double>(sim.Length); var o = new List<double>(obs.Length);
         for (int i = 0; i < sim.Length; i++)
             if (double.IsFinite(sim[i]) && double.IsFinite(obs[i])) { s.Add(sim[i]); o.Add(obs[i]); }
@@ -19,7 +20,8 @@ public static class Metrics
     public static double Median(IEnumerable<double> values)
     {
         var v = values.Where(double.IsFinite).Order().ToArray();
-        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+        return v.Length == 0 ? double.NaN : v.Length % 2 == 1 ? v[v.Length / 2]
+            : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
     public static int ValidPairs(ReadOnlySpan<double> sim, ReadOnlySpan<double> obs) => Valid(sim, obs).Sim.Length;
@@ -99,7 +101,8 @@ public static class Metrics
         var (s, o) = Valid(sim, obs);
         if (s.Length < 2) return double.NaN;
         double r = Pearson(s, o), ms = s.Average(), mo = o.Average();
-        double sds = Math.Sqrt(s.Sum(v => (v - ms) * (v - ms)) / s.Length), sdo = Math.Sqrt(o.Sum(v => (v - mo) * (v - mo)) / o.Length);
+        double sds = Math.Sqrt(s.Sum(v => (v - ms) * (v - ms)) / s.Length),
+            sdo = Math.Sqrt(o.Sum(v => (v - mo) * (v - mo)) / o.Length);
         if (sdo == 0 || mo == 0) return double.NaN;
         double alpha = sds / sdo, beta = ms / mo;
         return 1 - Math.Sqrt((r - 1) * (r - 1) + (alpha - 1) * (alpha - 1) + (beta - 1) * (beta - 1));

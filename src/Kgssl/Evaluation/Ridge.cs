@@ -9,7 +9,8 @@ public sealed class Ridge
     readonly double[] _mean, _std, _w;
     readonly double _intercept;
 
-    Ridge(double[] mean, double[] std, double[] w, double intercept) { _mean = mean; _std = std; _w = w; _intercept = intercept; }
+    Ridge(double[] mean, double[] std, double[] w, double intercept) { _mean = mean; _std = std; _w = w;
+        _intercept = intercept; }
 
     public static Ridge Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y, double lambda)
     {
@@ -30,12 +31,14 @@ public sealed class Ridge
     }
 
     /// <summary>
-    /// One ridge per characteristic: column j of <paramref name="targets"/> (one row per sample) against <paramref name="x"/>;
-    /// null for a characteristic no sample knows (its predictions are NaN, see <see cref="PredictEach"/>).
+    /// One ridge per characteristic: column j of <paramref name="targets"/> (one row per sample) against
+    /// <paramref name="x"/>; null for a characteristic no sample knows (its predictions are NaN, see
+    /// <see cref="PredictEach"/>).
     /// </summary>
     public static Ridge?[] FitEach(IReadOnlyList<double[]> x, IReadOnlyList<double[]> targets, double lambda) =>
         Enumerable.Range(0, targets.Count > 0 ? targets[0].Length : 0)
-            .Select(j => targets.Any(t => double.IsFinite(t[j])) ? Fit(x, targets.Select(t => t[j]).ToList(), lambda) : null)
+            .Select(j => targets.Any(t => double.IsFinite(t[j])) ? Fit(x, targets.Select(t => t[j]).ToList(), lambda)
+                : null)
             .ToArray();
 
     /// <summary>Each model's prediction for <paramref name="x"/>; NaN where there is no model.</summary>
@@ -75,7 +78,8 @@ public sealed class Ridge
         {
             int p = c;
             for (int r = c + 1; r < n; r++) if (Math.Abs(m[r, c]) > Math.Abs(m[p, c])) p = r;
-            if (p != c) { for (int k = 0; k < n; k++) (m[c, k], m[p, k]) = (m[p, k], m[c, k]); (v[c], v[p]) = (v[p], v[c]); }
+            if (p != c) { for (int k = 0; k < n; k++) (m[c, k], m[p, k]) = (m[p, k], m[c, k]);
+                (v[c], v[p]) = (v[p], v[c]); }
             for (int r = c + 1; r < n; r++)
             {
                 double f = m[r, c] / m[c, c];

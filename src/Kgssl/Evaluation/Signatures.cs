@@ -35,15 +35,18 @@ public static class Signatures
         if (t is not null)
         {
             s.Add(t.Average()); s.Add(Std(t));
-            s.Add(p is null ? double.NaN : Enumerable.Range(0, p.Length).Where(i => t[i] < 0).Sum(i => p[i]) / Math.Max(p.Sum(), 1e-9));
+            s.Add(p is null ? double.NaN : Enumerable.Range(0, p.Length).Where(i => t[i] < 0)
+                .Sum(i => p[i]) / Math.Max(p.Sum(), 1e-9));
         }
         else s.AddRange(Enumerable.Repeat(double.NaN, 3));
-        if (pet is not null) { double e = pet.Average(); s.Add(e); s.Add(p is null ? double.NaN : e / Math.Max(p.Average(), 1e-9)); }
+        if (pet is not null) { double e = pet.Average(); s.Add(e);
+            s.Add(p is null ? double.NaN : e / Math.Max(p.Average(), 1e-9)); }
         else s.AddRange(Enumerable.Repeat(double.NaN, 2));
 
         // streamflow (observed days only)
         var obs = Enumerable.Range(0, q.Length).Where(i => double.IsFinite(q[i])).ToArray();
-        if (obs.Length < Data.ObservedDays.Minimum) { s.AddRange(Enumerable.Repeat(double.NaN, Names.Length - s.Count)); return s.ToArray(); }
+        if (obs.Length < Data.ObservedDays.Minimum) { s.AddRange(
+            Enumerable.Repeat(double.NaN, Names.Length - s.Count)); return s.ToArray(); }
         var qv = obs.Select(i => q[i]).ToArray();
         double qm = qv.Average(), qmed = Quantile(qv, 0.5);
         s.Add(qm); s.Add(Std(qv)); s.Add(Quantile(qv, 0.05)); s.Add(qmed); s.Add(Quantile(qv, 0.95));

@@ -6,7 +6,8 @@ namespace Kgssl.Evaluation;
 /// </summary>
 public static class StaticsCorruption
 {
-    public static (double[][] Statics, HashSet<int> Corrupted) Apply(IReadOnlyList<double[]> zStatics, double std, double fraction, int seed)
+    public static (double[][] Statics, HashSet<int> Corrupted) Apply(IReadOnlyList<double[]> zStatics, double std,
+        double fraction, int seed)
     {
         var rng = new Random(seed);
         int n = zStatics.Count, count = (int)Math.Round(fraction * n);

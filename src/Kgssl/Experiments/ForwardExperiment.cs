@@ -20,7 +20,8 @@ namespace Kgssl.Experiments;
 /// </summary>
 public static class ForwardExperiment
 {
-    public sealed record Setting(string Name, double[][] Statics, double Std = double.NaN, double Fraction = double.NaN, int Months = -1);
+    public sealed record Setting(string Name, double[][] Statics, double Std = double.NaN,
+        double Fraction = double.NaN, int Months = -1);
 
     public sealed record BasinScore(string Setting, string Basin, double Nse, double Kge);
 
@@ -30,15 +31,19 @@ public static class ForwardExperiment
         public double MeanNse => Scores.Select(s => s.Nse).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
     }
 
-    /// <summary>Builds the settings asked for: true, none, random, corrupted grid, embedding (all and limited months).</summary>
-    public static List<Setting> Settings(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins, string which, Func<int, double[][]>? embedding)
+    /// <summary>Builds the settings asked for: true, none, random, corrupted grid, embedding (all and limited
+    /// months).</summary>
+    public static List<Setting> Settings(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins,
+        string which, Func<int, double[][]>? embedding)
     {
-        var trueZ = basins.Select(id => p.Data.Basin(id).Characteristics.Select((v, k) => double.IsFinite(v) ? p.Normalizer.NormalizeCharacteristic(k, v) : 0).ToArray()).ToList();
+        var trueZ = basins.Select(id => p.Data.Basin(id).Characteristics.Select((v, k) => double.IsFinite(v)
+            ? p.Normalizer.NormalizeCharacteristic(k, v) : 0).ToArray()).ToList();
         var list = new List<Setting>();
         bool all = which == "all";
         if (all || which == "true") list.Add(new Setting("true", trueZ.ToArray()));
         if (all || which == "none") list.Add(new Setting("none", basins.Select(_ => Array.Empty<double>()).ToArray()));
-        if (all || which == "random") list.Add(new Setting("random", StaticsCorruption.Random(basins.Count, trueZ[0].Length, c.Training.Seed + 17)));
+        if (all || which == "random") list.Add(new Setting("random",
+            StaticsCorruption.Random(basins.Count, trueZ[0].Length, c.Training.Seed + 17)));
         if (all || which == "corrupted")
             foreach (var f in c.Forward.CorruptionFractions)
                 foreach (var s in c.Forward.CorruptionStds)
@@ -46,8 +51,10 @@ public static class ForwardExperiment
                         StaticsCorruption.Apply(trueZ, s, f, c.Training.Seed + 31).Statics, s, f));
         if ((all || which == "embedding") && embedding is not null)
             foreach (var months in c.Forward.EmbeddingMonths)
-                list.Add(new Setting(months == 0 ? "embedding" : $"embedding_{months}m", embedding(months), Months: months));
-        if (list.Count == 0) throw new ConfigException($"--statics {which}: nothing to run (embedding needs forward.embedding_run or --embedding-run)");
+                list.Add(new Setting(months == 0 ? "embedding" : $"embedding_{months}m", embedding(months),
+                    Months: months));
+        if (list.Count == 0) throw new ConfigException(
+            $"--statics {which}: nothing to run (embedding needs forward.embedding_run or --embedding-run)");
         return list;
     }
 
@@ -55,19 +62,23 @@ public static class ForwardExperiment
     /// Embeddings of each basin from a KGSSL run, computed from TRAINING-period windows only (the first
     /// <paramref name="months"/> months of it when &gt; 0), z-scored per dimension across basins.
     /// </summary>
-    public static double[][] Embeddings(string runDir, KgsslConfig c, HydroDataset data, IReadOnlyList<string> basins, int months)
+    public static double[][] Embeddings(string runDir, KgsslConfig c, HydroDataset data, IReadOnlyList<string> basins,
+        int months)
     {
         using var trained = TrainedRun.Open(RunDirectory.Open(runDir), data: data);
-        var (rc, store, model, device) = (trained.Prepared.Config, trained.Prepared.Store, trained.Model, trained.Device);
+        var (rc, store, model, device) = (trained.Prepared.Config, trained.Prepared.Store, trained.Model,
+            trained.Device);
         var start = ConfigValidator.Date("config", "data.train_start", c.Data.TrainStart);
-        var end = months > 0 ? start.AddMonths(months).AddDays(-1) : ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd);
+        var end = months > 0 ? start.AddMonths(months).AddDays(-1)
+            : ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd);
         var emb = Embedder.Embed(model, store, basins, start, end, rc.Data.WindowDays, rc.Data.Stride, device);
         var z = emb.Select(e => e.Windows > 0 ? e.Mean : new double[rc.Model.Embedding]).ToArray();
         var (mean, std) = Ridge.Scale(z, z[0].Length);
         return z.Select(r => Ridge.Standardize(r, mean, std)).ToArray();
     }
 
-    public static SettingResult Run(KgsslConfig c, FeatureStore store, IReadOnlyList<string> basins, Setting setting, Normalizer norm,
+    public static SettingResult Run(KgsslConfig c, FeatureStore store, IReadOnlyList<string> basins, Setting setting,
+        Normalizer norm,
         Device device, IProgress<double>? progress = null)
     {
         var f = c.Forward;
@@ -85,8 +96,10 @@ public static class ForwardExperiment
         var weight = idx.Select((b, i) =>
         {
             var (from, to) = ranges[i];
-            var v = Enumerable.Range(from, to - from).Select(t => store.Basins[b].Response[t]).Where(q => !float.IsNaN(q)).Select(norm.NormalizeResponse).Select(x => (double)x).ToArray();
-            double m = v.Length > 0 ? v.Average() : 0, sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / (v.Length - 1)) : 1;
+            var v = Enumerable.Range(from, to - from).Select(t => store.Basins[b].Response[t])
+                .Where(q => !float.IsNaN(q)).Select(norm.NormalizeResponse).Select(x => (double)x).ToArray();
+            double m = v.Length > 0 ? v.Average() : 0, sd = v.Length > 1
+                ? Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / (v.Length - 1)) : 1;
             return f.Loss == "nse" ? 1 / ((sd + 0.1) * (sd + 0.1)) : 1.0;
         }).ToArray();
 
@@ -155,18 +168,22 @@ public static class ForwardExperiment
                     var sBuffer = new float[n * s];
                     for (int j = 0; j < n; j++)
                     {
-                        store.CopyWindow(idx[chunk[j].I], chunk[j].From - chunk[j].Warm, length, buffer.AsSpan(j * length * C, length * C));
+                        store.CopyWindow(idx[chunk[j].I], chunk[j].From - chunk[j].Warm, length,
+                            buffer.AsSpan(j * length * C, length * C));
                         for (int k = 0; k < s; k++) sBuffer[j * s + k] = (float)setting.Statics[chunk[j].I][k];
                     }
                     var xt = tensor(buffer, [n, length, C]).to(device);
-                    var pred = model.forward(xt[.., .., ..d], tensor(sBuffer, [n, s]).to(device)).cpu().data<float>().ToArray();
+                    var pred = model.forward(xt[.., .., ..d], tensor(sBuffer, [n, s]).to(device)).cpu().data<float>()
+                        .ToArray();
                     for (int j = 0; j < n; j++)
                     {
                         var (i, from, to, warm) = chunk[j];
                         var basin = store.Basins[idx[i]];
                         var sim = new double[to - from]; var obs = new double[to - from];
-                        for (int t = 0; t < sim.Length; t++) { sim[t] = norm.DenormalizeResponse(pred[j * length + warm + t]); obs[t] = basin.Response[from + t]; }
-                        scores.Add(new BasinScore(setting.Name, basin.Id, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs)));
+                        for (int t = 0; t < sim.Length; t++) { sim[t] = norm.DenormalizeResponse(
+                            pred[j * length + warm + t]); obs[t] = basin.Response[from + t]; }
+                        scores.Add(new BasinScore(setting.Name, basin.Id, Metrics.Nse(sim, obs),
+                            Metrics.Kge(sim, obs)));
                     }
                 }
         progress?.Report(1);
@@ -180,7 +197,8 @@ public static class ForwardExperiment
             w.WriteLine("setting,basin,nse,kge");
             foreach (var r in results)
                 foreach (var b in r.Scores)
-                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{b.Setting},{b.Basin},{b.Nse:G6},{b.Kge:G6}"));
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{b.Setting},{b.Basin},{b.Nse:G6},{b.Kge:G6}"));
         }
         using (var w = new StreamWriter(Path.Combine(runDir, "forward_summary.csv")))
         {

@@ -24,7 +24,8 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
     /// <param name="context">none, or gru: a bidirectional GRU (hidden/2 per direction) over the downsampled steps,
     /// added to them, so that every step also sees the whole window in order (the strided convolutions see 35-91
     /// days). Measured: three residual dilated convolutions in its place did worse than none.</param>
-    public ConvEncoder(long channels, long hidden, long embedding, int depth, int inputStride = 1, string context = "none") : base(nameof(ConvEncoder))
+    public ConvEncoder(long channels, long hidden, long embedding, int depth, int inputStride = 1,
+        string context = "none") : base(nameof(ConvEncoder))
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>
         {
@@ -63,7 +64,8 @@ public sealed class ConvEncoder : nn.Module<Tensor, Tensor>
         return attention.forward(h).softmax(1).squeeze(-1).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The features of the downsampled steps before the pooling, for inspection and tests. [B, T, C] -> [B, T', H]</summary>
+    /// <summary>The features of the downsampled steps before the pooling, for inspection and tests. [B, T, C] -> [B,
+    /// T', H]</summary>
     public Tensor StepFeatures(Tensor x)
     {
         using var scope = NewDisposeScope();

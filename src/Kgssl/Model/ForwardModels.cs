@@ -15,7 +15,8 @@ public abstract class ForwardModel(string name) : nn.Module<Tensor, Tensor, Tens
     };
 }
 
-/// <summary>An LSTM with the static inputs concatenated to the drivers at every step (Kratzert et al. 2019, HESS).</summary>
+/// <summary>An LSTM with the static inputs concatenated to the drivers at every step (Kratzert et al. 2019,
+/// HESS).</summary>
 public sealed class StaticLstm : ForwardModel
 {
     readonly LSTM lstm;
@@ -32,7 +33,8 @@ public sealed class StaticLstm : ForwardModel
     public override Tensor forward(Tensor drivers, Tensor statics)
     {
         using var scope = NewDisposeScope();
-        var x = statics.shape[1] == 0 ? drivers : cat([drivers, statics.unsqueeze(1).expand(-1, drivers.shape[1], -1)], 2);
+        var x = statics.shape[1] == 0 ? drivers : cat([drivers, statics.unsqueeze(1).expand(-1, drivers.shape[1], -1)],
+            2);
         var (h, _, _) = lstm.forward(x);
         return head.forward(h).squeeze(-1).MoveToOuterDisposeScope();
     }

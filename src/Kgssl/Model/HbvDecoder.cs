@@ -22,7 +22,8 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
     public sealed record Scaling(int Precipitation, int Temperature, int Pet,
         double[] DriverMean, double[] DriverStd, double ResponseMean, double ResponseStd, bool LogResponse);
 
-    // the hot loop passes libtorch only held Scalars (Held's Zero, One, MinusOne, these), with explicit alphas (Plus, Minus)
+    // the hot loop passes libtorch only held Scalars (Held's Zero, One, MinusOne, these), with explicit alphas (Plus,
+    // Minus)
     static readonly Scalar Half = Of(0.5), TenMm = Of(10.0),
         Cfr = HbvModel.Cfr.ToScalar(), Cwh = HbvModel.Cwh.ToScalar(),
         SmallRatio = 1e-6.ToScalar(), // keeps d(ratio^BETA)/dBETA finite when the soil is dry
@@ -36,12 +37,16 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
     readonly bool[] log;
     readonly int maxDays;
 
-    /// <summary>The scaling for a data set whose drivers include precipitation, temperature and PET (by their Caravan names).</summary>
+    /// <summary>The scaling for a data set whose drivers include precipitation, temperature and PET (by their Caravan
+    /// names).</summary>
     public static Scaling ScalingFor(Data.Normalizer norm, IReadOnlyList<string> driverNames)
     {
         var d = HbvColumns.DriverIndices(driverNames,
-            name => new ConfigException($"model.decoder: hbv needs the driver '{name}' in data.drivers (has: {string.Join(", ", driverNames)})"));
-        return new Scaling(d[0], d[1], d[2], norm.DriverMean, norm.DriverStd, norm.ResponseMean, norm.ResponseStd, norm.LogResponse);
+            name => new ConfigException(
+                $"model.decoder: hbv needs the driver '{name}' in data.drivers (has: " +
+                $"{string.Join(", ", driverNames)})"));
+        return new Scaling(d[0], d[1], d[2], norm.DriverMean, norm.DriverStd, norm.ResponseMean, norm.ResponseStd,
+            norm.LogResponse);
     }
 
     public HbvDecoder(long embedding, Scaling scaling) : base(nameof(HbvDecoder))
@@ -55,15 +60,18 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         maxDays = (int)Math.Ceiling(r.Single(x => x.Name == "MAXBAS").Max);
         lowS = low.Select(v => v.ToScalar()).ToArray();
         spanS = span.Select(v => v.ToScalar()).ToArray();
-        (pMean, pStd) = (scaling.DriverMean[scaling.Precipitation].ToScalar(), scaling.DriverStd[scaling.Precipitation].ToScalar());
-        (tMean, tStd) = (scaling.DriverMean[scaling.Temperature].ToScalar(), scaling.DriverStd[scaling.Temperature].ToScalar());
+        (pMean, pStd) = (scaling.DriverMean[scaling.Precipitation].ToScalar(),
+            scaling.DriverStd[scaling.Precipitation].ToScalar());
+        (tMean, tStd) = (scaling.DriverMean[scaling.Temperature].ToScalar(),
+            scaling.DriverStd[scaling.Temperature].ToScalar());
         (petMean, petStd) = (scaling.DriverMean[scaling.Pet].ToScalar(), scaling.DriverStd[scaling.Pet].ToScalar());
         (qMean, qStd) = (scaling.ResponseMean.ToScalar(), scaling.ResponseStd.ToScalar());
         toParameters = nn.Linear(embedding, r.Count);
         RegisterComponents();
     }
 
-    /// <summary>z [B, E] -> parameters in physical units [B, 11], in the order of <see cref="HbvParameters.Ranges"/>.</summary>
+    /// <summary>z [B, E] -> parameters in physical units [B, 11], in the order of
+    /// <see cref="HbvParameters.Ranges"/>.</summary>
     public Tensor Parameters(Tensor z)
     {
         using var scope = NewDisposeScope();
@@ -112,15 +120,18 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         public State Detach() => new(Snow.detach(), Liquid.detach(), Soil.detach(), Upper.detach(), Lower.detach());
     }
 
-    /// <summary>The generator's default storages (<see cref="HbvModel.Run"/>): half-full soil, 10 mm in the lower box.</summary>
+    /// <summary>The generator's default storages (<see cref="HbvModel.Run"/>): half-full soil, 10 mm in the lower
+    /// box.</summary>
     static State Initial(Tensor theta)
     {
         var zero = zeros_like(theta[.., 0]);
         return new State(zero, zero, theta[.., 2].mul(Half), zero, zero.add(TenMm, One));
     }
 
-    /// <summary>HBV-light's daily equations (as <see cref="HbvModel.Run"/>) on [B] tensors; generated runoff before routing.</summary>
-    static (State End, Tensor[]? Generated) Run(Tensor theta, Tensor p, Tensor temp, Tensor pet, State s, Tensor[]? generated)
+    /// <summary>HBV-light's daily equations (as <see cref="HbvModel.Run"/>) on [B] tensors; generated runoff before
+    /// routing.</summary>
+    static (State End, Tensor[]? Generated) Run(Tensor theta, Tensor p, Tensor temp, Tensor pet, State s,
+        Tensor[]? generated)
     {
         Tensor tt = theta[.., 0], cfmax = theta[.., 1], fc = theta[.., 2], lp = theta[.., 3], beta = theta[.., 4],
             perc = theta[.., 5], uzl = theta[.., 6], k0 = theta[.., 7], k1 = theta[.., 8], k2 = theta[.., 9];
@@ -169,13 +180,16 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
     /// <summary>a - b with the held alpha -1 (as the decoder always computed it; Plus is Held's).</summary>
     static Tensor Minus(Tensor a, Tensor b) => a.add(b, MinusOne);
 
-    /// <summary>Triangular routing with base MAXBAS (as <see cref="HbvModel.TriangularWeights"/>): generated [T] of [B] -> [B, T].</summary>
+    /// <summary>Triangular routing with base MAXBAS (as <see cref="HbvModel.TriangularWeights"/>): generated [T] of [B]
+    /// -> [B, T].</summary>
     Tensor Route(Tensor[] generated, Tensor maxbas)
     {
         var g = stack(generated, 1);                                              // [B, T]
-        var x = arange(maxDays * RoutingSubSteps, dtype: g.dtype, device: g.device).add(Half, One).div(SubSteps);   // [K*S] day fractions
+        // [K*S] day fractions
+        var x = arange(maxDays * RoutingSubSteps, dtype: g.dtype, device: g.device).add(Half, One).div(SubSteps);
         var half = maxbas.mul(Half).unsqueeze(1);                                  // [B, 1]
-        var h = (Minus(x.unsqueeze(0), half).abs() / half).neg().add(One, One).clamp_min(Zero);   // triangle of base MAXBAS
+        // triangle of base MAXBAS
+        var h = (Minus(x.unsqueeze(0), half).abs() / half).neg().add(One, One).clamp_min(Zero);
         var w = h.reshape(g.shape[0], maxDays, RoutingSubSteps).sum(2);            // [B, K]
         w = w / w.sum(1, keepdim: true);
         int days = (int)g.shape[1];

@@ -10,8 +10,8 @@ namespace Kgssl.Model;
 /// <c>x.pow(2)</c>, <c>x.clamp_min(0)</c>, and the alpha = 1 that <c>a + b</c> passes for two tensors) can be finalized
 /// while libtorch still reads it, whenever another thread (the progress display, the thread pool) starts a
 /// collection meanwhile. Seen in the demo's third epoch as "Expected false to be true ... toLong" in add_Scalar.
-/// The model, the losses and the optimizer pass only these. Safe without a Scalar: <c>a - b</c>, <c>a * b</c>, <c>a / b</c>
-/// of two tensors.
+/// The model, the losses and the optimizer pass only these. Safe without a Scalar: <c>a - b</c>, <c>a * b</c>, <c>a /
+/// b</c> of two tensors.
 /// </summary>
 public static class Held
 {

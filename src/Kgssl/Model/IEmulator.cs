@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace Kgssl.Model;
 
-/// <summary>A decoder that predicts the response from drivers alone given an embedding: usable as an emulator of F.</summary>
+/// <summary>A decoder that predicts the response from drivers alone given an embedding: usable as an emulator of
+/// F.</summary>
 public interface IEmulator
 {
     // drivers [B, T, D] (normalized), z [B, E] -> response [B, T] (normalized)
@@ -11,10 +12,11 @@ public interface IEmulator
     /// <summary>
     /// L1 for an emulator (its <see cref="IDecoder.Reconstruct"/>): the response predicted from the window's drivers,
     /// the window's response channel as target, and 1 - the missing indicator as mask. All [B, T, 1]. Given
-    /// <paramref name="contextDrivers"/> ([B, C + T, D]: C days before the window, then the window's), the emulator runs
-    /// over those instead and only its last T days are scored.
+    /// <paramref name="contextDrivers"/> ([B, C + T, D]: C days before the window, then the window's), the emulator
+    /// runs over those instead and only its last T days are scored.
     /// </summary>
-    static (Tensor Prediction, Tensor Target, Tensor Mask) ReconstructResponse(IEmulator emulator, Tensor window, Tensor z, int driverCount,
+    static (Tensor Prediction, Tensor Target, Tensor Mask) ReconstructResponse(IEmulator emulator, Tensor window,
+        Tensor z, int driverCount,
         Tensor? contextDrivers = null)
     {
         var prediction = contextDrivers is null

@@ -8,23 +8,28 @@ namespace Kgssl.Model;
 /// <summary>Encoder + decoder + characteristics head, built from the model config.</summary>
 public sealed class KgsslModel : nn.Module
 {
-    /// <summary>The BiGRU + attention encoder (model.encoder: bigru, the authors') or the convolutional one (cnn).</summary>
+    /// <summary>The BiGRU + attention encoder (model.encoder: bigru, the authors') or the convolutional one
+    /// (cnn).</summary>
     public nn.Module<Tensor, Tensor> Encoder { get; }
     public nn.Module Decoder { get; }
-    /// <summary>z -> characteristics: linear (the authors') or an MLP with one hidden layer (model.head_hidden &gt; 0).</summary>
+    /// <summary>z -> characteristics: linear (the authors') or an MLP with one hidden layer (model.head_hidden &gt;
+    /// 0).</summary>
     public nn.Module<Tensor, Tensor> Head { get; }
     public int DriverCount { get; }
 
     /// <param name="physics">Units of the drivers and response, needed by the hbv decoder only.</param>
-    /// <param name="channels">Encoder input channels (<see cref="Data.FeatureStore.Channels"/>); default drivers + response + missing flag.</param>
-    public KgsslModel(ModelConfig c, int driverCount, int characteristics, HbvDecoder.Scaling? physics = null, int? channels = null) : base(nameof(KgsslModel))
+    /// <param name="channels">Encoder input channels (<see cref="Data.FeatureStore.Channels"/>); default drivers +
+    /// response + missing flag.</param>
+    public KgsslModel(ModelConfig c, int driverCount, int characteristics, HbvDecoder.Scaling? physics = null,
+        int? channels = null) : base(nameof(KgsslModel))
     {
         DriverCount = driverCount;
         int inputs = channels ?? driverCount + 2;
         Encoder = c.Encoder switch
         {
             "bigru" => new Encoder(inputs, c.Hidden, c.Embedding, c.Directions == "concat"),
-            "cnn" => new ConvEncoder(inputs, c.Hidden, c.Embedding, c.EncoderDepth, c.EncoderInputStride, c.EncoderContext),
+            "cnn" => new ConvEncoder(inputs, c.Hidden, c.Embedding, c.EncoderDepth, c.EncoderInputStride,
+                c.EncoderContext),
             _ => throw new ConfigException($"model.encoder: unknown encoder '{c.Encoder}'"),
         };
         Decoder = c.Decoder switch
@@ -32,12 +37,14 @@ public sealed class KgsslModel : nn.Module
             "forward" => new ForwardDecoder(driverCount, c.Embedding, c.DecoderHidden),
             "tcn" => new ConvDecoder(driverCount, c.Embedding, c.DecoderHidden),
             "autoregressive" => new AutoregressiveDecoder(driverCount + 1, c.Embedding),
-            "hbv" => new HbvDecoder(c.Embedding, physics ?? throw new ConfigException("model.decoder: hbv needs the data's units (internal: no scaling given)")),
+            "hbv" => new HbvDecoder(c.Embedding, physics ?? throw new ConfigException(
+                "model.decoder: hbv needs the data's units (internal: no scaling given)")),
             _ => throw new ConfigException($"model.decoder: unknown decoder '{c.Decoder}'"),
         };
         int k = Math.Max(1, characteristics);
         Head = c.HeadHidden > 0
-            ? nn.Sequential(("fc1", nn.Linear(c.Embedding, c.HeadHidden)), ("act", nn.ReLU()), ("fc2", nn.Linear(c.HeadHidden, k)))
+            ? nn.Sequential(("fc1", nn.Linear(c.Embedding, c.HeadHidden)), ("act", nn.ReLU()),
+                ("fc2", nn.Linear(c.HeadHidden, k)))
             : nn.Linear(c.Embedding, k);
         register_module("encoder", Encoder);
         register_module("decoder", Decoder);
@@ -50,7 +57,8 @@ public sealed class KgsslModel : nn.Module
     public IEmulator? Emulator => Decoder as IEmulator;
 
     /// <summary>The scaling the hbv decoder needs when the config asks for it, else null.</summary>
-    public static HbvDecoder.Scaling? PhysicsFor(ModelConfig c, Data.Normalizer norm, IReadOnlyList<string> driverNames) =>
+    public static HbvDecoder.Scaling? PhysicsFor(ModelConfig c, Data.Normalizer norm,
+        IReadOnlyList<string> driverNames) =>
         c.Decoder == "hbv" ? HbvDecoder.ScalingFor(norm, driverNames) : null;
 
     // [B, T, C] -> [B, E]

@@ -17,11 +17,14 @@ public static class Losses
     /// z-scored log10(q + offset). Both sides go back to mm/day, q = 10^(y * sd + mean) - offset, and are divided by
     /// the training flows' sd, so peaks weigh as they do in NSE. Predictions are capped at q = 10^4 mm/day.
     /// </summary>
-    public static Tensor FlowMse(Tensor prediction, Tensor target, Tensor mask, double logMean, double logStd, double offset, double flowStd)
+    public static Tensor FlowMse(Tensor prediction, Tensor target, Tensor mask, double logMean, double logStd,
+        double offset, double flowStd)
     {
         double cap = (4 - logMean) / logStd;
-        var qp = Held.Plus(Held.Times(prediction.clamp_max(Held.Of(cap)), logStd * Math.Log(10)), logMean * Math.Log(10)).exp().sub(Held.Of(offset));
-        var qo = Held.Plus(Held.Times(target, logStd * Math.Log(10)), logMean * Math.Log(10)).exp().sub(Held.Of(offset));
+        var qp = Held.Plus(Held.Times(prediction.clamp_max(Held.Of(cap)), logStd * Math.Log(10)),
+            logMean * Math.Log(10)).exp().sub(Held.Of(offset));
+        var qo = Held.Plus(Held.Times(target, logStd * Math.Log(10)),
+            logMean * Math.Log(10)).exp().sub(Held.Of(offset));
         return MaskedMse(qp.div(Held.Of(flowStd)), qo.div(Held.Of(flowStd)), mask);
     }
 
@@ -49,7 +52,8 @@ public static class Losses
         var p = nn.functional.normalize(positive, p: 2, dim: 1);
         var logits = a.matmul(p.t()).div(Held.Of(temperature));
         var labels = arange(anchor.shape[0], dtype: ScalarType.Int64, device: anchor.device);
-        return Held.Plus(nn.functional.cross_entropy(logits, labels), nn.functional.cross_entropy(logits.t(), labels)).div(Held.Two);
+        return Held.Plus(nn.functional.cross_entropy(logits, labels),
+            nn.functional.cross_entropy(logits.t(), labels)).div(Held.Two);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 namespace Kgssl.Report;
 
-/// <summary>Principal components by power iteration with deflation on the covariance matrix (small dimensions).</summary>
+/// <summary>Principal components by power iteration with deflation on the covariance matrix (small
+/// dimensions).</summary>
 public static class Pca
 {
     /// <summary>Projects rows onto the first <paramref name="components"/> principal axes.</summary>
@@ -31,6 +32,7 @@ public static class Pca
             axes.Add(v);
             for (int a = 0; a < d; a++) for (int b = 0; b < d; b++) cov[a, b] -= lambda * v[a] * v[b];
         }
-        return rows.Select(r => axes.Select(ax => Enumerable.Range(0, d).Sum(k => (r[k] - mean[k]) * ax[k])).ToArray()).ToArray();
+        return rows.Select(r => axes.Select(ax => Enumerable.Range(0, d).Sum(k => (r[k] - mean[k]) * ax[k])).ToArray())
+            .ToArray();
     }
 }

@@ -19,7 +19,8 @@ public static class Plots
         {
             var bars = new List<Bar>();
             for (int i = 0; i < names.Count; i++)
-                bars.Add(new Bar { Position = i + (s - (sets - 1) / 2.0) * 0.8 / sets, Value = double.IsFinite(r[i]) ? r[i] : 0, Size = 0.8 / sets, FillColor = palette.GetColor(s) });
+                bars.Add(new Bar { Position = i + (s - (sets - 1) / 2.0) * 0.8 / sets, Value = double.IsFinite(r[i])
+                    ? r[i] : 0, Size = 0.8 / sets, FillColor = palette.GetColor(s) });
             var added = plot.Add.Bars(bars);
             added.LegendText = set;
             s++;
@@ -30,7 +31,8 @@ public static class Plots
         plot.Axes.Bottom.TickLabelStyle.Rotation = 60;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
         plot.Axes.Bottom.MinimumSize = 120;
-        plot.Axes.SetLimitsY(Math.Min(0, rBySet.Values.SelectMany(v => v).Where(double.IsFinite).DefaultIfEmpty(0).Min()) - 0.05, 1.05);
+        plot.Axes.SetLimitsY(Math.Min(0, rBySet.Values.SelectMany(v => v).Where(double.IsFinite).DefaultIfEmpty(0)
+            .Min()) - 0.05, 1.05);
         plot.YLabel("Pearson r");
         plot.Title("Recovery of each characteristic");
         plot.ShowLegend(Alignment.LowerLeft);
@@ -40,7 +42,8 @@ public static class Plots
     public static byte[] Scatter(string title, double[] truth, double[] predicted, double r)
     {
         var plot = new Plot();
-        var ok = Enumerable.Range(0, truth.Length).Where(i => double.IsFinite(truth[i]) && double.IsFinite(predicted[i])).ToArray();
+        var ok = Enumerable.Range(0, truth.Length).Where(i => double.IsFinite(truth[i])
+            && double.IsFinite(predicted[i])).ToArray();
         var xs = ok.Select(i => truth[i]).ToArray();
         var ys = ok.Select(i => predicted[i]).ToArray();
         var sp = plot.Add.ScatterPoints(xs, ys);
@@ -69,7 +72,8 @@ public static class Plots
     }
 
     /// <summary>Lines of y against x, one per series, with axis labels.</summary>
-    public static byte[] Lines(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string xLabel, string yLabel,
+    public static byte[] Lines(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series,
+        string xLabel, string yLabel,
         int width = 620, int height = 380)
     {
         var plot = new Plot();
@@ -87,7 +91,8 @@ public static class Plots
         return Png(plot, width, height);
     }
 
-    public static byte[] Curves(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series, string yLabel)
+    public static byte[] Curves(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series,
+        string yLabel)
     {
         var plot = new Plot();
         foreach (var (name, (x, y)) in series)
@@ -106,7 +111,8 @@ public static class Plots
     }
 
     /// <summary>Points coloured by a value (viridis); NaN values in grey.</summary>
-    public static byte[] Colored(string title, double[] x, double[] y, double[] value, string xLabel, string yLabel, string colorLabel)
+    public static byte[] Colored(string title, double[] x, double[] y, double[] value, string xLabel, string yLabel,
+        string colorLabel)
     {
         var plot = new Plot();
         var cmap = new ScottPlot.Colormaps.Viridis();
@@ -115,7 +121,8 @@ public static class Plots
         for (int i = 0; i < x.Length; i++)
         {
             if (!double.IsFinite(x[i]) || !double.IsFinite(y[i])) continue;
-            var color = double.IsFinite(value[i]) ? cmap.GetColor((value[i] - lo) / Math.Max(hi - lo, 1e-12)) : Colors.Gray;
+            var color = double.IsFinite(value[i]) ? cmap.GetColor((value[i] - lo) / Math.Max(hi - lo, 1e-12))
+                : Colors.Gray;
             plot.Add.Marker(x[i], y[i], MarkerShape.FilledCircle, 7, color);
         }
         plot.Title($"{title}\ncolour: {colorLabel}, dark {lo:G3} .. yellow {hi:G3}");
@@ -124,8 +131,10 @@ public static class Plots
         return Png(plot, 620, 440);
     }
 
-    /// <summary>Median NSE against corruption std, one line per fraction, with reference lines for the other settings.</summary>
-    public static byte[] NseVsCorruption(IReadOnlyDictionary<double, (double[] Std, double[] Median)> byFraction, IReadOnlyDictionary<string, double> references)
+    /// <summary>Median NSE against corruption std, one line per fraction, with reference lines for the other
+    /// settings.</summary>
+    public static byte[] NseVsCorruption(IReadOnlyDictionary<double, (double[] Std, double[] Median)> byFraction,
+        IReadOnlyDictionary<string, double> references)
     {
         var plot = new Plot();
         foreach (var (fraction, (std, median)) in byFraction)
@@ -158,7 +167,8 @@ public static class Plots
         {
             var sorted = v.Where(double.IsFinite).Select(x => Math.Max(x, -1)).Order().ToArray();
             if (sorted.Length == 0) continue;
-            var sc = plot.Add.Scatter(sorted, Enumerable.Range(1, sorted.Length).Select(k => k / (double)sorted.Length).ToArray());
+            var sc = plot.Add.Scatter(sorted, Enumerable.Range(1, sorted.Length).Select(k => k / (double)sorted.Length)
+                .ToArray());
             sc.MarkerSize = 0;
             sc.LegendText = name;
         }

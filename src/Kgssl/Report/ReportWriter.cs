@@ -32,19 +32,27 @@ public static partial class ReportWriter
             var names = rows.Select(r => r.Characteristic).Distinct().ToList();
             var sets = rows.Select(r => r.BasinSet).Distinct().ToList();
             html.Append("<h2>Characteristic recovery</h2><p>From <code>characteristics.csv</code>; period ")
-                .Append(E(rows.FirstOrDefault()?.Period ?? "")).Append(". Held-out basins were never seen in training.</p>");
-            html.Append("<table id=\"summary\"><tr><th>basin set</th><th>characteristics</th><th>r &gt; 0.8</th><th>r &gt; 0.9</th><th>mean r</th><th>mean rmse_z</th></tr>");
+                .Append(E(rows.FirstOrDefault()?.Period ?? "")).Append(
+                    ". Held-out basins were never seen in training.</p>");
+            html.Append(
+                "<table id=\"summary\"><tr><th>basin set</th><th>characteristics</th><th>r &gt; 0.8</th><th>r &gt; " +
+                "0.9</th><th>mean r</th><th>mean rmse_z</th></tr>");
             foreach (var s in sets)
             {
                 var (a8, a9, mean, meanZ, n) = CharacteristicRecovery.Summary(rows.Where(r => r.BasinSet == s));
-                html.Append($"<tr><td>{E(s)}</td><td>{n}</td><td>{a8}</td><td>{a9}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
+                html.Append(
+                    $"<tr><td>{E(s)}</td><td>{n}</td><td>{a8}</td><td>{a9}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
             }
             html.Append("</table>");
-            html.Append("<p>r: Pearson correlation of estimate and truth over the basins; rho: Spearman's rank correlation; rmse: root ")
-                .Append("mean square error in the characteristic's unit; rmse_z: the same in standard deviations of the characteristic over the ")
+            html.Append(
+                "<p>r: Pearson correlation of estimate and truth over the basins; rho: Spearman's rank correlation; " +
+                "rmse: root ")
+                .Append("mean square error in the characteristic's unit; rmse_z: the same in standard deviations of " +
+                    "the characteristic over the ")
                 .Append("training basins. Shaded: r above 0.9 (green), above 0.8 (yellow).</p>");
             html.Append("<table id=\"recovery\"><tr><th>characteristic</th><th>unit</th>");
-            foreach (var s in sets) html.Append($"<th>n {E(s)}</th><th>r {E(s)}</th><th>rho {E(s)}</th><th>rmse {E(s)}</th><th>rmse_z {E(s)}</th>");
+            foreach (var s in sets) html.Append(
+                $"<th>n {E(s)}</th><th>r {E(s)}</th><th>rho {E(s)}</th><th>rmse {E(s)}</th><th>rmse_z {E(s)}</th>");
             html.Append("</tr>");
             foreach (var name in names)
             {
@@ -52,7 +60,8 @@ public static partial class ReportWriter
                 foreach (var s in sets)
                 {
                     var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == s);
-                    string cls = r is null ? "" : r.PearsonR > 0.9 ? " class=\"good\"" : r.PearsonR > 0.8 ? " class=\"ok\"" : "";
+                    string cls = r is null ? "" : r.PearsonR > 0.9 ? " class=\"good\"" : r.PearsonR > 0.8
+                        ? " class=\"ok\"" : "";
                     html.Append(r is null ? "<td></td><td></td><td></td><td></td><td></td>"
                         : $"<td>{r.N}</td><td{cls}>{F(r.PearsonR)}</td><td>{F(r.SpearmanRho)}</td><td>{F(r.Rmse)}</td><td>{F(r.RmseZ)}</td>");
                 }
@@ -64,7 +73,9 @@ public static partial class ReportWriter
             AppendIdentifiability(run, html);
             AppendRefinement(run, rows, html);
             reporter.Progress("report", 0.3);
-            html.Append(Img("r per characteristic", Plots.CorrelationBars(names, sets.ToDictionary(s => s, s => names.Select(n => rows.FirstOrDefault(r => r.Characteristic == n && r.BasinSet == s)?.PearsonR ?? double.NaN).ToArray()))));
+            html.Append(Img("r per characteristic", Plots.CorrelationBars(names,
+                sets.ToDictionary(s => s, s => names.Select(n => rows.FirstOrDefault(r => r.Characteristic == n
+                && r.BasinSet == s)?.PearsonR ?? double.NaN).ToArray()))));
 
             var predPath = run.File("predictions.csv");
             if (File.Exists(predPath))
@@ -77,7 +88,8 @@ public static partial class ReportWriter
                 {
                     int pc = header.IndexOf("pred_" + name), tc = header.IndexOf("true_" + name);
                     var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == set);
-                    html.Append(Img(name, Plots.Scatter(name, idx.Select(i => values[i][tc]).ToArray(), idx.Select(i => values[i][pc]).ToArray(), r?.PearsonR ?? double.NaN), inline: true));
+                    html.Append(Img(name, Plots.Scatter(name, idx.Select(i => values[i][tc]).ToArray(),
+                        idx.Select(i => values[i][pc]).ToArray(), r?.PearsonR ?? double.NaN), inline: true));
                 }
                 html.Append("</div>");
             }
@@ -88,8 +100,11 @@ public static partial class ReportWriter
         if (File.Exists(distPath))
         {
             var d = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(distPath))!;
-            html.Append("<h2>Distances between basins</h2><p>Embedding space vs z-scored characteristic space (from <code>distances_summary.json</code>). ")
-                .Append("KGSSL paper anchor: per-basin row r mean 0.547, std 0.110 over 531 basins.</p><table id=\"distances\">");
+            html.Append(
+                "<h2>Distances between basins</h2><p>Embedding space vs z-scored characteristic space (from " +
+                "<code>distances_summary.json</code>). ")
+                .Append("KGSSL paper anchor: per-basin row r mean 0.547, std 0.110 over 531 basins.</p><table " +
+                    "id=\"distances\">");
             foreach (var (k, v) in d) html.Append($"<tr><td>{E(k)}</td><td>{F(v)}</td></tr>");
             html.Append("</table>");
             var (pairs, order) = ReadDistances(run.File("distances.csv"));
@@ -99,12 +114,18 @@ public static partial class ReportWriter
                 foreach (var (a, b, z, c) in pairs) { dz[a, b] = dz[b, a] = z; dc[a, b] = dc[b, a] = c; }
                 var rank = FirstPrincipalCoordinateOrder(dc);
                 dz = Reordered(dz, rank); dc = Reordered(dc, rank);
-                html.Append($"<p>Each square: {order.Count} basins by the same {order.Count} basins, in one order: along the first ")
-                    .Append("principal coordinate of the characteristic distances (similar basins next to each other). Colour: the ")
-                    .Append("Euclidean distance between two basins, left in the embedding, right in the z-scored characteristics; ")
+                html.Append(
+                    $"<p>Each square: {order.Count} basins by the same {order.Count} basins, in one order: along the " +
+                    $"first ")
+                    .Append("principal coordinate of the characteristic distances (similar basins next to each " +
+                        "other). Colour: the ")
+                    .Append("Euclidean distance between two basins, left in the embedding, right in the z-scored " +
+                        "characteristics; ")
                     .Append("where the embedding mirrors the characteristics, the two show the same blocks.</p>")
-                    .Append("<div class=\"grid\">").Append(Img("embedding distances", Plots.Heatmap("embedding-space distance (basins x basins)", dz), inline: true))
-                    .Append(Img("characteristic distances", Plots.Heatmap("characteristic-space distance (same order)", dc), inline: true)).Append("</div>");
+                    .Append("<div class=\"grid\">").Append(Img("embedding distances",
+                        Plots.Heatmap("embedding-space distance (basins x basins)", dz), inline: true))
+                    .Append(Img("characteristic distances", Plots.Heatmap("characteristic-space distance (same order)",
+                        dc), inline: true)).Append("</div>");
             }
         }
 
@@ -112,8 +133,10 @@ public static partial class ReportWriter
         if (File.Exists(embPath))
         {
             var (text, header, values) = ReadNumeric(embPath, 3);
-            var zCols = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith('z') && !x.h.EndsWith("_sd", StringComparison.Ordinal)).Select(x => x.i).ToArray();
-            var ok = Enumerable.Range(0, values.Count).Where(i => zCols.All(c => double.IsFinite(values[i][c]))).ToArray();
+            var zCols = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith('z')
+                && !x.h.EndsWith("_sd", StringComparison.Ordinal)).Select(x => x.i).ToArray();
+            var ok = Enumerable.Range(0, values.Count).Where(i => zCols.All(c => double.IsFinite(values[i][c])))
+                .ToArray();
             if (ok.Length > 2 && zCols.Length >= 2)
             {
                 var proj = Pca.Project(ok.Select(i => zCols.Select(c => values[i][c]).ToArray()).ToList());
@@ -124,17 +147,21 @@ public static partial class ReportWriter
                 {
                     var (pt, ph, pv) = ReadNumeric(predPath, 2);
                     int col = ph.IndexOf("true_" + colorBy);
-                    if (col < 0) { colorBy = ph.FirstOrDefault(h => h.StartsWith("true_", StringComparison.Ordinal))?[5..] ?? colorBy; col = ph.IndexOf("true_" + colorBy); }
+                    if (col < 0) { colorBy = ph.FirstOrDefault(h => h.StartsWith("true_", StringComparison.Ordinal))?[
+                        5..] ?? colorBy; col = ph.IndexOf("true_" + colorBy); }
                     if (col >= 0) for (int i = 0; i < pt.Count; i++) truthById[pt[i][0]] = pv[i][col];
                 }
                 var color = ok.Select(i => truthById.GetValueOrDefault(text[i][0], double.NaN)).ToArray();
-                html.Append("<h2>Embeddings</h2>").Append(Img("PCA", Plots.Colored("PCA of the basin embeddings", proj.Select(p => p[0]).ToArray(), proj.Select(p => p[1]).ToArray(), color, "PC 1", "PC 2", colorBy)));
+                html.Append("<h2>Embeddings</h2>").Append(Img("PCA",
+                    Plots.Colored("PCA of the basin embeddings", proj.Select(p => p[0]).ToArray(),
+                    proj.Select(p => p[1]).ToArray(), color, "PC 1", "PC 2", colorBy)));
                 var coords = ReadCoordinates(run, cfg);
                 if (coords.Count > 0 && !InventedLocations(cfg))
                 {
                     var lat = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lat : double.NaN).ToArray();
                     var lon = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lon : double.NaN).ToArray();
-                    html.Append(Img("map", Plots.Colored("Basins at their gauges, coloured by embedding PC 1", lon, lat, proj.Select(p => p[0]).ToArray(), "longitude", "latitude", "embedding PC 1")));
+                    html.Append(Img("map", Plots.Colored("Basins at their gauges, coloured by embedding PC 1", lon,
+                        lat, proj.Select(p => p[0]).ToArray(), "longitude", "latitude", "embedding PC 1")));
                 }
             }
         }
@@ -144,7 +171,8 @@ public static partial class ReportWriter
         if (epochs.Count > 0)
         {
             double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
-            html.Append("<h2>Training</h2>").Append(Img("training curves", Plots.Curves("Loss terms per epoch", new Dictionary<string, (double[], double[])>
+            html.Append("<h2>Training</h2>").Append(Img("training curves",
+                Plots.Curves("Loss terms per epoch", new Dictionary<string, (double[], double[])>
             {
                 ["total"] = (x, epochs.Select(e => e.Loss).ToArray()),
                 ["L1 reconstruction"] = (x, epochs.Select(e => e.Reconstruction).ToArray()),
@@ -152,7 +180,9 @@ public static partial class ReportWriter
                 ["L3 supervision"] = (x, epochs.Select(e => e.Supervision).ToArray()),
                 ["validation total"] = (x, epochs.Select(e => e.ValLoss).ToArray()),
             }, "loss")));
-            html.Append($"<p>{epochs.Count} epochs, {F(epochs.Sum(e => e.Seconds))} s of training, {F(epochs.Sum(e => e.Anchors) / Math.Max(epochs.Sum(e => e.Seconds), 1e-9))} anchor windows/s.</p>");
+            html.Append(
+                $"<p>{epochs.Count} epochs, {F(epochs.Sum(e => e.Seconds))} s of training, " +
+                $"{F(epochs.Sum(e => e.Anchors) / Math.Max(epochs.Sum(e => e.Seconds), 1e-9))} anchor windows/s.</p>");
         }
         var emuPath = run.File("emulator.csv");
         if (File.Exists(emuPath))
@@ -160,13 +190,16 @@ public static partial class ReportWriter
             var lines = File.ReadLines(emuPath).ToList();
             var header = lines[0].Split(',');
             double[] Column(string name) => Array.IndexOf(header, name) is var k and >= 0
-                ? lines.Skip(1).Select(l => double.Parse(l.Split(',')[k], CultureInfo.InvariantCulture)).Where(double.IsFinite).Order().ToArray() : [];
+                ? lines.Skip(1).Select(l => double.Parse(l.Split(',')[k], CultureInfo.InvariantCulture))
+                    .Where(double.IsFinite).Order().ToArray() : [];
             var nse = Column("nse");
             var physics = Column("nse_physics");
             if (nse.Length > 0)
-                html.Append($"<h2>Decoder as an emulator of F</h2><p>Embedding from training years, prediction of test-year streamflow from drivers only: median NSE {F(nse[nse.Length / 2])} over {nse.Length} basins (from <code>emulator.csv</code>).</p>");
+                html.Append(
+                    $"<h2>Decoder as an emulator of F</h2><p>Embedding from training years, prediction of test-year streamflow from drivers only: median NSE {F(nse[nse.Length / 2])} over {nse.Length} basins (from <code>emulator.csv</code>).</p>");
             if (physics.Length > 0)
-                html.Append($"<p id=\"physics-emulator\">Physics emulator: F itself run with the parameters the head predicts from the same embeddings, median NSE {F(physics[physics.Length / 2])} over {physics.Length} basins (<code>nse_physics</code>).</p>");
+                html.Append(
+                    $"<p id=\"physics-emulator\">Physics emulator: F itself run with the parameters the head predicts from the same embeddings, median NSE {F(physics[physics.Length / 2])} over {physics.Length} basins (<code>nse_physics</code>).</p>");
             AppendFlows(run, html, nse, physics);
         }
         AppendForward(run, html);
@@ -182,10 +215,15 @@ public static partial class ReportWriter
         string summaryPath = run.File("forward_summary.csv");
         if (!File.Exists(summaryPath)) return;
         var rows = File.ReadLines(summaryPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
-        html.Append("<h2>Forward-model experiment</h2><p>From <code>forward_summary.csv</code>: a streamflow model trained on the training years with each kind of statics, scored on the test years.</p>");
-        html.Append("<table id=\"forward\"><tr><th>setting</th><th>n</th><th>mean NSE</th><th>median NSE</th><th>NSE &lt;= 0</th><th>wall s</th></tr>");
+        html.Append(
+            "<h2>Forward-model experiment</h2><p>From <code>forward_summary.csv</code>: a streamflow model trained " +
+            "on the training years with each kind of statics, scored on the test years.</p>");
+        html.Append(
+            "<table id=\"forward\"><tr><th>setting</th><th>n</th><th>mean NSE</th><th>median NSE</th><th>NSE &lt;= " +
+            "0</th><th>wall s</th></tr>");
         foreach (var r in rows)
-            html.Append($"<tr><td>{E(r[0])}</td><td>{E(r[1])}</td><td>{F(P(r[2]))}</td><td>{F(P(r[3]))}</td><td>{E(r[4])}</td><td>{E(r[5])}</td></tr>");
+            html.Append(
+                $"<tr><td>{E(r[0])}</td><td>{E(r[1])}</td><td>{F(P(r[2]))}</td><td>{F(P(r[3]))}</td><td>{E(r[4])}</td><td>{E(r[5])}</td></tr>");
         html.Append("</table>");
         var median = rows.ToDictionary(r => r[0], r => P(r[3]));
         var byFraction = new SortedDictionary<double, List<(double Std, double Median)>>();
@@ -199,15 +237,18 @@ public static partial class ReportWriter
         }
         if (byFraction.Count > 0)
             html.Append(Img("median NSE vs corruption", Plots.NseVsCorruption(
-                byFraction.ToDictionary(kv => kv.Key, kv => (kv.Value.OrderBy(x => x.Std).Select(x => x.Std).ToArray(), kv.Value.OrderBy(x => x.Std).Select(x => x.Median).ToArray())),
-                new[] { "true", "embedding", "random", "none" }.Where(median.ContainsKey).ToDictionary(n => n, n => median[n]))));
+                byFraction.ToDictionary(kv => kv.Key, kv => (kv.Value.OrderBy(x => x.Std).Select(x => x.Std).ToArray(),
+                    kv.Value.OrderBy(x => x.Std).Select(x => x.Median).ToArray())),
+                new[] { "true", "embedding", "random", "none" }.Where(median.ContainsKey)
+                    .ToDictionary(n => n, n => median[n]))));
         string basinsPath = run.File("forward_basins.csv");
         if (File.Exists(basinsPath))
         {
             var nse = File.ReadLines(basinsPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
                 .GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.Select(f => P(f[2])).ToArray());
             var shown = new[] { "true", "embedding", "random", "none" }.Where(nse.ContainsKey)
-                .Concat(nse.Keys.Where(k => k.StartsWith("corrupted", StringComparison.Ordinal)).OrderBy(k => median.GetValueOrDefault(k)).Take(1));
+                .Concat(nse.Keys.Where(k => k.StartsWith("corrupted", StringComparison.Ordinal))
+                    .OrderBy(k => median.GetValueOrDefault(k)).Take(1));
             html.Append(Img("NSE CDF", Plots.Cdf(shown.ToDictionary(k => k, k => nse[k]))));
         }
     }
@@ -224,21 +265,27 @@ public static partial class ReportWriter
         if (lines.Count == 0) return;
         // files written before the context column: the whole record was run
         string context = lines[0].Length > 6 ? lines[0][6] : "record";
-        html.Append($"<h3>Identifiability ({E(lines[0][1])} basins, n = {E(lines[0][2])})</h3><p>The true forward model calibrated per basin on the same series ")
+        html.Append(
+            $"<h3>Identifiability ({E(lines[0][1])} basins, n = {E(lines[0][2])})</h3><p>The true forward model calibrated per basin on the same series ")
             .Append(context switch
             {
                 "period" => "and nothing else (its first year once as spin-up) ",
                 "states" => "and nothing else (from initial storages searched with the parameters) ",
-                _ => "(run through the whole record before it: it also knew the drivers before the series and the storages at its start) ",
+                _ => "(run through the whole record before it: it also knew the drivers before the series and the " +
+                    "storages at its start) ",
             })
-            .Append($"(differential evolution, <code>kgssl calibrate</code>): a parameter it recovers at r &ge; {Identifiability.Bar} is identifiable from these data. ")
-            .Append("Every parameter is listed, identifiable or not; the learned inverse is scored on the same basins.</p>")
-            .Append("<table id=\"identifiability\"><tr><th>parameter</th><th>r calibration</th><th>identifiable</th><th>r KGSSL</th></tr>");
+            .Append($"(differential evolution, <code>kgssl calibrate</code>): a parameter it recovers at r &ge; " +
+                $"{Identifiability.Bar} is identifiable from these data. ")
+            .Append("Every parameter is listed, identifiable or not; the learned inverse is scored on the same " +
+                "basins.</p>")
+            .Append("<table id=\"identifiability\"><tr><th>parameter</th><th>r " +
+                "calibration</th><th>identifiable</th><th>r KGSSL</th></tr>");
         foreach (var f in lines)
         {
             double learned = P(f[5]);
             string cls = f[4] == "yes" && learned >= Identifiability.Bar ? " class=\"good\"" : "";
-            html.Append($"<tr><td>{E(f[0])}</td><td>{F(P(f[3]))}</td><td>{E(f[4])}</td><td{cls}>{F(learned)}</td></tr>");
+            html.Append(
+                $"<tr><td>{E(f[0])}</td><td>{F(P(f[3]))}</td><td>{E(f[4])}</td><td{cls}>{F(learned)}</td></tr>");
         }
         html.Append("</table>");
         string basins = run.File("calibration.csv");
@@ -247,27 +294,33 @@ public static partial class ReportWriter
             var (_, header, values) = ReadNumeric(basins, 2);
             int col = header.FindIndex(h => h.StartsWith("nse_", StringComparison.Ordinal));
             if (col >= 0)
-                html.Append($"<p>Calibrated model on the other period ({E(header[col]["nse_".Length..])}): median NSE {F(Metrics.Median(values.Select(v => v[col])))} over {values.Count} basins.</p>");
+                html.Append(
+                    $"<p>Calibrated model on the other period ({E(header[col]["nse_".Length..])}): median NSE {F(Metrics.Median(values.Select(v => v[col])))} over {values.Count} basins.</p>");
         }
     }
 
-    /// <summary>Synthetic runs: the learned inverse refined with F (characteristics_refined.csv of `kgssl refine`) beside the learned inverse alone.</summary>
+    /// <summary>Synthetic runs: the learned inverse refined with F (characteristics_refined.csv of `kgssl refine`)
+    /// beside the learned inverse alone.</summary>
     static void AppendRefinement(RunDirectory run, List<RecoveryRow> learned, StringBuilder html)
     {
         string path = run.File("characteristics_refined.csv");
         if (!File.Exists(path)) return;
         var refined = CharacteristicRecovery.ReadCsv(path);
         if (refined.Count == 0) return;
-        html.Append($"<h3>The learned inverse refined with F ({E(refined[0].BasinSet)} basins, n = {refined[0].N})</h3><p>Each basin's parameters as the ")
-            .Append("head predicted them are the center of a Gaussian prior (its spread: the head's error on the training basins); a short differential ")
-            .Append("evolution with the exact HBV model on the same series, its initial storages searched too, finds the most probable parameters ")
+        html.Append(
+            $"<h3>The learned inverse refined with F ({E(refined[0].BasinSet)} basins, n = {refined[0].N})</h3><p>Each basin's parameters as the ")
+            .Append("head predicted them are the center of a Gaussian prior (its spread: the head's error on the " +
+                "training basins); a short differential ")
+            .Append("evolution with the exact HBV model on the same series, its initial storages searched too, finds " +
+                "the most probable parameters ")
             .Append("(<code>kgssl refine</code>). Only where F is known: synthetic ensembles.</p>")
             .Append("<table id=\"refinement\"><tr><th>parameter</th><th>r KGSSL</th><th>r KGSSL + F</th></tr>");
         foreach (var r in refined)
         {
             var head = learned.FirstOrDefault(l => l.Characteristic == r.Characteristic && l.BasinSet == r.BasinSet);
             string cls = r.PearsonR >= Identifiability.Bar ? " class=\"good\"" : "";
-            html.Append($"<tr><td>{E(r.Characteristic)}</td><td>{(head is null ? "" : F(head.PearsonR))}</td><td{cls}>{F(r.PearsonR)}</td></tr>");
+            html.Append(
+                $"<tr><td>{E(r.Characteristic)}</td><td>{(head is null ? "" : F(head.PearsonR))}</td><td{cls}>{F(r.PearsonR)}</td></tr>");
         }
         html.Append("</table>");
     }
@@ -276,14 +329,18 @@ public static partial class ReportWriter
     static void AppendComparisons(RunDirectory run, List<RecoveryRow> rows, StringBuilder html)
     {
         var others = Directory.GetFiles(run.Path, "compare_*.csv").Order(StringComparer.Ordinal)
-            .Select(f => (Name: Path.GetFileNameWithoutExtension(f)["compare_".Length..], Rows: CharacteristicRecovery.ReadCsv(f))).ToList();
+            .Select(f => (Name: Path.GetFileNameWithoutExtension(f)["compare_".Length..],
+                Rows: CharacteristicRecovery.ReadCsv(f))).ToList();
         if (others.Count == 0) return;
-        html.Append("<h3>Beside the baselines (Pearson r)</h3><table id=\"comparison\"><tr><th>basin set</th><th>method</th><th>r &gt; 0.8</th><th>r &gt; 0.9</th><th>mean r</th><th>mean rmse_z</th></tr>");
+        html.Append(
+            "<h3>Beside the baselines (Pearson r)</h3><table id=\"comparison\"><tr><th>basin " +
+            "set</th><th>method</th><th>r &gt; 0.8</th><th>r &gt; 0.9</th><th>mean r</th><th>mean rmse_z</th></tr>");
         foreach (var set in rows.Select(r => r.BasinSet).Distinct())
             foreach (var (name, list) in others.Prepend(("this run", rows)))
             {
                 var (a8, a9, mean, meanZ, n) = CharacteristicRecovery.Summary(list.Where(r => r.BasinSet == set));
-                if (n > 0) html.Append($"<tr><td>{E(set)}</td><td>{E(name)}</td><td>{a8}/{n}</td><td>{a9}/{n}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
+                if (n > 0) html.Append(
+                    $"<tr><td>{E(set)}</td><td>{E(name)}</td><td>{a8}/{n}</td><td>{a9}/{n}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
             }
         html.Append("</table>");
     }
@@ -297,9 +354,12 @@ public static partial class ReportWriter
         var cdf = new Dictionary<string, (double[] X, double[] Y)>();
         foreach (var (name, v) in new[] { ("decoder", nse), ("F with the head's parameters", physics) })
             if (v.Length > 0)
-                cdf[name] = (v.Select(x => Math.Max(x, -1)).ToArray(), Enumerable.Range(1, v.Length).Select(i => i / (double)v.Length).ToArray());
+                cdf[name] = (v.Select(x => Math.Max(x, -1)).ToArray(),
+                    Enumerable.Range(1, v.Length).Select(i => i / (double)v.Length).ToArray());
         if (cdf.Count > 0)
-            html.Append("<p>NSE: Nash-Sutcliffe efficiency of the daily flows, 1 a perfect hydrograph, 0 no better than the observed mean ")
+            html.Append(
+                "<p>NSE: Nash-Sutcliffe efficiency of the daily flows, 1 a perfect hydrograph, 0 no better than the " +
+                "observed mean ")
                 .Append("(values below -1 drawn at -1); KGE: Kling-Gupta efficiency.</p>")
                 .Append(Img("nse cdf", Plots.Lines("NSE over the basins", cdf, "NSE", "share of basins at or below")));
         string path = run.File("hydrographs.csv");
@@ -322,11 +382,14 @@ public static partial class ReportWriter
     }
 
     /// <summary>The head of every report page: the title and one style sheet.</summary>
-    static StringBuilder Page(string title) => new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+    static StringBuilder Page(string title) => new StringBuilder(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
         .Append(E(title)).Append("</title><style>")
         .Append("body{font-family:sans-serif;margin:24px;max-width:1200px}table{border-collapse:collapse;margin:8px 0}")
-        .Append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}")
-        .Append("pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:400px}.grid img{margin:2px}img{max-width:100%}")
+        .Append("td,th{border:1px solid #ccc;padding:3px " +
+            "8px;text-align:right}td:first-child,th:first-child{text-align:left}")
+        .Append("pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:400px}.grid " +
+            "img{margin:2px}img{max-width:100%}")
         .Append(".good{background:#d9f2d9}.ok{background:#f2f2d9}")
         .Append("</style></head><body>");
 
@@ -336,7 +399,8 @@ public static partial class ReportWriter
     static string Readable(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.Number when e.TryGetInt64(out long i) => i.ToString(CultureInfo.InvariantCulture),
-        JsonValueKind.Number => e.GetDouble().ToString(Math.Abs(e.GetDouble()) >= 100 ? "F0" : "G4", CultureInfo.InvariantCulture),
+        JsonValueKind.Number => e.GetDouble().ToString(Math.Abs(e.GetDouble()) >= 100 ? "F0"
+            : "G4", CultureInfo.InvariantCulture),
         JsonValueKind.Object => string.Join(", ", e.EnumerateObject().Select(p => $"{p.Name}: {Readable(p.Value)}")),
         JsonValueKind.String => e.GetString() ?? "",
         _ => e.ToString(),
@@ -349,7 +413,8 @@ public static partial class ReportWriter
     static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "NaN";
 
     static string Img(string alt, byte[] png, bool inline = false) =>
-        $"<img alt=\"{E(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"{(inline ? "" : " style=\"display:block\"")}>";
+        $"<img alt=\"{E(alt)}\" " +
+            $"src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"{(inline ? "" : " style=\"display:block\"")}>";
 
     static (List<string[]> Text, List<string> Header, List<double[]> Values) ReadNumeric(string path, int textColumns)
     {
@@ -409,11 +474,13 @@ public static partial class ReportWriter
         var order = new List<string>(); var index = new Dictionary<string, int>();
         var pairs = new List<(int, int, double, double)>();
         if (!File.Exists(path)) return (pairs, order);
-        int Id(string id) { if (!index.TryGetValue(id, out int i)) { i = order.Count; order.Add(id); index[id] = i; } return i; }
+        int Id(string id) { if (!index.TryGetValue(id, out int i)) { i = order.Count; order.Add(id); index[id] = i;
+            } return i; }
         foreach (var line in File.ReadLines(path).Skip(1))
         {
             var f = line.Split(',');
-            pairs.Add((Id(f[0]), Id(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture)));
+            pairs.Add((Id(f[0]), Id(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture),
+                double.Parse(f[3], CultureInfo.InvariantCulture)));
         }
         return (pairs, order);
     }

@@ -22,7 +22,8 @@ public static class CrossValidation
     /// <param name="Folds">Per fold and method: the summary over that fold's held-out basins.</param>
     /// <param name="WallSeconds">This call (the folds it ran, the baselines, the pooling).</param>
     /// <param name="FoldSeconds">The folds' own wall times (run.json), whichever call ran them.</param>
-    public sealed record Outcome(IReadOnlyDictionary<string, List<RecoveryRow>> Pooled, List<FoldScore> Folds, double WallSeconds, double FoldSeconds = double.NaN);
+    public sealed record Outcome(IReadOnlyDictionary<string, List<RecoveryRow>> Pooled, List<FoldScore> Folds,
+        double WallSeconds, double FoldSeconds = double.NaN);
 
     public sealed record FoldScore(int Fold, string Method, int Basins, double MeanR, int Above08);
 
@@ -33,11 +34,13 @@ public static class CrossValidation
         if (folds < 2) throw new ConfigException($"crossval needs data.folds >= 2 (--folds), got {folds}");
         for (int f = 0; f < folds; f++) RunFold(parent, config, f, reporter);
         reporter.Info("baselines on the same folds");
-        var data = DatasetLoader.Load(config.Data, progress: new Progress<double>(x => reporter.Progress("load data", x))).Data;
+        var data = DatasetLoader.Load(config.Data, progress: new Progress<double>(
+            x => reporter.Progress("load data", x))).Data;
         var baseline = Baseline.Run(config, data, new Progress<double>(x => reporter.Progress("baselines", x)));
         var outcome = Pool(parent, config, data, baseline, folds);
         double foldSeconds = Enumerable.Range(0, folds).Sum(f =>
-            RunDirectory.Open(FoldFolder(parent, f)).ReadRunInfo().GetValueOrDefault("wall_seconds") is { } w ? w.GetDouble() : double.NaN);
+            RunDirectory.Open(FoldFolder(parent, f)).ReadRunInfo().GetValueOrDefault("wall_seconds") is { } w
+                ? w.GetDouble() : double.NaN);
         outcome = outcome with { WallSeconds = clock.Elapsed.TotalSeconds, FoldSeconds = foldSeconds };
         Write(parent, outcome, data.CharacteristicNames);
         return outcome;
@@ -68,7 +71,8 @@ public static class CrossValidation
         Workflow.Evaluate(run, prepared, foldConfig.Evaluation.Period, reporter);
         run.UpdateRunInfo(new Dictionary<string, object?>
         {
-            ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds,
+            ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+                ["wall_seconds"] = clock.Elapsed.TotalSeconds,
         });
     }
 
@@ -76,7 +80,8 @@ public static class CrossValidation
     /// Pools the held-out rows of every fold's predictions files and scores them as one set; the baselines' held-out
     /// predictions are scored the same way. rmse_z is in units of each characteristic's std over all the basins.
     /// </summary>
-    public static Outcome Pool(RunDirectory parent, KgsslConfig config, HydroDataset data, Baseline.Result baseline, int folds)
+    public static Outcome Pool(RunDirectory parent, KgsslConfig config, HydroDataset data, Baseline.Result baseline,
+        int folds)
     {
         var names = data.CharacteristicNames;
         var std = Baseline.CharacteristicStd(data, data.BasinsWithResponse());
@@ -89,12 +94,16 @@ public static class CrossValidation
             {
                 string path = Path.Combine(FoldFolder(parent, f), $"predictions{suffix}.csv");
                 if (!File.Exists(path)) { byFold.Clear(); break; }
-                byFold.Add((f, LearnedRefinement.ReadPredictions(path, names, unknownTruth: true).Where(r => r.BasinSet == "heldout").ToList()));
+                byFold.Add((f, LearnedRefinement.ReadPredictions(path, names, unknownTruth: true)
+                    .Where(r => r.BasinSet == "heldout").ToList()));
             }
             if (byFold.Count == 0) continue;
-            var scored = suffix == "_imputed" ? Others(names, config.Evaluation.Known) : Enumerable.Range(0, names.Count).ToList();
-            pooled[method] = Score(names, scored, byFold.SelectMany(x => x.Rows).Select(r => (r.Predicted, r.Truth)).ToList(), std);
-            perFold.AddRange(byFold.Select(x => Summarize(x.Fold, method, Score(names, scored, x.Rows.Select(r => (r.Predicted, r.Truth)).ToList(), std))));
+            var scored = suffix == "_imputed" ? Others(names, config.Evaluation.Known)
+                : Enumerable.Range(0, names.Count).ToList();
+            pooled[method] = Score(names, scored, byFold.SelectMany(x => x.Rows).Select(r => (r.Predicted, r.Truth))
+                .ToList(), std);
+            perFold.AddRange(byFold.Select(x => Summarize(x.Fold, method,
+                Score(names, scored, x.Rows.Select(r => (r.Predicted, r.Truth)).ToList(), std))));
         }
         foreach (var (method, rows) in baseline.Rows)
         {
@@ -115,9 +124,11 @@ public static class CrossValidation
         return Enumerable.Range(0, names.Count).Where(i => !k.Contains(i)).ToList();
     }
 
-    static List<RecoveryRow> Score(IReadOnlyList<string> names, IReadOnlyList<int> columns, IReadOnlyList<(double[] Pred, double[] Truth)> rows, double[] std) =>
+    static List<RecoveryRow> Score(IReadOnlyList<string> names, IReadOnlyList<int> columns,
+        IReadOnlyList<(double[] Pred, double[] Truth)> rows, double[] std) =>
         CharacteristicRecovery.Score(columns.Select(k => names[k]).ToList(), "heldout", "test",
-            rows.Select(r => columns.Select(k => r.Pred[k]).ToArray()).ToList(), rows.Select(r => columns.Select(k => r.Truth[k]).ToArray()).ToList(),
+            rows.Select(r => columns.Select(k => r.Pred[k]).ToArray()).ToList(),
+                rows.Select(r => columns.Select(k => r.Truth[k]).ToArray()).ToList(),
             columns.Select(k => std[k]).ToList());
 
     static FoldScore Summarize(int fold, string method, List<RecoveryRow> rows)
@@ -136,16 +147,19 @@ public static class CrossValidation
         foreach (var (method, rows) in o.Pooled)
         {
             var (a8, a9, mean, z, n) = CharacteristicRecovery.Summary(rows);
-            summary.Append(string.Create(CultureInfo.InvariantCulture, $"{method},{n},{(rows.Count > 0 ? rows.Max(r => r.N) : 0)},{a8},{a9},{mean:F4},{z:F4}\n"));
+            summary.Append(string.Create(CultureInfo.InvariantCulture,
+                $"{method},{n},{(rows.Count > 0 ? rows.Max(r => r.N) : 0)},{a8},{a9},{mean:F4},{z:F4}\n"));
         }
         File.WriteAllText(parent.File("crossval_summary.csv"), summary.ToString());
         File.WriteAllLines(parent.File("crossval_folds.csv"), ["fold,method,basins,mean_r,above_0.8",
-            .. o.Folds.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Fold},{f.Method},{f.Basins},{f.MeanR:F4},{f.Above08}"))]);
+            .. o.Folds.Select(f => string.Create(CultureInfo.InvariantCulture,
+                $"{f.Fold},{f.Method},{f.Basins},{f.MeanR:F4},{f.Above08}"))]);
         var methods = o.Pooled.Keys.ToList();
         var table = new StringBuilder("characteristic," + string.Join(',', methods) + "\n");
         foreach (var name in names)
             table.Append(name).Append(',').Append(string.Join(',', methods.Select(m =>
-                o.Pooled[m].FirstOrDefault(r => r.Characteristic == name)?.PearsonR.ToString("F4", CultureInfo.InvariantCulture) ?? ""))).Append('\n');
+                o.Pooled[m].FirstOrDefault(r => r.Characteristic == name)?.PearsonR.ToString("F4",
+                    CultureInfo.InvariantCulture) ?? ""))).Append('\n');
         File.WriteAllText(parent.File("crossval_table.csv"), table.ToString());
     }
 }

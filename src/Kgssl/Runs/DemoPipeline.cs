@@ -16,12 +16,13 @@ public static class DemoPipeline
     /// 0.770 -> 0.803; see benchmarks/RESULTS.md). The ensemble itself takes seconds; training is the cost, and it
     /// is fixed by anchors per epoch, not by the number of basins.
     /// </summary>
-    /// <param name="Noise">Multiplicative log-normal noise on the synthetic streamflow (sd of log q; 0 = exact F).</param>
+    /// <param name="Noise">Multiplicative log-normal noise on the synthetic streamflow (sd of log q; 0 = exact
+    /// F).</param>
     public sealed record Options(int Basins = 12000, int Years = 4, int Seed = 7, double Noise = 0);
 
     /// <summary>
-    /// Held-out basins calibrated with the exact model for the identifiability reference (a random sample): 100, not 40,
-    /// whose verdicts moved with the sample (TT: r 0.934 on 40, 0.804 on all 800; benchmarks/RESULTS.md).
+    /// Held-out basins calibrated with the exact model for the identifiability reference (a random sample): 100, not
+    /// 40, whose verdicts moved with the sample (TT: r 0.934 on 40, 0.804 on all 800; benchmarks/RESULTS.md).
     /// </summary>
     public const int CalibratedBasins = 100;
 
@@ -33,15 +34,20 @@ public static class DemoPipeline
         return Build(dataRoot, o, $"{first}-10-01", $"{split}-09-30", $"{split}-10-01", "2009-09-30");
     }
 
-    /// <summary>Throws a one-line ArgumentException naming the option when the demo's options cannot make a run.</summary>
+    /// <summary>Throws a one-line ArgumentException naming the option when the demo's options cannot make a
+    /// run.</summary>
     public static void Validate(Options o)
     {
-        if (o.Years < 2) throw new ArgumentException($"--years must be at least 2 (one to test, one to train), got {o.Years}");
-        if (o.Basins < 10) throw new ArgumentException($"--basins must be at least 10 (train, validation and held-out sets), got {o.Basins}");
-        if (!(o.Noise >= 0 && o.Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2 (sd of log streamflow), got {o.Noise}");
+        if (o.Years < 2) throw new ArgumentException(
+            $"--years must be at least 2 (one to test, one to train), got {o.Years}");
+        if (o.Basins < 10) throw new ArgumentException(
+            $"--basins must be at least 10 (train, validation and held-out sets), got {o.Basins}");
+        if (!(o.Noise >= 0 && o.Noise <= 2)) throw new ArgumentException(
+            $"--noise must be in 0..2 (sd of log streamflow), got {o.Noise}");
     }
 
-    static KgsslConfig Build(string dataRoot, Options o, string trainStart, string trainEnd, string testStart, string testEnd) => new()
+    static KgsslConfig Build(string dataRoot, Options o, string trainStart, string trainEnd, string testStart,
+        string testEnd) => new()
     {
         Data = new DataConfig
         {
@@ -51,7 +57,8 @@ public static class DemoPipeline
             Drivers = ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"],
             Response = "streamflow",
             // recession coefficients are drawn log-uniformly over decades: regressed and scored as log10
-            Characteristics = [.. EnsembleGenerator.CharacteristicNames.Select(n => HbvParameters.Ranges.Any(r => r.Name == n && r.Log) ? $"log10({n})" : n)],
+            Characteristics = [.. EnsembleGenerator.CharacteristicNames.Select(
+                n => HbvParameters.Ranges.Any(r => r.Name == n && r.Log) ? $"log10({n})" : n)],
             TrainStart = trainStart,
             TrainEnd = trainEnd,
             TestStart = testStart,
@@ -69,15 +76,16 @@ public static class DemoPipeline
             LinearResponseInput = true,
             ResponseChangeInput = true,
         },
-        // convolutional encoder and decoder: ~4x the windows per second of the BiGRU + GRU pair on a CPU, and within the
-        // demo's minutes the number of windows seen is what limits the inverse (benchmarks/RESULTS.md). The encoder
+        // convolutional encoder and decoder: ~4x the windows per second of the BiGRU + GRU pair on a CPU, and within
+        // the demo's minutes the number of windows seen is what limits the inverse (benchmarks/RESULTS.md). The encoder
         // reads the days in steps of 3 (a third of the cost of each layer after the first) with twice the width, one
         // stride-2 convolution (61 steps) and a bidirectional GRU over those steps, so that every step sees the whole
         // year in order: measured at 3 epochs on the demo's ensemble, validation L3 0.415 -> 0.357 and on the 800
         // held-out basins FC 0.722 -> 0.785, PERC 0.698 -> 0.827, log10(K1) 0.700 -> 0.847 (benchmarks/RESULTS.md)
         Model = new ModelConfig
         {
-            Encoder = "cnn", Hidden = 64, Embedding = 32, Directions = "sum", Decoder = "tcn", DecoderHidden = 32, HeadHidden = 64,
+            Encoder = "cnn", Hidden = 64, Embedding = 32, Directions = "sum", Decoder = "tcn", DecoderHidden = 32,
+                HeadHidden = 64,
             EncoderInputStride = 3, EncoderDepth = 1, EncoderContext = "gru",
         },
         // the ensemble is fully labelled: supervision leads, reconstruction and guidance regularize
@@ -102,6 +110,7 @@ public static class DemoPipeline
             MaxAnchorsPerEpoch = 20160,
         },
         // the Mantel test is quadratic in basins: the held-out ones and a sample of 2880 training basins
-        Evaluation = new EvaluationConfig { Period = "test", MantelPermutations = 199, ColorBy = "aridity", MaxTrainBasins = 2880 },
+        Evaluation = new EvaluationConfig { Period = "test", MantelPermutations = 199, ColorBy = "aridity",
+            MaxTrainBasins = 2880 },
     };
 }

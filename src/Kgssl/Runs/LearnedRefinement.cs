@@ -16,31 +16,39 @@ namespace Kgssl.Runs;
 /// </summary>
 public static class LearnedRefinement
 {
-    /// <param name="Weight">Of the prior's penalty (mean squared z over the parameters) against the objective (mean of NSE and log NSE).</param>
-    /// <param name="FreeStates">Search the storages the period starts with too (<see cref="HbvCalibration.Options.FreeStates"/>), with a
-    /// flat prior, and run F over the period alone; else F starts from default storages a year before it (the period's first year once).</param>
+    /// <param name="Weight">Of the prior's penalty (mean squared z over the parameters) against the objective (mean of
+    /// NSE and log NSE).</param>
+    /// <param name="FreeStates">Search the storages the period starts with too
+    /// (<see cref="HbvCalibration.Options.FreeStates"/>), with a flat prior, and run F over the period alone; else F
+    /// starts from default storages a year before it (the period's first year once).</param>
     /// <param name="Best">DE/best/1 instead of DE/rand/1 (<see cref="HbvCalibration.Options.Best"/>).</param>
-    public sealed record Settings(int Population = 30, int Generations = 100, double Weight = 0.01, int Seed = 1, bool FreeStates = true, bool Best = true)
+    public sealed record Settings(int Population = 30, int Generations = 100, double Weight = 0.01, int Seed = 1,
+        bool FreeStates = true, bool Best = true)
     {
         public void Validate()
         {
             if (Population < 4) throw new ArgumentException($"--population must be at least 4, got {Population}");
             if (Generations < 0) throw new ArgumentException($"--generations must be >= 0, got {Generations}");
-            if (!(Weight >= 0 && double.IsFinite(Weight))) throw new ArgumentException($"--prior-weight must be >= 0, got {Weight}");
+            if (!(Weight >= 0 && double.IsFinite(Weight))) throw new ArgumentException(
+                $"--prior-weight must be >= 0, got {Weight}");
         }
     }
 
     /// <param name="Rows">The refined parameters scored against the truth.</param>
     /// <param name="Learned">The head's predictions scored on the same basins.</param>
-    /// <param name="Sigma">The prior's spread per parameter, in the run's units (the head's RMSE on the training basins).</param>
-    /// <param name="Basins">Per basin: the head's and the refined parameters and the truth, on the run's scales.</param>
-    public sealed record Outcome(List<RecoveryRow> Rows, List<RecoveryRow> Learned, double[] Sigma, double MedianObjective, IReadOnlyList<RefinedBasin> Basins, double Seconds)
+    /// <param name="Sigma">The prior's spread per parameter, in the run's units (the head's RMSE on the training
+    /// basins).</param>
+    /// <param name="Basins">Per basin: the head's and the refined parameters and the truth, on the run's
+    /// scales.</param>
+    public sealed record Outcome(List<RecoveryRow> Rows, List<RecoveryRow> Learned, double[] Sigma,
+        double MedianObjective, IReadOnlyList<RefinedBasin> Basins, double Seconds)
     {
         /// <summary>Pearson r of the refined parameters on <paramref name="ids"/> alone, by parameter name.</summary>
         public Dictionary<string, double> PearsonOn(IReadOnlySet<string> ids)
         {
             var chosen = Basins.Where(b => ids.Contains(b.Id)).ToList();
-            return Rows.Select((r, k) => (r.Characteristic, R: Metrics.Pearson(chosen.Select(b => b.Refined[k]).ToArray(), chosen.Select(b => b.Truth[k]).ToArray())))
+            return Rows.Select((r, k) => (r.Characteristic, R: Metrics.Pearson(chosen.Select(b => b.Refined[k])
+                .ToArray(), chosen.Select(b => b.Truth[k]).ToArray())))
                 .ToDictionary(x => x.Characteristic, x => x.R);
         }
     }
@@ -50,21 +58,28 @@ public static class LearnedRefinement
     /// <summary>One basin of predictions.csv: the head's predictions and the truth, on the run's scales.</summary>
     public sealed record Prediction(string Id, string BasinSet, double[] Predicted, double[] Truth);
 
-    public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, Settings settings, IRunReporter reporter, int maxBasins = 0)
+    public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, Settings settings,
+        IRunReporter reporter, int maxBasins = 0)
     {
         settings.Validate();
-        if (basinSet is not ("heldout" or "train")) throw new ArgumentException($"--basin-set: expected heldout or train, got '{basinSet}'");
+        if (basinSet is not ("heldout" or "train")) throw new ArgumentException(
+            $"--basin-set: expected heldout or train, got '{basinSet}'");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var data = p.Data;
         int[] driver = HbvColumns.DriverIndices(data.DriverNames, name => Missing(data.DriverNames, "driver", name));
-        var columns = HbvColumns.AllParameters(data.CharacteristicNames, name => Missing(data.CharacteristicNames, "characteristic", name));
+        var columns = HbvColumns.AllParameters(data.CharacteristicNames,
+            name => Missing(data.CharacteristicNames, "characteristic", name));
         var names = columns.Select(c => c.Name).ToArray();
         string path = run.File("predictions.csv");
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: not found; run `kgssl evaluate --run {run.Path}` first (refinement starts from the learned inverse)");
+        if (!File.Exists(path)) throw new FileNotFoundException(
+            $"{path}: not found; run `kgssl evaluate --run {run.Path}` first (refinement starts from the learned " +
+            $"inverse)");
         var predictions = ReadPredictions(path, names);
         // the prior's spread: the head's error where it may be known, on the training basins
         var train = predictions.Where(r => r.BasinSet == "train").ToList();
-        if (train.Count < 3) throw new InvalidOperationException($"{path}: {train.Count} training basins; the prior's spread needs at least 3 (evaluation.max_train_basins)");
+        if (train.Count < 3) throw new InvalidOperationException(
+            $"{path}: {train.Count} training basins; the prior's spread needs at least 3 " +
+            $"(evaluation.max_train_basins)");
         var sigmaUnit = new double[columns.Count];
         var sigma = new double[columns.Count];
         for (int k = 0; k < columns.Count; k++)
@@ -84,7 +99,8 @@ public static class LearnedRefinement
         }
         var basins = predictions.Where(r => r.BasinSet == basinSet).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
         if (maxBasins > 0 && basins.Count > maxBasins) basins = basins.Take(maxBasins).ToList();
-        if (basins.Count < 2) throw new InvalidOperationException($"{path}: {basins.Count} {basinSet} basins; refinement needs at least 2");
+        if (basins.Count < 2) throw new InvalidOperationException(
+            $"{path}: {basins.Count} {basinSet} basins; refinement needs at least 2");
         string period = p.Config.Evaluation.Period;
         var (from, to) = Workflow.Period(p.Config, period);
         var refined = new double[basins.Count][];
@@ -95,16 +111,19 @@ public static class LearnedRefinement
             var basin = data.Basin(basins[i].Id);
             var (f, t) = basin.PeriodRange(from, to);
             // with free initial storages, the period's days alone; else with the spin-up year before them
-            var (series, scoreFrom, scoreTo) = HbvRecord.OfPeriod(basin, data.DriverCount, driver, f, t).CalibrationSeries(basin, f, t, settings.FreeStates);
+            var (series, scoreFrom, scoreTo) = HbvRecord.OfPeriod(basin, data.DriverCount, driver, f, t)
+                .CalibrationSeries(basin, f, t, settings.FreeStates);
             int dims = columns.Count + (settings.FreeStates ? HbvCalibration.StateCount : 0);
             var center = new double[dims];
             var spread = new double[dims];
             foreach (var (c, k) in columns.Select((c, k) => (c, k)))
-                (center[c.Parameter], spread[c.Parameter]) = (Unit(c, HbvParameters.Ranges[c.Parameter], basins[i].Predicted[k]), sigmaUnit[k]);
+                (center[c.Parameter], spread[c.Parameter]) = (Unit(c, HbvParameters.Ranges[c.Parameter],
+                    basins[i].Predicted[k]), sigmaUnit[k]);
             // the head does not estimate the initial storages: a prior so wide it is flat over the cube
             for (int d = columns.Count; d < dims; d++) (center[d], spread[d]) = (0.5, FlatSigma);
             var options = new HbvCalibration.Options(settings.Population, settings.Generations, Seed: settings.Seed + i,
-                Prior: new HbvCalibration.Prior(center, spread, settings.Weight), FreeStates: settings.FreeStates, Best: settings.Best);
+                Prior: new HbvCalibration.Prior(center, spread, settings.Weight), FreeStates: settings.FreeStates,
+                    Best: settings.Best);
             var fit = HbvCalibration.Calibrate(series, scoreFrom, scoreTo, options);
             var physical = fit.Parameters.ToArray();
             refined[i] = columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray();
@@ -114,18 +133,24 @@ public static class LearnedRefinement
         var std = columns.Select(c => p.Normalizer.CharacteristicStd[c.Index]).ToArray();
         var truth = basins.Select(b => b.Truth).ToList();
         var rows = CharacteristicRecovery.Score(names, basinSet, period, refined, truth, std);
-        var learned = CharacteristicRecovery.Score(names, basinSet, period, basins.Select(b => b.Predicted).ToList(), truth, std);
+        var learned = CharacteristicRecovery.Score(names, basinSet, period, basins.Select(b => b.Predicted).ToList(),
+            truth, std);
         File.WriteAllText(run.File("characteristics_refined.csv"), CharacteristicRecovery.ToCsv(rows));
         new NumericTable(["basin", "basin_set"], basins.Select(b => new[] { b.Id, b.BasinSet }).ToList(),
-            [$"objective_{period}", .. names.Select(n => "learned_" + n), .. names.Select(n => "refined_" + n), .. names.Select(n => "true_" + n)],
-            basins.Select((b, i) => new[] { objective[i] }.Concat(b.Predicted).Concat(refined[i]).Concat(b.Truth).ToArray()).ToList())
+            [$"objective_{period}", .. names.Select(n => "learned_" + n), .. names.Select(n => "refined_" + n),
+                .. names.Select(n => "true_" + n)],
+            basins.Select((b, i) => new[] { objective[i] }.Concat(b.Predicted).Concat(refined[i]).Concat(b.Truth)
+                .ToArray()).ToList())
             .WriteCsv(run.File("refined.csv"));
         double median = Metrics.Median(objective.ToList());
-        run.Log($"refinement: {basins.Count} {basinSet} basins, the learned inverse as prior (spread: the head's RMSE on {train.Count} training basins), " +
-            $"differential evolution {settings.Population} x {settings.Generations} generations, prior weight {settings.Weight}, on the {period} period alone; " +
+        run.Log($"refinement: {basins.Count} {basinSet} basins, the learned inverse as prior (spread: the head's " +
+            $"RMSE on {train.Count} training basins), " +
+            $"differential evolution {settings.Population} x {settings.Generations} generations, prior weight " +
+                $"{settings.Weight}, on the {period} period alone; " +
             $"median objective {median:F4}; {clock.Elapsed.TotalSeconds:F1} s");
         return new Outcome(rows, learned, sigma, median,
-            basins.Select((b, i) => new RefinedBasin(b.Id, b.Predicted, refined[i], b.Truth, objective[i])).ToList(), clock.Elapsed.TotalSeconds);
+            basins.Select((b, i) => new RefinedBasin(b.Id, b.Predicted, refined[i], b.Truth, objective[i])).ToList(),
+                clock.Elapsed.TotalSeconds);
     }
 
     const double FlatSigma = 10;
@@ -141,11 +166,16 @@ public static class LearnedRefinement
     public static List<Prediction> ReadPredictions(string path, IReadOnlyList<string> names, bool unknownTruth = false)
     {
         using var reader = new StreamReader(path);
-        var header = reader.ReadLine()?.Split(',') ?? throw new DataFormatException(path, 1, "empty file; expected a header basin,basin_set,pred_...,true_...");
+        var header = reader.ReadLine()?.Split(',') ?? throw new DataFormatException(path, 1,
+            "empty file; expected a header basin,basin_set,pred_...,true_...");
         if (header.Length < 2 || header[0] != "basin" || header[1] != "basin_set")
-            throw new DataFormatException(path, 1, $"expected the header to start with basin,basin_set, got '{string.Join(',', header.Take(2))}'");
-        int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i : throw new DataFormatException(path, 1, $"no column '{name}' (the run's characteristics: {string.Join(", ", names)})");
-        int[] pred = names.Select(n => Column("pred_" + n)).ToArray(), truth = names.Select(n => Column("true_" + n)).ToArray();
+            throw new DataFormatException(path, 1,
+                $"expected the header to start with basin,basin_set, got '{string.Join(',', header.Take(2))}'");
+        int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
+            : throw new DataFormatException(path, 1,
+            $"no column '{name}' (the run's characteristics: {string.Join(", ", names)})");
+        int[] pred = names.Select(n => Column("pred_" + n)).ToArray(),
+            truth = names.Select(n => Column("true_" + n)).ToArray();
         var rows = new List<Prediction>();
         int line = 1;
         for (string? l; (l = reader.ReadLine()) is not null;)
@@ -153,9 +183,12 @@ public static class LearnedRefinement
             line++;
             if (l.Length == 0) continue;
             var f = l.Split(',');
-            if (f.Length != header.Length) throw new DataFormatException(path, line, $"expected {header.Length} fields, got {f.Length}");
-            double Number(int i) => double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-                ? v : throw new DataFormatException(path, line, $"column {header[i]}: expected a finite number, got '{f[i]}'");
+            if (f.Length != header.Length) throw new DataFormatException(path, line,
+                $"expected {header.Length} fields, got {f.Length}");
+            double Number(int i) => double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+                && double.IsFinite(v)
+                ? v : throw new DataFormatException(path, line,
+                    $"column {header[i]}: expected a finite number, got '{f[i]}'");
             double Truth(int i) => unknownTruth && f[i] == "NaN" ? double.NaN : Number(i);
             rows.Add(new Prediction(f[0], f[1], pred.Select(Number).ToArray(), truth.Select(Truth).ToArray()));
         }
@@ -163,5 +196,6 @@ public static class LearnedRefinement
     }
 
     static InvalidOperationException Missing(IReadOnlyList<string> names, string what, string name) =>
-        new($"the run's data has no {what} '{name}' (has: {string.Join(", ", names)}); refinement needs a synthetic HBV ensemble");
+        new($"the run's data has no {what} '{name}' (has: {string.Join(", ", names)}); refinement needs a synthetic " +
+            $"HBV ensemble");
 }

@@ -10,7 +10,8 @@ namespace Kgssl.Runs;
 /// </summary>
 public static class ParquetMirror
 {
-    /// <summary>Writes X.parquet beside every X.csv of the folder (not its subfolders) that lacks an up-to-date one.</summary>
+    /// <summary>Writes X.parquet beside every X.csv of the folder (not its subfolders) that lacks an up-to-date
+    /// one.</summary>
     public static int Folder(string folder)
     {
         int written = 0;
@@ -35,7 +36,8 @@ public static class ParquetMirror
         for (int c = 0; c < header.Length; c++)
         {
             numbers[c] = ParseColumn(rows, c);
-            fields[c] = numbers[c].Length == rows.Count ? new DataField<double>(header[c]) : new DataField<string>(header[c]);
+            fields[c] = numbers[c].Length == rows.Count ? new DataField<double>(header[c])
+                : new DataField<string>(header[c]);
         }
         string temp = parquet + $".{Environment.ProcessId}.tmp";
         await using (var stream = File.Create(temp))
@@ -44,7 +46,8 @@ public static class ParquetMirror
             using var group = writer.CreateRowGroup();
             for (int c = 0; c < header.Length; c++)
             {
-                if (fields[c] is DataField<double>) await group.WriteAsync(fields[c], new ReadOnlyMemory<double>(numbers[c]));
+                if (fields[c] is DataField<double>) await group.WriteAsync(fields[c],
+                    new ReadOnlyMemory<double>(numbers[c]));
                 else await group.WriteAsync(fields[c], rows.Select(r => r.Fields[c]).ToArray());
             }
         }

@@ -7,8 +7,8 @@ namespace Kgssl.Runs;
 
 /// <summary>
 /// A run folder: <c>config.yml</c> (resolved), <c>run.json</c> (git commit, seed, machine, times, data
-/// fingerprint), <c>log.txt</c>, checkpoints and results. Created as <c>runs/&lt;name&gt;_&lt;yyyyMMdd_HHmmss&gt;/</c> or exactly
-/// the folder a script names with --run-dir.
+/// fingerprint), <c>log.txt</c>, checkpoints and results. Created as <c>runs/&lt;name&gt;_&lt;yyyyMMdd_HHmmss&gt;/</c>
+/// or exactly the folder a script names with --run-dir.
 /// </summary>
 public sealed class RunDirectory
 {
@@ -19,7 +19,8 @@ public sealed class RunDirectory
 
     public static RunDirectory Create(string name, string? runDir, string runsRoot = "runs", DateTime? now = null)
     {
-        string path = runDir ?? System.IO.Path.Combine(runsRoot, $"{name}_{(now ?? DateTime.Now).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}");
+        string path = runDir ?? System.IO.Path.Combine(runsRoot,
+            $"{name}_{(now ?? DateTime.Now).ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}");
         path = System.IO.Path.GetFullPath(path);
         if (runDir is null && Directory.Exists(path))
             path += "_" + Guid.NewGuid().ToString("N")[..4];
@@ -38,7 +39,8 @@ public sealed class RunDirectory
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    public void WriteConfig(KgsslConfig config) => System.IO.File.WriteAllText(File("config.yml"), ConfigLoader.ToYaml(config));
+    public void WriteConfig(KgsslConfig config) => System.IO.File.WriteAllText(File("config.yml"),
+        ConfigLoader.ToYaml(config));
 
     public KgsslConfig ReadConfig() => ConfigLoader.LoadFile(File("config.yml"));
 
@@ -58,7 +60,8 @@ public sealed class RunDirectory
         {
             UpdateRunInfo(new Dictionary<string, object?>
             {
-                ["status"] = "failed", ["error"] = e.Message, ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+                ["status"] = "failed", ["error"] = e.Message, ["end"] = DateTime.UtcNow.ToString("o",
+                    CultureInfo.InvariantCulture),
             });
             Log("failed: " + e.Message);
             throw;
@@ -79,7 +82,9 @@ public sealed class RunDirectory
         {
             string key = set.Split('=', 2)[0].Trim();
             if (!ResumeKeys.Contains(key))
-                throw new ConfigException($"--set {key}: a resumed run keeps its config; only {string.Join(", ", ResumeKeys)} may change (start a new run for other changes)");
+                throw new ConfigException(
+                    $"--set {key}: a resumed run keeps its config; only {string.Join(", ", ResumeKeys)} may change " +
+                    $"(start a new run for other changes)");
         }
         var config = ReadConfig();
         if (sets.Count == 0) return config;
@@ -101,19 +106,22 @@ public sealed class RunDirectory
     public void UpdateRunInfo(IReadOnlyDictionary<string, object?> fields)
     {
         var info = ReadRunInfo();
-        foreach (var (k, v) in fields) info[k] = v is null ? null : JsonSerializer.SerializeToElement(v, JsonFiles.Options);
+        foreach (var (k, v) in fields) info[k] = v is null ? null
+            : JsonSerializer.SerializeToElement(v, JsonFiles.Options);
         System.IO.File.WriteAllText(File("run.json"), JsonSerializer.Serialize(info, JsonFiles.Options) + "\n");
     }
 
     public Dictionary<string, JsonElement?> ReadRunInfo() =>
         System.IO.File.Exists(File("run.json"))
-            ? JsonSerializer.Deserialize<Dictionary<string, JsonElement?>>(System.IO.File.ReadAllText(File("run.json"))) ?? []
+            ? JsonSerializer.Deserialize<Dictionary<string, JsonElement?>>(
+                System.IO.File.ReadAllText(File("run.json"))) ?? []
             : [];
 
     public static Dictionary<string, object?> StartInfo(KgsslConfig config, string command) => new()
     {
         ["command"] = command,
-        ["git_commit"] = GitInfo.Commit(Environment.CurrentDirectory) ?? GitInfo.Commit(AppContext.BaseDirectory) ?? "unknown",
+        ["git_commit"] = GitInfo.Commit(Environment.CurrentDirectory) ?? GitInfo.Commit(AppContext.BaseDirectory)
+            ?? "unknown",
         ["seed"] = config.Training.Seed,
         ["machine"] = new Dictionary<string, object>
         {

@@ -32,9 +32,13 @@ public sealed class TrainedRun : IDisposable
         data ??= DatasetLoader.Load(cfg.Data).Data;
         var norm = Normalizer.Load(run.File("normalizer.json"));
         if (norm.DriverMean.Length != data.DriverCount || norm.CharacteristicMean.Length != data.CharacteristicCount)
-            throw new ConfigException($"{run.Path}: the run was trained on {norm.DriverMean.Length} drivers and {norm.CharacteristicMean.Length} " +
-                $"characteristics; this data set has {data.DriverCount} and {data.CharacteristicCount} ({string.Join(", ", data.CharacteristicNames)})");
-        var prepared = new Workflow.Prepared(cfg, data, ReadSplit(run), norm, FeatureStore.FromConfig(data, norm, cfg.Data));
+            throw new ConfigException(
+                $"{run.Path}: the run was trained on {norm.DriverMean.Length} drivers and " +
+                $"{norm.CharacteristicMean.Length} " +
+                $"characteristics; this data set has {data.DriverCount} and {data.CharacteristicCount} " +
+                    $"({string.Join(", ", data.CharacteristicNames)})");
+        var prepared = new Workflow.Prepared(cfg, data, ReadSplit(run), norm,
+            FeatureStore.FromConfig(data, norm, cfg.Data));
         var device = TorchSetup.Configure(cfg.Training);
         return new TrainedRun(run, prepared, Workflow.LoadModel(run, prepared, device), device);
     }
@@ -43,7 +47,8 @@ public sealed class TrainedRun : IDisposable
     {
         string path = run.File("split.json");
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no split.json: is {run.Path} a trained run?");
-        return JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(path)) ?? throw new InvalidDataException($"{path}: empty split");
+        return JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(path))
+            ?? throw new InvalidDataException($"{path}: empty split");
     }
 
     public void Dispose() => Model.Dispose();

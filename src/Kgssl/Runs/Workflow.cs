@@ -22,15 +22,22 @@ public static class Workflow
 {
     static readonly JsonSerializerOptions Json = JsonFiles.Options;
 
-    public sealed record Prepared(KgsslConfig Config, HydroDataset Data, BasinSplit Split, Normalizer Normalizer, FeatureStore Store);
+    public sealed record Prepared(KgsslConfig Config, HydroDataset Data, BasinSplit Split, Normalizer Normalizer,
+        FeatureStore Store);
 
-    /// <summary>Loads data and, for a new run, draws the split and fits the normalizer (training basins and years only).</summary>
-    /// <param name="resuming">Training goes on from a checkpoint: data that changed since the run began is refused.</param>
-    public static Prepared Prepare(RunDirectory run, KgsslConfig config, IRunReporter reporter, bool useCache = true, bool resuming = false)
+    /// <summary>Loads data and, for a new run, draws the split and fits the normalizer (training basins and years
+    /// only).</summary>
+    /// <param name="resuming">Training goes on from a checkpoint: data that changed since the run began is
+    /// refused.</param>
+    public static Prepared Prepare(RunDirectory run, KgsslConfig config, IRunReporter reporter, bool useCache = true,
+        bool resuming = false)
     {
-        var loaded = DatasetLoader.Load(config.Data, useCache, progress: new Progress<double>(f => reporter.Progress("load data", f)));
+        var loaded = DatasetLoader.Load(config.Data, useCache, progress: new Progress<double>(
+            f => reporter.Progress("load data", f)));
         var data = loaded.Data;
-        reporter.Info($"data: {data.Basins.Count} basins, {data.DriverCount} drivers, {data.CharacteristicCount} characteristics " +
+        reporter.Info(
+            $"data: {data.Basins.Count} basins, {data.DriverCount} drivers, {data.CharacteristicCount} " +
+            $"characteristics " +
             $"({(loaded.FromCache ? "cache" : "parsed")}, {loaded.Elapsed.TotalSeconds:F1} s)");
         foreach (var note in data.Notes) reporter.Info("data: " + note);
 
@@ -44,12 +51,14 @@ public static class Workflow
             var without = data.BasinsWithoutResponse();
             if (without.Count > 0)
             {
-                string note = $"{without.Count} basins have no observed streamflow and take no part in the split: {string.Join(' ', without)}";
+                string note = $"{without.Count} basins have no observed streamflow and take no part in the split: " +
+                    $"{string.Join(' ', without)}";
                 reporter.Info("data: " + note);
                 run.Log(note);
             }
             var d = config.Data;
-            split = BasinSplit.Make(withResponse, config.Training.Seed, d.HeldoutFraction, d.Folds, d.Fold, d.ValidationFraction)
+            split = BasinSplit.Make(withResponse, config.Training.Seed, d.HeldoutFraction, d.Folds, d.Fold,
+                d.ValidationFraction)
                 with { WithoutStreamflow = without };
             File.WriteAllText(splitPath, JsonSerializer.Serialize(split, Json));
         }
@@ -63,7 +72,9 @@ public static class Workflow
                 ConfigValidator.Date("config", "data.train_end", d.TrainEnd), d.LogResponse);
             norm.Save(normPath);
         }
-        reporter.Info($"split: {split.Train.Count} training, {split.Validation.Count} validation, {split.Heldout.Count} held-out basins");
+        reporter.Info(
+            $"split: {split.Train.Count} training, {split.Validation.Count} validation, {split.Heldout.Count} " +
+            $"held-out basins");
         RecordFingerprint(run, data, resuming, reporter);
         return new Prepared(config, data, split, norm, FeatureStore.FromConfig(data, norm, config.Data));
     }
@@ -78,21 +89,27 @@ public static class Workflow
         var recorded = run.ReadRunInfo().GetValueOrDefault("data_fingerprint")?.GetString();
         if (recorded is null)
         {
-            run.UpdateRunInfo(new Dictionary<string, object?> { ["data_fingerprint"] = now, ["basins"] = data.Basins.Count });
+            run.UpdateRunInfo(new Dictionary<string, object?> { ["data_fingerprint"] = now,
+                ["basins"] = data.Basins.Count });
             return;
         }
         if (recorded == now) return;
-        string message = $"the data changed since this run began (fingerprint {recorded} in run.json, now {now}; {data.Basins.Count} basins in {data.Root})";
-        if (resuming) throw new ConfigException($"{run.Path}: {message}: resuming would mix two data sets; start a new run");
+        string message = $"the data changed since this run began (fingerprint {recorded} in run.json, now {now}; " +
+            $"{data.Basins.Count} basins in {data.Root})";
+        if (resuming) throw new ConfigException(
+            $"{run.Path}: {message}: resuming would mix two data sets; start a new run");
         reporter.Info("warning: " + message);
         run.Log("warning: " + message);
     }
 
-    public static List<EpochRecord> Train(RunDirectory run, Prepared p, bool resume, IRunReporter reporter, CancellationToken cancel = default)
+    public static List<EpochRecord> Train(RunDirectory run, Prepared p, bool resume, IRunReporter reporter,
+        CancellationToken cancel = default)
     {
         var trainer = new Trainer(p.Config, p.Store, p.Split, run.Path, msg => { run.Log(msg); reporter.Info(msg); });
-        var progress = new Progress<TrainProgress>(t => reporter.Progress("train", ((t.Epoch - 1) + t.Batch / (double)t.Batches) / t.Epochs,
-            $"epoch {t.Epoch}/{t.Epochs} loss {t.Loss:F3} (L1 {t.L1:F3} L2 {t.L2:F3} L3 {t.L3:F3}) {t.AnchorsPerSecond:F0} win/s"));
+        var progress = new Progress<TrainProgress>(t => reporter.Progress("train",
+            ((t.Epoch - 1) + t.Batch / (double)t.Batches) / t.Epochs,
+            $"epoch {t.Epoch}/{t.Epochs} loss {t.Loss:F3} (L1 {t.L1:F3} L2 {t.L2:F3} L3 {t.L3:F3}) " +
+                $"{t.AnchorsPerSecond:F0} win/s"));
         var (model, epochs) = trainer.Run(resume, progress, cancel);
         model.Dispose();
         run.UpdateRunInfo(new Dictionary<string, object?>
@@ -115,14 +132,18 @@ public static class Workflow
 
     public static (DateOnly Start, DateOnly End) Period(KgsslConfig c, string period) => period switch
     {
-        "train" => (ConfigValidator.Date("config", "data.train_start", c.Data.TrainStart), ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd)),
-        "test" => (ConfigValidator.Date("config", "data.test_start", c.Data.TestStart), ConfigValidator.Date("config", "data.test_end", c.Data.TestEnd)),
+        "train" => (ConfigValidator.Date("config", "data.train_start", c.Data.TrainStart),
+            ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd)),
+        "test" => (ConfigValidator.Date("config", "data.test_start", c.Data.TestStart),
+            ConfigValidator.Date("config", "data.test_end", c.Data.TestEnd)),
         _ => throw new ConfigException($"--period: expected train or test, got '{period}'"),
     };
 
     /// <param name="DecoderRows">The hbv decoder's parameters scored like the head (empty for other decoders).</param>
-    /// <param name="PhysicsEmulatorMedianNse">F run with the head's parameters (synthetic HBV ensembles; NaN elsewhere).</param>
-    public sealed record EvaluationResult(List<RecoveryRow> Rows, DistanceSummary Distances, double EmulatorMedianNse, int EmulatorBasins,
+    /// <param name="PhysicsEmulatorMedianNse">F run with the head's parameters (synthetic HBV ensembles; NaN
+    /// elsewhere).</param>
+    public sealed record EvaluationResult(List<RecoveryRow> Rows, DistanceSummary Distances, double EmulatorMedianNse,
+        int EmulatorBasins,
         List<RecoveryRow> DecoderRows, double PhysicsEmulatorMedianNse);
 
     /// <summary>
@@ -144,27 +165,32 @@ public static class Workflow
             .Concat(p.Split.Validation.Select(id => (id, set: "validation")))
             .Concat(p.Split.Heldout.Select(id => (id, set: "heldout"))).ToList();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var emb = Embedder.Embed(model, p.Store, sets.Select(s => s.id), start, end, c.Data.WindowDays, c.Data.Stride, device);
+        var emb = Embedder.Embed(model, p.Store, sets.Select(s => s.id), start, end, c.Data.WindowDays, c.Data.Stride,
+            device);
         double embedSeconds = clock.Elapsed.TotalSeconds;
         var byId = emb.ToDictionary(e => e.Id);
 
         var pure = PureEstimator(p, byId, train);
         var rows = ScorePredictions(run, p, sets, period, pure, "");
         if (c.Evaluation.Analogs > 0) ScorePredictions(run, p, sets, period, id => PureEstimate(p, byId[id]), "_head");
-        var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period, device) : [];
+        var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period,
+            device) : [];
         if (c.Evaluation.Knowledge) EvaluateKnowledge(run, p, sets, pure, (start, end), period, reporter);
-        WriteEmbeddings(run.File("embeddings.csv"), run.File("embeddings.parquet"), emb, sets.ToDictionary(s => s.id, s => s.set), p);
+        WriteEmbeddings(run.File("embeddings.csv"), run.File("embeddings.parquet"), emb,
+            sets.ToDictionary(s => s.id, s => s.set), p);
 
         // distances over every embedded basin: embedding space vs z-scored characteristic space
         var used = emb.Where(e => e.Windows > 0).ToList();
         var dz = Distances.Euclidean(used.Select(e => e.Mean).ToList());
-        var dc = Distances.Euclidean(used.Select(e => p.Data.Basin(e.Id).Characteristics.Select((v, k) => p.Normalizer.NormalizeCharacteristic(k, v)).ToArray()).ToList());
+        var dc = Distances.Euclidean(used.Select(e => p.Data.Basin(e.Id).Characteristics.Select(
+            (v, k) => p.Normalizer.NormalizeCharacteristic(k, v)).ToArray()).ToList());
         double distanceStart = clock.Elapsed.TotalSeconds;
         var summary = Distances.Compare(dz, dc, c.Evaluation.MantelPermutations, c.Training.Seed);
         // the pairs file holds at most MaxDistanceBasins basins (held-out ones first): the demo's 3680 basins would be
         // 6.8 million lines (310 MB) that nobody reads; the summary above is over every basin
         var held = p.Split.Heldout.ToHashSet();
-        var listed = Enumerable.Range(0, used.Count).OrderBy(i => held.Contains(used[i].Id) ? 0 : 1).ThenBy(i => i).Take(MaxDistanceBasins).Order().ToArray();
+        var listed = Enumerable.Range(0, used.Count).OrderBy(i => held.Contains(used[i].Id) ? 0 : 1).ThenBy(i => i)
+            .Take(MaxDistanceBasins).Order().ToArray();
         using (var w = new StreamWriter(run.File("distances.csv")))
         {
             w.WriteLine("basin_a,basin_b,d_embedding,d_characteristics");
@@ -172,21 +198,27 @@ public static class Workflow
                 for (int b2 = a + 1; b2 < listed.Length; b2++)
                 {
                     int i = listed[a], j = listed[b2];
-                    w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{used[i].Id},{used[j].Id},{dz[i, j]:G6},{dc[i, j]:G6}"));
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{used[i].Id},{used[j].Id},{dz[i, j]:G6},{dc[i, j]:G6}"));
                 }
         }
         File.WriteAllText(run.File("distances_summary.json"), JsonSerializer.Serialize(new Dictionary<string, double>
         {
             ["mantel_r"] = summary.MantelR, ["mantel_p"] = summary.MantelP, ["row_r_mean"] = summary.RowRMean,
-            ["row_r_std"] = summary.RowRStd, ["row_r_median"] = summary.RowRMedian, ["basins"] = summary.Basins, ["permutations"] = summary.Permutations,
+            ["row_r_std"] = summary.RowRStd, ["row_r_median"] = summary.RowRMedian, ["basins"] = summary.Basins,
+                ["permutations"] = summary.Permutations,
             ["basins_in_distances_csv"] = listed.Length,
         }, Json) + "\n");
 
         double emulatorStart = clock.Elapsed.TotalSeconds;
-        var (medianNse, emulated, physicsNse) = model.Emulator is not null ? Emulate(run, p, model, device, reporter) : (double.NaN, 0, double.NaN);
-        run.Log($"evaluate {period}: {rows.Count} rows, mantel r {summary.MantelR:F3}, emulator median NSE {medianNse:F3} on {emulated} basins, " +
+        var (medianNse, emulated, physicsNse) = model.Emulator is not null ? Emulate(run, p, model, device, reporter)
+            : (double.NaN, 0, double.NaN);
+        run.Log($"evaluate {period}: {rows.Count} rows, mantel r {summary.MantelR:F3}, emulator median NSE " +
+            $"{medianNse:F3} on {emulated} basins, " +
                 $"physics emulator (F with the head's parameters) {physicsNse:F3} " +
-                $"(embedding {embedSeconds:F1} s, tables {distanceStart - embedSeconds:F1} s, distances {emulatorStart - distanceStart:F1} s, emulator {clock.Elapsed.TotalSeconds - emulatorStart:F1} s)");
+                $"(embedding {embedSeconds:F1} s, tables {distanceStart - embedSeconds:F1} s, distances " +
+                    $"{emulatorStart - distanceStart:F1} s, emulator {clock.Elapsed.TotalSeconds - emulatorStart:F1} " +
+                    $"s)");
         return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows, physicsNse);
     }
 
@@ -206,16 +238,18 @@ public static class Workflow
         return id => PureEstimate(p, emb[id]) is { } head ? analogs.Correct(head, emb[id].PredictedZ, id) : null;
     }
 
-    /// <summary>The head's estimate of a basin's characteristics in their own units; null for a basin without an embedding.</summary>
+    /// <summary>The head's estimate of a basin's characteristics in their own units; null for a basin without an
+    /// embedding.</summary>
     static double[]? PureEstimate(Prepared p, BasinEmbedding e) =>
         e.Windows > 0 ? e.PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray() : null;
 
     /// <summary>
-    /// Scores predicted characteristics (the characteristics' units, null = none for that basin) per basin set and writes
-    /// characteristics{suffix}.csv and predictions{suffix}.csv. <paramref name="scored"/> limits the scored characteristics
-    /// (the others are given as known); null = all.
+    /// Scores predicted characteristics (the characteristics' units, null = none for that basin) per basin set and
+    /// writes characteristics{suffix}.csv and predictions{suffix}.csv. <paramref name="scored"/> limits the scored
+    /// characteristics (the others are given as known); null = all.
     /// </summary>
-    static List<RecoveryRow> ScorePredictions(RunDirectory run, Prepared p, IReadOnlyList<(string id, string set)> sets, string period,
+    static List<RecoveryRow> ScorePredictions(RunDirectory run, Prepared p,
+        IReadOnlyList<(string id, string set)> sets, string period,
         Func<string, double[]?> estimate, string suffix, IReadOnlyList<int>? scored = null)
     {
         var names = p.Data.CharacteristicNames;
@@ -229,7 +263,8 @@ public static class Workflow
             var truth = ok.Select(s => p.Data.Basin(s.id).Characteristics).ToList();
             if (ok.Count >= 2)
                 rows.AddRange(CharacteristicRecovery.Score(columns.Select(k => names[k]).ToList(), group.Key, period,
-                    predicted.Select(r => columns.Select(k => r[k]).ToArray()).ToList(), truth.Select(r => columns.Select(k => r[k]).ToArray()).ToList(),
+                    predicted.Select(r => columns.Select(k => r[k]).ToArray()).ToList(),
+                        truth.Select(r => columns.Select(k => r[k]).ToArray()).ToList(),
                     columns.Select(k => p.Normalizer.CharacteristicStd[k]).ToList()));
             for (int i = 0; i < ok.Count; i++) predTable.Add((ok[i].id, group.Key, predicted[i], truth[i]));
         }
@@ -242,14 +277,16 @@ public static class Workflow
         return rows;
     }
 
-    /// <summary>The characteristics named in evaluation.known (or --known), as indices; unknown names are errors.</summary>
+    /// <summary>The characteristics named in evaluation.known (or --known), as indices; unknown names are
+    /// errors.</summary>
     public static List<int> KnownIndices(IReadOnlyList<string> names, IEnumerable<string> known, string source)
     {
         var result = new List<int>();
         foreach (var name in known)
         {
             int k = names.ToList().IndexOf(name);
-            if (k < 0) throw new ConfigException($"{source}: '{name}' is not a characteristic of this run (expected one of {string.Join(", ", names)})");
+            if (k < 0) throw new ConfigException(
+                $"{source}: '{name}' is not a characteristic of this run (expected one of {string.Join(", ", names)})");
             if (!result.Contains(k)) result.Add(k);
         }
         return result;
@@ -266,7 +303,8 @@ public static class Workflow
     {
         var c = p.Config;
         var known = KnownIndices(p.Data.CharacteristicNames, c.Evaluation.Known, "evaluation.known");
-        var setup = new KnowledgeGuided.Setup(p.Data, [.. p.Split.Train, .. p.Split.Validation], Period(c, "train"), period,
+        var setup = new KnowledgeGuided.Setup(p.Data, [.. p.Split.Train, .. p.Split.Validation], Period(c, "train"),
+            period,
             c.Evaluation.KnowledgeNeighbours, [], c.Evaluation.KnowledgePower, c.Evaluation.KnowledgeWeights);
         var ids = sets.Select(s => s.id).ToList();
         var plain = KnowledgeGuided.Estimate(setup, ids, pure);
@@ -276,7 +314,8 @@ public static class Workflow
         var imputed = KnowledgeGuided.Estimate(setup with { Known = known }, ids, pure);
         var others = Enumerable.Range(0, p.Data.CharacteristicCount).Where(k => !known.Contains(k)).ToList();
         var imputedRows = ScorePredictions(run, p, sets, periodName, imputed.GetValueOrDefault, "_imputed", others);
-        reporter.Info($"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: {Summary(imputedRows, "heldout")}");
+        reporter.Info(
+            $"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: {Summary(imputedRows, "heldout")}");
     }
 
     /// <summary>
@@ -294,7 +333,8 @@ public static class Workflow
         var present = p.Data.Basins.Select(b => b.Id).ToHashSet(StringComparer.Ordinal);
         var pool = p.Split.Train.Concat(p.Split.Validation).Where(present.Contains).ToList();
         if (pool.Count == 0)
-            throw new ConfigException("the knowledge-guided estimate needs the run's training basins (they lend their " +
+            throw new ConfigException(
+                "the knowledge-guided estimate needs the run's training basins (they lend their " +
                 $"characteristics); none is in {p.Data.Root}");
         var e = p.Config.Evaluation;
         var setup = new KnowledgeGuided.Setup(p.Data, pool, Period(p.Config, "train"), period, e.KnowledgeNeighbours,
@@ -310,10 +350,12 @@ public static class Workflow
 
     /// <summary>
     /// The hbv decoder's own parameters (from each basin's mean embedding) scored against the truth on the run's
-    /// scale of each parameter (K2 or log10(K2)): characteristics_decoder.csv. Parameters the run does not name are skipped.
+    /// scale of each parameter (K2 or log10(K2)): characteristics_decoder.csv. Parameters the run does not name are
+    /// skipped.
     /// </summary>
     static List<RecoveryRow> ScoreDecoderParameters(RunDirectory run, Prepared p, HbvDecoder hbv,
-        IReadOnlyList<(string id, string set)> sets, IReadOnlyDictionary<string, BasinEmbedding> byId, string period, Device device)
+        IReadOnlyList<(string id, string set)> sets, IReadOnlyDictionary<string, BasinEmbedding> byId, string period,
+            Device device)
     {
         var columns = Synthetic.HbvColumns.Parameters(p.Data.CharacteristicNames);
         var rows = new List<RecoveryRow>();
@@ -324,12 +366,16 @@ public static class Workflow
             var ok = group.Where(s => byId[s.id].Windows > 0).ToList();
             if (ok.Count < 2) continue;
             using var scope = NewDisposeScope();
-            var z = tensor(ok.SelectMany(s => byId[s.id].Mean.Select(v => (float)v)).ToArray(), [ok.Count, byId[ok[0].id].Mean.Length]).to(device);
+            var z = tensor(ok.SelectMany(s => byId[s.id].Mean.Select(v => (float)v)).ToArray(),
+                [ok.Count, byId[ok[0].id].Mean.Length]).to(device);
             var theta = hbv.Parameters(z).cpu().data<float>().ToArray();
             int np = Synthetic.HbvParameters.Ranges.Count;
-            var predicted = ok.Select((s, i) => columns.Select(x => x.ToScale(theta[i * np + x.Parameter])).ToArray()).ToList();
-            var truth = ok.Select(s => columns.Select(x => p.Data.Basin(s.id).Characteristics[x.Index]).ToArray()).ToList();
-            rows.AddRange(CharacteristicRecovery.Score(columns.Select(x => x.Name).ToList(), group.Key, period, predicted, truth,
+            var predicted = ok.Select((s, i) => columns.Select(x => x.ToScale(theta[i * np + x.Parameter])).ToArray())
+                .ToList();
+            var truth = ok.Select(s => columns.Select(x => p.Data.Basin(s.id).Characteristics[x.Index]).ToArray())
+                .ToList();
+            rows.AddRange(CharacteristicRecovery.Score(columns.Select(x => x.Name).ToList(), group.Key, period,
+                predicted, truth,
                 columns.Select(x => p.Normalizer.CharacteristicStd[x.Index]).ToList()));
         }
         File.WriteAllText(run.File("characteristics_decoder.csv"), CharacteristicRecovery.ToCsv(rows));
@@ -341,19 +387,21 @@ public static class Workflow
     /// then the decoder predicts the test-period response from the test drivers alone. NSE per basin in mm/day.
     /// Held-out basins when there are any, else training basins.
     /// </summary>
-    static (double MedianNse, int Basins, double PhysicsMedianNse) Emulate(RunDirectory run, Prepared p, KgsslModel model, Device device, IRunReporter reporter)
+    static (double MedianNse, int Basins, double PhysicsMedianNse) Emulate(RunDirectory run, Prepared p,
+        KgsslModel model, Device device, IRunReporter reporter)
     {
         var c = p.Config;
         var ids = p.Split.Heldout.Count > 0 ? p.Split.Heldout : p.Split.Train;
         string set = p.Split.Heldout.Count > 0 ? "heldout" : "train";
         var (trStart, trEnd) = Period(c, "train");
         var (teStart, teEnd) = Period(c, "test");
-        var emb = Embedder.Embed(model, p.Store, ids, trStart, trEnd, c.Data.WindowDays, c.Data.Stride, device).ToDictionary(e => e.Id);
+        var emb = Embedder.Embed(model, p.Store, ids, trStart, trEnd, c.Data.WindowDays, c.Data.Stride, device)
+            .ToDictionary(e => e.Id);
         var decoder = model.Emulator!;
         var lines = new List<string> { "basin,basin_set,nse,kge,days,nse_physics,kge_physics" };
         var nses = new List<double>();
-        // evaluation.emulator_spinup_days of spin-up from the days before the test period when available; basins whose spin-up and test
-        // lengths agree (all of a synthetic ensemble) run through the decoder together, 64 at a time
+        // evaluation.emulator_spinup_days of spin-up from the days before the test period when available; basins whose
+        // spin-up and test lengths agree (all of a synthetic ensemble) run through the decoder together, 64 at a time
         var jobs = new List<(string Id, int Basin, int From, int To, int Warm)>();
         foreach (var id in ids)
         {
@@ -379,7 +427,8 @@ public static class Workflow
                     for (int k = 0; k < n; k++)
                     {
                         var job = list[i + k];
-                        p.Store.CopyWindow(job.Basin, job.From - warm, length, buffer.AsSpan(k * length * ch, length * ch));
+                        p.Store.CopyWindow(job.Basin, job.From - warm, length,
+                            buffer.AsSpan(k * length * ch, length * ch));
                         var mean = emb[job.Id].Mean;
                         for (int e = 0; e < mean.Length; e++) zBuffer[k * mean.Length + e] = (float)mean[e];
                     }
@@ -409,16 +458,21 @@ public static class Workflow
             var (pNse, pKge) = physics?[job.Id] ?? (double.NaN, double.NaN);
             nses.Add(nse);
             physicsNses.Add(pNse);
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{job.Id},{set},{nse:G6},{kge:G6},{days},{pNse:G6},{pKge:G6}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{job.Id},{set},{nse:G6},{kge:G6},{days},{pNse:G6},{pKge:G6}"));
         }
         File.WriteAllLines(run.File("emulator.csv"), lines);
         WriteHydrographs(run.File("hydrographs.csv"), set, results, series);
         double median = Metrics.Median(nses);
         int scored = nses.Count(double.IsFinite);
-        reporter.Info($"emulator: median NSE {median:F3} over {scored} {set} basins (embedding from training years, prediction of test years)");
+        reporter.Info(
+            $"emulator: median NSE {median:F3} over {scored} {set} basins (embedding from training years, prediction " +
+            $"of test years)");
         double physicsMedian = physics is null ? double.NaN : Metrics.Median(physicsNses);
         if (physics is not null)
-            reporter.Info($"physics emulator (F run with the head's parameters from the same embeddings): median NSE {physicsMedian:F3} over {physicsNses.Count(double.IsFinite)} {set} basins");
+            reporter.Info(
+                $"physics emulator (F run with the head's parameters from the same embeddings): median NSE " +
+                $"{physicsMedian:F3} over {physicsNses.Count(double.IsFinite)} {set} basins");
         return (median, scored, physicsMedian);
     }
 
@@ -426,14 +480,17 @@ public static class Workflow
     /// hydrographs.csv: the observed and emulated flows (mm/day) of three basins, the best, the median and the worst by
     /// NSE, so that a reader sees what a score means.
     /// </summary>
-    static void WriteHydrographs(string path, string set, IReadOnlyDictionary<string, (double Nse, double Kge, int Days)> results,
+    static void WriteHydrographs(string path, string set, IReadOnlyDictionary<string, (
+        double Nse, double Kge, int Days)> results,
         IReadOnlyDictionary<string, (DateOnly[] Dates, double[] Sim, double[] Obs)> series)
     {
-        var ranked = results.Where(r => double.IsFinite(r.Value.Nse)).OrderByDescending(r => r.Value.Nse).Select(r => r.Key).ToList();
+        var ranked = results.Where(r => double.IsFinite(r.Value.Nse)).OrderByDescending(r => r.Value.Nse)
+            .Select(r => r.Key).ToList();
         using var w = new StreamWriter(path);
         w.WriteLine("basin,basin_set,rank,nse,date,observed,simulated");
         if (ranked.Count == 0) return;
-        foreach (var (rank, id) in new[] { ("best", ranked[0]), ("median", ranked[ranked.Count / 2]), ("worst", ranked[^1]) }.DistinctBy(x => x.Item2))
+        foreach (var (rank, id) in new[] { ("best", ranked[0]), ("median", ranked[ranked.Count / 2]),
+            ("worst", ranked[^1]) }.DistinctBy(x => x.Item2))
         {
             var (dates, sim, obs) = series[id];
             for (int t = 0; t < dates.Length; t++)
@@ -448,7 +505,8 @@ public static class Workflow
     /// days like the decoder. It measures whether the inverse's parameters reproduce the hydrograph (equifinal sets
     /// count as right). Null when the data lack an HBV parameter or driver.
     /// </summary>
-    static Dictionary<string, (double Nse, double Kge)>? PhysicsEmulation(Prepared p, IReadOnlyList<(string Id, int Basin, int From, int To)> jobs,
+    static Dictionary<string, (double Nse, double Kge)>? PhysicsEmulation(Prepared p,
+        IReadOnlyList<(string Id, int Basin, int From, int To)> jobs,
         IReadOnlyDictionary<string, BasinEmbedding> emb)
     {
         var data = p.Data;
@@ -459,7 +517,8 @@ public static class Workflow
         Parallelism.For(jobs.Count, i =>
         {
             var job = jobs[i];
-            var predicted = emb[job.Id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z)).ToArray();
+            var predicted = emb[job.Id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z))
+                .ToArray();
             var theta = Synthetic.HbvColumns.ToParameters(columns, predicted);
             if (theta is null) { scores[i] = (double.NaN, double.NaN); return; }
             var basin = p.Store.Basins[job.Basin];
@@ -467,13 +526,15 @@ public static class Workflow
             var q = record.Simulate(theta);
             int days = job.To - job.From;
             var sim = new double[days]; var obs = new double[days];
-            for (int t = 0; t < days; t++) { sim[t] = q[record.IndexOf(job.From + t)]; obs[t] = basin.Response[job.From + t]; }
+            for (int t = 0; t < days; t++) { sim[t] = q[record.IndexOf(job.From + t)];
+                obs[t] = basin.Response[job.From + t]; }
             scores[i] = (Metrics.Nse(sim, obs), Metrics.Kge(sim, obs));
         });
         return jobs.Select((j, i) => (j.Id, scores[i])).ToDictionary(x => x.Id, x => x.Item2);
     }
 
-    public static void WriteEmbeddings(string csvPath, string? parquetPath, IReadOnlyList<BasinEmbedding> emb, IReadOnlyDictionary<string, string>? sets, Prepared p)
+    public static void WriteEmbeddings(string csvPath, string? parquetPath, IReadOnlyList<BasinEmbedding> emb,
+        IReadOnlyDictionary<string, string>? sets, Prepared p)
     {
         var names = p.Data.CharacteristicNames;
         int e = emb.FirstOrDefault(x => x.Windows > 0)?.Mean.Length ?? p.Config.Model.Embedding;

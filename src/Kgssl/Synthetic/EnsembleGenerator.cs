@@ -15,7 +15,8 @@ public static class EnsembleGenerator
     public const string Source = "synthetic";
 
     /// <summary>Climate descriptors written beside the parameters (computed from the written period).</summary>
-    public static readonly string[] ClimateDescriptors = ["p_mean", "pet_mean", "aridity", "t_mean", "p_seasonality", "frac_snow"];
+    public static readonly string[] ClimateDescriptors = ["p_mean", "pet_mean", "aridity", "t_mean", "p_seasonality",
+        "frac_snow"];
 
     public static readonly string[] Columns = [.. HbvColumns.Drivers, "streamflow"];
 
@@ -27,8 +28,10 @@ public static class EnsembleGenerator
 
     public static void Generate(Options o, IProgress<double>? progress = null)
     {
-        if (o.Basins < 2) throw new ArgumentOutOfRangeException(nameof(o), $"--basins must be at least 2, got {o.Basins}");
-        if (o.Years < 1 || o.Years > 200) throw new ArgumentOutOfRangeException(nameof(o), $"--years must be in 1..200, got {o.Years}");
+        if (o.Basins < 2) throw new ArgumentOutOfRangeException(nameof(o),
+            $"--basins must be at least 2, got {o.Basins}");
+        if (o.Years < 1 || o.Years > 200) throw new ArgumentOutOfRangeException(nameof(o),
+            $"--years must be in 1..200, got {o.Years}");
         var start = o.Start ?? new DateOnly(2009 - o.Years, 10, 1);
         int days = start.AddYears(o.Years).DayNumber - start.DayNumber;
         int spinUp = 365;
@@ -38,14 +41,16 @@ public static class EnsembleGenerator
         {
             forcing = CaravanReader.Read(new CaravanReader.Options(o.ForcingRoot, o.ForcingSource,
                 ["total_precipitation_sum", "temperature_2m_mean"], "streamflow", [], null, false));
-            if (forcing.Basins.Count == 0) throw new InvalidDataException($"{o.ForcingRoot}: no basins to take forcing from");
+            if (forcing.Basins.Count == 0) throw new InvalidDataException(
+                $"{o.ForcingRoot}: no basins to take forcing from");
         }
 
         var master = new SeededRandom(o.Seed);
         var unit = LatinHypercube.Sample(o.Basins, HbvParameters.Ranges.Count, master);
         var basinSeeds = Enumerable.Range(0, o.Basins).Select(_ => master.Next(int.MaxValue)).ToArray();
 
-        string tsDir = CaravanReader.TimeseriesFolder(o.Out, Source), attrDir = CaravanReader.AttributesFolder(o.Out, Source);
+        string tsDir = CaravanReader.TimeseriesFolder(o.Out, Source),
+            attrDir = CaravanReader.AttributesFolder(o.Out, Source);
         Directory.CreateDirectory(tsDir);
         Directory.CreateDirectory(attrDir);
         var rows = new string[o.Basins];
@@ -86,12 +91,14 @@ public static class EnsembleGenerator
             }
             File.WriteAllText(Path.Combine(tsDir, id + ".csv"), sb.ToString());
             double seasonality = Seasonality(weather, spinUp);
-            double[] descriptors = [pSum / days, petSum / days, petSum / Math.Max(pSum, 1e-9), tSum / days, seasonality, snowP / Math.Max(pSum, 1e-9)];
+            double[] descriptors = [pSum / days, petSum / days, petSum / Math.Max(pSum, 1e-9), tSum / days,
+                seasonality, snowP / Math.Max(pSum, 1e-9)];
             rows[i] = string.Join(',', [id, .. p.ToArray().Select(F), .. descriptors.Select(F), F(lat), F(lon)]);
             progress?.Report(Interlocked.Increment(ref done) / (double)o.Basins);
         });
         File.WriteAllText(Path.Combine(attrDir, $"attributes_{Source}.csv"),
-            string.Join(',', ["gauge_id", .. CharacteristicNames, "gauge_lat", "gauge_lon"]) + "\n" + string.Join('\n', rows) + "\n");
+            string.Join(',', ["gauge_id", .. CharacteristicNames, "gauge_lat", "gauge_lon"]) + "\n"
+                + string.Join('\n', rows) + "\n");
         var manifest = new
         {
             generator = "kgssl synth",
@@ -101,12 +108,16 @@ public static class EnsembleGenerator
             start = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             spin_up_days = spinUp,
             noise_sd = o.NoiseSd,
-            forcing = o.ForcingRoot is null ? "weather generator" : $"real forcing from {Path.GetFileName(Path.TrimEndingDirectorySeparator(o.ForcingRoot))} (P, T; PET by Hamon)",
+            forcing = o.ForcingRoot is null ? "weather generator"
+                : $"real forcing from {Path.GetFileName(Path.TrimEndingDirectorySeparator(o.ForcingRoot))} (P, T; " +
+                $"PET by Hamon)",
             model = "HBV-light (Seibert and Vis 2012) without snowfall correction; PET Hamon (1961)",
-            parameters = HbvParameters.Ranges.Select(r => new { name = r.Name, min = r.Min, max = r.Max, log_uniform = r.Log, unit = r.Unit, meaning = r.Meaning }),
+            parameters = HbvParameters.Ranges.Select(r => new { name = r.Name, min = r.Min, max = r.Max,
+                log_uniform = r.Log, unit = r.Unit, meaning = r.Meaning }),
             descriptors = ClimateDescriptors,
         };
-        File.WriteAllText(Path.Combine(o.Out, "ensemble.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(Path.Combine(o.Out, "ensemble.json"),
+            JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 
     static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
@@ -128,7 +139,9 @@ public static class EnsembleGenerator
     {
         var (from, to) = real.PeriodRange(start, start.AddDays(days - 1));
         if (to - from != days)
-            throw new InvalidDataException($"{root}: basin {real.Id} covers {to - from} of the {days} days from {start:yyyy-MM-dd} (spin-up year included); use fewer --years");
+            throw new InvalidDataException(
+                $"{root}: basin {real.Id} covers {to - from} of the {days} days from {start:yyyy-MM-dd} (spin-up " +
+                $"year included); use fewer --years");
         var p = new double[days]; var t = new double[days]; var pet = new double[days]; var dates = new DateOnly[days];
         for (int i = 0; i < days; i++)
         {

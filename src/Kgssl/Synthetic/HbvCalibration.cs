@@ -13,13 +13,14 @@ namespace Kgssl.Synthetic;
 public static class HbvCalibration
 {
     /// <param name="Prior">null: a Latin hypercube over the whole cube and the objective alone.</param>
-    /// <param name="FreeStates">Search the storages the series starts with too (<see cref="StateCount"/> more coordinates after
-    /// the parameters; <see cref="States"/>): a series cut out of a longer record starts wet or dry, with a snowpack or
-    /// groundwater that no spin-up on its own days rebuilds (a slow baseflow recession, K2 0.001/day, remembers 1000 days).
-    /// Run the series without a spin-up then.</param>
+    /// <param name="FreeStates">Search the storages the series starts with too (<see cref="StateCount"/> more
+    /// coordinates after the parameters; <see cref="States"/>): a series cut out of a longer record starts wet or dry,
+    /// with a snowpack or groundwater that no spin-up on its own days rebuilds (a slow baseflow recession, K2
+    /// 0.001/day, remembers 1000 days). Run the series without a spin-up then.</param>
     /// <param name="Best">DE/best/1/bin (mutations around the best member: converges in fewer runs, for a search that
     /// starts near the answer) instead of DE/rand/1/bin.</param>
-    public sealed record Options(int Population = 40, int Generations = 150, double Mutation = 0.7, double Crossover = 0.9, int Seed = 1, Prior? Prior = null,
+    public sealed record Options(int Population = 40, int Generations = 150, double Mutation = 0.7,
+        double Crossover = 0.9, int Seed = 1, Prior? Prior = null,
         bool FreeStates = false, bool Best = false)
     {
         public int Dimensions => HbvParameters.Ranges.Count + (FreeStates ? StateCount : 0);
@@ -28,11 +29,13 @@ public static class HbvCalibration
     /// <summary>Coordinates of the initial storages: soil moisture, upper box, lower box, snow.</summary>
     public const int StateCount = 4;
 
-    /// <summary>The longest triangular routing of the ranges, in days: not scored after searched storages, whose routing starts empty.</summary>
-    public static readonly int RoutingDays = (int)Math.Ceiling(HbvParameters.Ranges.Single(r => r.Name == "MAXBAS").Max);
+    /// <summary>The longest triangular routing of the ranges, in days: not scored after searched storages, whose
+    /// routing starts empty.</summary>
+    public static readonly int RoutingDays = (int)Math.Ceiling(
+        HbvParameters.Ranges.Single(r => r.Name == "MAXBAS").Max);
 
-    /// <summary>The largest initial storages searched (mm): upper box (beyond UZL and a few days of K1), lower box (mean
-    /// percolation over the slowest K2 of the ranges), snowpack (a winter's precipitation).</summary>
+    /// <summary>The largest initial storages searched (mm): upper box (beyond UZL and a few days of K1), lower box
+    /// (mean percolation over the slowest K2 of the ranges), snowpack (a winter's precipitation).</summary>
     public const double MaxUpperBox = 200, MaxLowerBox = 2000, MaxSnow = 1000;
 
     /// <summary>
@@ -57,38 +60,50 @@ public static class HbvCalibration
             return Weight * sum / unit.Length;
         }
 
-        /// <summary>Throws a one-line ArgumentException unless the prior has one finite center in [0, 1] and one positive sigma per parameter.</summary>
+        /// <summary>Throws a one-line ArgumentException unless the prior has one finite center in [0, 1] and one
+        /// positive sigma per parameter.</summary>
         public void Validate(int dims)
         {
-            if (Center.Length != dims || Sigma.Length != dims) throw new ArgumentException($"prior: expected {dims} centers and sigmas, got {Center.Length} and {Sigma.Length}");
+            if (Center.Length != dims || Sigma.Length != dims) throw new ArgumentException(
+                $"prior: expected {dims} centers and sigmas, got {Center.Length} and {Sigma.Length}");
             for (int d = 0; d < dims; d++)
             {
-                string name = d < HbvParameters.Ranges.Count ? HbvParameters.Ranges[d].Name : $"initial storage {d - HbvParameters.Ranges.Count}";
-                if (!(Center[d] >= 0 && Center[d] <= 1)) throw new ArgumentException($"prior: center of {name} must be in [0, 1] (unit cube), got {Center[d]}");
-                if (!(Sigma[d] > 0 && double.IsFinite(Sigma[d]))) throw new ArgumentException($"prior: sigma of {name} must be positive, got {Sigma[d]}");
+                string name = d < HbvParameters.Ranges.Count ? HbvParameters.Ranges[d].Name
+                    : $"initial storage {d - HbvParameters.Ranges.Count}";
+                if (!(Center[d] >= 0 && Center[d] <= 1)) throw new ArgumentException(
+                    $"prior: center of {name} must be in [0, 1] (unit cube), got {Center[d]}");
+                if (!(Sigma[d] > 0 && double.IsFinite(Sigma[d]))) throw new ArgumentException(
+                    $"prior: sigma of {name} must be positive, got {Sigma[d]}");
             }
-            if (!(Weight >= 0 && double.IsFinite(Weight))) throw new ArgumentException($"prior: weight must be >= 0, got {Weight}");
+            if (!(Weight >= 0 && double.IsFinite(Weight))) throw new ArgumentException(
+                $"prior: weight must be >= 0, got {Weight}");
         }
     }
 
-    /// <param name="Objective">The objective of <see cref="Parameters"/> on the scored days, without the prior's penalty.</param>
-    /// <param name="Initial">The storages at the series' start: searched with <see cref="Options.FreeStates"/>, else the model's default (null).</param>
+    /// <param name="Objective">The objective of <see cref="Parameters"/> on the scored days, without the prior's
+    /// penalty.</param>
+    /// <param name="Initial">The storages at the series' start: searched with <see cref="Options.FreeStates"/>, else
+    /// the model's default (null).</param>
     public sealed record Result(HbvParameters Parameters, double Objective, int Evaluations, HbvStates? Initial = null);
 
     /// <summary>The daily series of one basin; streamflow may hold NaN (not scored).</summary>
     public sealed record Series(double[] Precipitation, double[] Temperature, double[] Pet, double[] Streamflow);
 
-    /// <summary>Calibrates on days [scoreFrom, scoreTo) of the series; the model runs from day 0 (earlier days warm it up).</summary>
+    /// <summary>Calibrates on days [scoreFrom, scoreTo) of the series; the model runs from day 0 (earlier days warm it
+    /// up).</summary>
     public static Result Calibrate(Series s, int scoreFrom, int scoreTo, Options o)
     {
         int dims = o.Dimensions;
-        if (o.Population < 4) throw new ArgumentOutOfRangeException(nameof(o), $"population must be at least 4, got {o.Population}");
+        if (o.Population < 4) throw new ArgumentOutOfRangeException(nameof(o),
+            $"population must be at least 4, got {o.Population}");
         if (scoreFrom < 0 || scoreTo > s.Streamflow.Length || scoreTo - scoreFrom < Data.ObservedDays.Minimum)
-            throw new ArgumentOutOfRangeException(nameof(scoreFrom), $"need at least {Data.ObservedDays.Minimum} scored days inside the series, got [{scoreFrom}, {scoreTo})");
+            throw new ArgumentOutOfRangeException(nameof(scoreFrom),
+                $"need at least {Data.ObservedDays.Minimum} scored days inside the series, got [{scoreFrom}, {scoreTo})");
         o.Prior?.Validate(dims);
         var scorer = new Scorer(s, scoreFrom, scoreTo);
         var rng = new SeededRandom(o.Seed);
-        var pop = o.Prior is { } prior ? AroundPrior(prior, o.Population, rng) : LatinHypercube.Sample(o.Population, dims, rng);
+        var pop = o.Prior is { } prior ? AroundPrior(prior, o.Population, rng)
+            : LatinHypercube.Sample(o.Population, dims, rng);
         // fit: the objective minus the prior's penalty, what selection compares; data: the objective alone
         var fit = new double[o.Population];
         var data = new double[o.Population];
@@ -113,7 +128,8 @@ public static class HbvCalibration
                 int forced = rng.Next(dims);
                 for (int d = 0; d < dims; d++)
                 {
-                    double v = d == forced || rng.Uniform() < o.Crossover ? pop[a][d] + o.Mutation * (pop[b][d] - pop[c][d]) : pop[i][d];
+                    double v = d == forced || rng.Uniform() < o.Crossover
+                        ? pop[a][d] + o.Mutation * (pop[b][d] - pop[c][d]) : pop[i][d];
                     // bounce back into the cube so that the edges are reachable without piling up on them
                     if (v < 0) v = rng.Uniform() * pop[i][d];
                     if (v > 1) v = pop[i][d] + rng.Uniform() * (1 - pop[i][d]);
@@ -132,7 +148,8 @@ public static class HbvCalibration
         // the first of the best (the running best above may be a later one of equal fitness)
         best = 0;
         for (int i = 1; i < o.Population; i++) if (fit[i] > fit[best]) best = i;
-        return new Result(HbvParameters.FromUnit(pop[best]), data[best], evaluations, o.FreeStates ? States(pop[best].AsSpan(HbvParameters.Ranges.Count)) : null);
+        return new Result(HbvParameters.FromUnit(pop[best]), data[best], evaluations, o.FreeStates
+            ? States(pop[best].AsSpan(HbvParameters.Ranges.Count)) : null);
     }
 
     /// <summary>The prior's center, then draws from its Gaussian, folded back into the cube at its faces.</summary>
@@ -190,7 +207,8 @@ public static class HbvCalibration
         public double Objective(double[] unit, bool freeStates)
         {
             var p = HbvParameters.FromUnit(unit);
-            HbvModel.Run(p, _s.Precipitation, _s.Temperature, _s.Pet, freeStates ? States(unit.AsSpan(HbvParameters.Ranges.Count)) : HbvStates.Default, _runoff, _et);
+            HbvModel.Run(p, _s.Precipitation, _s.Temperature, _s.Pet, freeStates
+                ? States(unit.AsSpan(HbvParameters.Ranges.Count)) : HbvStates.Default, _runoff, _et);
             double num = 0, numLog = 0;
             var obs = _s.Streamflow;
             for (int t = _from; t < _to; t++)
@@ -204,7 +222,8 @@ public static class HbvCalibration
         }
     }
 
-    /// <summary>Mean of NSE(q) and NSE(log(q + 0.01)) over the scored days with an observation; from the model's default storages unless <paramref name="initial"/>.</summary>
+    /// <summary>Mean of NSE(q) and NSE(log(q + 0.01)) over the scored days with an observation; from the model's
+    /// default storages unless <paramref name="initial"/>.</summary>
     public static double Objective(HbvParameters p, Series s, int scoreFrom, int scoreTo, HbvStates? initial = null)
     {
         var q = HbvModel.Run(p, s.Precipitation, s.Temperature, s.Pet, initial ?? HbvStates.Default).Runoff;

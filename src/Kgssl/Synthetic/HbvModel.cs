@@ -1,10 +1,13 @@
 namespace Kgssl.Synthetic;
 
 /// <summary>Daily fluxes and storages of one HBV run (all mm or mm/day).</summary>
-public sealed record HbvResult(double[] Runoff, double[] Evapotranspiration, double InitialStorage, double FinalStorage);
+public sealed record HbvResult(double[] Runoff, double[] Evapotranspiration, double InitialStorage,
+    double FinalStorage);
 
-/// <summary>The storages a run starts with: soil moisture as a fraction of FC, the upper and lower boxes and the snowpack (mm).</summary>
-public sealed record HbvStates(double SoilFraction = 0.5, double UpperBox = 0, double LowerBox = HbvModel.DefaultLowerBox, double Snow = 0)
+/// <summary>The storages a run starts with: soil moisture as a fraction of FC, the upper and lower boxes and the
+/// snowpack (mm).</summary>
+public sealed record HbvStates(double SoilFraction = 0.5, double UpperBox = 0,
+    double LowerBox = HbvModel.DefaultLowerBox, double Snow = 0)
 {
     /// <summary>What a run starts with unless told otherwise.</summary>
     public static readonly HbvStates Default = new();
@@ -29,9 +32,11 @@ public static class HbvModel
 
     public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature,
         ReadOnlySpan<double> pet, double initialSoilFraction = 0.5, double initialLowerBox = DefaultLowerBox) =>
-        Run(p, precipitation, temperature, pet, HbvStates.Default with { SoilFraction = initialSoilFraction, LowerBox = initialLowerBox });
+        Run(p, precipitation, temperature, pet, HbvStates.Default
+            with { SoilFraction = initialSoilFraction, LowerBox = initialLowerBox });
 
-    public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature, ReadOnlySpan<double> pet, HbvStates initial)
+    public static HbvResult Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature,
+        ReadOnlySpan<double> pet, HbvStates initial)
     {
         int n = precipitation.Length;
         var runoff = new double[n];
@@ -42,17 +47,21 @@ public static class HbvModel
 
     /// <summary>
     /// The run itself, into the caller's <paramref name="runoff"/> and <paramref name="et"/> (at least as long as the
-    /// drivers): a calibration's thousands of runs allocate nothing per day. Returns the total storage before and after.
+    /// drivers): a calibration's thousands of runs allocate nothing per day. Returns the total storage before and
+    /// after.
     /// </summary>
-    public static (double Initial, double Final) Run(HbvParameters p, ReadOnlySpan<double> precipitation, ReadOnlySpan<double> temperature,
+    public static (double Initial, double Final) Run(HbvParameters p, ReadOnlySpan<double> precipitation,
+        ReadOnlySpan<double> temperature,
         ReadOnlySpan<double> pet, HbvStates start, Span<double> runoff, Span<double> et)
     {
         int n = precipitation.Length;
-        if (runoff.Length < n || et.Length < n) throw new ArgumentException($"runoff and et need {n} days, got {runoff.Length} and {et.Length}");
+        if (runoff.Length < n || et.Length < n) throw new ArgumentException(
+            $"runoff and et need {n} days, got {runoff.Length} and {et.Length}");
         var weights = TriangularWeights(p.MAXBAS);
         var routing = new double[weights.Length];
         int head = 0;
-        double snow = start.Snow, liquid = 0, sm = start.SoilFraction * p.FC, suz = start.UpperBox, slz = start.LowerBox;
+        double snow = start.Snow, liquid = 0, sm = start.SoilFraction * p.FC, suz = start.UpperBox,
+            slz = start.LowerBox;
         double initial = snow + liquid + sm + suz + slz;
 
         for (int t = 0; t < n; t++)
@@ -98,7 +107,8 @@ public static class HbvModel
             double generated = q0 + q1 + q2;
 
             // triangular routing: today's runoff spreads over the next MAXBAS days (a ring: routing[head] is today)
-            for (int k = 0, j = head; k < weights.Length; k++, j = j + 1 == weights.Length ? 0 : j + 1) routing[j] += generated * weights[k];
+            for (int k = 0, j = head; k < weights.Length; k++, j = j + 1 == weights.Length ? 0
+                : j + 1) routing[j] += generated * weights[k];
             runoff[t] = routing[head];
             routing[head] = 0;
             head = head + 1 == weights.Length ? 0 : head + 1;
@@ -108,7 +118,8 @@ public static class HbvModel
         return (initial, final);
     }
 
-    /// <summary>Weights of a triangle of base <paramref name="maxbas"/> days integrated over each day; they sum to 1.</summary>
+    /// <summary>Weights of a triangle of base <paramref name="maxbas"/> days integrated over each day; they sum to
+    /// 1.</summary>
     public static double[] TriangularWeights(double maxbas)
     {
         int n = Math.Max(1, (int)Math.Ceiling(maxbas));

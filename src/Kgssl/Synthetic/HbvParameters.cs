@@ -12,7 +12,8 @@ public sealed record HbvParameters(
     /// <summary>A parameter's documented sampling range; log-uniform ones are drawn uniformly in log space.</summary>
     public sealed record Range(string Name, double Min, double Max, bool Log, string Unit, string Meaning);
 
-    /// <summary>Ranges after Seibert (1999) / HBV-light defaults, narrowed where the daily hydrograph is insensitive.</summary>
+    /// <summary>Ranges after Seibert (1999) / HBV-light defaults, narrowed where the daily hydrograph is
+    /// insensitive.</summary>
     public static readonly IReadOnlyList<Range> Ranges =
     [
         new("TT", -2.0, 2.0, false, "degC", "threshold temperature rain/snow"),
@@ -31,7 +32,9 @@ public sealed record HbvParameters(
     public double[] ToArray() => [TT, CFMAX, FC, LP, BETA, PERC, UZL, K0, K1, K2, MAXBAS];
 
     /// <summary>A point of the unit cube (one coordinate per range, in order) scaled into the ranges.</summary>
-    public static HbvParameters FromUnit(double[] unit) => FromArray(Ranges.Select((r, k) => LatinHypercube.Scale(unit[k], r)).ToArray());
+    public static HbvParameters FromUnit(double[] unit) => FromArray(
+        Ranges.Select((r, k) => LatinHypercube.Scale(unit[k], r)).ToArray());
 
-    public static HbvParameters FromArray(double[] v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]);
+    public static HbvParameters FromArray(double[] v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+        v[9], v[10]);
 }

@@ -21,7 +21,9 @@ public static class LatinHypercube
     public static double Scale(double u, HbvParameters.Range r) =>
         r.Log ? Math.Exp(Math.Log(r.Min) + u * (Math.Log(r.Max) - Math.Log(r.Min))) : r.Min + u * (r.Max - r.Min);
 
-    /// <summary>The inverse of <see cref="Scale"/>: a value in the range's units as a coordinate in [0, 1], clamped into it.</summary>
+    /// <summary>The inverse of <see cref="Scale"/>: a value in the range's units as a coordinate in [0, 1], clamped
+    /// into it.</summary>
     public static double Unscale(double x, HbvParameters.Range r) =>
-        Math.Clamp(r.Log ? (Math.Log(x) - Math.Log(r.Min)) / (Math.Log(r.Max) - Math.Log(r.Min)) : (x - r.Min) / (r.Max - r.Min), 0, 1);
+        Math.Clamp(r.Log ? (Math.Log(x) - Math.Log(r.Min)) / (Math.Log(r.Max) - Math.Log(r.Min))
+            : (x - r.Min) / (r.Max - r.Min), 0, 1);
 }

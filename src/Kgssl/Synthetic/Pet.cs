@@ -3,7 +3,8 @@ namespace Kgssl.Synthetic;
 /// <summary>Potential evapotranspiration from temperature and day length.</summary>
 public static class Pet
 {
-    /// <summary>Day length in hours from latitude and day of year (FAO-56, Allen et al. 1998, eqs. 24, 25, 34).</summary>
+    /// <summary>Day length in hours from latitude and day of year (FAO-56, Allen et al. 1998, eqs. 24, 25,
+    /// 34).</summary>
     public static double DayLengthHours(double latitudeDeg, int dayOfYear)
     {
         double phi = latitudeDeg * Math.PI / 180;

@@ -23,12 +23,14 @@ public sealed class Adam : IDisposable
 
     public double LearningRate { get; set; }
 
-    public Adam(IEnumerable<Parameter> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+    public Adam(IEnumerable<Parameter> parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999,
+        double eps = 1e-8)
     {
         _parameters = parameters.ToArray();
         LearningRate = learningRate;
         (this.beta1, this.beta2) = (beta1, beta2);
-        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (Held.Of(beta1), Held.Of(1 - beta1), Held.Of(beta2), Held.Of(1 - beta2), Held.Of(eps));
+        (_beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2, _eps) = (Held.Of(beta1), Held.Of(1 - beta1), Held.Of(beta2),
+            Held.Of(1 - beta2), Held.Of(eps));
         using (no_grad())
         {
             _mean = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray();
@@ -57,7 +59,8 @@ public sealed class Adam : IDisposable
             _square[i].mul_(_beta2).addcmul_(grad, grad, _oneMinusBeta2);
             using var root = Math.Sqrt(correction2).ToScalar();
             using var stepSize = (-(LearningRate / correction1)).ToScalar();
-            var denominator = _square[i].sqrt().div(root).add_(_eps, Held.One);   // add_(Scalar) alone would make a temporary alpha
+            // add_(Scalar) alone would make a temporary alpha
+            var denominator = _square[i].sqrt().div(root).add_(_eps, Held.One);
             p.addcdiv_(_mean[i], denominator, stepSize);
         }
     }
@@ -77,7 +80,8 @@ public sealed class Adam : IDisposable
         }
     }
 
-    /// <summary>Restores what <see cref="Save"/> wrote for the same model; a file of another model or format is an error naming it.</summary>
+    /// <summary>Restores what <see cref="Save"/> wrote for the same model; a file of another model or format is an
+    /// error naming it.</summary>
     public void Load(string path)
     {
         using var r = new BinaryReader(File.OpenRead(path));
@@ -85,10 +89,14 @@ public sealed class Adam : IDisposable
         try { magic = r.ReadString(); }
         catch (EndOfStreamException) { magic = ""; }
         if (magic != "kgssl-adam")
-            throw new InvalidDataException($"{path}: not a kgssl optimizer state (checkpoints written before the optimizer change cannot be resumed; start the run again)");
+            throw new InvalidDataException(
+                $"{path}: not a kgssl optimizer state (checkpoints written before the optimizer change cannot be " +
+                $"resumed; start the run again)");
         int version = r.ReadInt32(), count = r.ReadInt32();
-        if (version != FormatVersion) throw new InvalidDataException($"{path}: optimizer state format {version}, expected {FormatVersion}");
-        if (count != _parameters.Length) throw new InvalidDataException($"{path}: optimizer state for {count} parameters, the model has {_parameters.Length}");
+        if (version != FormatVersion) throw new InvalidDataException(
+            $"{path}: optimizer state format {version}, expected {FormatVersion}");
+        if (count != _parameters.Length) throw new InvalidDataException(
+            $"{path}: optimizer state for {count} parameters, the model has {_parameters.Length}");
         using var noGrad = no_grad();
         for (int i = 0; i < count; i++)
         {

@@ -21,7 +21,8 @@ public sealed class BatchBuilder(FeatureStore store, int windowDays, Device devi
         int c = store.Channels, n = windows.Length, size = n * windowDays * c;
         if (_inputs.Length != size) _inputs = new float[size];
         for (int i = 0; i < n; i++)
-            store.CopyWindow(windows[i].Basin, windows[i].Start, windowDays, _inputs.AsSpan(i * windowDays * c, windowDays * c));
+            store.CopyWindow(windows[i].Basin, windows[i].Start, windowDays,
+                _inputs.AsSpan(i * windowDays * c, windowDays * c));
         return tensor(_inputs, [n, windowDays, c]).to(device);
     }
 
@@ -32,7 +33,8 @@ public sealed class BatchBuilder(FeatureStore store, int windowDays, Device devi
     /// </summary>
     public Tensor DriversWithContext(ReadOnlySpan<Window> windows, int context, int[] firstDay)
     {
-        int c = store.Channels, d = store.DriverCount, n = windows.Length, length = context + windowDays, size = n * length * d;
+        int c = store.Channels, d = store.DriverCount, n = windows.Length, length = context + windowDays,
+            size = n * length * d;
         if (_drivers.Length != size) _drivers = new float[size];
         Array.Clear(_drivers);
         for (int i = 0; i < n; i++)

@@ -8,26 +8,30 @@ namespace Kgssl.Training;
 /// Trainer state saved beside the weights: where to resume and what early stopping knows. <paramref name="Generation"/>
 /// names the weight and optimizer files of this state (0: the layout without generations).
 /// </summary>
-public sealed record TrainerState(int Epoch, double BestScore, int BestEpoch, int EpochsWithoutImprovement, bool Stopped, int Generation = 0);
+public sealed record TrainerState(int Epoch, double BestScore, int BestEpoch, int EpochsWithoutImprovement,
+    bool Stopped, int Generation = 0);
 
 /// <summary>
-/// Checkpoints as sets: <c>checkpoints/{tag}.g{n}.model.bin</c> (weights) and <c>{tag}.g{n}.optim.bin</c> (Adam moments and
-/// step counts) of generation n, then <c>{tag}.json</c> (trainer state naming n), replaced by one rename, last. Every
-/// file is flushed to the disk before the state names it, so a kill at any moment leaves the previous complete set,
-/// weights and optimizer of one epoch, readable; the other generations' files are deleted only after the switch.
+/// Checkpoints as sets: <c>checkpoints/{tag}.g{n}.model.bin</c> (weights) and <c>{tag}.g{n}.optim.bin</c> (Adam moments
+/// and step counts) of generation n, then <c>{tag}.json</c> (trainer state naming n), replaced by one rename, last.
+/// Every file is flushed to the disk before the state names it, so a kill at any moment leaves the previous complete
+/// set, weights and optimizer of one epoch, readable; the other generations' files are deleted only after the switch.
 /// </summary>
 public static class Checkpoint
 {
     static readonly JsonSerializerOptions Json = Data.JsonFiles.Options;
 
-    /// <summary>Test hook: called after each step of a save (model, optimizer, state, cleanup) with the tag and epoch; it may throw to simulate a kill.</summary>
+    /// <summary>Test hook: called after each step of a save (model, optimizer, state, cleanup) with the tag and epoch;
+    /// it may throw to simulate a kill.</summary>
     internal static Action<string, string, int>? AfterStep { get; set; }
 
     public static string Folder(string runDir) => Path.Combine(runDir, "checkpoints");
 
-    static string ModelPath(string dir, string tag, int generation) => Path.Combine(dir, generation == 0 ? $"{tag}.model.bin" : $"{tag}.g{generation}.model.bin");
+    static string ModelPath(string dir, string tag, int generation)
+        => Path.Combine(dir, generation == 0 ? $"{tag}.model.bin" : $"{tag}.g{generation}.model.bin");
 
-    static string OptimizerPath(string dir, string tag, int generation) => Path.Combine(dir, generation == 0 ? $"{tag}.optim.bin" : $"{tag}.g{generation}.optim.bin");
+    static string OptimizerPath(string dir, string tag, int generation)
+        => Path.Combine(dir, generation == 0 ? $"{tag}.optim.bin" : $"{tag}.g{generation}.optim.bin");
 
     public static void Save(string runDir, string tag, KgsslModel model, Adam optimizer, TrainerState state)
     {
@@ -52,7 +56,8 @@ public static class Checkpoint
         AfterStep?.Invoke("cleanup", tag, state.Epoch);
     }
 
-    /// <summary>Writes a text file and flushes it to the disk (a rename after it then never exposes a partly written file).</summary>
+    /// <summary>Writes a text file and flushes it to the disk (a rename after it then never exposes a partly written
+    /// file).</summary>
     public static void WriteDurably(string path, string text)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
@@ -75,7 +80,8 @@ public static class Checkpoint
 
     public static void LoadWeights(string runDir, string tag, KgsslModel model)
     {
-        string path = Exists(runDir, tag) ? ModelPath(Folder(runDir), tag, LoadState(runDir, tag).Generation) : ModelPath(Folder(runDir), tag, 0);
+        string path = Exists(runDir, tag) ? ModelPath(Folder(runDir), tag, LoadState(runDir, tag).Generation)
+            : ModelPath(Folder(runDir), tag, 0);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no checkpoint '{tag}' in this run folder");
         model.load(path);
     }

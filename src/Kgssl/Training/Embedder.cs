@@ -6,7 +6,8 @@ namespace Kgssl.Training;
 
 /// <summary>One basin's embedding over a period: mean and spread across its windows, and the head's predicted
 /// characteristics (z-scored units) with their spread.</summary>
-public sealed record BasinEmbedding(string Id, int Windows, int Days, double[] Mean, double[] Spread, double[] PredictedZ, double[] PredictedSpreadZ, string Note);
+public sealed record BasinEmbedding(string Id, int Windows, int Days, double[] Mean, double[] Spread,
+    double[] PredictedZ, double[] PredictedSpreadZ, string Note);
 
 /// <summary>
 /// Inference for any basin (seen in training or not): embed each window of the period and average.
@@ -19,7 +20,8 @@ public static class Embedder
 {
     public const int MinimumDays = ObservedDays.Minimum;
 
-    public static List<BasinEmbedding> Embed(KgsslModel model, FeatureStore store, IEnumerable<string> ids, DateOnly start, DateOnly end,
+    public static List<BasinEmbedding> Embed(KgsslModel model, FeatureStore store, IEnumerable<string> ids,
+        DateOnly start, DateOnly end,
         int windowDays, int stride, Device device, double maxMissingFraction = 0.5, int batchSize = 256)
     {
         // first the windows of every basin, then batches across basins (one forward per basin was most of the
@@ -51,7 +53,8 @@ public static class Embedder
 
         var zs = plans.Select(pl => new float[pl.Starts.Count][]).ToArray();
         var preds = plans.Select(pl => new float[pl.Starts.Count][]).ToArray();
-        var jobs = plans.SelectMany((pl, i) => pl.Starts.Select((s, k) => (Plan: i, Window: k, Start: s, pl.Length))).GroupBy(j => j.Length);
+        var jobs = plans.SelectMany((pl, i) => pl.Starts.Select((s, k) => (Plan: i, Window: k, Start: s, pl.Length)))
+            .GroupBy(j => j.Length);
         model.eval();
         using (no_grad())
             foreach (var group in jobs)
@@ -64,7 +67,8 @@ public static class Embedder
                     int n = Math.Min(batchSize, list.Length - i);
                     var buffer = new float[n * length * store.Channels];
                     for (int k = 0; k < n; k++)
-                        store.CopyWindow(plans[list[i + k].Plan].Basin, list[i + k].Start, length, buffer.AsSpan(k * length * store.Channels, length * store.Channels));
+                        store.CopyWindow(plans[list[i + k].Plan].Basin, list[i + k].Start, length,
+                            buffer.AsSpan(k * length * store.Channels, length * store.Channels));
                     var x = tensor(buffer, [n, length, store.Channels]).to(device);
                     var z = model.Embed(x);
                     var p = model.Head.forward(z);
@@ -84,7 +88,8 @@ public static class Embedder
         for (int i = 0; i < plans.Count; i++)
         {
             var pl = plans[i];
-            if (pl.Starts.Count == 0) { result.Add(new BasinEmbedding(pl.Id, 0, pl.Days, [], [], [], [], pl.Note)); continue; }
+            if (pl.Starts.Count == 0) { result.Add(new BasinEmbedding(pl.Id, 0, pl.Days, [], [], [], [], pl.Note));
+                continue; }
             var (zm, zsd) = MeanSpread([.. zs[i]]);
             var (pm, psd) = MeanSpread([.. preds[i]]);
             result.Add(new BasinEmbedding(pl.Id, pl.Starts.Count, pl.Days, zm, zsd, pm, psd, pl.Note));

@@ -20,21 +20,27 @@ public sealed record EpochRecord(
 
     public double AnchorsPerSecond => Seconds > 0 ? Anchors / Seconds : 0;
 
-    public string ToCsv() => string.Join(',', new object[] { Epoch, LearningRate, Loss, Reconstruction, Guidance, Supervision,
+    public string ToCsv() => string.Join(',', new object[] { Epoch, LearningRate, Loss, Reconstruction, Guidance,
+        Supervision,
         ValLoss, ValReconstruction, ValGuidance, ValSupervision, Anchors, Seconds, AnchorsPerSecond, SkippedSteps }
         .Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
 
-    /// <summary>Parses one data row; <paramref name="file"/> and <paramref name="lineNumber"/> name it in the error.</summary>
+    /// <summary>Parses one data row; <paramref name="file"/> and <paramref name="lineNumber"/> name it in the
+    /// error.</summary>
     public static EpochRecord Parse(string line, string file = "epochs.csv", long lineNumber = 0)
     {
         var f = line.Split(',');
         if (f.Length != OldColumns && f.Length != OldColumns + 1)
-            throw new DataFormatException(file, lineNumber, $"expected {OldColumns + 1} comma-separated values ({Header}), found {f.Length}");
+            throw new DataFormatException(file, lineNumber,
+                $"expected {OldColumns + 1} comma-separated values ({Header}), found {f.Length}");
         double D(int i) => double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new DataFormatException(file, lineNumber, $"column {i + 1} ({Header.Split(',')[i]}) expects a number, found '{f[i]}'");
+            : throw new DataFormatException(file, lineNumber,
+                $"column {i + 1} ({Header.Split(',')[i]}) expects a number, found '{f[i]}'");
         int I(int i) => int.TryParse(f[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new DataFormatException(file, lineNumber, $"column {i + 1} ({Header.Split(',')[i]}) expects a whole number, found '{f[i]}'");
-        return new EpochRecord(I(0), D(1), D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), I(10), D(11), f.Length > OldColumns ? I(OldColumns) : 0);
+            : throw new DataFormatException(file, lineNumber,
+                $"column {i + 1} ({Header.Split(',')[i]}) expects a whole number, found '{f[i]}'");
+        return new EpochRecord(I(0), D(1), D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), I(10), D(11),
+            f.Length > OldColumns ? I(OldColumns) : 0);
     }
 
     public static List<EpochRecord> ReadAll(string path) =>

@@ -20,15 +20,18 @@ public sealed class GradientGuard
         return false;
     }
 
-    /// <summary>Ends an epoch and counts afresh: the epoch's skipped steps, or an error when there were too many.</summary>
+    /// <summary>Ends an epoch and counts afresh: the epoch's skipped steps, or an error when there were too
+    /// many.</summary>
     public int EndEpoch(int epoch)
     {
         int steps = Steps, skipped = Skipped;
         Steps = Skipped = 0;
         if (skipped >= 3 && skipped * 100 > steps)
             throw new InvalidOperationException(
-                $"epoch {epoch}: {skipped} of {steps} training steps had a non-finite gradient and were skipped; the training diverges " +
-                "(lower training.learning_rate) or libtorch's oneDNN convolutions fail for this model's channel counts (set training.onednn: false)");
+                $"epoch {epoch}: {skipped} of {steps} training steps had a non-finite gradient and were skipped; the " +
+                    $"training diverges " +
+                "(lower training.learning_rate) or libtorch's oneDNN convolutions fail for this model's channel " +
+                    "counts (set training.onednn: false)");
         return skipped;
     }
 }

@@ -16,7 +16,9 @@ public static class TorchSetup
         if (t.Device == "cuda")
         {
             if (!torch.cuda.is_available())
-                throw new ConfigException("training.device = cuda, but no CUDA device is available to TorchSharp (only the CPU libtorch package is installed); use --device cpu");
+                throw new ConfigException(
+                    "training.device = cuda, but no CUDA device is available to TorchSharp (only the CPU libtorch " +
+                    "package is installed); use --device cpu");
             torch.cuda.manual_seed_all(t.Seed);
             return torch.CUDA;
         }
@@ -87,8 +89,8 @@ public static class TorchSetup
     // TorchSharp loads libtorch_cpu (after the GLIBCXX fix of its own library); any torch call does
     static void EnsureLoaded() => torch.get_num_threads();
 
-    // at::Context& at::globalContext(); void at::Context::setUserEnabledMkldnn(bool); bool at::Context::userEnabledMkldnn() const
-    // (Itanium C++ ABI: a member function takes the object's address first)
+    // at::Context& at::globalContext(); void at::Context::setUserEnabledMkldnn(bool); bool
+    // at::Context::userEnabledMkldnn() const (Itanium C++ ABI: a member function takes the object's address first)
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     static extern IntPtr GlobalContext();
 

@@ -35,7 +35,8 @@ public sealed class Trainer
     public string EpochsCsv => Path.Combine(_runDir, "epochs.csv");
 
     /// <summary>Trains (or resumes) and returns the per-epoch records; the model ends with the best weights.</summary>
-    public (KgsslModel Model, List<EpochRecord> Epochs) Run(bool resume, IProgress<TrainProgress>? progress = null, CancellationToken cancel = default)
+    public (KgsslModel Model, List<EpochRecord> Epochs) Run(bool resume, IProgress<TrainProgress>? progress = null,
+        CancellationToken cancel = default)
     {
         var t = _config.Training;
         var d = _config.Data;
@@ -63,7 +64,9 @@ public sealed class Trainer
         var valWindows = allWindows.Select((w, i) => valIdx.Contains(i) ? w : []).ToArray();
         int usableTrain = trainWindows.Count(w => w.Count > 0);
         if (usableTrain < 2)
-            throw new InvalidOperationException($"only {usableTrain} training basins have a complete {d.WindowDays}-day window in {d.TrainStart}..{d.TrainEnd}; need at least 2");
+            throw new InvalidOperationException(
+                $"only {usableTrain} training basins have a complete {d.WindowDays}-day window in " +
+                $"{d.TrainStart}..{d.TrainEnd}; need at least 2");
 
         var labelled = LabelledBasins(trainIdx, t);
         var weights = CharacteristicWeights(t, device);
@@ -81,8 +84,10 @@ public sealed class Trainer
             records = EpochRecord.ReadAll(EpochsCsv).Where(r => r.Epoch <= state.Epoch).ToList();
             startEpoch = state.Epoch + 1;
             _log(state.Stopped || state.Epoch >= t.Epochs
-                ? $"already finished: {state.Epoch} of {t.Epochs} epochs{(state.Stopped ? " (stopped early)" : "")}; nothing to train (--set training.epochs=N goes further)"
-                : $"resumed from epoch {state.Epoch} of {t.Epochs} (best {state.BestScore:G5} at epoch {state.BestEpoch})");
+                ? $"already finished: {state.Epoch} of {t.Epochs} epochs{(state.Stopped ? " (stopped early)" : "")}; " +
+                    $"nothing to train (--set training.epochs=N goes further)"
+                : $"resumed from epoch {state.Epoch} of {t.Epochs} (best {state.BestScore:G5} at epoch " +
+                    $"{state.BestEpoch})");
         }
         WriteEpochs(records);
 
@@ -106,12 +111,14 @@ public sealed class Trainer
                 optimizer.zero_grad();
                 loss.backward();
                 // the norm before clipping (an infinite bound clips nothing): a non-finite one skips the step
-                double norm = nn.utils.clip_grad_norm_(model.parameters(), t.GradClip > 0 ? t.GradClip : double.PositiveInfinity);
+                double norm = nn.utils.clip_grad_norm_(model.parameters(), t.GradClip > 0 ? t.GradClip
+                    : double.PositiveInfinity);
                 if (guard.Admit(norm)) optimizer.step();
                 double n = batch.Length;
                 sums[0] += loss.item<float>() * n; sums[1] += l1 * n; sums[2] += l2 * n; sums[3] += l3 * n;
                 seen += batch.Length;
-                progress?.Report(new TrainProgress(epoch, t.Epochs, b + 1, batches, sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
+                progress?.Report(new TrainProgress(epoch, t.Epochs, b + 1, batches, sums[0] / seen, sums[1] / seen,
+                    sums[2] / seen, sums[3] / seen,
                     seen / clock.Elapsed.TotalSeconds));
             }
             double seconds = clock.Elapsed.TotalSeconds;
@@ -132,8 +139,10 @@ public sealed class Trainer
             WriteEpochs(records);
             if (improved) Checkpoint.Save(_runDir, "best", model, optimizer, state);
             Checkpoint.Save(_runDir, "last", model, optimizer, state);
-            _log($"epoch {epoch}: loss {record.Loss:F4} (L1 {record.Reconstruction:F4}, L2 {record.Guidance:F4}, L3 {record.Supervision:F4}) " +
-                 $"val {record.ValLoss:F4}, {record.AnchorsPerSecond:F1} anchor windows/s, {seconds:F1} s{(improved ? ", best" : "")}" +
+            _log($"epoch {epoch}: loss {record.Loss:F4} (L1 {record.Reconstruction:F4}, L2 {record.Guidance:F4}, L3 " +
+                $"{record.Supervision:F4}) " +
+                 $"val {record.ValLoss:F4}, {record.AnchorsPerSecond:F1} anchor windows/s, {seconds:F1} " +
+                     $"s{(improved ? ", best" : "")}" +
                  (skipped > 0 ? $"; {skipped} steps with a non-finite gradient skipped" : "") +
                  (state.Stopped ? $"; early stop after {t.Patience} epochs without improvement" : ""));
         }
@@ -141,14 +150,16 @@ public sealed class Trainer
         return (model, records);
     }
 
-    (Tensor Loss, double L1, double L2, double L3) Step(KgsslModel model, BatchBuilder builder, ReadOnlySpan<Triplet> batch,
+    (Tensor Loss, double L1, double L2, double L3) Step(KgsslModel model, BatchBuilder builder,
+        ReadOnlySpan<Triplet> batch,
         bool[] labelled, Tensor weights)
     {
         var t = _config.Training;
         int n = batch.Length;
         if (_windows.Length != 3 * n) _windows = new Window[3 * n]; // reused across steps of equal size
         var windows = _windows;
-        for (int i = 0; i < n; i++) { windows[i] = batch[i].Anchor; windows[n + i] = batch[i].Positive; windows[2 * n + i] = batch[i].Negative; }
+        for (int i = 0; i < n; i++) { windows[i] = batch[i].Anchor; windows[n + i] = batch[i].Positive;
+            windows[2 * n + i] = batch[i].Negative; }
         bool needAll = t.WeightGuidance > 0 || t.CrossReconstruction;
         var x = builder.Inputs(needAll ? windows : windows.AsSpan(0, n));    // [3n or n, T, C]
         var z = model.Embed(x);                                              // [3n or n, E]
@@ -164,13 +175,15 @@ public sealed class Trainer
             // (the batch order is already random) is reconstructed
             int r = Math.Max(1, (int)Math.Round(t.ReconstructionFraction * n));
             var (pred, target, mask) = t.ReconstructionContextDays > 0
-                ? ReconstructWithContext(model, builder, windows.AsSpan(0, r), anchorX[..r], zRec[..r], t.ReconstructionContextDays)
+                ? ReconstructWithContext(model, builder, windows.AsSpan(0, r), anchorX[..r], zRec[..r],
+                    t.ReconstructionContextDays)
                 : model.Reconstructor.Reconstruct(anchorX[..r], zRec[..r], model.DriverCount);
             l1 = Losses.MaskedMse(pred, target, mask);
             if (t.FlowReconstruction)
             {
                 var n0 = _store.Normalizer;
-                l1 = Held.Plus(l1, Losses.FlowMse(pred, target, mask, n0.ResponseMean, n0.ResponseStd, Normalizer.LogOffset, n0.LinearResponseStd));
+                l1 = Held.Plus(l1, Losses.FlowMse(pred, target, mask, n0.ResponseMean, n0.ResponseStd,
+                    Normalizer.LogOffset, n0.LinearResponseStd));
             }
         }
         Tensor l2 = zero;
@@ -190,7 +203,8 @@ public sealed class Trainer
         }
         double wSum = t.WeightReconstruction + t.WeightGuidance + t.WeightSupervision;
         // held Scalars only (see Held): the step runs thousands of times while other threads allocate
-        var loss = Held.Plus(Held.Plus(Held.Times(l1, t.WeightReconstruction), Held.Times(l2, t.WeightGuidance)), Held.Times(l3, t.WeightSupervision))
+        var loss = Held.Plus(Held.Plus(Held.Times(l1, t.WeightReconstruction), Held.Times(l2, t.WeightGuidance)),
+            Held.Times(l3, t.WeightSupervision))
             .div(Held.Of(wSum));
         return (loss, l1.item<float>(), l2.item<float>(), l3.item<float>());
     }
@@ -199,14 +213,18 @@ public sealed class Trainer
     /// L1's terms when the decoder first runs through <paramref name="context"/> days of drivers before each window:
     /// its prediction of the window's days only, against the window's response.
     /// </summary>
-    (Tensor Prediction, Tensor Target, Tensor Mask) ReconstructWithContext(KgsslModel model, BatchBuilder builder, ReadOnlySpan<Window> windows,
+    (Tensor Prediction, Tensor Target, Tensor Mask) ReconstructWithContext(KgsslModel model, BatchBuilder builder,
+        ReadOnlySpan<Window> windows,
         Tensor windowX, Tensor z, int context)
     {
-        var emulator = model.Emulator ?? throw new InvalidOperationException("training.reconstruction_context_days needs a decoder of the response only");
-        return IEmulator.ReconstructResponse(emulator, windowX, z, model.DriverCount, builder.DriversWithContext(windows, context, _periodFirstDay));
+        var emulator = model.Emulator ?? throw new InvalidOperationException(
+            "training.reconstruction_context_days needs a decoder of the response only");
+        return IEmulator.ReconstructResponse(emulator, windowX, z, model.DriverCount,
+            builder.DriversWithContext(windows, context, _periodFirstDay));
     }
 
-    double[] Validate(KgsslModel model, BatchBuilder builder, List<Window>[] valWindows, bool[] labelled, Tensor weights, int seed)
+    double[] Validate(KgsslModel model, BatchBuilder builder, List<Window>[] valWindows, bool[] labelled,
+        Tensor weights, int seed)
     {
         if (valWindows.Count(w => w.Count > 0) < 2) return [double.NaN, double.NaN, double.NaN, double.NaN];
         var triplets = TripletSampler.Epoch(valWindows, seed, -1);
@@ -245,15 +263,18 @@ public sealed class Trainer
             w[i] = (float)(t.CharacteristicWeights.TryGetValue(characteristicNames[i], out var v) ? v : 1.0);
         foreach (var key in t.CharacteristicWeights.Keys)
             if (!characteristicNames.Contains(key))
-                throw new ConfigException($"training.characteristic_weights names '{key}', which is not a characteristic of this data set");
+                throw new ConfigException(
+                    $"training.characteristic_weights names '{key}', which is not a characteristic of this data set");
         return tensor(w, [k]).to(device);
     }
 
-    /// <summary>The learning rate at <paramref name="progress"/> (0..1) of the way through <paramref name="epoch"/> (from 1).</summary>
+    /// <summary>The learning rate at <paramref name="progress"/> (0..1) of the way through <paramref name="epoch"/>
+    /// (from 1).</summary>
     internal static double LearningRate(TrainingConfig t, int epoch, double progress = 0) => t.Schedule switch
     {
         "cosine" => t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, t.Epochs))),
-        "cosine_step" => t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1 + progress) / Math.Max(1, t.Epochs))),
+        "cosine_step" => t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI
+            * (epoch - 1 + progress) / Math.Max(1, t.Epochs))),
         "step" => t.LearningRate * Math.Pow(0.5, (epoch - 1) / Math.Max(1, t.Epochs / 3)),
         _ => t.LearningRate,
     };
@@ -261,7 +282,8 @@ public sealed class Trainer
     void WriteEpochs(List<EpochRecord> records)
     {
         string temp = EpochsCsv + ".tmp";
-        Checkpoint.WriteDurably(temp, string.Join('\n', [EpochRecord.Header, .. records.Select(r => r.ToCsv())]) + "\n");
+        Checkpoint.WriteDurably(temp, string.Join('\n', [EpochRecord.Header, .. records.Select(r => r.ToCsv())])
+            + "\n");
         File.Move(temp, EpochsCsv, overwrite: true);
     }
 }

@@ -112,8 +112,10 @@ public class ElfVersionNeedPatcherTests
         string junk = WriteTemp(Encoding.ASCII.GetBytes(new string('x', 100)));
         try
         {
-            Assert.Equal(ElfPatchOutcome.VersionNotNeeded, ElfVersionNeedPatcher.WeakenVersionNeed(path, "GLIBCXX_9.9"));
-            var ex = Assert.Throws<InvalidDataException>(() => ElfVersionNeedPatcher.WeakenVersionNeed(junk, "GLIBCXX_3.4.32"));
+            Assert.Equal(ElfPatchOutcome.VersionNotNeeded, ElfVersionNeedPatcher.WeakenVersionNeed(path,
+                "GLIBCXX_9.9"));
+            var ex = Assert.Throws<InvalidDataException>(() => ElfVersionNeedPatcher.WeakenVersionNeed(junk,
+                "GLIBCXX_3.4.32"));
             Assert.Contains("not an ELF", ex.Message);
         }
         finally { File.Delete(path); File.Delete(junk); }

@@ -19,7 +19,8 @@ public class CliTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        foreach (var c in new[] { "demo", "synth", "data", "train", "crossval", "evaluate", "embed", "report", "baseline", "calibrate", "refine", "bench" })
+        foreach (var c in new[] { "demo", "synth", "data", "train", "crossval", "evaluate", "embed", "report",
+            "baseline", "calibrate", "refine", "bench" })
             Assert.Contains(c, output);
     }
 
@@ -42,17 +43,22 @@ public class CliTests
         using var dir = new TempDir();
         string data = dir.Sub("demo/data");
         var o = new Kgssl.Runs.DemoPipeline.Options(Basins: 12, Years: 4, Seed: 3);
-        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, o.Basins, o.Years, o.Seed));
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, o.Basins,
+            o.Years, o.Seed));
         var cfg = Kgssl.Runs.DemoPipeline.DefaultConfig(data, o);
-        cfg = cfg with { Training = cfg.Training with { Epochs = 1, MaxAnchorsPerEpoch = 64, Threads = 1 }, Model = cfg.Model with { Hidden = 8, Embedding = 4 } };
+        cfg = cfg with { Training = cfg.Training with { Epochs = 1, MaxAnchorsPerEpoch = 64, Threads = 1 },
+            Model = cfg.Model with { Hidden = 8, Embedding = 4 } };
         var run = Kgssl.Runs.RunDirectory.Create("demo", dir.Sub("demo"));
         run.WriteConfig(cfg);
         var silent = new Kgssl.Tests.Training.TrainerTests.Silent();
         Kgssl.Runs.Workflow.Train(run, Kgssl.Runs.Workflow.Prepare(run, cfg, silent, useCache: false), false, silent);
 
-        string config = Path.Combine(Kgssl.Tests.Config.ConfigLoaderTests.RepoRoot(), "configs", "forward_synthetic.yml");
-        var (code, output, err) = Run("forward", "--config", config, "--set", $"data.root={data}", "--embedding-run", run.Path,
-            "--statics", "embedding", "--set", "forward.epochs=1", "--set", "forward.hidden=4", "--set", "forward.windows_per_basin=1",
+        string config = Path.Combine(Kgssl.Tests.Config.ConfigLoaderTests.RepoRoot(), "configs",
+            "forward_synthetic.yml");
+        var (code, output, err) = Run("forward", "--config", config, "--set", $"data.root={data}", "--embedding-run",
+            run.Path,
+            "--statics", "embedding", "--set", "forward.epochs=1", "--set", "forward.hidden=4", "--set",
+                "forward.windows_per_basin=1",
             "--set", "forward.embedding_months=[0]", "--run-dir", dir.Sub("forward"), "--quiet");
         Assert.True(code == 0, err);
         Assert.True(File.Exists(Path.Combine(dir.Sub("forward"), "forward_summary.csv")), output);
@@ -64,13 +70,15 @@ public class CliTests
         using var dir = new TempDir();
         string data = dir.Sub("data");
         Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 8, 3, 9));
-        string cfg = dir.File("tiny.yml", Kgssl.Config.ConfigLoader.ToYaml(Kgssl.Tests.Training.TrainerTests.Tiny(data, 2)));
+        string cfg = dir.File("tiny.yml", Kgssl.Config.ConfigLoader.ToYaml(
+            Kgssl.Tests.Training.TrainerTests.Tiny(data, 2)));
         string runDir = dir.Sub("run");
         Assert.Equal(0, Run("train", "--config", cfg, "--run-dir", runDir, "--no-cache", "--quiet").Code);
 
         var (code, _, err) = Run("train", "--resume", runDir, "--no-cache", "--quiet");
         Assert.True(code == 0, err);
-        Assert.Contains("already finished: 2 of 2 epochs; nothing to train", File.ReadAllText(Path.Combine(runDir, "log.txt")));
+        Assert.Contains("already finished: 2 of 2 epochs; nothing to train",
+            File.ReadAllText(Path.Combine(runDir, "log.txt")));
         Assert.Equal(3, File.ReadAllLines(Path.Combine(runDir, "epochs.csv")).Length);
 
         (code, _, err) = Run("train", "--resume", runDir, "--set", "training.epochs=3", "--no-cache", "--quiet");
@@ -84,7 +92,8 @@ public class CliTests
         Assert.Contains("--set data.stride: a resumed run keeps its config; only training.epochs", err);
 
         // one day of one basin's streamflow changed: the run's data fingerprint no longer matches
-        string file = Directory.GetFiles(Path.Combine(data, "timeseries", "csv"), "*.csv", SearchOption.AllDirectories).Order().First();
+        string file = Directory.GetFiles(Path.Combine(data, "timeseries", "csv"), "*.csv", SearchOption.AllDirectories)
+            .Order().First();
         var lines = File.ReadAllLines(file);
         var fields = lines[10].Split(',');
         fields[^1] = "123.456";
@@ -100,12 +109,15 @@ public class CliTests
     public void DataInspectReadsASyntheticEnsembleAndShowsStreamflowStatistics()
     {
         using var dir = new TempDir();
-        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(dir.Sub("synth"), 5, 2, 1));
-        var (code, output, err) = Run("data", "inspect", "--dataset", "caravan", "--root", dir.Sub("synth"), "--source", "synthetic", "--no-cache");
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(dir.Sub("synth"), 5,
+            2, 1));
+        var (code, output, err) = Run("data", "inspect", "--dataset", "caravan", "--root", dir.Sub("synth"),
+            "--source", "synthetic", "--no-cache");
         Assert.True(code == 0, err);
         Assert.Contains("5 basins with data", output);
         Assert.Contains("gauge coordinates: 5/5 basins", output);
-        // the ensemble's own parameters, not the 27 of CAMELS (the tables go through Spectre's console, not captured here)
+        // the ensemble's own parameters, not the 27 of CAMELS (the tables go through Spectre's console, not captured
+        // here)
         var names = DataInspector.CaravanCharacteristics(dir.Sub("synth"), "synthetic");
         Assert.Contains("MAXBAS", names);
         Assert.DoesNotContain("gauge_lat", names);
@@ -134,9 +146,11 @@ public class CliTests
         Assert.NotEqual(0, code);
         Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("crossval needs data.folds >= 2", err);
-        var (code2, _, err2) = Run("crossval", "--config", cfg, "--folds", "3", "--known", "elev_mean", "--run-dir", dir.Sub("cv2"));
+        var (code2, _, err2) = Run("crossval", "--config", cfg, "--folds", "3", "--known", "elev_mean", "--run-dir",
+            dir.Sub("cv2"));
         Assert.NotEqual(0, code2);
-        Assert.Contains("evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: true", err2);
+        Assert.Contains("evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: true",
+            err2);
     }
 
     [Theory]
@@ -157,14 +171,19 @@ public class CliTests
     public void BenchTrainTimesAConfigsModelWithOneDnnOnAndOffInOneRun()
     {
         using var dir = new TempDir();
-        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(dir.Sub("data"), 4, 3, 1));
-        string cfg = dir.File("small.yml", "data:\n  root: data\n  source: synthetic\n  characteristics: [FC, TT]\n  train_start: 2007-10-01\n" +
-            "  train_end: 2009-09-30\n  window_days: 40\nmodel:\n  encoder: cnn\n  hidden: 8\n  decoder: tcn\n  decoder_hidden: 8\n" +
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(dir.Sub("data"), 4, 3,
+            1));
+        string cfg = dir.File("small.yml",
+            "data:\n  root: data\n  source: synthetic\n  characteristics: [FC, TT]\n  train_start: 2007-10-01\n" +
+            "  train_end: 2009-09-30\n  window_days: 40\nmodel:\n  encoder: cnn\n  hidden: 8\n  decoder: tcn\n  " +
+                "decoder_hidden: 8\n" +
             "training:\n  reconstruction_fraction: 0.5\n");
-        var (code, output, err) = Run("bench", "train", "--config", cfg, "--batch", "2", "--steps", "2", "--threads", "1", "--onednn", "both");
+        var (code, output, err) = Run("bench", "train", "--config", cfg, "--batch", "2", "--steps", "2", "--threads",
+            "1", "--onednn", "both");
         Assert.True(code == 0, err);
         Assert.Contains("encoder=cnn decoder=tcn window=40 channels=5 reconstructed=0.5 onednn=on", output);
-        Assert.Matches(@"data_s=[0-9.]+ forward_s=[0-9.]+ backward_s=[0-9.]+ optimizer_s=[0-9.]+ peak_memory_mib=[0-9]+", output);
+        Assert.Matches(
+            @"data_s=[0-9.]+ forward_s=[0-9.]+ backward_s=[0-9.]+ optimizer_s=[0-9.]+ peak_memory_mib=[0-9]+", output);
         Assert.Contains("onednn=off", output);
         Assert.Contains("onednn off / on, seconds per step:", output);
         var (bad, _, badErr) = Run("bench", "train", "--onednn", "maybe");
@@ -196,7 +215,8 @@ public class CliTests
     public void CudaWithoutACudaBuildIsAClearError()
     {
         using var dir = new TempDir();
-        var (code, _, err) = Run("demo", "--device", "cuda", "--basins", "10", "--years", "3", "--run-dir", dir.Sub("run"), "--quiet");
+        var (code, _, err) = Run("demo", "--device", "cuda", "--basins", "10", "--years", "3", "--run-dir",
+            dir.Sub("run"), "--quiet");
         Assert.Equal(2, code);
         Assert.Contains("training.device = cuda, but no CUDA device is available", err);
     }

@@ -11,7 +11,8 @@ public class ConfigurationDocsTests
     /// <summary>Every key of the config records, as "section.key".</summary>
     static IEnumerable<string> Keys() =>
         typeof(KgsslConfig).GetProperties(BindingFlags.Public | BindingFlags.Instance).SelectMany(section =>
-            section.PropertyType.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => $"{Snake(section.Name)}.{Snake(p.Name)}"));
+            section.PropertyType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Select(p => $"{Snake(section.Name)}.{Snake(p.Name)}"));
 
     [Fact]
     public void TheConfigurationReferenceDocumentsEveryKeyAndNoOther()
@@ -22,6 +23,7 @@ public class ConfigurationDocsTests
         var keys = Keys().ToList();
         Assert.Empty(keys.Except(rows.Keys));   // run: python3 docs/generate_configuration.py
         Assert.Empty(rows.Keys.Except(keys));
-        Assert.All(rows, r => Assert.False(string.IsNullOrWhiteSpace(r.Value), $"{r.Key} has no meaning in docs/configuration.md"));
+        Assert.All(rows, r => Assert.False(string.IsNullOrWhiteSpace(r.Value),
+            $"{r.Key} has no meaning in docs/configuration.md"));
     }
 }

@@ -8,7 +8,8 @@ public class CamelsUsReaderTests
 
     static string Forcing(string header, int days, double area = 1e8) =>
         $"  44.82\n 133.00\n {area}\n{header}\n" +
-        string.Concat(Enumerable.Range(0, days).Select(i => { var d = new DateOnly(2000, 1, 1).AddDays(i); return $"{d.Year} {d.Month:D2} {d.Day:D2} 12\t40000.00\t{i}.00\t200.00\t0.00\t{i + 5}.00\t1.00\t700.00\n"; }));
+        string.Concat(Enumerable.Range(0, days).Select(i => { var d = new DateOnly(2000, 1, 1).AddDays(i);
+            return $"{d.Year} {d.Month:D2} {d.Day:D2} 12\t40000.00\t{i}.00\t200.00\t0.00\t{i + 5}.00\t1.00\t700.00\n"; }));
 
     const string LowerHeader = "Year Mnth Day Hr\tdayl(s)\tprcp(mm/day)\tsrad(W/m2)\tswe(mm)\ttmax(C)\ttmin(C)\tvp(Pa)";
     const string UpperHeader = "Year Mnth Day Hr\tDayl(s)\tPRCP(mm/day)\tSRAD(W/m2)\tSWE(mm)\tTmax(C)\tTmin(C)\tVp(Pa)";
@@ -21,8 +22,10 @@ public class CamelsUsReaderTests
         dir.File("basin_mean_forcing/daymet/02/00000002_lump_cida_forcing_leap.txt", Forcing(LowerHeader, 5, 2e8));
         dir.File("usgs_streamflow/01/00000001_streamflow_qc.txt",
             "00000001 2000 01 01   100.00 A\n00000001 2000 01 02  -999.00 M\n00000001 2000 01 03    50.00 A:e\n");
-        dir.File("camels_attributes_v2.0/camels_clim.txt", "gauge_id;p_mean;aridity\n00000001;3.5;0.6\n00000002;2.5;1.2\n00000003;1;1\n");
-        dir.File("camels_attributes_v2.0/camels_topo.txt", "gauge_id;gauge_lat;gauge_lon;area_gages2\n00000001;44.6;-67.9;573.6\n00000002;40;-70;10\n00000003;1;1;1\n");
+        dir.File("camels_attributes_v2.0/camels_clim.txt",
+            "gauge_id;p_mean;aridity\n00000001;3.5;0.6\n00000002;2.5;1.2\n00000003;1;1\n");
+        dir.File("camels_attributes_v2.0/camels_topo.txt",
+            "gauge_id;gauge_lat;gauge_lon;area_gages2\n00000001;44.6;-67.9;573.6\n00000002;40;-70;10\n00000003;1;1;1\n");
         return dir;
     }
 
@@ -63,7 +66,8 @@ public class CamelsUsReaderTests
         var data = CamelsUsReader.Read(Options(dir.Path, ["daymet"], ["00000001", "00000003"]));
         Assert.Equal(["00000003"], data.BasinsWithoutData);
         Assert.Contains(data.Notes, n => n.Contains("1 listed basins have no forcing") && n.Contains("00000003"));
-        var e = Assert.Throws<DataFormatException>(() => CamelsUsReader.Read(Options(dir.Path, ["daymet"], ["12345678"])));
+        var e = Assert.Throws<DataFormatException>(() => CamelsUsReader.Read(
+            Options(dir.Path, ["daymet"], ["12345678"])));
         Assert.Contains("unknown basin id '12345678'", e.Message);
     }
 
@@ -88,13 +92,17 @@ public class CamelsUsReaderTests
     public void BadForcingFilesNameFileAndLine()
     {
         using var dir = Tree();
-        string file = dir.File("basin_mean_forcing/daymet/01/00000001_lump_cida_forcing_leap.txt", Forcing(LowerHeader, 3).Replace("\t1.00\t700.00\n2000 01 02", "\t1.00\t700.00\n2000 01 02 12\tx"));
+        string file = dir.File("basin_mean_forcing/daymet/01/00000001_lump_cida_forcing_leap.txt",
+            Forcing(LowerHeader, 3).Replace("\t1.00\t700.00\n2000 01 02", "\t1.00\t700.00\n2000 01 02 12\tx"));
         var e = Assert.Throws<DataFormatException>(() => CamelsUsReader.Read(Options(dir.Path, ["daymet"])));
         Assert.Contains("line 6", e.Message);
         dir.File("basin_mean_forcing/daymet/01/00000001_lump_cida_forcing_leap.txt", "  44.82\n 133.00\n");
-        Assert.Contains("truncated file", Assert.Throws<DataFormatException>(() => CamelsUsReader.Read(Options(dir.Path, ["daymet"]))).Message);
-        dir.File("basin_mean_forcing/daymet/01/00000001_lump_cida_forcing_leap.txt", Forcing(LowerHeader.Replace("tmax(C)", "tmaxx"), 3));
-        Assert.Contains("missing column 'tmax(C)'", Assert.Throws<DataFormatException>(() => CamelsUsReader.Read(Options(dir.Path, ["daymet"]))).Message);
+        Assert.Contains("truncated file", Assert.Throws<DataFormatException>(
+            () => CamelsUsReader.Read(Options(dir.Path, ["daymet"]))).Message);
+        dir.File("basin_mean_forcing/daymet/01/00000001_lump_cida_forcing_leap.txt",
+            Forcing(LowerHeader.Replace("tmax(C)", "tmaxx"), 3));
+        Assert.Contains("missing column 'tmax(C)'", Assert.Throws<DataFormatException>(
+            () => CamelsUsReader.Read(Options(dir.Path, ["daymet"]))).Message);
         _ = file;
     }
 
@@ -102,7 +110,8 @@ public class CamelsUsReaderTests
     public void TheSharedSubsetMatchesItsProvenance()
     {
         string root = SharedData.Folder("camels_us");
-        var data = CamelsUsReader.Read(new CamelsUsReader.Options(root, ["nldas", "daymet"], ["PRCP(mm/day)", "Tmax(C)"], [], null, false));
+        var data = CamelsUsReader.Read(new CamelsUsReader.Options(root, ["nldas", "daymet"],
+            ["PRCP(mm/day)", "Tmax(C)"], [], null, false));
         Assert.Equal(47, data.Basins.Count);
         Assert.All(data.Basins, b => Assert.Contains(b.Response, q => !float.IsNaN(q)));
         Assert.Equal(18, CamelsUsReader.IndexForcing(root, "nldas").Count);
@@ -117,7 +126,8 @@ public class CamelsUsReaderTests
         // 1999-10-01: 217 cfs over 587675987 m^2 = 217 * 0.028316846592 * 86400 * 1000 / 587675987 = 0.903401 mm/day
         int k = nldas.IndexOnOrAfter(new DateOnly(1999, 10, 1));
         Assert.Equal(0.903401, nldas.Response[k], 5);
-        var forcing = CamelsUsReader.ReadForcing(CamelsUsReader.IndexForcing(root, "daymet")["01022500"], ["prcp(mm/day)", "tmax(C)", "tmin(C)"], false);
+        var forcing = CamelsUsReader.ReadForcing(CamelsUsReader.IndexForcing(root, "daymet")["01022500"],
+            ["prcp(mm/day)", "tmax(C)", "tmin(C)"], false);
         Assert.Equal(587675987, forcing.AreaSquareMetres);
         Assert.Equal([0.00f, 16.50f, 0.88f], forcing.Drivers[..3]);
         var names = data.CharacteristicNames.ToList();

@@ -10,8 +10,10 @@ public class CharacteristicUnitsTests
     [InlineData("area_gages2", "km²")]
     [InlineData("geol_permeability", "log10(m²)")]
     [InlineData("a_column_of_my_own", "")]
-    public void KnownNamesHaveTheirUnitAndALogScaleSaysSo(string name, string unit) => Assert.Equal(unit, CharacteristicUnits.Of(name));
+    public void KnownNamesHaveTheirUnitAndALogScaleSaysSo(string name, string unit)
+        => Assert.Equal(unit, CharacteristicUnits.Of(name));
 
     [Fact]
-    public void Every27CamelsCharacteristicHasAUnit() => Assert.All(Characteristics.Camels27, n => Assert.NotEqual("", CharacteristicUnits.Of(n)));
+    public void Every27CamelsCharacteristicHasAUnit() => Assert.All(Characteristics.Camels27,
+        n => Assert.NotEqual("", CharacteristicUnits.Of(n)));
 }

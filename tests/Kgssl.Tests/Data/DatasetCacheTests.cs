@@ -13,7 +13,8 @@ public class DatasetCacheTests
         string file = dir.File("timeseries/csv/s/s_1.csv", header + "2000-01-01,1,2\n2000-01-02,3,4\n");
         dir.File("timeseries/csv/s/s_2.csv", header + "2000-01-01,1,2\n2000-01-02,3,5\n");
         dir.File("attributes/s/attributes_s.csv", "gauge_id,c\ns_1,1\ns_2,2\n");
-        var c = new DataConfig { Dataset = "caravan", Root = dir.Path, Source = "s", Drivers = ["p"], Response = "q", Characteristics = ["c"] };
+        var c = new DataConfig { Dataset = "caravan", Root = dir.Path, Source = "s", Drivers = ["p"], Response = "q",
+            Characteristics = ["c"] };
         string cache = dir.Sub("cache");
         var first = DatasetLoader.Load(c, true, cache);
         var second = DatasetLoader.Load(c, true, cache);
@@ -37,7 +38,8 @@ public class DatasetCacheTests
         string header = "date,p,q\n";
         string file = dir.File("timeseries/csv/s/s_1.csv", header + "2000-01-01,1,2\n2000-01-02,3,4\n");
         dir.File("attributes/s/attributes_s.csv", "gauge_id,c\ns_1,1\n");
-        var c = new DataConfig { Dataset = "caravan", Root = dir.Path, Source = "s", Drivers = ["p"], Response = "q", Characteristics = ["c"] };
+        var c = new DataConfig { Dataset = "caravan", Root = dir.Path, Source = "s", Drivers = ["p"], Response = "q",
+            Characteristics = ["c"] };
         string cache = dir.Sub("cache");
         Assert.False(DatasetLoader.Load(c, true, cache).FromCache);
         Assert.True(DatasetLoader.Load(c, true, cache).FromCache);

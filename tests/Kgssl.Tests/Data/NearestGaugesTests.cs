@@ -15,7 +15,8 @@ public class NearestGaugesTests
         // along the equator a degree of longitude is the same; at 60 degrees N (near) half of it
         Assert.Equal(2 * Math.PI * 6371.0088 / 360, NearestGauges.DistanceKm(0, 0, 0, 1), 6);
         Assert.Equal(0.5, NearestGauges.DistanceKm(60, 0, 60, 0.01) / NearestGauges.DistanceKm(0, 0, 0, 0.01), 4);
-        Assert.Equal(NearestGauges.DistanceKm(0, 179.5, 0, -179.5), NearestGauges.DistanceKm(0, 0, 0, 1), 6);   // across the date line
+        // across the date line
+        Assert.Equal(NearestGauges.DistanceKm(0, 179.5, 0, -179.5), NearestGauges.DistanceKm(0, 0, 0, 1), 6);
     }
 
     [Fact]
@@ -49,13 +50,15 @@ public class NearestGaugesTests
         var pool = new[] { Gauge("a", 0, 0, 100), Gauge("b", 0, 1, 1), Gauge("c", 0, 2, 2) };
         var near = NearestGauges.Of(pool, 1);
         Assert.Equal(1, near.Estimate(pool[0])[0], 12);   // a's own 100 at distance 0 is skipped
-        Assert.Equal(100, near.Estimate(Gauge("x", 0, 0, double.NaN))[0], 12);   // another basin at a's place gets a's value
+        // another basin at a's place gets a's value
+        Assert.Equal(100, near.Estimate(Gauge("x", 0, 0, double.NaN))[0], 12);
     }
 
     [Fact]
     public void AGaugeWithoutCoordinatesIsAnErrorNamingTheBasin()
     {
-        var e = Assert.Throws<InvalidDataException>(() => NearestGauges.Of([Gauge("a", 0, 0, 1), Gauge("camels_0123", double.NaN, 5, 2)], 1));
+        var e = Assert.Throws<InvalidDataException>(() => NearestGauges.Of(
+            [Gauge("a", 0, 0, 1), Gauge("camels_0123", double.NaN, 5, 2)], 1));
         Assert.Contains("camels_0123", e.Message);
         Assert.Contains("gauge_lat", e.Message);
     }

@@ -13,7 +13,8 @@ public class NormalizerAndWindowsTests
             var dates = Enumerable.Range(0, days).Select(i => s.AddDays(i)).ToArray();
             var drivers = Enumerable.Range(0, days).Select(i => (float)(b + i % 7)).ToArray();
             var response = Enumerable.Range(0, days).Select(i => q(b, i)).ToArray();
-            list.Add(new BasinData($"b{b}", dates, drivers, response, [b * 10.0, b % 2 == 0 ? double.NaN : 1.0], 0, 0, "t"));
+            list.Add(new BasinData($"b{b}", dates, drivers, response, [b * 10.0, b % 2 == 0 ? double.NaN : 1.0], 0, 0,
+                "t"));
         }
         return new HydroDataset("test", "/", ["p"], "q", ["c1", "c2"], list, [], []);
     }
@@ -32,7 +33,8 @@ public class NormalizerAndWindowsTests
         Assert.Equal(na, Normalizer.Fit(c, train, start, trainEnd, true), new NormalizerComparer());
         Assert.NotEqual(na.ResponseMean, Normalizer.Fit(b2, train, start, start.AddDays(99), true).ResponseMean);
         // hand check: driver b + i % 7 over b in {0,1,2}, i in 0..49
-        double expected = Enumerable.Range(0, 3).SelectMany(b => Enumerable.Range(0, 50).Select(i => (double)(b + i % 7))).Average();
+        double expected = Enumerable.Range(0, 3).SelectMany(b => Enumerable.Range(0, 50)
+            .Select(i => (double)(b + i % 7))).Average();
         Assert.Equal(expected, na.DriverMean[0], 9);
         Assert.Equal(10.0, na.CharacteristicMean[0], 9);   // 0, 10, 20
         Assert.Equal(1.0, na.CharacteristicMean[1], 9);    // only b1 has c2
@@ -44,7 +46,8 @@ public class NormalizerAndWindowsTests
     public void NormalizerSurvivesASaveAndLoad()
     {
         using var dir = new TempDir();
-        var n = Normalizer.Fit(Synthetic(3, 30, (b, i) => 1), ["b0", "b1"], new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 30), false);
+        var n = Normalizer.Fit(Synthetic(3, 30, (b, i) => 1), ["b0", "b1"], new DateOnly(2000, 1, 1),
+            new DateOnly(2000, 1, 30), false);
         n.Save(dir.Sub("n.json"));
         Assert.Equal(n, Normalizer.Load(dir.Sub("n.json")), new NormalizerComparer());
     }
@@ -82,7 +85,8 @@ public class NormalizerAndWindowsTests
         Assert.Equal(norm.NormalizeLinearResponse(1f), f[4 * c + 3]);
         Assert.Equal((1 - mean) / sd, f[4 * c + 3], 5);
         Assert.Equal((3 - mean) / sd, f[3 * c + 3], 5);
-        Assert.Equal(1f, f[5 * c + 2]);                                               // missing: indicator 1, both flow channels 0
+        // missing: indicator 1, both flow channels 0
+        Assert.Equal(1f, f[5 * c + 2]);
         Assert.Equal(0f, f[5 * c + 3]);
         Assert.DoesNotContain(f, float.IsNaN);
     }
@@ -109,7 +113,9 @@ public class NormalizerAndWindowsTests
         Assert.Equal(plain.Features[1][7 * plain.Channels + 3], f[7 * c + 3]);   // the other channels are unchanged
         Assert.DoesNotContain(f, float.IsNaN);
         // a normalizer saved before the channel existed loads with a neutral scale
-        string json = System.Text.Json.JsonSerializer.Serialize(norm).Replace($",\"ResponseChangeStd\":{norm.ResponseChangeStd.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "");
+        string json = System.Text.Json.JsonSerializer.Serialize(norm)
+            .Replace(
+            $",\"ResponseChangeStd\":{norm.ResponseChangeStd.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "");
         Assert.DoesNotContain("ResponseChangeStd", json);
         Assert.Equal(1, System.Text.Json.JsonSerializer.Deserialize<Normalizer>(json)!.ResponseChangeStd);
     }
@@ -130,7 +136,8 @@ public class NormalizerAndWindowsTests
     [Fact]
     public void TripletsAreSeededAndPairSameBasinPositivesWithOtherBasinNegatives()
     {
-        var windows = Enumerable.Range(0, 5).Select(b => Enumerable.Range(0, 3 + b).Select(j => new Window(b, j * 10)).ToList()).ToArray();
+        var windows = Enumerable.Range(0, 5).Select(b => Enumerable.Range(0, 3 + b).Select(j => new Window(b, j * 10))
+            .ToList()).ToArray();
         windows[2] = [];
         var t1 = TripletSampler.Epoch(windows, 42, 3);
         Assert.Equal(t1, TripletSampler.Epoch(windows, 42, 3));
@@ -153,7 +160,8 @@ public class NormalizerAndWindowsTests
             {
                 var expected = new List<int>();
                 for (int s = 2; s + 20 <= 99; s += stride)
-                    if (Enumerable.Range(s, 20).Count(t => float.IsNaN(basin.Response[t])) <= fraction * 20) expected.Add(s);
+                    if (Enumerable.Range(s, 20).Count(t => float.IsNaN(basin.Response[t])) <= fraction
+                        * 20) expected.Add(s);
                 Assert.Equal(expected, WindowIndex.Starts(basin, 2, 99, 20, stride, fraction));
             }
         Assert.Empty(WindowIndex.Starts(basin, 2, 21, 20, 1, 1));
@@ -164,7 +172,8 @@ public class NormalizerAndWindowsTests
     public void RandomWindowTripletsGiveEachBasinItsAnchorCountFromItsOwnWindows()
     {
         // daily windows: basin b has 30 + b starts; anchors per basin 2, 0, 3, 1
-        var windows = Enumerable.Range(0, 4).Select(b => Enumerable.Range(0, 30 + b).Select(j => new Window(b, j)).ToList()).ToArray();
+        var windows = Enumerable.Range(0, 4).Select(b => Enumerable.Range(0, 30 + b).Select(j => new Window(b, j))
+            .ToList()).ToArray();
         int[] anchors = [2, 0, 3, 1];
         var t1 = TripletSampler.Epoch(windows, 42, 1, anchorsPerBasin: anchors);
         Assert.Equal(t1, TripletSampler.Epoch(windows, 42, 1, anchorsPerBasin: anchors));
@@ -173,7 +182,8 @@ public class NormalizerAndWindowsTests
         Assert.All(t1, t => Assert.Equal(t.Anchor.Basin, t.Positive.Basin));
         Assert.All(t1, t => Assert.NotEqual(t.Anchor.Basin, t.Negative.Basin));
         // over epochs the anchors of a basin move over its days (not the same first windows each time)
-        var starts = Enumerable.Range(1, 20).SelectMany(e => TripletSampler.Epoch(windows, 42, e, anchorsPerBasin: anchors))
+        var starts = Enumerable.Range(1, 20).SelectMany(e => TripletSampler.Epoch(windows, 42, e,
+            anchorsPerBasin: anchors))
             .Where(t => t.Anchor.Basin == 2).Select(t => t.Anchor.Start).Distinct().Count();
         Assert.True(starts > 20, $"{starts} distinct anchor days of basin 2 in 20 epochs");
         Assert.Throws<ArgumentException>(() => TripletSampler.Epoch(windows, 42, 1, anchorsPerBasin: [1, 1]));
@@ -197,7 +207,8 @@ public class NormalizerAndWindowsTests
         public bool Equals(Normalizer? a, Normalizer? b) => a is not null && b is not null
             && a.DriverMean.SequenceEqual(b.DriverMean) && a.DriverStd.SequenceEqual(b.DriverStd)
             && a.ResponseMean == b.ResponseMean && a.ResponseStd == b.ResponseStd && a.LogResponse == b.LogResponse
-            && a.CharacteristicMean.SequenceEqual(b.CharacteristicMean) && a.CharacteristicStd.SequenceEqual(b.CharacteristicStd)
+            && a.CharacteristicMean.SequenceEqual(b.CharacteristicMean)
+                && a.CharacteristicStd.SequenceEqual(b.CharacteristicStd)
             && a.LinearResponseMean == b.LinearResponseMean && a.LinearResponseStd == b.LinearResponseStd;
 
         public int GetHashCode(Normalizer n) => 0;
@@ -206,7 +217,8 @@ public class NormalizerAndWindowsTests
     sealed class SplitComparer : IEqualityComparer<BasinSplit>
     {
         public bool Equals(BasinSplit? a, BasinSplit? b) => a is not null && b is not null
-            && a.Train.SequenceEqual(b.Train) && a.Validation.SequenceEqual(b.Validation) && a.Heldout.SequenceEqual(b.Heldout);
+            && a.Train.SequenceEqual(b.Train) && a.Validation.SequenceEqual(b.Validation)
+                && a.Heldout.SequenceEqual(b.Heldout);
 
         public int GetHashCode(BasinSplit s) => 0;
     }

@@ -31,7 +31,8 @@ public class AnalogsTests
     [Fact]
     public void TheCorrectionIsTheMeanOfTheHeadAndItsAnalogs()
     {
-        var analogs = new Analogs(Ids, Positions, [[100.0, double.NaN], [200.0, double.NaN], [300.0, double.NaN], [900.0, double.NaN]],
+        var analogs = new Analogs(Ids, Positions, [[100.0, double.NaN], [200.0, double.NaN], [300.0, double.NaN],
+            [900.0, double.NaN]],
             k: 1, power: 3);
         // nobody knows the second characteristic: the head's own estimate stays
         Assert.Equal(new[] { 950.0, 7 }, analogs.Correct([1000, 7], [10.0]));   // d, 900

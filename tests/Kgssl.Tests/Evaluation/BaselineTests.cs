@@ -8,7 +8,8 @@ public class BaselineTests
     public void RidgeWithTinyLambdaRecoversALinearRelation()
     {
         var rng = new Random(1);
-        var x = Enumerable.Range(0, 50).Select(_ => new[] { rng.NextDouble(), rng.NextDouble() * 10, rng.NextDouble() }).ToList();
+        var x = Enumerable.Range(0, 50).Select(_ => new[] { rng.NextDouble(), rng.NextDouble() * 10, rng.NextDouble() })
+            .ToList();
         var y = x.Select(r => 3 * r[0] - 0.5 * r[1] + 2).ToList();
         var model = Ridge.Fit(x, y, 1e-9);
         Assert.Equal(3 * 0.2 - 0.5 * 4 + 2, model.Predict([0.2, 4, 0.7]), 6);
@@ -58,9 +59,11 @@ public class BaselineTests
         Assert.Equal(loaded.Basins.Select(b => b.Id).Order(), heldout.Select(p => p.Id).Order());
         Assert.Equal(5, heldout.Select(p => p.Fold).Distinct().Count());
 
-        var noCoordinates = loaded with { Basins = [.. loaded.Basins.Select((b, i) => i == 0 ? b with { Latitude = double.NaN } : b)] };
+        var noCoordinates = loaded with { Basins = [.. loaded.Basins.Select((b, i) => i == 0
+            ? b with { Latitude = double.NaN } : b)] };
         var partial = Baseline.Run(cfg, noCoordinates);
         Assert.Equal([Baseline.Ridge, Baseline.Fingerprint], partial.Rows.Keys);
-        Assert.Equal("neighbours and stacked left out: 1 basins have no gauge coordinates", Assert.Single(partial.Notes));
+        Assert.Equal("neighbours and stacked left out: 1 basins have no gauge coordinates",
+            Assert.Single(partial.Notes));
     }
 }

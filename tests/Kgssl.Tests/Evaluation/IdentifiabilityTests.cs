@@ -17,7 +17,8 @@ public class IdentifiabilityTests
         Assert.False(rows[1].Identifiable);
         Assert.False(rows[1].LearnedMeetsBar(0.9));     // high r on an unidentifiable parameter does not count
         Assert.Equal(0.93, rows[0].LearnedR);
-        Assert.True(double.IsNaN(Identifiability.Compare(calibration, [Row("UZL", "heldout", 0.5)], "heldout")[0].LearnedR));   // not learned: NaN
+        Assert.True(double.IsNaN(Identifiability.Compare(calibration, [Row("UZL", "heldout", 0.5)],
+            "heldout")[0].LearnedR));   // not learned: NaN
         Assert.False(Identifiability.Compare(calibration, learned, "heldout", bar: 0.995)[0].Identifiable);
     }
 }

@@ -9,7 +9,8 @@ public class KnowledgeGuidedTests
 {
     static readonly string[] Names = ["elev", "soil", "area"];
 
-    /// <summary>20 basins on a line of longitude, two years of a simple series each; characteristics that vary smoothly in space.</summary>
+    /// <summary>20 basins on a line of longitude, two years of a simple series each; characteristics that vary smoothly
+    /// in space.</summary>
     static HydroDataset Data(Func<int, double[]>? characteristics = null, double? latitudeOf3 = null)
     {
         var dates = Enumerable.Range(0, 730).Select(i => new DateOnly(2000, 1, 1).AddDays(i)).ToArray();
@@ -19,9 +20,11 @@ public class KnowledgeGuidedTests
             var drivers = dates.SelectMany(_ => new[] { (float)(rng.NextDouble() * 10), 10f, 2f }).ToArray();
             var q = dates.Select(_ => (float)(0.5 + rng.NextDouble() * (1 + i % 4))).ToArray();
             double lat = i == 3 && latitudeOf3 is { } l ? l : 30 + i * 0.5;
-            return new BasinData($"b{i:D2}", dates, drivers, q, characteristics?.Invoke(i) ?? [100 * i, Math.Sin(i), 10 + i % 3], lat, -100, "t");
+            return new BasinData($"b{i:D2}", dates, drivers, q, characteristics?.Invoke(i)
+                ?? [100 * i, Math.Sin(i), 10 + i % 3], lat, -100, "t");
         }).ToArray();
-        return new HydroDataset("caravan", "/x", ["total_precipitation_sum", "temperature_2m_mean", "potential_evaporation_sum"],
+        return new HydroDataset("caravan", "/x", ["total_precipitation_sum", "temperature_2m_mean",
+            "potential_evaporation_sum"],
             "streamflow", Names, basins, [], []);
     }
 
@@ -40,7 +43,8 @@ public class KnowledgeGuidedTests
     {
         // change every held-out basin's characteristics wildly: nothing else may move, not even another held-out basin
         var a = KnowledgeGuided.Estimate(Setup(Data(), Pool), [.. Pool, .. Targets], _ => [0, 0, 0]);
-        var b = KnowledgeGuided.Estimate(Setup(Data(i => i >= 15 ? [1e6, -1e6, 1e6] : [100 * i, Math.Sin(i), 10 + i % 3]), Pool),
+        var b = KnowledgeGuided.Estimate(Setup(Data(i => i >= 15 ? [1e6, -1e6, 1e6]
+            : [100 * i, Math.Sin(i), 10 + i % 3]), Pool),
             [.. Pool, .. Targets], _ => [0, 0, 0]);
         foreach (var id in a.Keys) Assert.Equal(a[id], b[id]);
     }
@@ -63,7 +67,8 @@ public class KnowledgeGuidedTests
         var zero = KnowledgeGuided.Estimate(setup, Targets, _ => [0, 0, 0]);
         var shifted = KnowledgeGuided.Estimate(setup, Targets, _ => [30, 3, 3]);
         foreach (var id in Targets)
-            Assert.Equal(new[] { 10.0, 1, 1 }, shifted[id].Zip(zero[id], (x, y) => Math.Round(x - y, 9)));   // a third of the shift
+            // a third of the shift
+            Assert.Equal(new[] { 10.0, 1, 1 }, shifted[id].Zip(zero[id], (x, y) => Math.Round(x - y, 9)));
         // elev grows 50 per 0.25 degree north: the neighbours of the northernmost target are all south of it, the ridge
         // on signatures knows nothing of elev (the series do not depend on it): the mean lies below the truth
         Assert.True(zero["b19"][0] < data.Basin("b19").Characteristics[0]);
@@ -77,10 +82,13 @@ public class KnowledgeGuidedTests
         var zero = KnowledgeGuided.Estimate(weighted, Targets, _ => [0, 0, 0]);
         var shifted = KnowledgeGuided.Estimate(weighted, Targets, _ => [30, 3, 3]);
         foreach (var id in Targets)
-            Assert.Equal(new[] { 10.0, 1, 1 }, shifted[id].Zip(zero[id], (x, y) => Math.Round(x - y, 9)));   // 1 / (1 + 0 + 2)
-        var pureOnly = KnowledgeGuided.Estimate(Setup(data, Pool) with { Weights = [1, 0, 0] }, Targets, _ => [7, 8, 9]);
+            // 1 / (1 + 0 + 2)
+            Assert.Equal(new[] { 10.0, 1, 1 }, shifted[id].Zip(zero[id], (x, y) => Math.Round(x - y, 9)));
+        var pureOnly = KnowledgeGuided.Estimate(Setup(data, Pool)
+            with { Weights = [1, 0, 0] }, Targets, _ => [7, 8, 9]);
         foreach (var id in Targets) Assert.Equal(new[] { 7.0, 8, 9 }, pureOnly[id]);
-        Assert.Throws<ArgumentException>(() => KnowledgeGuided.Estimate(Setup(data, Pool) with { Weights = [0, 0, 0] }, Targets,
+        Assert.Throws<ArgumentException>(() => KnowledgeGuided.Estimate(Setup(data, Pool)
+            with { Weights = [0, 0, 0] }, Targets,
             _ => [0, 0, 0]));
     }
 
@@ -89,21 +97,27 @@ public class KnowledgeGuidedTests
     {
         // soil is a function of area, which is known: with it known the ridge learns soil from it
         var data = Data(i => [100 * i, 3 * (i % 5), 10 + i % 5]);
-        var plain = KnowledgeGuided.Estimate(Setup(data, Pool), Targets, id => data.Basin(id).Characteristics.Select(_ => 0.0).ToArray());
-        var known = KnowledgeGuided.Estimate(Setup(data, Pool, [2]), Targets, id => data.Basin(id).Characteristics.Select(_ => 0.0).ToArray());
+        var plain = KnowledgeGuided.Estimate(Setup(data, Pool), Targets,
+            id => data.Basin(id).Characteristics.Select(_ => 0.0).ToArray());
+        var known = KnowledgeGuided.Estimate(Setup(data, Pool, [2]), Targets,
+            id => data.Basin(id).Characteristics.Select(_ => 0.0).ToArray());
         foreach (var id in Targets) Assert.Equal(data.Basin(id).Characteristics[2], known[id][2]);
-        double Error(Dictionary<string, double[]> e) => Targets.Sum(id => Math.Abs(e[id][1] - data.Basin(id).Characteristics[1]));
+        double Error(Dictionary<string, double[]> e) => Targets.Sum(
+            id => Math.Abs(e[id][1] - data.Basin(id).Characteristics[1]));
         Assert.True(Error(known) < 0.8 * Error(plain), $"soil error {Error(plain):F2} -> {Error(known):F2}");
     }
 
     [Fact]
     public void ABasinWithoutCoordinatesOrAKnownValueIsAnErrorNamingIt()
     {
-        var e = Assert.Throws<InvalidDataException>(() => KnowledgeGuided.Estimate(Setup(Data(latitudeOf3: double.NaN), Pool), Targets, _ => [0, 0, 0]));
+        var e = Assert.Throws<InvalidDataException>(() => KnowledgeGuided.Estimate(
+            Setup(Data(latitudeOf3: double.NaN), Pool), Targets, _ => [0, 0, 0]));
         Assert.Contains("b03", e.Message);
         var missing = Data(i => i == 16 ? [1, 1, double.NaN] : [1, 1, 1]);
-        var e2 = Assert.Throws<InvalidDataException>(() => KnowledgeGuided.Estimate(Setup(missing, Pool, [2]), Targets, _ => [0, 0, 0]));
-        Assert.Equal("basin 'b16': characteristic 'area' is given as known but has no value in the attributes", e2.Message);
+        var e2 = Assert.Throws<InvalidDataException>(() => KnowledgeGuided.Estimate(Setup(missing, Pool, [2]), Targets,
+            _ => [0, 0, 0]));
+        Assert.Equal("basin 'b16': characteristic 'area' is given as known but has no value in the attributes",
+            e2.Message);
     }
 
     [Fact]

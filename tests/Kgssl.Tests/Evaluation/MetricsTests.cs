@@ -19,7 +19,8 @@ public class MetricsTests
         Assert.Equal(10 / Math.Sqrt(112), Metrics.Pearson(Sim, Obs), 12);
         // KGE: alpha = sd_s/sd_o = sqrt(11.2/10), beta = 3.6/3 = 1.2
         double r = 10 / Math.Sqrt(112), alpha = Math.Sqrt(1.12), beta = 1.2;
-        Assert.Equal(1 - Math.Sqrt((r - 1) * (r - 1) + (alpha - 1) * (alpha - 1) + (beta - 1) * (beta - 1)), Metrics.Kge(Sim, Obs), 12);
+        Assert.Equal(1 - Math.Sqrt((r - 1) * (r - 1) + (alpha - 1) * (alpha - 1) + (beta - 1) * (beta - 1)),
+            Metrics.Kge(Sim, Obs), 12);
     }
 
     [Fact]
@@ -64,7 +65,8 @@ public class MetricsTests
     [Fact]
     public void MantelIsOneForIdenticalMatricesAndRowRAgree()
     {
-        var pts = new List<double[]> { new[] { 0.0, 0 }, new[] { 1.0, 0 }, new[] { 0.0, 2 }, new[] { 3.0, 3 }, new[] { -1.0, 4 } };
+        var pts = new List<double[]> { new[] { 0.0, 0 }, new[] { 1.0, 0 }, new[] { 0.0, 2 }, new[] { 3.0, 3 },
+            new[] { -1.0, 4 } };
         var d = Distances.Euclidean(pts);
         Assert.Equal(Math.Sqrt(5), d[1, 2], 12);
         var s = Distances.Compare(d, d, 99, 1);
@@ -78,7 +80,8 @@ public class MetricsTests
         var chain = new Random(3);
         double observed = Distances.MantelR(d, other, Enumerable.Range(0, pts.Count).ToArray());
         int atLeast = 0;
-        for (int k = 0; k < 99; k++) { chain.Shuffle(perm); if (Distances.MantelR(d, other, perm) >= observed) atLeast++; }
+        for (int k = 0; k < 99; k++) { chain.Shuffle(perm); if (
+            Distances.MantelR(d, other, perm) >= observed) atLeast++; }
         Assert.Equal((atLeast + 1) / 100.0, Distances.Compare(d, other, 99, 3).MantelP, 12);
         Assert.InRange(atLeast, 1, 98);   // a mixed outcome, so the count is tested
         var scaled = Distances.Euclidean(pts.Select(p => p.Select(v => 3 * v).ToArray()).ToList());

@@ -11,7 +11,8 @@ public class StaticsCorruptionTests
     public void ChangesExactlyTheChosenFractionOfBasinsByTheChosenStd(double std, double fraction)
     {
         var rng = new Random(5);
-        var statics = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 30).Select(_ => rng.NextDouble()).ToArray()).ToList();
+        var statics = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 30).Select(_ => rng.NextDouble())
+            .ToArray()).ToList();
         var (noisy, corrupted) = StaticsCorruption.Apply(statics, std, fraction, 9);
         int changed = Enumerable.Range(0, 200).Count(b => !noisy[b].SequenceEqual(statics[b]));
         Assert.Equal((int)Math.Round(fraction * 200), changed);
@@ -20,7 +21,8 @@ public class StaticsCorruptionTests
         double mean = diffs.Average(), sd = Math.Sqrt(diffs.Sum(d => (d - mean) * (d - mean)) / (diffs.Length - 1));
         Assert.InRange(sd, std * 0.9, std * 1.1);       // >= 600 draws: the sample sd is within 10 %
         Assert.InRange(mean, -0.15 * std, 0.15 * std);
-        Assert.All(Enumerable.Range(0, 200).Where(b => !corrupted.Contains(b)), b => Assert.Equal(statics[b], noisy[b]));
+        Assert.All(Enumerable.Range(0, 200).Where(b => !corrupted.Contains(b)),
+            b => Assert.Equal(statics[b], noisy[b]));
         var again = StaticsCorruption.Apply(statics, std, fraction, 9).Statics;
         Assert.All(Enumerable.Range(0, 200), b => Assert.Equal(noisy[b], again[b]));
     }

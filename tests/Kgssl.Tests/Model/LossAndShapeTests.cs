@@ -80,7 +80,8 @@ public class LossAndShapeTests
     public void ShapesAndAMissingDayChangeNothingOutsideItsMask(string decoder, string directions, string encoder)
     {
         manual_seed(3);
-        using var model = new KgsslModel(new ModelConfig { Hidden = 8, Embedding = 8, DecoderHidden = 8, Decoder = decoder, Directions = directions, Encoder = encoder }, 2, 5);
+        using var model = new KgsslModel(new ModelConfig { Hidden = 8, Embedding = 8, DecoderHidden = 8,
+            Decoder = decoder, Directions = directions, Encoder = encoder }, 2, 5);
         var x = randn(3, 20, 4);
         x[.., .., 3] = 0;                 // indicator: nothing missing
         var z = model.Embed(x);
@@ -153,10 +154,12 @@ public class LossAndShapeTests
         for (int day = 150; day < 250; day++)
             for (int k = 0; k < 5; k++) values[day * 5 + k] += 3f;   // basin 0
         var y = tensor(values, x.shape);
-        float FirstStepMoved(ConvEncoder e) => (e.StepFeatures(y)[0, 0] - e.StepFeatures(x)[0, 0]).abs().max().item<float>();
+        float FirstStepMoved(ConvEncoder e) => (e.StepFeatures(y)[0, 0]
+            - e.StepFeatures(x)[0, 0]).abs().max().item<float>();
         Assert.Equal(0f, FirstStepMoved(local));
         Assert.True(FirstStepMoved(enc) > 1e-6f, $"the first step moved by {FirstStepMoved(enc)}");
-        Assert.Equal(0f, (enc.StepFeatures(y)[1] - enc.StepFeatures(x)[1]).abs().max().item<float>());   // the other basin: untouched
+        // the other basin: untouched
+        Assert.Equal(0f, (enc.StepFeatures(y)[1] - enc.StepFeatures(x)[1]).abs().max().item<float>());
     }
 
     [Fact]

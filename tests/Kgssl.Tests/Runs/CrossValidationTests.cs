@@ -11,7 +11,8 @@ public class CrossValidationTests
     static readonly string[] Names = ["a", "b"];
 
     static string Row(string id, string set, double[] pred, double[] truth) =>
-        string.Join(',', new[] { id, set }.Concat(pred.Concat(truth).Select(v => v.ToString("G9", CultureInfo.InvariantCulture))));
+        string.Join(',', new[] { id, set }.Concat(pred.Concat(truth)
+            .Select(v => v.ToString("G9", CultureInfo.InvariantCulture))));
 
     [Fact]
     public void PooledScoresAreTheScoresOfEveryFoldsHeldOutPredictionsConcatenated()
@@ -28,23 +29,27 @@ public class CrossValidationTests
             lines.Add(Row($"t{f}", "train", [100, -100], [0, 0]));
             for (int i = 0; i < 6; i++)
             {
-                double[] truth = [rng.NextDouble(), rng.NextDouble()], pred = [truth[0] + rng.NextDouble(), truth[1] - rng.NextDouble()];
+                double[] truth = [rng.NextDouble(), rng.NextDouble()],
+                    pred = [truth[0] + rng.NextDouble(), truth[1] - rng.NextDouble()];
                 all.Add((pred, truth));
                 string id = $"f{f}b{i}";
                 basins.Add(new BasinData(id, [new DateOnly(2000, 1, 1)], [0f], [1f], truth, 0, 0, "t"));
                 lines.Add(Row(id, "heldout", pred, truth));
             }
-            File.WriteAllLines(Path.Combine(CrossValidation.FoldFolder(parent, f), "predictions.csv").EnsureFolder(), lines);
+            File.WriteAllLines(Path.Combine(CrossValidation.FoldFolder(parent, f), "predictions.csv").EnsureFolder(),
+                lines);
         }
         var data = new HydroDataset("caravan", dir.Path, ["p"], "q", Names, basins, [], []);
         var noBaselines = new Baseline.Result(new Dictionary<string, List<RecoveryRow>>(), [], []);
         var outcome = CrossValidation.Pool(parent, new KgsslConfig(), data, noBaselines, 3);
 
         var std = Baseline.CharacteristicStd(data, basins.Select(b => b.Id).ToList());
-        var expected = CharacteristicRecovery.Score(Names, "heldout", "test", all.Select(x => x.Pred).ToList(), all.Select(x => x.Truth).ToList(), std);
+        var expected = CharacteristicRecovery.Score(Names, "heldout", "test", all.Select(x => x.Pred).ToList(),
+            all.Select(x => x.Truth).ToList(), std);
         // the files hold 9 significant digits
         Assert.Equal(expected.Select(r => (r.Characteristic, r.N, Math.Round(r.PearsonR, 7), Math.Round(r.RmseZ, 7))),
-            outcome.Pooled["kgssl"].Select(r => (r.Characteristic, r.N, Math.Round(r.PearsonR, 7), Math.Round(r.RmseZ, 7))));
+            outcome.Pooled["kgssl"].Select(r => (r.Characteristic, r.N, Math.Round(r.PearsonR, 7),
+                Math.Round(r.RmseZ, 7))));
         Assert.Equal(18, outcome.Pooled["kgssl"][0].N);
         Assert.False(outcome.Pooled.ContainsKey("kgssl_knowledge"));   // no fold wrote it
         Assert.Equal(3, outcome.Folds.Count(f => f.Method == "kgssl"));

@@ -10,7 +10,8 @@ public class DemoPipelineTests
     [InlineData(4, "2005-10-01", "2007-09-30", "2007-10-01")]
     [InlineData(2, "2007-10-01", "2008-09-30", "2008-10-01")]
     [InlineData(5, "2004-10-01", "2007-09-30", "2007-10-01")]
-    public void TheLastYearsTestTheYearsBeforeTrainAndTheyDoNotOverlap(int years, string trainStart, string trainEnd, string testStart)
+    public void TheLastYearsTestTheYearsBeforeTrainAndTheyDoNotOverlap(int years, string trainStart, string trainEnd,
+        string testStart)
     {
         var c = DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Basins: 50, Years: years));
         Assert.Equal(trainStart, c.Data.TrainStart);
@@ -31,8 +32,10 @@ public class DemoPipelineTests
         Assert.Contains("MAXBAS", names);
         Assert.DoesNotContain("K2", names);
         Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Years: 1)));
-        Assert.Contains("--noise", Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: -0.1))).Message);
-        Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: double.NaN)));
+        Assert.Contains("--noise", Assert.Throws<ArgumentException>(
+            () => DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: -0.1))).Message);
+        Assert.Throws<ArgumentException>(() => DemoPipeline.DefaultConfig("/data",
+            new DemoPipeline.Options(Noise: double.NaN)));
         Assert.NotNull(DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options(Noise: 0.1)));
     }
 
@@ -41,7 +44,8 @@ public class DemoPipelineTests
     {
         var c = DemoPipeline.DefaultConfig("/data", new DemoPipeline.Options());
         var ids = Enumerable.Range(1, new DemoPipeline.Options().Basins).Select(i => $"b{i:D5}").ToList();
-        var split = BasinSplit.Make(ids, c.Training.Seed, c.Data.HeldoutFraction, c.Data.Folds, c.Data.Fold, c.Data.ValidationFraction);
+        var split = BasinSplit.Make(ids, c.Training.Seed, c.Data.HeldoutFraction, c.Data.Folds, c.Data.Fold,
+            c.Data.ValidationFraction);
         Assert.Equal((10880, 320, 800), (split.Train.Count, split.Validation.Count, split.Heldout.Count));
         Assert.Equal(2880 * 7, c.Training.MaxAnchorsPerEpoch);
         Assert.Equal(2880, c.Evaluation.MaxTrainBasins);

@@ -8,7 +8,8 @@ public class NumericTableTests
     public async Task TheParquetFileHasTheCsvsColumnsAndValues()
     {
         using var dir = new TempDir();
-        var table = new NumericTable(["basin", "basin_set"], [["a", "train"], ["b", "heldout"]], ["pred_log10(K2)", "z0"],
+        var table = new NumericTable(["basin", "basin_set"], [["a", "train"], ["b", "heldout"]],
+            ["pred_log10(K2)", "z0"],
             [[1.5, -2], [double.NaN, 3.25]]);
         table.WriteCsv(dir.Sub("t.csv"));
         await table.WriteParquetAsync(dir.Sub("t.parquet"));

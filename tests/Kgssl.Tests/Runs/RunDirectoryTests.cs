@@ -64,7 +64,8 @@ public class JsonFilesTests
         var state = new Kgssl.Training.TrainerState(1, double.PositiveInfinity, 0, 1, false, 3);
         string json = System.Text.Json.JsonSerializer.Serialize(state, Kgssl.Data.JsonFiles.Options);
         Assert.Contains("\"BestScore\": null", json);
-        var back = System.Text.Json.JsonSerializer.Deserialize<Kgssl.Training.TrainerState>(json, Kgssl.Data.JsonFiles.Options)!;
+        var back = System.Text.Json.JsonSerializer.Deserialize<Kgssl.Training.TrainerState>(json,
+            Kgssl.Data.JsonFiles.Options)!;
         Assert.True(double.IsNaN(back.BestScore));
         Assert.Equal(state with { BestScore = double.NaN }, back);
 

@@ -6,8 +6,10 @@ public class HbvCalibrationTests
 {
     static (HbvCalibration.Series Series, HbvParameters Truth) Basin()
     {
-        var truth = new HbvParameters(TT: 0.5, CFMAX: 3.5, FC: 220, LP: 0.6, BETA: 2.5, PERC: 1.2, UZL: 15, K0: 0.25, K1: 0.08, K2: 0.01, MAXBAS: 3.2);
-        var w = WeatherGenerator.Generate(new Climate(42, 3.0, 0.2, 0.4, 7, 11), new DateOnly(1990, 10, 1), 365 * 5, new SeededRandom(5));
+        var truth = new HbvParameters(TT: 0.5, CFMAX: 3.5, FC: 220, LP: 0.6, BETA: 2.5, PERC: 1.2, UZL: 15, K0: 0.25,
+            K1: 0.08, K2: 0.01, MAXBAS: 3.2);
+        var w = WeatherGenerator.Generate(new Climate(42, 3.0, 0.2, 0.4, 7, 11), new DateOnly(1990, 10, 1), 365 * 5,
+            new SeededRandom(5));
         var q = HbvModel.Run(truth, w.Precipitation, w.Temperature, w.Pet).Runoff;
         return (new HbvCalibration.Series(w.Precipitation, w.Temperature, w.Pet, q), truth);
     }
@@ -26,7 +28,8 @@ public class HbvCalibrationTests
     public void CalibrationOnNoiseFreeSeriesRecoversTheFlowAndTheBaseflowRecession()
     {
         var (series, truth) = Basin();
-        var fit = HbvCalibration.Calibrate(series, 365, series.Streamflow.Length, new HbvCalibration.Options(Population: 30, Generations: 80, Seed: 3));
+        var fit = HbvCalibration.Calibrate(series, 365, series.Streamflow.Length,
+            new HbvCalibration.Options(Population: 30, Generations: 80, Seed: 3));
         Assert.Equal(30 + 30 * 80, fit.Evaluations);
         Assert.True(fit.Objective > 0.98, $"objective {fit.Objective}");
         // the slow recession dominates dry spells: the best-identified parameter (see benchmarks/RESULTS.md)
@@ -43,7 +46,8 @@ public class HbvCalibrationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => HbvCalibration.Calibrate(series, 365, 380, o));
     }
 
-    static double[] UnitOf(HbvParameters p) => p.ToArray().Select((v, k) => LatinHypercube.Unscale(v, HbvParameters.Ranges[k])).ToArray();
+    static double[] UnitOf(HbvParameters p) => p.ToArray().Select(
+        (v, k) => LatinHypercube.Unscale(v, HbvParameters.Ranges[k])).ToArray();
 
     [Fact]
     public void AStrongPriorWithoutGenerationsReturnsItsCenter()
@@ -52,12 +56,14 @@ public class HbvCalibrationTests
         // the head's estimate is off: the center, not the truth, is what a prior this strong returns
         var center = UnitOf(truth with { PERC = 3.0, K1 = 0.02 });
         var prior = new HbvCalibration.Prior(center, Enumerable.Repeat(0.05, center.Length).ToArray(), 1e6);
-        var fit = HbvCalibration.Calibrate(series, 365, series.Streamflow.Length, new HbvCalibration.Options(Population: 10, Generations: 0, Seed: 2, Prior: prior));
+        var fit = HbvCalibration.Calibrate(series, 365, series.Streamflow.Length,
+            new HbvCalibration.Options(Population: 10, Generations: 0, Seed: 2, Prior: prior));
         Assert.Equal(10, fit.Evaluations);
         Assert.Equal(3.0, fit.Parameters.PERC, 9);
         Assert.Equal(0.02, fit.Parameters.K1, 9);
         // the reported objective is the data's alone (no penalty at the center): the series' fit of those parameters
-        Assert.Equal(HbvCalibration.Objective(fit.Parameters, series, 365, series.Streamflow.Length), fit.Objective, 12);
+        Assert.Equal(HbvCalibration.Objective(fit.Parameters, series, 365, series.Streamflow.Length), fit.Objective,
+            12);
         Assert.Null(fit.Initial);
     }
 
@@ -78,18 +84,25 @@ public class HbvCalibrationTests
     [Fact]
     public void APeriodCutFromALongerRecordIsFittedOnlyWithItsInitialStoragesSearched()
     {
-        // slow groundwater (K2 0.002/day) filled over three wet years: the last two years alone start with a full lower box
-        var truth = new HbvParameters(TT: 0.5, CFMAX: 3.5, FC: 150, LP: 0.6, BETA: 2, PERC: 2.5, UZL: 15, K0: 0.25, K1: 0.08, K2: 0.002, MAXBAS: 2.5);
-        var w = WeatherGenerator.Generate(new Climate(42, 4.0, 0.2, 0.4, 9, 11), new DateOnly(1990, 10, 1), 365 * 5, new SeededRandom(8));
+        // slow groundwater (K2 0.002/day) filled over three wet years: the last two years alone start with a full lower
+        // box
+        var truth = new HbvParameters(TT: 0.5, CFMAX: 3.5, FC: 150, LP: 0.6, BETA: 2, PERC: 2.5, UZL: 15, K0: 0.25,
+            K1: 0.08, K2: 0.002, MAXBAS: 2.5);
+        var w = WeatherGenerator.Generate(new Climate(42, 4.0, 0.2, 0.4, 9, 11), new DateOnly(1990, 10, 1), 365 * 5,
+            new SeededRandom(8));
         var q = HbvModel.Run(truth, w.Precipitation, w.Temperature, w.Pet).Runoff;
         int from = 365 * 3;
-        var period = new HbvCalibration.Series(w.Precipitation[from..], w.Temperature[from..], w.Pet[from..], q[from..]);
+        var period = new HbvCalibration.Series(w.Precipitation[from..], w.Temperature[from..], w.Pet[from..],
+            q[from..]);
         int n = period.Streamflow.Length, warm = 5;
         // the truth from the default storages misses the baseflow
         double atDefault = HbvCalibration.Objective(truth, period, warm, n);
-        var prior = new HbvCalibration.Prior([.. UnitOf(truth), .. new double[HbvCalibration.StateCount].Select(_ => 0.5)],
-            [.. Enumerable.Repeat(0.02, HbvParameters.Ranges.Count), .. Enumerable.Repeat(10.0, HbvCalibration.StateCount)], 0.01);
-        var fit = HbvCalibration.Calibrate(period, warm, n, new HbvCalibration.Options(Population: 16, Generations: 40, Seed: 5, Prior: prior, FreeStates: true, Best: true));
+        var prior = new HbvCalibration.Prior([.. UnitOf(truth),
+            .. new double[HbvCalibration.StateCount].Select(_ => 0.5)],
+            [.. Enumerable.Repeat(0.02, HbvParameters.Ranges.Count),
+                .. Enumerable.Repeat(10.0, HbvCalibration.StateCount)], 0.01);
+        var fit = HbvCalibration.Calibrate(period, warm, n, new HbvCalibration.Options(Population: 16, Generations: 40,
+            Seed: 5, Prior: prior, FreeStates: true, Best: true));
         Assert.True(atDefault < 0.9, $"the truth from default storages: {atDefault}");
         Assert.True(fit.Objective > 0.99, $"with the storages searched: {fit.Objective}");
         Assert.NotNull(fit.Initial);
@@ -103,10 +116,14 @@ public class HbvCalibrationTests
         var (series, _) = Basin();
         var ok = Enumerable.Repeat(0.5, 11).ToArray();
         void Run(HbvCalibration.Prior p, bool states = false) =>
-            HbvCalibration.Calibrate(series, 365, 900, new HbvCalibration.Options(Population: 4, Generations: 1, Prior: p, FreeStates: states));
-        Assert.Contains("expected 15 centers", Assert.Throws<ArgumentException>(() => Run(new(ok, ok, 1), states: true)).Message);
-        Assert.Contains("center of FC", Assert.Throws<ArgumentException>(() => Run(new([.. ok[..2], 1.5, .. ok[3..]], ok, 1))).Message);
-        Assert.Contains("sigma of TT", Assert.Throws<ArgumentException>(() => Run(new(ok, [0, .. ok[1..]], 1))).Message);
+            HbvCalibration.Calibrate(series, 365, 900, new HbvCalibration.Options(Population: 4, Generations: 1,
+                Prior: p, FreeStates: states));
+        Assert.Contains("expected 15 centers", Assert.Throws<ArgumentException>(
+            () => Run(new(ok, ok, 1), states: true)).Message);
+        Assert.Contains("center of FC", Assert.Throws<ArgumentException>(
+            () => Run(new([.. ok[..2], 1.5, .. ok[3..]], ok, 1))).Message);
+        Assert.Contains("sigma of TT", Assert.Throws<ArgumentException>(
+            () => Run(new(ok, [0, .. ok[1..]], 1))).Message);
         Assert.Contains("weight", Assert.Throws<ArgumentException>(() => Run(new(ok, ok, double.NaN))).Message);
     }
 }

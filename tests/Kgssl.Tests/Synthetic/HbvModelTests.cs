@@ -4,10 +4,12 @@ namespace Kgssl.Tests.Synthetic;
 
 public class HbvModelTests
 {
-    static HbvParameters Params(double fc = 250) => new(TT: 0, CFMAX: 3, FC: fc, LP: 0.7, BETA: 2, PERC: 1, UZL: 20, K0: 0.2, K1: 0.05, K2: 0.01, MAXBAS: 2.5);
+    static HbvParameters Params(double fc = 250) => new(TT: 0, CFMAX: 3, FC: fc, LP: 0.7, BETA: 2, PERC: 1, UZL: 20,
+        K0: 0.2, K1: 0.05, K2: 0.01, MAXBAS: 2.5);
 
     static Weather Climate(double meanP, int years, int seed) =>
-        WeatherGenerator.Generate(new Climate(40, meanP, 0.2, 0.35, 6, 12), new DateOnly(1990, 1, 1), 365 * years, new SeededRandom(seed));
+        WeatherGenerator.Generate(new Climate(40, meanP, 0.2, 0.35, 6, 12), new DateOnly(1990, 1, 1), 365 * years,
+            new SeededRandom(seed));
 
     [Fact]
     public void WaterIsConserved()
@@ -16,7 +18,8 @@ public class HbvModelTests
         var r = HbvModel.Run(Params(), w.Precipitation, w.Temperature, w.Pet);
         double p = w.Precipitation.Sum(), et = r.Evapotranspiration.Sum(), q = r.Runoff.Sum();
         double residual = p - et - q - (r.FinalStorage - r.InitialStorage);
-        Assert.True(Math.Abs(residual) < 1e-8 * p, $"P {p} = ET {et} + Q {q} + dS {r.FinalStorage - r.InitialStorage} off by {residual}");
+        Assert.True(Math.Abs(residual) < 1e-8 * p,
+            $"P {p} = ET {et} + Q {q} + dS {r.FinalStorage - r.InitialStorage} off by {residual}");
         Assert.True(q > 0 && et > 0);
         Assert.Contains(w.Temperature, t => t < 0); // the snow routine was exercised
     }
@@ -29,7 +32,8 @@ public class HbvModelTests
         var r = HbvModel.Run(Params(), w.Precipitation, w.Temperature, w.Pet, start);
         // soil 0.9 FC + 40 + 300 + 120 mm of snow (no liquid water in the pack yet)
         Assert.Equal(0.9 * Params().FC + 40 + 300 + 120, r.InitialStorage, 9);
-        double p = w.Precipitation.Sum(), residual = p - r.Evapotranspiration.Sum() - r.Runoff.Sum() - (r.FinalStorage - r.InitialStorage);
+        double p = w.Precipitation.Sum(), residual = p - r.Evapotranspiration.Sum() - r.Runoff.Sum()
+            - (r.FinalStorage - r.InitialStorage);
         Assert.True(Math.Abs(residual) < 1e-8 * p, $"off by {residual}");
         // a fuller lower box drains into the first days' runoff: more than from the default storages
         var d = HbvModel.Run(Params(), w.Precipitation, w.Temperature, w.Pet);
@@ -61,7 +65,8 @@ public class HbvModelTests
     [Fact]
     public void HamonPetMatchesAHandValue()
     {
-        // T = 20 degC, 14 h: e_s = 0.611 exp(17.27*20/257.3) = 0.611 * 3.82825 = 2.33906 kPa; PET = 29.8 * 14 * 2.33906 / 293.2 = 3.3283 mm/day
+        // T = 20 degC, 14 h: e_s = 0.611 exp(17.27*20/257.3) = 0.611 * 3.82825 = 2.33906 kPa; PET = 29.8 * 14 * 2.33906
+        // / 293.2 = 3.3283 mm/day
         Assert.Equal(3.3283, Pet.Hamon(20, 14), 4);
         Assert.Equal(12, Pet.DayLengthHours(0, 80), 1);            // equator
         Assert.True(Pet.DayLengthHours(45, 172) > 15);             // mid-latitude summer solstice
@@ -76,7 +81,8 @@ public class HbvModelTests
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(a.Path, 6, 3, 11, NoiseSd: 0.1));
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(b.Path, 6, 3, 11, NoiseSd: 0.1));
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(c.Path, 6, 3, 12, NoiseSd: 0.1));
-        var files = Directory.GetFiles(a.Path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a.Path, f)).Order().ToArray();
+        var files = Directory.GetFiles(a.Path, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(a.Path, f)).Order().ToArray();
         Assert.Equal(8, files.Length); // 6 series, attributes, ensemble.json
         foreach (var f in files)
             Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, f)), File.ReadAllBytes(Path.Combine(b.Path, f)));

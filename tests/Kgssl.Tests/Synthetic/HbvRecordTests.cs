@@ -7,7 +7,8 @@ namespace Kgssl.Tests.Synthetic;
 
 public class HbvRecordTests
 {
-    static readonly string[] LogNames = [.. EnsembleGenerator.CharacteristicNames.Select(n => HbvParameters.Ranges.Any(r => r.Name == n && r.Log) ? $"log10({n})" : n)];
+    static readonly string[] LogNames = [.. EnsembleGenerator.CharacteristicNames.Select(
+        n => HbvParameters.Ranges.Any(r => r.Name == n && r.Log) ? $"log10({n})" : n)];
 
     [Fact]
     public void ParametersComeBackFromCharacteristicsOnTheirScalesClampedIntoTheirRanges()
@@ -27,8 +28,10 @@ public class HbvRecordTests
         Assert.Equal(500, clamped.FC);
         Assert.Equal(0.001, clamped.K2, 12);
 
-        Assert.Equal([2, 0, 1], HbvColumns.TryDriverIndices(["temperature_2m_mean", "potential_evaporation_sum", "total_precipitation_sum"])!);
-        Assert.Null(HbvColumns.TryDriverIndices(["total_precipitation_sum", "temperature_2m_mean"]));   // no PET: no physics emulator
+        Assert.Equal([2, 0, 1], HbvColumns.TryDriverIndices(["temperature_2m_mean", "potential_evaporation_sum",
+            "total_precipitation_sum"])!);
+        // no PET: no physics emulator
+        Assert.Null(HbvColumns.TryDriverIndices(["total_precipitation_sum", "temperature_2m_mean"]));
 
         values[columns[0].Index] = double.NaN;
         Assert.Null(HbvColumns.ToParameters(columns, values));
@@ -40,7 +43,8 @@ public class HbvRecordTests
     {
         string root = dir.Sub("ens");
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, basins, 4, seed));
-        var data = DatasetLoader.Load(new DataConfig { Dataset = "caravan", Root = root, Source = EnsembleGenerator.Source, Characteristics = [.. LogNames] }, useCache: false).Data;
+        var data = DatasetLoader.Load(new DataConfig { Dataset = "caravan", Root = root,
+            Source = EnsembleGenerator.Source, Characteristics = [.. LogNames] }, useCache: false).Data;
         return (data, HbvColumns.DriverIndices(data.DriverNames, n => new InvalidOperationException(n)));
     }
 
@@ -59,8 +63,10 @@ public class HbvRecordTests
             var record = HbvRecord.Of(basin, data.DriverCount, driver);
             Assert.Equal(365, record.SpinUp);
             Assert.Equal(365 + basin.Days, record.Precipitation.Length);
-            Assert.Equal(basin.Drivers[0 * data.DriverCount + driver[0]], record.Precipitation[0]);          // spin-up = day 0 on
-            Assert.Equal(basin.Drivers[0 * data.DriverCount + driver[0]], record.Precipitation[365]);        // record day 0
+            // spin-up = day 0 on
+            Assert.Equal(basin.Drivers[0 * data.DriverCount + driver[0]], record.Precipitation[0]);
+            // record day 0
+            Assert.Equal(basin.Drivers[0 * data.DriverCount + driver[0]], record.Precipitation[365]);
             Assert.Equal(basin.Drivers[(basin.Days - 1) * data.DriverCount + driver[2]], record.Pet[^1]);
             var q = record.Simulate(HbvColumns.ToParameters(columns, basin.Characteristics)!);
             var observed = record.Observed(basin);
@@ -83,9 +89,11 @@ public class HbvRecordTests
         Assert.Equal(365, own.SpinUp);
         Assert.Equal(from, own.Offset);
         Assert.Equal(365 + to - from, own.Precipitation.Length);
-        Assert.Equal(basin.Drivers[from * data.DriverCount + driver[0]], own.Precipitation[0]);       // spin-up = the period's day 0 on
+        // spin-up = the period's day 0 on
+        Assert.Equal(basin.Drivers[from * data.DriverCount + driver[0]], own.Precipitation[0]);
         Assert.Equal(basin.Drivers[(from + 364) * data.DriverCount + driver[1]], own.Temperature[364]);
-        Assert.Equal(basin.Drivers[from * data.DriverCount + driver[0]], own.Precipitation[365]);     // then the period itself
+        // then the period itself
+        Assert.Equal(basin.Drivers[from * data.DriverCount + driver[0]], own.Precipitation[365]);
         Assert.Equal(basin.Drivers[(to - 1) * data.DriverCount + driver[2]], own.Pet[^1]);
         var observed = own.Observed(basin);
         Assert.Equal(own.Precipitation.Length, observed.Length);
@@ -106,7 +114,8 @@ public class HbvRecordTests
 
         // a short period spins up on all of its days; a period outside the record is refused
         Assert.Equal(100, HbvRecord.OfPeriod(basin, data.DriverCount, driver, 10, 110).SpinUp);
-        Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, from, basin.Days + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, from,
+            basin.Days + 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => HbvRecord.OfPeriod(basin, data.DriverCount, driver, 60, 50));
         Assert.Equal(365 + 1, own.IndexOf(from + 1));
     }

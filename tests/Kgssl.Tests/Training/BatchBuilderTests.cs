@@ -42,7 +42,8 @@ public class BatchBuilderTests
             for (int k = 0; k < 2; k++) Assert.Equal(Expected(1, 30 + t, k), Got(1, t, k));
         // the last 30 days are the drivers of the windows the encoder reads
         var inputs = builder.Inputs(windows);
-        Assert.Equal(inputs[.., .., ..2].contiguous().data<float>().ToArray(), drivers[.., 20.., ..].contiguous().data<float>().ToArray());
+        Assert.Equal(inputs[.., .., ..2].contiguous().data<float>().ToArray(),
+            drivers[.., 20.., ..].contiguous().data<float>().ToArray());
         // a second call with other windows leaves nothing of the first behind (the buffer is reused)
         var again = builder.DriversWithContext([new(1, 0), new(0, 70)], 20, [0, 0]).data<float>().ToArray();
         for (int t = 0; t < 20; t++) Assert.Equal(0f, again[t * 2]);

@@ -28,13 +28,16 @@ public class EpochRecordTests
 
     [Theory]
     [InlineData("1,0.01,0.5", "line 3: expected 14 comma-separated values")]
-    [InlineData("1,0.01,0.5,0.4,0.01,0.6,0.45,0.35,0.02,0.55,many,12.5,51.2,0", "line 3: column 11 (anchors) expects a whole number, found 'many'")]
-    [InlineData("1,0.01,x,0.4,0.01,0.6,0.45,0.35,0.02,0.55,640,12.5,51.2,0", "line 3: column 3 (loss) expects a number, found 'x'")]
+    [InlineData("1,0.01,0.5,0.4,0.01,0.6,0.45,0.35,0.02,0.55,many,12.5,51.2,0",
+        "line 3: column 11 (anchors) expects a whole number, found 'many'")]
+    [InlineData("1,0.01,x,0.4,0.01,0.6,0.45,0.35,0.02,0.55,640,12.5,51.2,0",
+        "line 3: column 3 (loss) expects a number, found 'x'")]
     public void AMalformedRowNamesTheFileTheLineAndWhatWasExpected(string row, string expected)
     {
         using var dir = new TempDir();
         string path = dir.Sub("epochs.csv");
-        File.WriteAllLines(path, [EpochRecord.Header, new EpochRecord(1, 0.01, 0.5, 0.4, 0.01, 0.6, 0.45, 0.35, 0.02, 0.55, 640, 12.5).ToCsv(), row]);
+        File.WriteAllLines(path, [EpochRecord.Header, new EpochRecord(1, 0.01, 0.5, 0.4, 0.01, 0.6, 0.45, 0.35, 0.02,
+            0.55, 640, 12.5).ToCsv(), row]);
         var e = Assert.Throws<DataFormatException>(() => EpochRecord.ReadAll(path));
         Assert.StartsWith(path, e.Message);
         Assert.Contains(expected, e.Message);

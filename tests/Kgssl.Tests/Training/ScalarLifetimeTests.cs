@@ -37,10 +37,12 @@ public class ScalarLifetimeTests
         Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 8, 3, 2));
         string Losses(string name, bool storm)
         {
-            var demo = Kgssl.Runs.DemoPipeline.DefaultConfig(data, new Kgssl.Runs.DemoPipeline.Options(Basins: 10, Years: 3));
+            var demo = Kgssl.Runs.DemoPipeline.DefaultConfig(data,
+                new Kgssl.Runs.DemoPipeline.Options(Basins: 10, Years: 3));
             var cfg = demo with
             {
-                Data = demo.Data with { WindowDays = 60, Stride = 30, HeldoutFraction = 0.25, ValidationFraction = 0.25 },
+                Data = demo.Data with { WindowDays = 60, Stride = 30, HeldoutFraction = 0.25,
+                    ValidationFraction = 0.25 },
                 Model = demo.Model with { Hidden = 8, Embedding = 6, DecoderHidden = 8, HeadHidden = 8 },
                 Training = demo.Training with { Epochs = 2, Threads = 1, BatchSize = 4 },
             };
@@ -49,8 +51,10 @@ public class ScalarLifetimeTests
             var p = Kgssl.Runs.Workflow.Prepare(run, cfg, new TrainerTests.Silent(), useCache: false);
             using (Storm(storm)) Kgssl.Runs.Workflow.Train(run, p, false, new TrainerTests.Silent());
             // every column but the seconds and windows per second
-            var timed = new[] { "seconds", "anchor_windows_per_s" }.Select(c => Array.IndexOf(Kgssl.Training.EpochRecord.Header.Split(','), c)).ToHashSet();
-            return string.Join("\n", File.ReadLines(run.File("epochs.csv")).Select(l => string.Join(',', l.Split(',').Where((_, i) => !timed.Contains(i)))));
+            var timed = new[] { "seconds", "anchor_windows_per_s" }.Select(
+                c => Array.IndexOf(Kgssl.Training.EpochRecord.Header.Split(','), c)).ToHashSet();
+            return string.Join("\n", File.ReadLines(run.File("epochs.csv"))
+                .Select(l => string.Join(',', l.Split(',').Where((_, i) => !timed.Contains(i)))));
         }
         Assert.Equal(Losses("quiet", false), Losses("storm", true));
     }
@@ -83,7 +87,8 @@ public class ScalarLifetimeTests
     static float[] Train(bool storm)
     {
         manual_seed(11);
-        var cfg = new ModelConfig { Encoder = "cnn", Hidden = 8, Embedding = 6, Decoder = "tcn", DecoderHidden = 8, HeadHidden = 8 };
+        var cfg = new ModelConfig { Encoder = "cnn", Hidden = 8, Embedding = 6, Decoder = "tcn", DecoderHidden = 8,
+            HeadHidden = 8 };
         using var model = new KgsslModel(cfg, 3, 4, channels: 6);
         using var opt = new KgsslAdam(model.parameters(), 0.01);
         using (Storm(storm))
@@ -99,7 +104,8 @@ public class ScalarLifetimeTests
                 var l1 = Losses.MaskedMse(pred, target, mask);
                 var l2 = Losses.TripletMargin(z[..4], z[4..8], z[8..], 1.0);
                 var l3 = Losses.Supervision(model.Head.forward(z), labels, ones_like(labels), ones(4));
-                var loss = Held.Plus(Held.Plus(Held.Times(l1, 0.2), Held.Times(l2, 0.1)), Held.Times(l3, 5)).div(Held.Of(5.3));
+                var loss = Held.Plus(Held.Plus(Held.Times(l1, 0.2), Held.Times(l2, 0.1)),
+                    Held.Times(l3, 5)).div(Held.Of(5.3));
                 opt.zero_grad();
                 loss.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0);
@@ -131,7 +137,8 @@ public class BatchNormTests
             Assert.Equal(theirs.forward(x).data<float>().ToArray(), ours.forward(x).data<float>().ToArray());
         }
         foreach (var (k, v) in theirs.state_dict())
-            Assert.Equal(v.to_type(ScalarType.Float64).data<double>().ToArray(), ours.state_dict()[k].to_type(ScalarType.Float64).data<double>().ToArray());
+            Assert.Equal(v.to_type(ScalarType.Float64).data<double>().ToArray(),
+                ours.state_dict()[k].to_type(ScalarType.Float64).data<double>().ToArray());
         Assert.Equal(4L, ours.state_dict()["num_batches_tracked"].item<long>());
         ours.eval(); theirs.eval();
         using var y = randn(3, 5, 7);

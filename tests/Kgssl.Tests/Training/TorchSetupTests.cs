@@ -58,7 +58,8 @@ public class TorchSetupTests
                 using var scope = NewDisposeScope();
                 var z = z0.clone().requires_grad_(true);
                 (decoder.forward(x, z) * weights).sum().backward();
-                var gradients = decoder.parameters().SelectMany(p => p.grad!.data<float>().ToArray()).Concat(z.grad!.data<float>().ToArray()).ToArray();
+                var gradients = decoder.parameters().SelectMany(p => p.grad!.data<float>().ToArray())
+                    .Concat(z.grad!.data<float>().ToArray()).ToArray();
                 Assert.All(gradients, g => Assert.True(float.IsFinite(g)));
                 first ??= gradients;
                 Assert.Equal(first, gradients);

@@ -26,11 +26,13 @@ public class TrainerTests
             WindowDays = 60, Stride = 30, HeldoutFraction = 0.2, ValidationFraction = 0.25,
         },
         Model = new ModelConfig { Hidden = 8, Embedding = 6, DecoderHidden = 8 },
-        Training = new TrainingConfig { Seed = 3, Threads = 1, Epochs = epochs, BatchSize = 16, LearningRate = 0.01, Patience = 100, RandomWindows = randomWindows },
+        Training = new TrainingConfig { Seed = 3, Threads = 1, Epochs = epochs, BatchSize = 16, LearningRate = 0.01,
+            Patience = 100, RandomWindows = randomWindows },
         Evaluation = new EvaluationConfig { MantelPermutations = 9 },
     };
 
-    internal static (RunDirectory Run, Workflow.Prepared Prepared) Setup(TempDir dir, string data, string name, int epochs, bool randomWindows = false)
+    internal static (RunDirectory Run, Workflow.Prepared Prepared) Setup(TempDir dir, string data, string name,
+        int epochs, bool randomWindows = false)
     {
         var run = RunDirectory.Create(name, dir.Sub(name));
         var cfg = Tiny(data, epochs, randomWindows);
@@ -53,7 +55,8 @@ public class TrainerTests
         Assert.Equal(0.005, Trainer.LearningRate(t, 3, 0), 12);                  // half way
         Assert.Equal(0.005 * (1 + Math.Cos(Math.PI * 2.5 / 4)), Trainer.LearningRate(t, 3, 0.5), 12);
         Assert.Equal(0, Trainer.LearningRate(t, 4, 1), 12);
-        var steps = Enumerable.Range(1, 4).SelectMany(e => Enumerable.Range(0, 10).Select(b => Trainer.LearningRate(t, e, b / 10.0))).ToArray();
+        var steps = Enumerable.Range(1, 4).SelectMany(e => Enumerable.Range(0, 10)
+            .Select(b => Trainer.LearningRate(t, e, b / 10.0))).ToArray();
         Assert.All(steps.Zip(steps.Skip(1)), p => Assert.True(p.Second < p.First));
         var epochwise = t with { Schedule = "cosine" };
         Assert.Equal(Trainer.LearningRate(epochwise, 2, 0), Trainer.LearningRate(epochwise, 2, 0.9));
@@ -79,7 +82,8 @@ public class TrainerTests
 
         Assert.Equal(4, epochs.Count);
         Assert.Equal(Weights(full, pf, "last"), Weights(cut, pc, "last"));
-        if (randomWindows)   // as many anchors as the stride windows give (2 years, 60-day windows every 30 days: 23 a basin)
+        // as many anchors as the stride windows give (2 years, 60-day windows every 30 days: 23 a basin)
+        if (randomWindows)
             Assert.All(epochs, e => Assert.Equal(23 * pf.Split.Train.Count, e.Anchors));
         Assert.Equal(File.ReadLines(full.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])),
             File.ReadLines(cut.File("epochs.csv")).Select(l => string.Join(',', l.Split(',')[..10])));
@@ -122,13 +126,16 @@ public class TrainerTests
         using var dir = new TempDir();
         string data = dir.Sub("data");
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 8, 3, 9));
-        string file = Directory.GetFiles(Path.Combine(data, "timeseries", "csv"), "*.csv", SearchOption.AllDirectories).Order().First();
+        string file = Directory.GetFiles(Path.Combine(data, "timeseries", "csv"), "*.csv", SearchOption.AllDirectories)
+            .Order().First();
         string id = Path.GetFileNameWithoutExtension(file);
         var lines = File.ReadAllLines(file);
-        File.WriteAllLines(file, lines.Take(1).Concat(lines.Skip(1).Select(l => l[..(l.LastIndexOf(',') + 1)])));   // streamflow empty every day
+        // streamflow empty every day
+        File.WriteAllLines(file, lines.Take(1).Concat(lines.Skip(1).Select(l => l[..(l.LastIndexOf(',') + 1)])));
         var (run, p) = Setup(dir, data, "run", 1);
         Assert.DoesNotContain(id, p.Split.Train.Concat(p.Split.Validation).Concat(p.Split.Heldout));
-        Assert.Contains($"1 basins have no observed streamflow and take no part in the split: {id}", File.ReadAllText(run.File("log.txt")));
+        Assert.Contains($"1 basins have no observed streamflow and take no part in the split: {id}",
+            File.ReadAllText(run.File("log.txt")));
         Assert.Equal([id], p.Split.WithoutStreamflow!);
         Assert.Contains($"\"WithoutStreamflow\": [\n    \"{id}\"", File.ReadAllText(run.File("split.json")));
     }
@@ -149,8 +156,10 @@ public class TrainerTests
         }
         var plain = Train("plain", 0);
         var context = Train("context", 90);
-        Assert.All(context, e => Assert.True(double.IsFinite(e.Reconstruction) && double.IsFinite(e.ValReconstruction)));
-        Assert.True(context[^1].Reconstruction < context[0].Reconstruction, $"L1 {context[0].Reconstruction:F3} -> {context[^1].Reconstruction:F3}");
+        Assert.All(context, e => Assert.True(double.IsFinite(e.Reconstruction)
+            && double.IsFinite(e.ValReconstruction)));
+        Assert.True(context[^1].Reconstruction < context[0].Reconstruction,
+            $"L1 {context[0].Reconstruction:F3} -> {context[^1].Reconstruction:F3}");
         // same seed, same windows, same first weights: only the days before the windows differ
         Assert.NotEqual(plain[0].Reconstruction, context[0].Reconstruction);
         Assert.Equal(plain[0].Anchors, context[0].Anchors);
@@ -164,11 +173,13 @@ public class TrainerTests
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(data, 10, 3, 5));
         var run = RunDirectory.Create("hbv", dir.Sub("hbv"));
         var cfg = Tiny(data, 4) with { Model = new ModelConfig { Hidden = 8, Embedding = 6, Decoder = "hbv" } };
-        cfg = cfg with { Data = cfg.Data with { Characteristics = [.. cfg.Data.Characteristics.Select(n => n == "K2" ? "log10(K2)" : n)] } };
+        cfg = cfg with { Data = cfg.Data with { Characteristics = [
+            .. cfg.Data.Characteristics.Select(n => n == "K2" ? "log10(K2)" : n)] } };
         run.WriteConfig(cfg);
         var p = Workflow.Prepare(run, cfg, new Silent(), useCache: false);
         var epochs = Workflow.Train(run, p, false, new Silent());
-        Assert.True(epochs[^1].Reconstruction < epochs[0].Reconstruction, $"L1 {epochs[0].Reconstruction:F3} -> {epochs[^1].Reconstruction:F3}");
+        Assert.True(epochs[^1].Reconstruction < epochs[0].Reconstruction,
+            $"L1 {epochs[0].Reconstruction:F3} -> {epochs[^1].Reconstruction:F3}");
         var result = Workflow.Evaluate(run, p, "test", new Silent());
         Assert.Equal(3 * 11, result.DecoderRows.Count);   // training, validation and held-out basins
         Assert.Contains(result.DecoderRows, r => r.Characteristic == "log10(K2)");
@@ -197,8 +208,10 @@ public sealed class TinyRunFixture : IDisposable
         Prepared = p;
         Epochs = Workflow.Train(Run, p, false, new TrainerTests.Silent());
         Result = Workflow.Evaluate(Run, p, "test", new TrainerTests.Silent());
-        Calibration = CalibrationReference.Run(Run, p, "heldout", new HbvCalibration.Options(Population: 8, Generations: 3, Seed: 1), new TrainerTests.Silent());
-        Refinement = LearnedRefinement.Run(Run, p, "heldout", new LearnedRefinement.Settings(Population: 6, Generations: 3, Seed: 1), new TrainerTests.Silent());
+        Calibration = CalibrationReference.Run(Run, p, "heldout",
+            new HbvCalibration.Options(Population: 8, Generations: 3, Seed: 1), new TrainerTests.Silent());
+        Refinement = LearnedRefinement.Run(Run, p, "heldout", new LearnedRefinement.Settings(Population: 6,
+            Generations: 3, Seed: 1), new TrainerTests.Silent());
         Html = File.ReadAllText(Kgssl.Report.ReportWriter.Write(Run, new TrainerTests.Silent()));
     }
 
@@ -216,16 +229,19 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         using var model = Workflow.LoadModel(f.Run, p, torch.CPU);
         var ids = p.Split.Train.Concat(p.Split.Heldout).ToList();
         var (start, end) = Workflow.Period(p.Config, "test");
-        var together = Kgssl.Training.Embedder.Embed(model, p.Store, ids, start, end, p.Config.Data.WindowDays, p.Config.Data.Stride, torch.CPU, batchSize: 5);
+        var together = Kgssl.Training.Embedder.Embed(model, p.Store, ids, start, end, p.Config.Data.WindowDays,
+            p.Config.Data.Stride, torch.CPU, batchSize: 5);
         Assert.Equal(ids, together.Select(e => e.Id));
         foreach (var id in ids)
         {
-            var alone = Kgssl.Training.Embedder.Embed(model, p.Store, [id], start, end, p.Config.Data.WindowDays, p.Config.Data.Stride, torch.CPU).Single();
+            var alone = Kgssl.Training.Embedder.Embed(model, p.Store, [id], start, end, p.Config.Data.WindowDays,
+                p.Config.Data.Stride, torch.CPU).Single();
             var both = together.Single(e => e.Id == id);
             Assert.Equal(alone.Windows, both.Windows);
             Assert.True(alone.Windows > 1);
             for (int k = 0; k < alone.Mean.Length; k++) Assert.Equal(alone.Mean[k], both.Mean[k], 5);
-            for (int k = 0; k < alone.PredictedZ.Length; k++) Assert.Equal(alone.PredictedSpreadZ[k], both.PredictedSpreadZ[k], 5);
+            for (int k = 0; k < alone.PredictedZ.Length; k++) Assert.Equal(alone.PredictedSpreadZ[k],
+                both.PredictedSpreadZ[k], 5);
         }
     }
 
@@ -249,11 +265,14 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         var none = Estimates(f.Dir.Sub("an_none") + "_knowledge.csv");
         Assert.Equal(held.Order(), part.Keys.Order());
         foreach (var id in held)
-            for (int k = 0; k < all[id].Length; k++) Assert.Equal(all[id][k], part[id][k], 1e-6 * (1 + Math.Abs(all[id][k])));
+            for (int k = 0; k < all[id].Length; k++) Assert.Equal(all[id][k], part[id][k],
+                1e-6 * (1 + Math.Abs(all[id][k])));
         Assert.Contains(held, id => Math.Abs(none[id][0] - all[id][0]) > 1e-6 * (1 + Math.Abs(all[id][0])));
 
-        static Dictionary<string, double[]> Estimates(string path) => File.ReadAllLines(path).Skip(1).Select(l => l.Split(','))
-            .ToDictionary(v => v[0], v => v[3..].Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        static Dictionary<string, double[]> Estimates(string path)
+            => File.ReadAllLines(path).Skip(1).Select(l => l.Split(','))
+            .ToDictionary(v => v[0], v => v[3..].Select(x => double.Parse(x,
+                System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
     [Fact]
@@ -275,18 +294,23 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
             var v = line.Split(',');
             var truth = f.Prepared.Data.Basin(v[0]).Characteristics;
             Assert.Equal("FC", v[2]);
-            Assert.Equal(truth[names.IndexOf("FC")], double.Parse(v[fc], System.Globalization.CultureInfo.InvariantCulture), 6);
+            Assert.Equal(truth[names.IndexOf("FC")], double.Parse(v[fc],
+                System.Globalization.CultureInfo.InvariantCulture), 6);
             Assert.True(double.IsFinite(double.Parse(v[tt], System.Globalization.CultureInfo.InvariantCulture)));
         }
-        var e = Assert.Throws<Kgssl.Config.ConfigException>(() => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "test", stem + "_bad", reporter, ["FC", "XX"]));
+        var e = Assert.Throws<Kgssl.Config.ConfigException>(() => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "test",
+            stem + "_bad", reporter, ["FC", "XX"]));
         Assert.Contains("--known: 'XX' is not a characteristic of this run", e.Message);
         Assert.False(File.Exists(stem + "_bad.csv"));   // refused before any work
-        var reversed = Assert.Throws<Kgssl.Config.ConfigException>(() => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "2008-01-01..2007-01-01", stem + "_r", reporter));
+        var reversed = Assert.Throws<Kgssl.Config.ConfigException>(
+            () => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "2008-01-01..2007-01-01", stem + "_r", reporter));
         Assert.Equal("--period: the end 2007-01-01 is before the start 2008-01-01", reversed.Message);
         // a period without data: every basin gets a row saying why, and the count says none was embedded
-        var (none, all) = Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "1950-01-01..1950-12-31", f.Dir.Sub("new/folder/e"), reporter);
+        var (none, all) = Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "1950-01-01..1950-12-31", f.Dir.Sub("new/folder/e"),
+            reporter);
         Assert.Equal((0, n), (none, all));
-        Assert.All(File.ReadAllLines(f.Dir.Sub("new/folder/e") + ".csv").Skip(1), l => Assert.Contains("no embedding", l));
+        Assert.All(File.ReadAllLines(f.Dir.Sub("new/folder/e") + ".csv").Skip(1),
+            l => Assert.Contains("no embedding", l));
     }
 
     [Fact]
@@ -306,7 +330,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         // the best basin's NSE is the highest of emulator.csv
         var best = rows.Skip(1).First().Split(',');
         double top = File.ReadAllLines(f.Run.File("emulator.csv")).Skip(1)
-            .Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture)).Where(double.IsFinite).Max();
+            .Select(l => double.Parse(l.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture))
+                .Where(double.IsFinite).Max();
         Assert.Equal("best", best[2]);
         Assert.Equal(top, double.Parse(best[3], System.Globalization.CultureInfo.InvariantCulture), 5);
     }
@@ -314,7 +339,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     [Fact]
     public void EveryFileTheRunWritesIsInTheOutputsReference()
     {
-        string page = File.ReadAllText(Path.Combine(Kgssl.Tests.Config.ConfigLoaderTests.RepoRoot(), "docs", "outputs.md"));
+        string page = File.ReadAllText(Path.Combine(Kgssl.Tests.Config.ConfigLoaderTests.RepoRoot(), "docs",
+            "outputs.md"));
         // `name` entries of the page; <...> stands for any part of a name
         var documented = System.Text.RegularExpressions.Regex.Matches(page, "`([A-Za-z0-9_.<>/-]+)`")
             .Select(m => new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Replace(
@@ -322,7 +348,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         var files = Directory.GetFiles(f.Run.Path).Select(Path.GetFileName).Concat(
             Directory.GetDirectories(f.Run.Path).Select(d => Path.GetFileName(d) + "/")).ToList();
         Assert.Contains("characteristics.csv", files);
-        Assert.All(files, name => Assert.True(documented.Any(r => r.IsMatch(name!)), $"{name} is not in docs/outputs.md"));
+        Assert.All(files, name => Assert.True(documented.Any(r => r.IsMatch(name!)),
+            $"{name} is not in docs/outputs.md"));
     }
 
     [Fact]
@@ -334,7 +361,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.True(epochs.All(e => double.IsFinite(e.ValLoss)));
         Assert.Equal(7, File.ReadAllLines(f.Run.File("epochs.csv")).Length);
         Assert.Equal(3 * 17, f.Result.Rows.Count);   // training, validation and held-out basins
-        Assert.Equal("characteristic,basin_set,period,n,pearson_r,spearman_rho,rmse,rmse_z", File.ReadLines(f.Run.File("characteristics.csv")).First());
+        Assert.Equal("characteristic,basin_set,period,n,pearson_r,spearman_rho,rmse,rmse_z",
+            File.ReadLines(f.Run.File("characteristics.csv")).First());
         Assert.True(File.Exists(f.Run.File("distances_summary.json")));
         Assert.True(File.Exists(f.Run.File("emulator.csv")));
         Assert.Equal(["heldout", "train", "validation"], f.Result.Rows.Select(r => r.BasinSet).Distinct().Order());
@@ -342,7 +370,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         var emulator = File.ReadAllLines(f.Run.File("emulator.csv"));
         Assert.Equal("basin,basin_set,nse,kge,days,nse_physics,kge_physics", emulator[0]);
         Assert.True(emulator.Length - 1 >= f.Result.EmulatorBasins && f.Result.EmulatorBasins > 0);
-        Assert.All(emulator.Skip(1), l => Assert.True(double.IsFinite(double.Parse(l.Split(',')[5], System.Globalization.CultureInfo.InvariantCulture)), l));
+        Assert.All(emulator.Skip(1), l => Assert.True(double.IsFinite(
+            double.Parse(l.Split(',')[5], System.Globalization.CultureInfo.InvariantCulture)), l));
         Assert.True(double.IsFinite(f.Result.PhysicsEmulatorMedianNse));
         Assert.Contains("id=\"physics-emulator\"", f.Html);
     }
@@ -352,19 +381,22 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     {
         // a copy of the run, so that the fixture's files stay as the other tests read them
         string copy = f.Dir.Sub("sampled");
-        foreach (var file in Directory.GetFiles(f.Run.Path, "*", SearchOption.AllDirectories).Where(x => !x.Contains("/data/")))
+        foreach (var file in Directory.GetFiles(f.Run.Path, "*", SearchOption.AllDirectories)
+            .Where(x => !x.Contains("/data/")))
         {
             string target = Path.Combine(copy, Path.GetRelativePath(f.Run.Path, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
         var run = RunDirectory.Create("sampled", copy);
-        var p = f.Prepared with { Config = f.Prepared.Config with { Evaluation = f.Prepared.Config.Evaluation with { MaxTrainBasins = 3 } } };
+        var p = f.Prepared with { Config = f.Prepared.Config with { Evaluation = f.Prepared.Config.Evaluation
+            with { MaxTrainBasins = 3 } } };
         var result = Workflow.Evaluate(run, p, "test", new TrainerTests.Silent());
         Assert.All(result.Rows.Where(r => r.BasinSet == "train"), r => Assert.Equal(3, r.N));
         Assert.Equal(f.Result.Rows.Where(r => r.BasinSet == "heldout").Select(r => (r.Characteristic, r.N, r.PearsonR)),
             result.Rows.Where(r => r.BasinSet == "heldout").Select(r => (r.Characteristic, r.N, r.PearsonR)));
-        var scored = File.ReadLines(run.File("predictions.csv")).Skip(1).Where(l => l.Split(',')[1] == "train").Select(l => l.Split(',')[0]).ToList();
+        var scored = File.ReadLines(run.File("predictions.csv")).Skip(1).Where(l => l.Split(',')[1] == "train")
+            .Select(l => l.Split(',')[0]).ToList();
         Assert.Equal(p.Split.Train.Order(StringComparer.Ordinal).Take(3), scored.Order(StringComparer.Ordinal));
     }
 
@@ -376,20 +408,24 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.All(f.Calibration.Rows, r => Assert.Equal(held[0].N, r.N));
         Assert.Equal(held[0].N, f.Calibration.Basins.Count);
         // a tiny budget here (the fit's quality is tested in HbvCalibrationTests): finite scores, parameters in range
-        Assert.All(f.Calibration.Basins, b => Assert.True(double.IsFinite(b.Objective) && b.Objective <= 1 && double.IsFinite(b.ValidationNse), b.Id));
+        Assert.All(f.Calibration.Basins, b => Assert.True(double.IsFinite(b.Objective) && b.Objective <= 1
+            && double.IsFinite(b.ValidationNse), b.Id));
         Assert.All(f.Calibration.Basins, b => Assert.All(b.Calibrated.ToArray().Zip(HbvParameters.Ranges),
             x => Assert.InRange(x.First, x.Second.Min - 1e-9, x.Second.Max + 1e-9)));
         Assert.Equal(1 + held[0].N, File.ReadAllLines(f.Run.File("calibration.csv")).Length);
-        Assert.StartsWith("basin,basin_set,objective_test,nse_train,nse_log_train,cal_TT", File.ReadLines(f.Run.File("calibration.csv")).First());
+        Assert.StartsWith("basin,basin_set,objective_test,nse_train,nse_log_train,cal_TT",
+            File.ReadLines(f.Run.File("calibration.csv")).First());
         Assert.Contains("id=\"identifiability\"", f.Html);
         // the reference saw the evaluated period alone (the default context), and the file and the report say so
         var identifiability = File.ReadAllLines(f.Run.File("identifiability.csv"));
         Assert.Equal("parameter,basin_set,n,calibration_r,identifiable,learned_r,context", identifiability[0]);
         Assert.All(identifiability.Skip(1), l => Assert.EndsWith(",period", l));
         Assert.Contains("and nothing else (its first year once as spin-up)", f.Html);
-        Assert.Throws<ArgumentException>(() => CalibrationReference.Run(f.Run, f.Prepared, "heldout", new HbvCalibration.Options(Population: 4, Generations: 1), new TrainerTests.Silent(), context: "whole"));
+        Assert.Throws<ArgumentException>(() => CalibrationReference.Run(f.Run, f.Prepared, "heldout",
+            new HbvCalibration.Options(Population: 4, Generations: 1), new TrainerTests.Silent(), context: "whole"));
         foreach (var r in f.Calibration.Rows)
-            Assert.Contains($"<td>{r.Characteristic}</td><td>{r.PearsonR.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>", f.Html);
+            Assert.Contains(
+                $"<td>{r.Characteristic}</td><td>{r.PearsonR.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>", f.Html);
     }
 
     [Fact]
@@ -402,7 +438,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         // the learned column is the head's own score on those basins: the same r as characteristics.csv
         foreach (var r in o.Learned)
             Assert.Equal(held.Single(h => h.Characteristic == r.Characteristic).PearsonR, r.PearsonR, 9);
-        var predictions = LearnedRefinement.ReadPredictions(f.Run.File("predictions.csv"), o.Rows.Select(r => r.Characteristic).ToList());
+        var predictions = LearnedRefinement.ReadPredictions(f.Run.File("predictions.csv"),
+            o.Rows.Select(r => r.Characteristic).ToList());
         Assert.All(o.Basins, b => Assert.Equal(predictions.Single(p => p.Id == b.Id).Predicted, b.Learned));
         // refined parameters lie in the ranges (on the run's scales) and the objective is a fit's
         var columns = HbvColumns.Parameters(f.Prepared.Data.CharacteristicNames);
@@ -413,19 +450,24 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         }));
         Assert.All(o.Basins, b => Assert.True(b.Objective <= 1 && double.IsFinite(b.Objective), b.Id));
         Assert.All(o.Sigma, s => Assert.True(s > 0));
-        Assert.Equal(o.Rows.Select(r => r.PearsonR), Kgssl.Evaluation.CharacteristicRecovery.ReadCsv(f.Run.File("characteristics_refined.csv")).Select(r => r.PearsonR), (a, b) => Math.Abs(a - b) < 1e-6);
-        Assert.StartsWith("basin,basin_set,objective_test,learned_TT", File.ReadLines(f.Run.File("refined.csv")).First());
+        Assert.Equal(o.Rows.Select(r => r.PearsonR), Kgssl.Evaluation.CharacteristicRecovery.ReadCsv(
+            f.Run.File("characteristics_refined.csv")).Select(r => r.PearsonR), (a, b) => Math.Abs(a - b) < 1e-6);
+        Assert.StartsWith("basin,basin_set,objective_test,learned_TT",
+            File.ReadLines(f.Run.File("refined.csv")).First());
         Assert.Equal(1 + o.Basins.Count, File.ReadAllLines(f.Run.File("refined.csv")).Length);
         Assert.Contains("id=\"refinement\"", f.Html);
-        Assert.Throws<ArgumentException>(() => LearnedRefinement.Run(f.Run, f.Prepared, "validation", new LearnedRefinement.Settings(), new TrainerTests.Silent()));
+        Assert.Throws<ArgumentException>(() => LearnedRefinement.Run(f.Run, f.Prepared, "validation",
+            new LearnedRefinement.Settings(), new TrainerTests.Silent()));
         // the reference from scratch with the storages searched the same way says so in its file
         var options = new HbvCalibration.Options(Population: 8, Generations: 3, Seed: 1);
-        var states = CalibrationReference.Run(f.Run, f.Prepared, "heldout", options, new TrainerTests.Silent(), context: "states");
+        var states = CalibrationReference.Run(f.Run, f.Prepared, "heldout", options, new TrainerTests.Silent(),
+            context: "states");
         Assert.All(states.Basins, b => Assert.True(double.IsFinite(b.Objective) && b.Objective <= 1, b.Id));
         Assert.All(File.ReadAllLines(f.Run.File("identifiability.csv")).Skip(1), l => Assert.EndsWith(",states", l));
         // the fixture's files as they were, for the other tests of the class (same seed, same files)
         CalibrationReference.Run(f.Run, f.Prepared, "heldout", options, new TrainerTests.Silent());
-        Assert.Throws<ArgumentException>(() => LearnedRefinement.Run(f.Run, f.Prepared, "heldout", new LearnedRefinement.Settings(Population: 2), new TrainerTests.Silent()));
+        Assert.Throws<ArgumentException>(() => LearnedRefinement.Run(f.Run, f.Prepared, "heldout",
+            new LearnedRefinement.Settings(Population: 2), new TrainerTests.Silent()));
     }
 
     [Fact]
@@ -464,10 +506,12 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.Equal(10, basins.Count);
         var settings = ForwardExperiment.Settings(cfg, p, basins, "all",
             months => ForwardExperiment.Embeddings(f.Run.Path, cfg, p.Data, basins, months));
-        Assert.Equal(["true", "none", "random", "corrupted_s1_f0.5", "embedding_3m", "embedding"], settings.Select(s => s.Name));
+        Assert.Equal(["true", "none", "random", "corrupted_s1_f0.5", "embedding_3m", "embedding"],
+            settings.Select(s => s.Name));
         Assert.Equal(17, settings[0].Statics[0].Length);
         Assert.Equal(6, settings[^1].Statics[0].Length);   // the KGSSL run's embedding size
-        var results = settings.Select(s => ForwardExperiment.Run(cfg, p.Store, basins, s, p.Normalizer, TorchSharp.torch.CPU)).ToList();
+        var results = settings.Select(s => ForwardExperiment.Run(cfg, p.Store, basins, s, p.Normalizer,
+            TorchSharp.torch.CPU)).ToList();
         ForwardExperiment.Write(run.Path, results);
         var summary = File.ReadAllLines(run.File("forward_summary.csv"));
         Assert.Equal("setting,n,mean_nse,median_nse,n_nse_le_0,wall_s", summary[0]);
@@ -503,15 +547,18 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     static int DistinctColours(SkiaSharp.SKBitmap bitmap)
     {
         var colours = new HashSet<uint>();
-        for (int y = 0; y < bitmap.Height; y += 5) for (int x = 0; x < bitmap.Width; x += 5) colours.Add((uint)bitmap.GetPixel(x, y));
+        for (int y = 0; y < bitmap.Height; y += 5) for (int x = 0; x < bitmap.Width; x += 5) colours.Add(
+            (uint)bitmap.GetPixel(x, y));
         return colours.Count;
     }
 }
 
-/// <summary>A fact that needs headless Chromium (Debian package chromium); skips with the reason where it is absent.</summary>
+/// <summary>A fact that needs headless Chromium (Debian package chromium); skips with the reason where it is
+/// absent.</summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
-    public static string? Path { get; } = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+    public static string? Path { get; } = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
 
     public ChromiumFactAttribute()
     {

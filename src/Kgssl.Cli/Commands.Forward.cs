@@ -47,12 +47,13 @@ public static partial class Commands
                 var settings = ForwardExperiment.Settings(cfg, prepared, basins, p.GetValue(statics)!, embedding);
                 var device = TorchSetup.Configure(cfg.Training);
                 var list = new List<ForwardExperiment.SettingResult>();
+                var curve = new List<ForwardExperiment.CurvePoint>();
                 foreach (var setting in settings)
                 {
                     var r = ForwardExperiment.Run(cfg, prepared.Store, basins, setting, prepared.Normalizer, device,
-                        new Progress<double>(x => reporter.Progress("forward " + setting.Name, x)));
+                        new Progress<double>(x => reporter.Progress("forward " + setting.Name, x)), curve);
                     list.Add(r);
-                    ForwardExperiment.Write(run.Path, list);
+                    ForwardExperiment.Write(run.Path, list, curve);
                     reporter.Info(
                         $"{setting.Name}: median NSE {r.MedianNse:F3}, mean {r.MeanNse:F3}, " +
                         $"{r.Scores.Count(x => !(x.Nse > 0))} basins NSE <= 0, {r.WallSeconds:F0} s");
@@ -60,20 +61,23 @@ public static partial class Commands
                 ReportWriter.Write(run, reporter);
                 return list;
             });
-            if (!reporter.Quiet)
-            {
-                var table = new Table().Title("Forward model, test period")
-                    .AddColumns("setting", "n", "mean NSE", "median NSE", "NSE <= 0", "wall s");
-                foreach (var r in results)
-                    table.AddRow(r.Setting.Name, r.Scores.Count.ToString(CultureInfo.InvariantCulture),
-                        r.MeanNse.ToString("F3", CultureInfo.InvariantCulture),
-                        r.MedianNse.ToString("F3", CultureInfo.InvariantCulture),
-                            r.Scores.Count(x => !(x.Nse > 0)).ToString(CultureInfo.InvariantCulture),
-                        r.WallSeconds.ToString("F0", CultureInfo.InvariantCulture));
-                AnsiConsole.Write(table);
-            }
+            if (!reporter.Quiet) PrintForward(results);
             return Done(run.Path);
         });
         return cmd;
+    }
+
+    static void PrintForward(IEnumerable<ForwardExperiment.SettingResult> results)
+    {
+        var table = new Table().Title("Forward model, test period")
+            .AddColumns("setting", "n", "mean NSE", "median NSE", "median KGE", "NSE <= 0", "wall s");
+        foreach (var r in results)
+            table.AddRow(r.Setting.Name, r.Scores.Count.ToString(CultureInfo.InvariantCulture),
+                r.MeanNse.ToString("F3", CultureInfo.InvariantCulture),
+                r.MedianNse.ToString("F3", CultureInfo.InvariantCulture),
+                r.MedianKge.ToString("F3", CultureInfo.InvariantCulture),
+                r.Scores.Count(x => !(x.Nse > 0)).ToString(CultureInfo.InvariantCulture),
+                r.WallSeconds.ToString("F0", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
     }
 }

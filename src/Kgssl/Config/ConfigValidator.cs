@@ -18,7 +18,15 @@ public static class ConfigValidator
 
     public static void Validate(KgsslConfig c, string source)
     {
-        var d = c.Data;
+        ValidateData(c.Data, source);
+        ValidateModel(c.Model, source);
+        ValidateTraining(c, source);
+        ValidateForward(c.Forward, source);
+        ValidateEvaluation(c.Evaluation, source);
+    }
+
+    static void ValidateData(DataConfig d, string source)
+    {
         OneOf(source, "data.dataset", d.Dataset, Datasets);
         var trainStart = Date(source, "data.train_start", d.TrainStart);
         var trainEnd = Date(source, "data.train_end", d.TrainEnd);
@@ -40,8 +48,10 @@ public static class ConfigValidator
         if (d.Response.Length == 0) throw new ConfigException($"{source}: data.response must name the response column");
         if (d.ForcingProducts.Count == 0) throw new ConfigException(
             $"{source}: data.forcing_products must name at least one product");
+    }
 
-        var m = c.Model;
+    static void ValidateModel(ModelConfig m, string source)
+    {
         Range(source, "model.hidden", m.Hidden, 1, 4096);
         Range(source, "model.embedding", m.Embedding, 1, 4096);
         Range(source, "model.decoder_hidden", m.DecoderHidden, 1, 4096);
@@ -56,8 +66,11 @@ public static class ConfigValidator
                 $"{source}: model.encoder_context: gru needs an even model.hidden (half of it per direction), got " +
                 $"{m.Hidden}");
         OneOf(source, "model.decoder", m.Decoder, Decoders);
+    }
 
-        var t = c.Training;
+    static void ValidateTraining(KgsslConfig c, string source)
+    {
+        var (t, d, m) = (c.Training, c.Data, c.Model);
         OneOf(source, "training.device", t.Device, Devices);
         OneOf(source, "training.guidance", t.Guidance, Guidances);
         OneOf(source, "training.schedule", t.Schedule, Schedules);
@@ -91,11 +104,13 @@ public static class ConfigValidator
             throw new ConfigException($"{source}: the three loss weights sum to 0; at least one must be positive");
         foreach (var (name, w) in t.CharacteristicWeights)
             Range(source, $"training.characteristic_weights.{name}", w, 0, 1e6);
+    }
 
-        OneOf(source, "evaluation.period", c.Evaluation.Period, Periods);
-
-        var f = c.Forward;
-        OneOf(source, "forward.model", f.Model, ["lstm", "ealstm"]);
+    static void ValidateForward(ForwardConfig f, string source)
+    {
+        OneOf(source, "forward.model", f.Model, ["lstm", "ealstm", "tcn"]);
+        Range(source, "forward.dropout", f.Dropout, 0, 0.95);
+        Range(source, "forward.curve_every", f.CurveEvery, 0, 10000);
         OneOf(source, "forward.loss", f.Loss, ["mse", "nse"]);
         Range(source, "forward.hidden", f.Hidden, 1, 4096);
         Range(source, "forward.epochs", f.Epochs, 1, 10000);
@@ -107,19 +122,24 @@ public static class ConfigValidator
         foreach (var sd in f.CorruptionStds) Range(source, "forward.corruption_stds", sd, 0, 100);
         foreach (var fr in f.CorruptionFractions) Range(source, "forward.corruption_fractions", fr, 0, 1);
         foreach (var months in f.EmbeddingMonths) Range(source, "forward.embedding_months", months, 0, 1200);
-        Range(source, "evaluation.mantel_permutations", c.Evaluation.MantelPermutations, 0, 1_000_000);
-        Range(source, "evaluation.max_train_basins", c.Evaluation.MaxTrainBasins, 0, int.MaxValue);
-        Range(source, "evaluation.emulator_spinup_days", c.Evaluation.EmulatorSpinupDays, 0, 36600);
-        Range(source, "evaluation.analogs", c.Evaluation.Analogs, 0, 1000);
-        Range(source, "evaluation.analog_power", c.Evaluation.AnalogPower, 0, 10);
-        Range(source, "evaluation.knowledge_neighbours", c.Evaluation.KnowledgeNeighbours, 1, 1000);
-        Range(source, "evaluation.knowledge_power", c.Evaluation.KnowledgePower, 0, 10);
-        var weights = c.Evaluation.KnowledgeWeights;
+    }
+
+    static void ValidateEvaluation(EvaluationConfig e, string source)
+    {
+        OneOf(source, "evaluation.period", e.Period, Periods);
+        Range(source, "evaluation.mantel_permutations", e.MantelPermutations, 0, 1_000_000);
+        Range(source, "evaluation.max_train_basins", e.MaxTrainBasins, 0, int.MaxValue);
+        Range(source, "evaluation.emulator_spinup_days", e.EmulatorSpinupDays, 0, 36600);
+        Range(source, "evaluation.analogs", e.Analogs, 0, 1000);
+        Range(source, "evaluation.analog_power", e.AnalogPower, 0, 10);
+        Range(source, "evaluation.knowledge_neighbours", e.KnowledgeNeighbours, 1, 1000);
+        Range(source, "evaluation.knowledge_power", e.KnowledgePower, 0, 10);
+        var weights = e.KnowledgeWeights;
         if (weights.Count != 3 || weights.Any(w => !(w >= 0 && w <= 1000)) || !(weights.Sum() > 0))
             throw new ConfigException(
                 $"{source}: evaluation.knowledge_weights expects three weights in [0, 1000], not all 0 " +
                 $"(pure inverse, nearest gauges, ridge), got [{string.Join(", ", weights)}]");
-        if (c.Evaluation.Known.Count > 0 && !c.Evaluation.Knowledge)
+        if (e.Known.Count > 0 && !e.Knowledge)
             throw new ConfigException(
                 $"{source}: evaluation.known scores the knowledge-guided imputation: it needs evaluation.knowledge: " +
                 $"true");

@@ -222,8 +222,11 @@ public sealed record EvaluationConfig
 /// </summary>
 public sealed record ForwardConfig
 {
-    /// <summary>lstm (statics concatenated at every step) | ealstm (statics drive the input gate).</summary>
+    /// <summary>lstm (statics concatenated at every step) | ealstm (statics drive the input gate) | tcn (causal
+    /// dilated convolutions conditioned on the statics, all days in parallel).</summary>
     public string Model { get; init; } = "ealstm";
+    /// <summary>Dropout on the LSTM's hidden states before its head (lstm only; 0 = none).</summary>
+    public double Dropout { get; init; }
     /// <summary>Width of the streamflow model.</summary>
     public int Hidden { get; init; } = 32;
     /// <summary>Epochs of the streamflow model.</summary>
@@ -241,6 +244,9 @@ public sealed record ForwardConfig
     public int WindowsPerBasin { get; init; } = 4;
     /// <summary>mse | nse (per-basin normalized MSE, Kratzert et al. 2019).</summary>
     public string Loss { get; init; } = "nse";
+    /// <summary>Also score the test period every this many epochs, for forward_curve.csv (0 = only at the end);
+    /// the curve is reported, never used to choose anything.</summary>
+    public int CurveEvery { get; init; }
     /// <summary>A KGSSL run folder whose embeddings feed the 'embedding' setting (relative to the config
     /// file).</summary>
     public string EmbeddingRun { get; init; } = "";

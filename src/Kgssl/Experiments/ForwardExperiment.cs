@@ -28,6 +28,7 @@ public static class ForwardExperiment
     public sealed record SettingResult(Setting Setting, List<BasinScore> Scores, double WallSeconds)
     {
         public double MedianNse => Metrics.Median(Scores.Select(s => s.Nse));
+        public double MedianKge => Metrics.Median(Scores.Select(s => s.Kge));
         public double MeanNse => Scores.Select(s => s.Nse).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
     }
 
@@ -77,121 +78,145 @@ public static class ForwardExperiment
         return z.Select(r => Ridge.Standardize(r, mean, std)).ToArray();
     }
 
+    /// <summary>One point of a setting's learning curve: the scoring period's median NSE after an epoch.</summary>
+    public sealed record CurvePoint(string Setting, int Epoch, double TrainMinutes, double MedianNse);
+
+    /// <summary>
+    /// Trains the forward model on the training period with the setting's statics and scores every basin on
+    /// the test period; with <c>forward.curve_every</c> &gt; 0 the test period is also scored every that many
+    /// epochs (for the curve only: nothing is chosen on it). Training minutes exclude the curve's scoring.
+    /// </summary>
     public static SettingResult Run(KgsslConfig c, FeatureStore store, IReadOnlyList<string> basins, Setting setting,
-        Normalizer norm,
-        Device device, IProgress<double>? progress = null)
+        Normalizer norm, Device device, IProgress<double>? progress = null, List<CurvePoint>? curve = null)
     {
         var f = c.Forward;
         var clock = Stopwatch.StartNew();
+        var training = new Stopwatch();
         torch.manual_seed(c.Training.Seed);
-        int d = store.DriverCount, s = setting.Statics[0].Length;
-        using var model = ForwardModel.Create(f.Model, d, s, f.Hidden);
+        int s = setting.Statics[0].Length;
+        using var model = ForwardModel.Create(f.Model, store.DriverCount, s, f.Hidden, f.Dropout);
         model.to(device);
         using var opt = new Adam(model.parameters(), f.LearningRate);
-        var (trS, trE) = Workflow.Period(c, "train");
-        var (teS, teE) = Workflow.Period(c, "test");
         int[] idx = basins.Select(store.IndexOf).ToArray();
+        var (trS, trE) = Workflow.Period(c, "train");
         var ranges = idx.Select(b => store.Basins[b].PeriodRange(trS, trE)).ToArray();
-        // per-basin weight of the NSE* loss: 1 / (sd of the basin's normalized training response + 0.1)^2
-        var weight = idx.Select((b, i) =>
+        var weight = LossWeights(f, store, norm, idx, ranges);
+        var batch = new Batch(f.BatchSize, f.SequenceDays, store.Channels, s);
+        var samples = new List<(int Basin, int Start)>();
+        for (int epoch = 1; epoch <= f.Epochs; epoch++)
         {
+            training.Start();
+            model.train();
+            var order = Samples(c, epoch, ranges, samples);
+            for (int start = 0; start < order.Length; start += f.BatchSize)
+                Step(f, model, opt, store, idx, setting, weight, batch, order.AsSpan(start,
+                    Math.Min(f.BatchSize, order.Length - start)), device);
+            training.Stop();
+            if (curve is not null && f.CurveEvery > 0 && epoch % f.CurveEvery == 0 && epoch < f.Epochs)
+                curve.Add(new CurvePoint(setting.Name, epoch, training.Elapsed.TotalMinutes,
+                    Metrics.Median(Score(c, model, store, idx, setting, norm, device).Select(x => x.Nse))));
+            progress?.Report(epoch / (double)(f.Epochs + 1));
+        }
+        var scores = Score(c, model, store, idx, setting, norm, device);
+        curve?.Add(new CurvePoint(setting.Name, f.Epochs, training.Elapsed.TotalMinutes,
+            Metrics.Median(scores.Select(x => x.Nse))));
+        progress?.Report(1);
+        return new SettingResult(setting, scores, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Per-basin weight of the NSE* loss: 1 / (sd of the basin's normalized training response + 0.1)^2
+    /// (Kratzert et al. 2019), so that every basin counts alike whatever its flow variance.</summary>
+    static double[] LossWeights(ForwardConfig f, FeatureStore store, Normalizer norm, int[] idx,
+        (int From, int To)[] ranges) => idx.Select((b, i) =>
+        {
+            if (f.Loss != "nse") return 1.0;
             var (from, to) = ranges[i];
             var v = Enumerable.Range(from, to - from).Select(t => store.Basins[b].Response[t])
                 .Where(q => !float.IsNaN(q)).Select(norm.NormalizeResponse).Select(x => (double)x).ToArray();
             double m = v.Length > 0 ? v.Average() : 0, sd = v.Length > 1
                 ? Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / (v.Length - 1)) : 1;
-            return f.Loss == "nse" ? 1 / ((sd + 0.1) * (sd + 0.1)) : 1.0;
+            return 1 / ((sd + 0.1) * (sd + 0.1));
         }).ToArray();
 
-        int L = f.SequenceDays, C = store.Channels;
-        var staticsFlat = new float[f.BatchSize * Math.Max(s, 0)];
-        var x = new float[f.BatchSize * L * C];
-        var w = new float[f.BatchSize];
-        var samples = new List<(int Basin, int Start)>();
-        for (int epoch = 1; epoch <= f.Epochs; epoch++)
+    /// <summary>The epoch's sequences: windows_per_basin random starts per basin, shuffled; the same seed gives
+    /// the same epochs.</summary>
+    static (int Basin, int Start)[] Samples(KgsslConfig c, int epoch, (int From, int To)[] ranges,
+        List<(int Basin, int Start)> samples)
+    {
+        var rng = new Random(Seeds.Mix(c.Training.Seed, epoch, 0xf0));
+        int length = c.Forward.SequenceDays;
+        samples.Clear();
+        for (int i = 0; i < ranges.Length; i++)
         {
-            var rng = new Random(Seeds.Mix(c.Training.Seed, epoch, 0xf0));
-            samples.Clear();
-            for (int i = 0; i < idx.Length; i++)
-            {
-                var (from, to) = ranges[i];
-                if (to - from < L) continue;
-                for (int k = 0; k < f.WindowsPerBasin; k++) samples.Add((i, from + rng.Next(to - from - L + 1)));
-            }
-            var order = samples.ToArray();
-            rng.Shuffle(order);
-            for (int start = 0; start < order.Length; start += f.BatchSize)
-            {
-                using var scope = NewDisposeScope();
-                int n = Math.Min(f.BatchSize, order.Length - start);
-                for (int j = 0; j < n; j++)
-                {
-                    var (i, st) = order[start + j];
-                    store.CopyWindow(idx[i], st, L, x.AsSpan(j * L * C, L * C));
-                    for (int k = 0; k < s; k++) staticsFlat[j * s + k] = (float)setting.Statics[i][k];
-                    w[j] = (float)weight[i];
-                }
-                // full batches use the preallocated buffers as they are; only the last, shorter batch copies
-                var xt = tensor(n == f.BatchSize ? x : x[..(n * L * C)], [n, L, C]).to(device);
-                var st2 = tensor(n == f.BatchSize ? staticsFlat : staticsFlat[..(n * s)], [n, s]).to(device);
-                var pred = model.forward(xt[.., .., ..d], st2)[.., f.WarmupDays..];
-                var target = xt[.., f.WarmupDays.., d];
-                var observed = Held.From(1, xt[.., f.WarmupDays.., d + 1]);
-                var mask = observed * tensor(n == f.BatchSize ? w : w[..n], [n, 1]).to(device);
-                var error = pred - target;
-                var loss = (error * error * mask).sum() / observed.sum().clamp_min(Held.One);
-                opt.zero_grad();
-                loss.backward();
-                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-                opt.step();
-            }
-            progress?.Report(epoch / (double)(f.Epochs + 1));
+            var (from, to) = ranges[i];
+            if (to - from < length) continue;
+            for (int k = 0; k < c.Forward.WindowsPerBasin; k++)
+                samples.Add((i, from + rng.Next(to - from - length + 1)));
         }
-        opt.Dispose();
-
-        // test period, with the year before it as spin-up; basins with the same span run as one batch
-        var scores = new List<BasinScore>();
-        model.eval();
-        var spans = new List<(int I, int From, int To, int Warm)>();
-        for (int i = 0; i < idx.Length; i++)
-        {
-            var (from, to) = store.Basins[idx[i]].PeriodRange(teS, teE);
-            if (to - from >= ObservedDays.Minimum) spans.Add((i, from, to, Math.Min(365, from)));
-        }
-        using (no_grad())
-            foreach (var group in spans.GroupBy(x => (x.To - x.From, x.Warm)))
-                foreach (var chunk in group.Chunk(128))
-                {
-                    using var scope = NewDisposeScope();
-                    int length = group.Key.Item1 + group.Key.Warm, n = chunk.Length;
-                    var buffer = new float[n * length * C];
-                    var sBuffer = new float[n * s];
-                    for (int j = 0; j < n; j++)
-                    {
-                        store.CopyWindow(idx[chunk[j].I], chunk[j].From - chunk[j].Warm, length,
-                            buffer.AsSpan(j * length * C, length * C));
-                        for (int k = 0; k < s; k++) sBuffer[j * s + k] = (float)setting.Statics[chunk[j].I][k];
-                    }
-                    var xt = tensor(buffer, [n, length, C]).to(device);
-                    var pred = model.forward(xt[.., .., ..d], tensor(sBuffer, [n, s]).to(device)).cpu().data<float>()
-                        .ToArray();
-                    for (int j = 0; j < n; j++)
-                    {
-                        var (i, from, to, warm) = chunk[j];
-                        var basin = store.Basins[idx[i]];
-                        var sim = new double[to - from]; var obs = new double[to - from];
-                        for (int t = 0; t < sim.Length; t++) { sim[t] = norm.DenormalizeResponse(
-                            pred[j * length + warm + t]); obs[t] = basin.Response[from + t]; }
-                        scores.Add(new BasinScore(setting.Name, basin.Id, Metrics.Nse(sim, obs),
-                            Metrics.Kge(sim, obs)));
-                    }
-                }
-        progress?.Report(1);
-        return new SettingResult(setting, scores, clock.Elapsed.TotalSeconds);
+        var order = samples.ToArray();
+        rng.Shuffle(order);
+        return order;
     }
 
-    public static void Write(string runDir, IReadOnlyList<SettingResult> results)
+    /// <summary>Buffers of one training batch, reused by every step.</summary>
+    sealed class Batch(int size, int length, int channels, int statics)
     {
+        public readonly float[] X = new float[size * length * channels];
+        public readonly float[] Statics = new float[size * statics];
+        public readonly float[] Weight = new float[size];
+    }
+
+    static void Step(ForwardConfig f, ForwardModel model, Adam opt, FeatureStore store, int[] idx, Setting setting,
+        double[] weight, Batch b, ReadOnlySpan<(int Basin, int Start)> items, Device device)
+    {
+        using var scope = NewDisposeScope();
+        int n = items.Length, L = f.SequenceDays, C = store.Channels, d = store.DriverCount;
+        int s = setting.Statics[0].Length;
+        for (int j = 0; j < n; j++)
+        {
+            var (i, st) = items[j];
+            store.CopyWindow(idx[i], st, L, b.X.AsSpan(j * L * C, L * C));
+            for (int k = 0; k < s; k++) b.Statics[j * s + k] = (float)setting.Statics[i][k];
+            b.Weight[j] = (float)weight[i];
+        }
+        bool full = n == f.BatchSize;   // full batches use the buffers as they are; only a last, shorter one copies
+        var xt = tensor(full ? b.X : b.X[..(n * L * C)], [n, L, C]).to(device);
+        var statics = tensor(full ? b.Statics : b.Statics[..(n * s)], [n, s]).to(device);
+        var pred = model.forward(xt[.., .., ..d], statics)[.., f.WarmupDays..];
+        var target = xt[.., f.WarmupDays.., d];
+        var observed = Held.From(1, xt[.., f.WarmupDays.., d + 1]);
+        var mask = observed * tensor(full ? b.Weight : b.Weight[..n], [n, 1]).to(device);
+        var error = pred - target;
+        var loss = (error * error * mask).sum() / observed.sum().clamp_min(Held.One);
+        opt.zero_grad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+        opt.step();
+    }
+
+    /// <summary>NSE and KGE of every basin on the test period, the year before it run as spin-up.</summary>
+    static List<BasinScore> Score(KgsslConfig c, ForwardModel model, FeatureStore store, int[] idx, Setting setting,
+        Normalizer norm, Device device)
+    {
+        var (teS, teE) = Workflow.Period(c, "test");
+        model.eval();
+        var jobs = HydrographScorer.Jobs(store, idx.Select((b, i) => (store.Basins[b].Id, setting.Statics[i])),
+            teS, teE, 365);
+        return HydrographScorer.Run(store, norm, model.forward, jobs, device, 128)
+            .Select(x => new BasinScore(setting.Name, x.Job.Id, x.Nse, x.Kge)).ToList();
+    }
+
+    public static void Write(string runDir, IReadOnlyList<SettingResult> results,
+        IReadOnlyList<CurvePoint>? curve = null)
+    {
+        if (curve is { Count: > 0 })
+            using (var w = new StreamWriter(Path.Combine(runDir, "forward_curve.csv")))
+            {
+                w.WriteLine("setting,epoch,train_minutes,median_nse");
+                foreach (var p in curve)
+                    w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{p.Setting},{p.Epoch},{p.TrainMinutes:F2},{p.MedianNse:G6}"));
+            }
         using (var w = new StreamWriter(Path.Combine(runDir, "forward_basins.csv")))
         {
             w.WriteLine("setting,basin,nse,kge");
@@ -202,10 +227,11 @@ public static class ForwardExperiment
         }
         using (var w = new StreamWriter(Path.Combine(runDir, "forward_summary.csv")))
         {
-            w.WriteLine("setting,n,mean_nse,median_nse,n_nse_le_0,wall_s");
+            w.WriteLine("setting,n,mean_nse,median_nse,median_kge,n_nse_le_0,wall_s");
             foreach (var r in results)
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Setting.Name},{r.Scores.Count},{r.MeanNse:G6},{r.MedianNse:G6},{r.Scores.Count(x => !(x.Nse > 0))},{r.WallSeconds:F1}"));
+                    $"{r.Setting.Name},{r.Scores.Count},{r.MeanNse:G6},{r.MedianNse:G6},{r.MedianKge:G6}," +
+                    $"{r.Scores.Count(x => !(x.Nse > 0))},{r.WallSeconds:F1}"));
         }
     }
 }

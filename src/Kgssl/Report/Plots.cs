@@ -92,7 +92,7 @@ public static class Plots
     }
 
     public static byte[] Curves(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series,
-        string yLabel)
+        string yLabel, string xLabel = "epoch")
     {
         var plot = new Plot();
         foreach (var (name, (x, y)) in series)
@@ -103,8 +103,9 @@ public static class Plots
             sc.LegendText = name;
         }
         plot.Title(title);
-        plot.XLabel("epoch");
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.XLabel(xLabel);
+        if (xLabel == "epoch")
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.UpperRight);
         return Png(plot, 620, 380);

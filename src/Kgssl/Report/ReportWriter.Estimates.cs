@@ -88,8 +88,10 @@ public static partial class ReportWriter
             html.Append($"<tr><td>{E(name)}</td>");
             // a characteristic a method does not score was given to it as known (the imputation)
             foreach (var m in methods)
-                html.Append(
-                    $"<td>{(byMethod[m].FirstOrDefault(r => r.Characteristic == name) is { } row ? F(row.PearsonR) : "known")}</td>");
+            {
+                var row = byMethod[m].FirstOrDefault(r => r.Characteristic == name);
+                html.Append($"<td>{(row is null ? "known" : F(row.PearsonR))}</td>");
+            }
             html.Append("</tr>");
         }
         foreach (var (label, pick) in new (string, Func<(int A8, int A9, double Mean, double Z, int N), string>)[]

@@ -20,188 +20,16 @@ public static partial class ReportWriter
         var cfg = run.ReadConfig();
         var html = Page("Kgssl report");
         html.Append($"<h1>Kgssl run {E(Path.GetFileName(run.Path))}</h1>");
-        var info = run.ReadRunInfo();
         html.Append("<h2>Run</h2><table>");
-        foreach (var (k, v) in info) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
+        foreach (var (k, v) in run.ReadRunInfo()) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
         html.Append("</table>");
-
-        var rowsPath = run.File("characteristics.csv");
-        if (File.Exists(rowsPath))
-        {
-            var rows = CharacteristicRecovery.ReadCsv(rowsPath);
-            var names = rows.Select(r => r.Characteristic).Distinct().ToList();
-            var sets = rows.Select(r => r.BasinSet).Distinct().ToList();
-            html.Append("<h2>Characteristic recovery</h2><p>From <code>characteristics.csv</code>; period ")
-                .Append(E(rows.FirstOrDefault()?.Period ?? "")).Append(
-                    ". Held-out basins were never seen in training.</p>");
-            html.Append(
-                "<table id=\"summary\"><tr><th>basin set</th><th>characteristics</th><th>r &gt; 0.8</th><th>r &gt; " +
-                "0.9</th><th>mean r</th><th>mean rmse_z</th></tr>");
-            foreach (var s in sets)
-            {
-                var (a8, a9, mean, meanZ, n) = CharacteristicRecovery.Summary(rows.Where(r => r.BasinSet == s));
-                html.Append(
-                    $"<tr><td>{E(s)}</td><td>{n}</td><td>{a8}</td><td>{a9}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
-            }
-            html.Append("</table>");
-            html.Append(
-                "<p>r: Pearson correlation of estimate and truth over the basins; rho: Spearman's rank correlation; " +
-                "rmse: root ")
-                .Append("mean square error in the characteristic's unit; rmse_z: the same in standard deviations of " +
-                    "the characteristic over the ")
-                .Append("training basins. Shaded: r above 0.9 (green), above 0.8 (yellow).</p>");
-            html.Append("<table id=\"recovery\"><tr><th>characteristic</th><th>unit</th>");
-            foreach (var s in sets) html.Append(
-                $"<th>n {E(s)}</th><th>r {E(s)}</th><th>rho {E(s)}</th><th>rmse {E(s)}</th><th>rmse_z {E(s)}</th>");
-            html.Append("</tr>");
-            foreach (var name in names)
-            {
-                html.Append($"<tr><td>{E(name)}</td><td>{E(Data.CharacteristicUnits.Of(name))}</td>");
-                foreach (var s in sets)
-                {
-                    var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == s);
-                    string cls = r is null ? "" : r.PearsonR > 0.9 ? " class=\"good\"" : r.PearsonR > 0.8
-                        ? " class=\"ok\"" : "";
-                    html.Append(r is null ? "<td></td><td></td><td></td><td></td><td></td>"
-                        : $"<td>{r.N}</td><td{cls}>{F(r.PearsonR)}</td><td>{F(r.SpearmanRho)}</td><td>{F(r.Rmse)}</td><td>{F(r.RmseZ)}</td>");
-                }
-                html.Append("</tr>");
-            }
-            html.Append("</table>");
-            AppendComparisons(run, rows, html);
-            AppendEstimates(run, html);
-            AppendIdentifiability(run, html);
-            AppendRefinement(run, rows, html);
-            reporter.Progress("report", 0.3);
-            html.Append(Img("r per characteristic", Plots.CorrelationBars(names,
-                sets.ToDictionary(s => s, s => names.Select(n => rows.FirstOrDefault(r => r.Characteristic == n
-                && r.BasinSet == s)?.PearsonR ?? double.NaN).ToArray()))));
-
-            var predPath = run.File("predictions.csv");
-            if (File.Exists(predPath))
-            {
-                var (text, header, values) = ReadNumeric(predPath, 2);
-                string set = sets.Contains("heldout") ? "heldout" : sets[0];
-                var idx = Enumerable.Range(0, text.Count).Where(i => text[i][1] == set).ToArray();
-                html.Append($"<h3>Predicted vs true ({E(set)} basins)</h3><div class=\"grid\">");
-                foreach (var name in names)
-                {
-                    int pc = header.IndexOf("pred_" + name), tc = header.IndexOf("true_" + name);
-                    var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == set);
-                    html.Append(Img(name, Plots.Scatter(name, idx.Select(i => values[i][tc]).ToArray(),
-                        idx.Select(i => values[i][pc]).ToArray(), r?.PearsonR ?? double.NaN), inline: true));
-                }
-                html.Append("</div>");
-            }
-        }
+        AppendRecovery(run, html, reporter);
         reporter.Progress("report", 0.6);
-
-        var distPath = run.File("distances_summary.json");
-        if (File.Exists(distPath))
-        {
-            var d = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(distPath))!;
-            html.Append(
-                "<h2>Distances between basins</h2><p>Embedding space vs z-scored characteristic space (from " +
-                "<code>distances_summary.json</code>). ")
-                .Append("KGSSL paper anchor: per-basin row r mean 0.547, std 0.110 over 531 basins.</p><table " +
-                    "id=\"distances\">");
-            foreach (var (k, v) in d) html.Append($"<tr><td>{E(k)}</td><td>{F(v)}</td></tr>");
-            html.Append("</table>");
-            var (pairs, order) = ReadDistances(run.File("distances.csv"));
-            if (order.Count > 1)
-            {
-                var dz = new double[order.Count, order.Count]; var dc = new double[order.Count, order.Count];
-                foreach (var (a, b, z, c) in pairs) { dz[a, b] = dz[b, a] = z; dc[a, b] = dc[b, a] = c; }
-                var rank = FirstPrincipalCoordinateOrder(dc);
-                dz = Reordered(dz, rank); dc = Reordered(dc, rank);
-                html.Append(
-                    $"<p>Each square: {order.Count} basins by the same {order.Count} basins, in one order: along the " +
-                    $"first ")
-                    .Append("principal coordinate of the characteristic distances (similar basins next to each " +
-                        "other). Colour: the ")
-                    .Append("Euclidean distance between two basins, left in the embedding, right in the z-scored " +
-                        "characteristics; ")
-                    .Append("where the embedding mirrors the characteristics, the two show the same blocks.</p>")
-                    .Append("<div class=\"grid\">").Append(Img("embedding distances",
-                        Plots.Heatmap("embedding-space distance (basins x basins)", dz), inline: true))
-                    .Append(Img("characteristic distances", Plots.Heatmap("characteristic-space distance (same order)",
-                        dc), inline: true)).Append("</div>");
-            }
-        }
-
-        var embPath = run.File("embeddings.csv");
-        if (File.Exists(embPath))
-        {
-            var (text, header, values) = ReadNumeric(embPath, 3);
-            var zCols = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith('z')
-                && !x.h.EndsWith("_sd", StringComparison.Ordinal)).Select(x => x.i).ToArray();
-            var ok = Enumerable.Range(0, values.Count).Where(i => zCols.All(c => double.IsFinite(values[i][c])))
-                .ToArray();
-            if (ok.Length > 2 && zCols.Length >= 2)
-            {
-                var proj = Pca.Project(ok.Select(i => zCols.Select(c => values[i][c]).ToArray()).ToList());
-                string colorBy = cfg.Evaluation.ColorBy;
-                var predPath = run.File("predictions.csv");
-                var truthById = new Dictionary<string, double>();
-                if (File.Exists(predPath))
-                {
-                    var (pt, ph, pv) = ReadNumeric(predPath, 2);
-                    int col = ph.IndexOf("true_" + colorBy);
-                    if (col < 0) { colorBy = ph.FirstOrDefault(h => h.StartsWith("true_", StringComparison.Ordinal))?[
-                        5..] ?? colorBy; col = ph.IndexOf("true_" + colorBy); }
-                    if (col >= 0) for (int i = 0; i < pt.Count; i++) truthById[pt[i][0]] = pv[i][col];
-                }
-                var color = ok.Select(i => truthById.GetValueOrDefault(text[i][0], double.NaN)).ToArray();
-                html.Append("<h2>Embeddings</h2>").Append(Img("PCA",
-                    Plots.Colored("PCA of the basin embeddings", proj.Select(p => p[0]).ToArray(),
-                    proj.Select(p => p[1]).ToArray(), color, "PC 1", "PC 2", colorBy)));
-                var coords = ReadCoordinates(run, cfg);
-                if (coords.Count > 0 && !InventedLocations(cfg))
-                {
-                    var lat = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lat : double.NaN).ToArray();
-                    var lon = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lon : double.NaN).ToArray();
-                    html.Append(Img("map", Plots.Colored("Basins at their gauges, coloured by embedding PC 1", lon,
-                        lat, proj.Select(p => p[0]).ToArray(), "longitude", "latitude", "embedding PC 1")));
-                }
-            }
-        }
+        AppendDistances(run, html);
+        AppendEmbeddings(run, cfg, html);
         reporter.Progress("report", 0.8);
-
-        var epochs = EpochRecord.ReadAll(run.File("epochs.csv"));
-        if (epochs.Count > 0)
-        {
-            double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
-            html.Append("<h2>Training</h2>").Append(Img("training curves",
-                Plots.Curves("Loss terms per epoch", new Dictionary<string, (double[], double[])>
-            {
-                ["total"] = (x, epochs.Select(e => e.Loss).ToArray()),
-                ["L1 reconstruction"] = (x, epochs.Select(e => e.Reconstruction).ToArray()),
-                ["L2 guidance"] = (x, epochs.Select(e => e.Guidance).ToArray()),
-                ["L3 supervision"] = (x, epochs.Select(e => e.Supervision).ToArray()),
-                ["validation total"] = (x, epochs.Select(e => e.ValLoss).ToArray()),
-            }, "loss")));
-            html.Append(
-                $"<p>{epochs.Count} epochs, {F(epochs.Sum(e => e.Seconds))} s of training, " +
-                $"{F(epochs.Sum(e => e.Anchors) / Math.Max(epochs.Sum(e => e.Seconds), 1e-9))} anchor windows/s.</p>");
-        }
-        var emuPath = run.File("emulator.csv");
-        if (File.Exists(emuPath))
-        {
-            var lines = File.ReadLines(emuPath).ToList();
-            var header = lines[0].Split(',');
-            double[] Column(string name) => Array.IndexOf(header, name) is var k and >= 0
-                ? lines.Skip(1).Select(l => double.Parse(l.Split(',')[k], CultureInfo.InvariantCulture))
-                    .Where(double.IsFinite).Order().ToArray() : [];
-            var nse = Column("nse");
-            var physics = Column("nse_physics");
-            if (nse.Length > 0)
-                html.Append(
-                    $"<h2>Decoder as an emulator of F</h2><p>Embedding from training years, prediction of test-year streamflow from drivers only: median NSE {F(nse[nse.Length / 2])} over {nse.Length} basins (from <code>emulator.csv</code>).</p>");
-            if (physics.Length > 0)
-                html.Append(
-                    $"<p id=\"physics-emulator\">Physics emulator: F itself run with the parameters the head predicts from the same embeddings, median NSE {F(physics[physics.Length / 2])} over {physics.Length} basins (<code>nse_physics</code>).</p>");
-            AppendFlows(run, html, nse, physics);
-        }
+        AppendTraining(run, html);
+        AppendEmulator(run, html);
         AppendForward(run, html);
         html.Append("<h2>Configuration</h2><pre>").Append(E(File.ReadAllText(run.File("config.yml")))).Append("</pre>");
         html.Append("</body></html>");
@@ -210,22 +38,230 @@ public static partial class ReportWriter
         return path;
     }
 
+    /// <summary>Recovery of the characteristics: summary per basin set, the table per characteristic, the
+    /// comparisons and estimates beside it, r bars and predicted-vs-true scatters.</summary>
+    static void AppendRecovery(RunDirectory run, StringBuilder html, IRunReporter reporter)
+    {
+        var rowsPath = run.File("characteristics.csv");
+        if (!File.Exists(rowsPath)) return;
+        var rows = CharacteristicRecovery.ReadCsv(rowsPath);
+        var names = rows.Select(r => r.Characteristic).Distinct().ToList();
+        var sets = rows.Select(r => r.BasinSet).Distinct().ToList();
+        html.Append("<h2>Characteristic recovery</h2><p>From <code>characteristics.csv</code>; period ")
+            .Append(E(rows.FirstOrDefault()?.Period ?? "")).Append(
+                ". Held-out basins were never seen in training.</p>");
+        html.Append(
+            "<table id=\"summary\"><tr><th>basin set</th><th>characteristics</th><th>r &gt; 0.8</th><th>r &gt; " +
+            "0.9</th><th>mean r</th><th>mean rmse_z</th></tr>");
+        foreach (var s in sets)
+        {
+            var (a8, a9, mean, meanZ, n) = CharacteristicRecovery.Summary(rows.Where(r => r.BasinSet == s));
+            html.Append($"<tr><td>{E(s)}</td><td>{n}</td><td>{a8}</td><td>{a9}</td>" +
+                $"<td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
+        }
+        html.Append("</table>");
+        html.Append(
+            "<p>r: Pearson correlation of estimate and truth over the basins; rho: Spearman's rank correlation; " +
+            "rmse: root ")
+            .Append("mean square error in the characteristic's unit; rmse_z: the same in standard deviations of " +
+                "the characteristic over the ")
+            .Append("training basins. Shaded: r above 0.9 (green), above 0.8 (yellow).</p>");
+        AppendRecoveryTable(html, rows, names, sets);
+        AppendComparisons(run, rows, html);
+        AppendEstimates(run, html);
+        AppendIdentifiability(run, html);
+        AppendRefinement(run, rows, html);
+        reporter.Progress("report", 0.3);
+        html.Append(Img("r per characteristic", Plots.CorrelationBars(names,
+            sets.ToDictionary(s => s, s => names.Select(n => rows.FirstOrDefault(r => r.Characteristic == n
+            && r.BasinSet == s)?.PearsonR ?? double.NaN).ToArray()))));
+
+        AppendPredictedVsTrue(run, html, rows, names, sets);
+    }
+
+    static void AppendRecoveryTable(StringBuilder html, List<RecoveryRow> rows, List<string> names,
+        List<string> sets)
+    {
+        html.Append("<table id=\"recovery\"><tr><th>characteristic</th><th>unit</th>");
+        foreach (var s in sets) html.Append(
+            $"<th>n {E(s)}</th><th>r {E(s)}</th><th>rho {E(s)}</th><th>rmse {E(s)}</th><th>rmse_z {E(s)}</th>");
+        html.Append("</tr>");
+        foreach (var name in names)
+        {
+            html.Append($"<tr><td>{E(name)}</td><td>{E(Data.CharacteristicUnits.Of(name))}</td>");
+            foreach (var s in sets)
+            {
+                var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == s);
+                string cls = r is null ? "" : r.PearsonR > 0.9 ? " class=\"good\"" : r.PearsonR > 0.8
+                    ? " class=\"ok\"" : "";
+                html.Append(r is null ? "<td></td><td></td><td></td><td></td><td></td>"
+                    : $"<td>{r.N}</td><td{cls}>{F(r.PearsonR)}</td><td>{F(r.SpearmanRho)}</td>" +
+                        $"<td>{F(r.Rmse)}</td><td>{F(r.RmseZ)}</td>");
+            }
+            html.Append("</tr>");
+        }
+        html.Append("</table>");
+    }
+
+    static void AppendPredictedVsTrue(RunDirectory run, StringBuilder html, List<RecoveryRow> rows,
+        List<string> names, List<string> sets)
+    {
+        var predPath = run.File("predictions.csv");
+        if (!File.Exists(predPath)) return;
+        var (text, header, values) = ReadNumeric(predPath, 2);
+        string set = sets.Contains("heldout") ? "heldout" : sets[0];
+        var idx = Enumerable.Range(0, text.Count).Where(i => text[i][1] == set).ToArray();
+        html.Append($"<h3>Predicted vs true ({E(set)} basins)</h3><div class=\"grid\">");
+        foreach (var name in names)
+        {
+            int pc = header.IndexOf("pred_" + name), tc = header.IndexOf("true_" + name);
+            var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == set);
+            html.Append(Img(name, Plots.Scatter(name, idx.Select(i => values[i][tc]).ToArray(),
+                idx.Select(i => values[i][pc]).ToArray(), r?.PearsonR ?? double.NaN), inline: true));
+        }
+        html.Append("</div>");
+    }
+
+    static void AppendDistances(RunDirectory run, StringBuilder html)
+    {
+        var distPath = run.File("distances_summary.json");
+        if (!File.Exists(distPath)) return;
+        var d = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(distPath))!;
+        html.Append(
+            "<h2>Distances between basins</h2><p>Embedding space vs z-scored characteristic space (from " +
+            "<code>distances_summary.json</code>). ")
+            .Append("KGSSL paper anchor: per-basin row r mean 0.547, std 0.110 over 531 basins.</p><table " +
+                "id=\"distances\">");
+        foreach (var (k, v) in d) html.Append($"<tr><td>{E(k)}</td><td>{F(v)}</td></tr>");
+        html.Append("</table>");
+        var (pairs, order) = ReadDistances(run.File("distances.csv"));
+        if (order.Count > 1)
+        {
+            var dz = new double[order.Count, order.Count]; var dc = new double[order.Count, order.Count];
+            foreach (var (a, b, z, c) in pairs) { dz[a, b] = dz[b, a] = z; dc[a, b] = dc[b, a] = c; }
+            var rank = FirstPrincipalCoordinateOrder(dc);
+            dz = Reordered(dz, rank); dc = Reordered(dc, rank);
+            html.Append(
+                $"<p>Each square: {order.Count} basins by the same {order.Count} basins, in one order: along the " +
+                $"first ")
+                .Append("principal coordinate of the characteristic distances (similar basins next to each " +
+                    "other). Colour: the ")
+                .Append("Euclidean distance between two basins, left in the embedding, right in the z-scored " +
+                    "characteristics; ")
+                .Append("where the embedding mirrors the characteristics, the two show the same blocks.</p>")
+                .Append("<div class=\"grid\">").Append(Img("embedding distances",
+                    Plots.Heatmap("embedding-space distance (basins x basins)", dz), inline: true))
+                .Append(Img("characteristic distances", Plots.Heatmap("characteristic-space distance (same order)",
+                    dc), inline: true)).Append("</div>");
+        }
+    }
+
+    /// <summary>PCA of the embeddings coloured by a characteristic, and the basins on a map where they have real
+    /// locations.</summary>
+    static void AppendEmbeddings(RunDirectory run, Kgssl.Config.KgsslConfig cfg, StringBuilder html)
+    {
+        var embPath = run.File("embeddings.csv");
+        if (!File.Exists(embPath)) return;
+        var (text, header, values) = ReadNumeric(embPath, 3);
+        var zCols = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith('z')
+            && !x.h.EndsWith("_sd", StringComparison.Ordinal)).Select(x => x.i).ToArray();
+        var ok = Enumerable.Range(0, values.Count).Where(i => zCols.All(c => double.IsFinite(values[i][c])))
+            .ToArray();
+        if (ok.Length > 2 && zCols.Length >= 2)
+        {
+            var proj = Pca.Project(ok.Select(i => zCols.Select(c => values[i][c]).ToArray()).ToList());
+            string colorBy = cfg.Evaluation.ColorBy;
+            var predPath = run.File("predictions.csv");
+            var truthById = new Dictionary<string, double>();
+            if (File.Exists(predPath))
+            {
+                var (pt, ph, pv) = ReadNumeric(predPath, 2);
+                int col = ph.IndexOf("true_" + colorBy);
+                if (col < 0) { colorBy = ph.FirstOrDefault(h => h.StartsWith("true_", StringComparison.Ordinal))?[
+                    5..] ?? colorBy; col = ph.IndexOf("true_" + colorBy); }
+                if (col >= 0) for (int i = 0; i < pt.Count; i++) truthById[pt[i][0]] = pv[i][col];
+            }
+            var color = ok.Select(i => truthById.GetValueOrDefault(text[i][0], double.NaN)).ToArray();
+            html.Append("<h2>Embeddings</h2>").Append(Img("PCA",
+                Plots.Colored("PCA of the basin embeddings", proj.Select(p => p[0]).ToArray(),
+                proj.Select(p => p[1]).ToArray(), color, "PC 1", "PC 2", colorBy)));
+            var coords = ReadCoordinates(run, cfg);
+            if (coords.Count > 0 && !InventedLocations(cfg))
+            {
+                var lat = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lat : double.NaN).ToArray();
+                var lon = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lon : double.NaN).ToArray();
+                html.Append(Img("map", Plots.Colored("Basins at their gauges, coloured by embedding PC 1", lon,
+                    lat, proj.Select(p => p[0]).ToArray(), "longitude", "latitude", "embedding PC 1")));
+            }
+        }
+    }
+
+    static void AppendTraining(RunDirectory run, StringBuilder html)
+    {
+        var epochs = EpochRecord.ReadAll(run.File("epochs.csv"));
+        if (epochs.Count == 0) return;
+        double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
+        html.Append("<h2>Training</h2>").Append(Img("training curves",
+            Plots.Curves("Loss terms per epoch", new Dictionary<string, (double[], double[])>
+        {
+            ["total"] = (x, epochs.Select(e => e.Loss).ToArray()),
+            ["L1 reconstruction"] = (x, epochs.Select(e => e.Reconstruction).ToArray()),
+            ["L2 guidance"] = (x, epochs.Select(e => e.Guidance).ToArray()),
+            ["L3 supervision"] = (x, epochs.Select(e => e.Supervision).ToArray()),
+            ["validation total"] = (x, epochs.Select(e => e.ValLoss).ToArray()),
+        }, "loss")));
+        html.Append(
+            $"<p>{epochs.Count} epochs, {F(epochs.Sum(e => e.Seconds))} s of training, " +
+            $"{F(epochs.Sum(e => e.Anchors) / Math.Max(epochs.Sum(e => e.Seconds), 1e-9))} anchor windows/s.</p>");
+    }
+
+    static void AppendEmulator(RunDirectory run, StringBuilder html)
+    {
+        var emuPath = run.File("emulator.csv");
+        if (!File.Exists(emuPath)) return;
+        var lines = File.ReadLines(emuPath).ToList();
+        var header = lines[0].Split(',');
+        double[] Column(string name) => Array.IndexOf(header, name) is var k and >= 0
+            ? lines.Skip(1).Select(l => double.Parse(l.Split(',')[k], CultureInfo.InvariantCulture))
+                .Where(double.IsFinite).Order().ToArray() : [];
+        var nse = Column("nse");
+        var physics = Column("nse_physics");
+        if (nse.Length > 0)
+            html.Append(
+                "<h2>Decoder as an emulator of F</h2><p>Embedding from training years, prediction of test-year " +
+                $"streamflow from drivers only: median NSE {F(nse[nse.Length / 2])} over {nse.Length} basins " +
+                "(from <code>emulator.csv</code>).</p>");
+        if (physics.Length > 0)
+            html.Append(
+                "<p id=\"physics-emulator\">Physics emulator: F itself run with the parameters the head " +
+                $"predicts from the same embeddings, median NSE {F(physics[physics.Length / 2])} over " +
+                $"{physics.Length} basins (<code>nse_physics</code>).</p>");
+        AppendFlows(run, html, nse, physics);
+    }
+
     static void AppendForward(RunDirectory run, StringBuilder html)
     {
         string summaryPath = run.File("forward_summary.csv");
         if (!File.Exists(summaryPath)) return;
-        var rows = File.ReadLines(summaryPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        var lines = File.ReadLines(summaryPath).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        var header = lines[0];
+        var rows = lines.Skip(1).ToList();
+        string Cell(string[] r, string column) => Array.IndexOf(header, column) is var k and >= 0 && k < r.Length
+            ? r[k] : "NaN";
         html.Append(
             "<h2>Forward-model experiment</h2><p>From <code>forward_summary.csv</code>: a streamflow model trained " +
-            "on the training years with each kind of statics, scored on the test years.</p>");
+            "on the training years with each kind of statics, scored on the test years (NSE and KGE of daily " +
+            "streamflow; NSE &lt;= 0: basins where the model does no better than the observed mean).</p>");
         html.Append(
-            "<table id=\"forward\"><tr><th>setting</th><th>n</th><th>mean NSE</th><th>median NSE</th><th>NSE &lt;= " +
-            "0</th><th>wall s</th></tr>");
+            "<table id=\"forward\"><tr><th>setting</th><th>n</th><th>mean NSE</th><th>median NSE</th>" +
+            "<th>median KGE</th><th>NSE &lt;= 0</th><th>wall s</th></tr>");
         foreach (var r in rows)
             html.Append(
-                $"<tr><td>{E(r[0])}</td><td>{E(r[1])}</td><td>{F(P(r[2]))}</td><td>{F(P(r[3]))}</td><td>{E(r[4])}</td><td>{E(r[5])}</td></tr>");
+                $"<tr><td>{E(Cell(r, "setting"))}</td><td>{E(Cell(r, "n"))}</td><td>{F(P(Cell(r, "mean_nse")))}</td>" +
+                $"<td>{F(P(Cell(r, "median_nse")))}</td><td>{F(P(Cell(r, "median_kge")))}</td>" +
+                $"<td>{E(Cell(r, "n_nse_le_0"))}</td><td>{E(Cell(r, "wall_s"))}</td></tr>");
         html.Append("</table>");
-        var median = rows.ToDictionary(r => r[0], r => P(r[3]));
+        var median = rows.ToDictionary(r => Cell(r, "setting"), r => P(Cell(r, "median_nse")));
         var byFraction = new SortedDictionary<double, List<(double Std, double Median)>>();
         foreach (var (name, m) in median)
         {
@@ -241,16 +277,36 @@ public static partial class ReportWriter
                     kv.Value.OrderBy(x => x.Std).Select(x => x.Median).ToArray())),
                 new[] { "true", "embedding", "random", "none" }.Where(median.ContainsKey)
                     .ToDictionary(n => n, n => median[n]))));
+        AppendForwardCurve(run, html);
+        AppendForwardCdf(run, html, median);
+    }
+
+    /// <summary>The distribution of the basins' test-period NSE for the main settings and the worst corrupted
+    /// one.</summary>
+    static void AppendForwardCdf(RunDirectory run, StringBuilder html, Dictionary<string, double> median)
+    {
         string basinsPath = run.File("forward_basins.csv");
-        if (File.Exists(basinsPath))
-        {
-            var nse = File.ReadLines(basinsPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
-                .GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.Select(f => P(f[2])).ToArray());
-            var shown = new[] { "true", "embedding", "random", "none" }.Where(nse.ContainsKey)
-                .Concat(nse.Keys.Where(k => k.StartsWith("corrupted", StringComparison.Ordinal))
-                    .OrderBy(k => median.GetValueOrDefault(k)).Take(1));
-            html.Append(Img("NSE CDF", Plots.Cdf(shown.ToDictionary(k => k, k => nse[k]))));
-        }
+        if (!File.Exists(basinsPath)) return;
+        var nse = File.ReadLines(basinsPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
+            .GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.Select(f => P(f[2])).ToArray());
+        var shown = new[] { "true", "embedding", "random", "none" }.Where(nse.ContainsKey)
+            .Concat(nse.Keys.Where(k => k.StartsWith("corrupted", StringComparison.Ordinal))
+                .OrderBy(k => median.GetValueOrDefault(k)).Take(1));
+        html.Append(Img("NSE CDF", Plots.Cdf(shown.ToDictionary(k => k, k => nse[k]))));
+    }
+
+    /// <summary>Median test-period NSE against minutes of training, from forward_curve.csv (forward.curve_every).
+    /// </summary>
+    static void AppendForwardCurve(RunDirectory run, StringBuilder html)
+    {
+        string path = run.File("forward_curve.csv");
+        if (!File.Exists(path)) return;
+        var points = File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
+            .GroupBy(f => f[0]).ToDictionary(g => g.Key,
+                g => (g.Select(f => P(f[2])).ToArray(), g.Select(f => P(f[3])).ToArray()));
+        if (points.Count == 0) return;
+        html.Append(Img("forward learning curve", Plots.Curves("Median test-period NSE against training time",
+            points, "median NSE", "minutes of training")));
     }
 
     /// <summary>
@@ -266,7 +322,8 @@ public static partial class ReportWriter
         // files written before the context column: the whole record was run
         string context = lines[0].Length > 6 ? lines[0][6] : "record";
         html.Append(
-            $"<h3>Identifiability ({E(lines[0][1])} basins, n = {E(lines[0][2])})</h3><p>The true forward model calibrated per basin on the same series ")
+            $"<h3>Identifiability ({E(lines[0][1])} basins, n = {E(lines[0][2])})</h3>" +
+            "<p>The true forward model calibrated per basin on the same series ")
             .Append(context switch
             {
                 "period" => "and nothing else (its first year once as spin-up) ",
@@ -295,7 +352,8 @@ public static partial class ReportWriter
             int col = header.FindIndex(h => h.StartsWith("nse_", StringComparison.Ordinal));
             if (col >= 0)
                 html.Append(
-                    $"<p>Calibrated model on the other period ({E(header[col]["nse_".Length..])}): median NSE {F(Metrics.Median(values.Select(v => v[col])))} over {values.Count} basins.</p>");
+                    $"<p>Calibrated model on the other period ({E(header[col]["nse_".Length..])}): median NSE " +
+                    $"{F(Metrics.Median(values.Select(v => v[col])))} over {values.Count} basins.</p>");
         }
     }
 
@@ -308,7 +366,8 @@ public static partial class ReportWriter
         var refined = CharacteristicRecovery.ReadCsv(path);
         if (refined.Count == 0) return;
         html.Append(
-            $"<h3>The learned inverse refined with F ({E(refined[0].BasinSet)} basins, n = {refined[0].N})</h3><p>Each basin's parameters as the ")
+            $"<h3>The learned inverse refined with F ({E(refined[0].BasinSet)} basins, n = {refined[0].N})</h3>" +
+            "<p>Each basin's parameters as the ")
             .Append("head predicted them are the center of a Gaussian prior (its spread: the head's error on the " +
                 "training basins); a short differential ")
             .Append("evolution with the exact HBV model on the same series, its initial storages searched too, finds " +
@@ -320,7 +379,8 @@ public static partial class ReportWriter
             var head = learned.FirstOrDefault(l => l.Characteristic == r.Characteristic && l.BasinSet == r.BasinSet);
             string cls = r.PearsonR >= Identifiability.Bar ? " class=\"good\"" : "";
             html.Append(
-                $"<tr><td>{E(r.Characteristic)}</td><td>{(head is null ? "" : F(head.PearsonR))}</td><td{cls}>{F(r.PearsonR)}</td></tr>");
+                $"<tr><td>{E(r.Characteristic)}</td><td>{(head is null ? "" : F(head.PearsonR))}</td>" +
+                $"<td{cls}>{F(r.PearsonR)}</td></tr>");
         }
         html.Append("</table>");
     }
@@ -340,7 +400,8 @@ public static partial class ReportWriter
             {
                 var (a8, a9, mean, meanZ, n) = CharacteristicRecovery.Summary(list.Where(r => r.BasinSet == set));
                 if (n > 0) html.Append(
-                    $"<tr><td>{E(set)}</td><td>{E(name)}</td><td>{a8}/{n}</td><td>{a9}/{n}</td><td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
+                    $"<tr><td>{E(set)}</td><td>{E(name)}</td><td>{a8}/{n}</td><td>{a9}/{n}</td>" +
+                    $"<td>{F(mean)}</td><td>{F(meanZ)}</td></tr>");
             }
         html.Append("</table>");
     }
@@ -376,7 +437,8 @@ public static partial class ReportWriter
                 ["emulated"] = (days, shown.Select(r => P(r[6])).ToArray()),
             };
             html.Append(Img($"hydrograph {basin.Key.Rank}", Plots.Lines(
-                $"{basin.Key.Rank} basin {basin.Key.Id} (NSE {F(P(basin.Key.Nse))} over the period), {shown[0][4]}..{shown[^1][4]}",
+                $"{basin.Key.Rank} basin {basin.Key.Id} (NSE {F(P(basin.Key.Nse))} over the period), " +
+                $"{shown[0][4]}..{shown[^1][4]}",
                 flows, "day", "streamflow (mm/day)", 900, 300)));
         }
     }

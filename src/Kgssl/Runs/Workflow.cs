@@ -400,56 +400,12 @@ public static class Workflow
         var decoder = model.Emulator!;
         var lines = new List<string> { "basin,basin_set,nse,kge,days,nse_physics,kge_physics" };
         var nses = new List<double>();
-        // evaluation.emulator_spinup_days of spin-up from the days before the test period when available; basins whose
-        // spin-up and test lengths agree (all of a synthetic ensemble) run through the decoder together, 64 at a time
-        var jobs = new List<(string Id, int Basin, int From, int To, int Warm)>();
-        foreach (var id in ids)
-        {
-            if (emb[id].Windows == 0) continue;
-            int b = p.Store.IndexOf(id);
-            var (from, to) = p.Store.Basins[b].PeriodRange(teStart, teEnd);
-            if (to - from < ObservedDays.Minimum) continue;
-            jobs.Add((id, b, from, to, Math.Min(c.Evaluation.EmulatorSpinupDays, from)));
-        }
-        var results = new Dictionary<string, (double Nse, double Kge, int Days)>();
-        var series = new Dictionary<string, (DateOnly[] Dates, double[] Sim, double[] Obs)>();
-        using (no_grad())
-            foreach (var group in jobs.GroupBy(j => (j.Warm, j.To - j.From)))
-            {
-                var list = group.ToArray();
-                int warm = group.Key.Warm, days = group.Key.Item2, length = days + warm, ch = p.Store.Channels;
-                for (int i = 0; i < list.Length; i += 64)
-                {
-                    using var scope = NewDisposeScope();
-                    int n = Math.Min(64, list.Length - i);
-                    var buffer = new float[n * length * ch];
-                    var zBuffer = new float[n * emb[list[i].Id].Mean.Length];
-                    for (int k = 0; k < n; k++)
-                    {
-                        var job = list[i + k];
-                        p.Store.CopyWindow(job.Basin, job.From - warm, length,
-                            buffer.AsSpan(k * length * ch, length * ch));
-                        var mean = emb[job.Id].Mean;
-                        for (int e = 0; e < mean.Length; e++) zBuffer[k * mean.Length + e] = (float)mean[e];
-                    }
-                    var x = tensor(buffer, [n, length, ch]).to(device);
-                    var z = tensor(zBuffer, [n, zBuffer.Length / n]).to(device);
-                    var pred = decoder.forward(x[.., .., ..p.Store.DriverCount], z).cpu().data<float>().ToArray();
-                    for (int k = 0; k < n; k++)
-                    {
-                        var job = list[i + k];
-                        var basin = p.Store.Basins[job.Basin];
-                        var sim = new double[days]; var obs = new double[days];
-                        for (int t = 0; t < days; t++)
-                        {
-                            sim[t] = p.Normalizer.DenormalizeResponse(pred[k * length + warm + t]);
-                            obs[t] = basin.Response[job.From + t];
-                        }
-                        results[job.Id] = (Metrics.Nse(sim, obs), Metrics.Kge(sim, obs), days);
-                        series[job.Id] = (basin.Dates[job.From..job.To], sim, obs);
-                    }
-                }
-            }
+        // evaluation.emulator_spinup_days of spin-up from the days before the test period when available
+        var jobs = HydrographScorer.Jobs(p.Store, ids.Where(id => emb[id].Windows > 0).Select(id => (id, emb[id].Mean)),
+            teStart, teEnd, c.Evaluation.EmulatorSpinupDays);
+        var scoredJobs = HydrographScorer.Run(p.Store, p.Normalizer, decoder.forward, jobs, device);
+        var results = scoredJobs.ToDictionary(x => x.Job.Id, x => (x.Nse, x.Kge, Days: x.Sim.Length));
+        var series = scoredJobs.ToDictionary(x => x.Job.Id, x => (x.Dates, x.Sim, x.Obs));
         var physics = PhysicsEmulation(p, jobs.Select(j => (j.Id, j.Basin, j.From, j.To)).ToList(), emb);
         var physicsNses = new List<double>();
         foreach (var job in jobs)

@@ -39,13 +39,46 @@ public sealed class Trainer
         CancellationToken cancel = default)
     {
         var t = _config.Training;
-        var d = _config.Data;
         var device = TorchSetup.Configure(t);
         var model = new KgsslModel(_config.Model, _store.DriverCount, _store.CharacteristicNames.Count,
             KgsslModel.PhysicsFor(_config.Model, _store.Normalizer, _store.DriverNames), _store.Channels);
         model.to(device);
         using var optimizer = new Adam(model.parameters(), t.LearningRate);
+        var (trainIdx, trainWindows, valWindows, anchorsPerBasin) = EpochWindows();
+        var labelled = LabelledBasins(trainIdx, t);
+        var weights = CharacteristicWeights(t, device);
+        var builder = new BatchBuilder(_store, _config.Data.WindowDays, device);
+        var guard = new GradientGuard();
+        var (state, records) = resume && Checkpoint.Exists(_runDir, "last")
+            ? Restore(model, optimizer)
+            : (new TrainerState(0, double.PositiveInfinity, 0, 0, false), new List<EpochRecord>());
+        WriteEpochs(records);
 
+        for (int epoch = state.Epoch + 1; epoch <= t.Epochs && !state.Stopped; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            double lr = LearningRate(t, epoch);   // the epoch's first step's rate, recorded in epochs.csv
+            var clock = Stopwatch.StartNew();
+            var triplets = TripletSampler.Epoch(trainWindows, t.Seed, epoch, t.MaxAnchorsPerEpoch, anchorsPerBasin);
+            var (sums, seen) = TrainEpoch(model, optimizer, builder, triplets, labelled, weights, guard, epoch,
+                progress, clock, cancel);
+            double seconds = clock.Elapsed.TotalSeconds;
+            int skipped = guard.EndEpoch(epoch);
+            var val = Validate(model, builder, valWindows, labelled, weights, t.Seed);
+            var record = new EpochRecord(epoch, lr, sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
+                val[0], val[1], val[2], val[3], seen, seconds, skipped);
+            records.Add(record);
+            state = EndEpoch(model, optimizer, state, records, record);
+        }
+        if (Checkpoint.Exists(_runDir, "best")) Checkpoint.LoadWeights(_runDir, "best", model);
+        return (model, records);
+    }
+
+    /// <summary>The training basins, their windows of the training period (every start day with random_windows,
+    /// each basin then keeping its number of stride windows as anchors) and the validation basins' windows.</summary>
+    (HashSet<int> TrainIdx, List<Window>[] Train, List<Window>[] Validation, int[]? AnchorsPerBasin) EpochWindows()
+    {
+        var (t, d) = (_config.Training, _config.Data);
         var trainStart = ConfigValidator.Date("config", "data.train_start", d.TrainStart);
         var trainEnd = ConfigValidator.Date("config", "data.train_end", d.TrainEnd);
         _periodFirstDay = _store.Basins.Select(b => b.PeriodRange(trainStart, trainEnd).From).ToArray();
@@ -56,7 +89,6 @@ public sealed class Trainer
         int[]? anchorsPerBasin = null;
         if (t.RandomWindows)
         {
-            // every start day is a candidate window; each basin keeps its number of stride windows as anchors
             anchorsPerBasin = trainWindows.Select(w => w.Count).ToArray();
             var daily = WindowIndex.Build(_store, trainStart, trainEnd, d.WindowDays, 1, d.MaxMissingFraction);
             trainWindows = daily.Select((w, i) => trainIdx.Contains(i) ? w : []).ToArray();
@@ -67,99 +99,98 @@ public sealed class Trainer
             throw new InvalidOperationException(
                 $"only {usableTrain} training basins have a complete {d.WindowDays}-day window in " +
                 $"{d.TrainStart}..{d.TrainEnd}; need at least 2");
+        return (trainIdx, trainWindows, valWindows, anchorsPerBasin);
+    }
 
-        var labelled = LabelledBasins(trainIdx, t);
-        var weights = CharacteristicWeights(t, device);
-        var builder = new BatchBuilder(_store, d.WindowDays, device);
+    /// <summary>The last checkpoint's weights, optimizer and state, and the epoch rows up to its epoch.</summary>
+    (TrainerState State, List<EpochRecord> Records) Restore(KgsslModel model, Adam optimizer)
+    {
+        var t = _config.Training;
+        var state = Checkpoint.LoadState(_runDir, "last");
+        Checkpoint.LoadWeights(_runDir, "last", model);
+        Checkpoint.LoadOptimizer(_runDir, "last", optimizer);
+        var records = EpochRecord.ReadAll(EpochsCsv).Where(r => r.Epoch <= state.Epoch).ToList();
+        _log(state.Stopped || state.Epoch >= t.Epochs
+            ? $"already finished: {state.Epoch} of {t.Epochs} epochs{(state.Stopped ? " (stopped early)" : "")}; " +
+                "nothing to train (--set training.epochs=N goes further)"
+            : $"resumed from epoch {state.Epoch} of {t.Epochs} (best {state.BestScore:G5} at epoch " +
+                $"{state.BestEpoch})");
+        return (state, records);
+    }
 
-        int startEpoch = 1;
-        var state = new TrainerState(0, double.PositiveInfinity, 0, 0, false);
-        var records = new List<EpochRecord>();
-        var guard = new GradientGuard();
-        if (resume && Checkpoint.Exists(_runDir, "last"))
-        {
-            state = Checkpoint.LoadState(_runDir, "last");
-            Checkpoint.LoadWeights(_runDir, "last", model);
-            Checkpoint.LoadOptimizer(_runDir, "last", optimizer);
-            records = EpochRecord.ReadAll(EpochsCsv).Where(r => r.Epoch <= state.Epoch).ToList();
-            startEpoch = state.Epoch + 1;
-            _log(state.Stopped || state.Epoch >= t.Epochs
-                ? $"already finished: {state.Epoch} of {t.Epochs} epochs{(state.Stopped ? " (stopped early)" : "")}; " +
-                    $"nothing to train (--set training.epochs=N goes further)"
-                : $"resumed from epoch {state.Epoch} of {t.Epochs} (best {state.BestScore:G5} at epoch " +
-                    $"{state.BestEpoch})");
-        }
-        WriteEpochs(records);
-
-        for (int epoch = startEpoch; epoch <= t.Epochs && !state.Stopped; epoch++)
+    /// <summary>One pass over the epoch's triplets; returns the sums of the loss and its three terms, weighted
+    /// by batch size, and the anchors seen.</summary>
+    (double[] Sums, int Seen) TrainEpoch(KgsslModel model, Adam optimizer, BatchBuilder builder, Triplet[] triplets,
+        bool[] labelled, Tensor weights, GradientGuard guard, int epoch, IProgress<TrainProgress>? progress,
+        Stopwatch clock, CancellationToken cancel)
+    {
+        var t = _config.Training;
+        var sums = new double[4];
+        int batches = (triplets.Length + t.BatchSize - 1) / t.BatchSize, seen = 0;
+        model.train();
+        for (int b = 0; b < batches; b++)
         {
             cancel.ThrowIfCancellationRequested();
-            double lr = LearningRate(t, epoch);   // the epoch's first step's rate, recorded in epochs.csv
-            var clock = Stopwatch.StartNew();
-            var triplets = TripletSampler.Epoch(trainWindows, t.Seed, epoch, t.MaxAnchorsPerEpoch, anchorsPerBasin);
-            var sums = new double[4];
-            int batches = (triplets.Length + t.BatchSize - 1) / t.BatchSize, seen = 0;
-            model.train();
-            for (int b = 0; b < batches; b++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                var batch = triplets.AsSpan(b * t.BatchSize, Math.Min(t.BatchSize, triplets.Length - b * t.BatchSize));
-                // every step: the schedule decides whether the rate moves within an epoch (cosine_step) or not
-                optimizer.LearningRate = LearningRate(t, epoch, (double)b / batches);
-                var (loss, l1, l2, l3) = Step(model, builder, batch, labelled, weights);
-                optimizer.zero_grad();
-                loss.backward();
-                // the norm before clipping (an infinite bound clips nothing): a non-finite one skips the step
-                double norm = nn.utils.clip_grad_norm_(model.parameters(), t.GradClip > 0 ? t.GradClip
-                    : double.PositiveInfinity);
-                if (guard.Admit(norm)) optimizer.step();
-                double n = batch.Length;
-                sums[0] += loss.item<float>() * n; sums[1] += l1 * n; sums[2] += l2 * n; sums[3] += l3 * n;
-                seen += batch.Length;
-                progress?.Report(new TrainProgress(epoch, t.Epochs, b + 1, batches, sums[0] / seen, sums[1] / seen,
-                    sums[2] / seen, sums[3] / seen,
-                    seen / clock.Elapsed.TotalSeconds));
-            }
-            double seconds = clock.Elapsed.TotalSeconds;
-            int skipped = guard.EndEpoch(epoch);
-            var val = Validate(model, builder, valWindows, labelled, weights, t.Seed);
-            var record = new EpochRecord(epoch, lr, sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
-                val[0], val[1], val[2], val[3], seen, seconds, skipped);
-            records.Add(record);
-            double score = double.IsNaN(record.ValLoss) ? record.Loss : record.ValLoss;
-            // NaN best: none yet (a state read back from JSON, where a score that is not finite is null)
-            bool improved = double.IsFinite(score) && !(score >= state.BestScore);
-            state = improved
-                ? state with { Epoch = epoch, BestScore = score, BestEpoch = epoch, EpochsWithoutImprovement = 0 }
-                : state with { Epoch = epoch, EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };
-            if (state.EpochsWithoutImprovement >= t.Patience) state = state with { Stopped = true };
-            // the epoch's row first: a resume keeps only the rows up to the last checkpoint's epoch, so a kill between
-            // the two loses nothing and duplicates nothing
-            WriteEpochs(records);
-            if (improved) Checkpoint.Save(_runDir, "best", model, optimizer, state);
-            Checkpoint.Save(_runDir, "last", model, optimizer, state);
-            _log($"epoch {epoch}: loss {record.Loss:F4} (L1 {record.Reconstruction:F4}, L2 {record.Guidance:F4}, L3 " +
-                $"{record.Supervision:F4}) " +
-                 $"val {record.ValLoss:F4}, {record.AnchorsPerSecond:F1} anchor windows/s, {seconds:F1} " +
-                     $"s{(improved ? ", best" : "")}" +
-                 (skipped > 0 ? $"; {skipped} steps with a non-finite gradient skipped" : "") +
-                 (state.Stopped ? $"; early stop after {t.Patience} epochs without improvement" : ""));
+            using var scope = NewDisposeScope();
+            var batch = triplets.AsSpan(b * t.BatchSize, Math.Min(t.BatchSize, triplets.Length - b * t.BatchSize));
+            // every step: the schedule decides whether the rate moves within an epoch (cosine_step) or not
+            optimizer.LearningRate = LearningRate(t, epoch, (double)b / batches);
+            var (loss, l1, l2, l3) = Step(model, builder, batch, labelled, weights);
+            optimizer.zero_grad();
+            loss.backward();
+            // the norm before clipping (an infinite bound clips nothing): a non-finite one skips the step
+            double norm = nn.utils.clip_grad_norm_(model.parameters(),
+                t.GradClip > 0 ? t.GradClip : double.PositiveInfinity);
+            if (guard.Admit(norm)) optimizer.step();
+            double n = batch.Length;
+            sums[0] += loss.item<float>() * n; sums[1] += l1 * n; sums[2] += l2 * n; sums[3] += l3 * n;
+            seen += batch.Length;
+            progress?.Report(new TrainProgress(epoch, t.Epochs, b + 1, batches, sums[0] / seen, sums[1] / seen,
+                sums[2] / seen, sums[3] / seen, seen / clock.Elapsed.TotalSeconds));
         }
-        if (Checkpoint.Exists(_runDir, "best")) Checkpoint.LoadWeights(_runDir, "best", model);
-        return (model, records);
+        return (sums, seen);
+    }
+
+    /// <summary>After an epoch: best and early-stop bookkeeping, the epoch's row, the checkpoints, the log
+    /// line.</summary>
+    TrainerState EndEpoch(KgsslModel model, Adam optimizer, TrainerState state, List<EpochRecord> records,
+        EpochRecord record)
+    {
+        var t = _config.Training;
+        int epoch = record.Epoch;
+        double score = double.IsNaN(record.ValLoss) ? record.Loss : record.ValLoss;
+        // NaN best: none yet (a state read back from JSON, where a score that is not finite is null)
+        bool improved = double.IsFinite(score) && !(score >= state.BestScore);
+        state = improved
+            ? state with { Epoch = epoch, BestScore = score, BestEpoch = epoch, EpochsWithoutImprovement = 0 }
+            : state with { Epoch = epoch, EpochsWithoutImprovement = state.EpochsWithoutImprovement + 1 };
+        if (state.EpochsWithoutImprovement >= t.Patience) state = state with { Stopped = true };
+        // the epoch's row first: a resume keeps only the rows up to the last checkpoint's epoch, so a kill between
+        // the two loses nothing and duplicates nothing
+        WriteEpochs(records);
+        if (improved) Checkpoint.Save(_runDir, "best", model, optimizer, state);
+        Checkpoint.Save(_runDir, "last", model, optimizer, state);
+        _log($"epoch {epoch}: loss {record.Loss:F4} (L1 {record.Reconstruction:F4}, L2 {record.Guidance:F4}, " +
+            $"L3 {record.Supervision:F4}) val {record.ValLoss:F4}, {record.AnchorsPerSecond:F1} anchor windows/s, " +
+            $"{record.Seconds:F1} s{(improved ? ", best" : "")}" +
+            (record.SkippedSteps > 0 ? $"; {record.SkippedSteps} steps with a non-finite gradient skipped" : "") +
+            (state.Stopped ? $"; early stop after {t.Patience} epochs without improvement" : ""));
+        return state;
     }
 
     (Tensor Loss, double L1, double L2, double L3) Step(KgsslModel model, BatchBuilder builder,
-        ReadOnlySpan<Triplet> batch,
-        bool[] labelled, Tensor weights)
+        ReadOnlySpan<Triplet> batch, bool[] labelled, Tensor weights)
     {
         var t = _config.Training;
         int n = batch.Length;
         if (_windows.Length != 3 * n) _windows = new Window[3 * n]; // reused across steps of equal size
         var windows = _windows;
-        for (int i = 0; i < n; i++) { windows[i] = batch[i].Anchor; windows[n + i] = batch[i].Positive;
-            windows[2 * n + i] = batch[i].Negative; }
+        for (int i = 0; i < n; i++)
+        {
+            windows[i] = batch[i].Anchor;
+            windows[n + i] = batch[i].Positive;
+            windows[2 * n + i] = batch[i].Negative;
+        }
         bool needAll = t.WeightGuidance > 0 || t.CrossReconstruction;
         var x = builder.Inputs(needAll ? windows : windows.AsSpan(0, n));    // [3n or n, T, C]
         var z = model.Embed(x);                                              // [3n or n, E]

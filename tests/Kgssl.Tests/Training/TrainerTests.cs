@@ -514,7 +514,7 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
             TorchSharp.torch.CPU)).ToList();
         ForwardExperiment.Write(run.Path, results);
         var summary = File.ReadAllLines(run.File("forward_summary.csv"));
-        Assert.Equal("setting,n,mean_nse,median_nse,n_nse_le_0,wall_s", summary[0]);
+        Assert.Equal("setting,n,mean_nse,median_nse,median_kge,n_nse_le_0,wall_s", summary[0]);
         Assert.Equal(7, summary.Length);
         Assert.All(results, r => Assert.Equal(10, r.Scores.Count));
         Assert.Equal(61, File.ReadAllLines(run.File("forward_basins.csv")).Length);

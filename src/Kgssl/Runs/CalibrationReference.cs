@@ -32,8 +32,7 @@ public static class CalibrationReference
     /// start (the record's first year as spin-up), so that the storages at the period's start and the drivers before it
     /// are known too.</param>
     public static Outcome Run(RunDirectory run, Workflow.Prepared p, string basinSet, HbvCalibration.Options options,
-        IRunReporter reporter,
-        int maxBasins = 0, string? period = null, string context = "period")
+        IRunReporter reporter, int maxBasins = 0, string? period = null, string context = "period")
     {
         if (context is not ("period" or "record" or "states")) throw new ArgumentException(
             $"--context: expected period, states or record, got '{context}'");
@@ -64,29 +63,8 @@ public static class CalibrationReference
         int done = 0;
         Parallelism.For(ids.Count, i =>
         {
-            var basin = data.Basin(ids[i]);
-            var (tf, tt) = basin.PeriodRange(trStart, trEnd);
-            var (ef, et) = basin.PeriodRange(teStart, teEnd);
-            bool validate = et - ef >= ObservedDays.Minimum;
-            // the calibrated period alone (its own spin-up), or the whole record run through to it; the other period
-            // is validated the same way (with the whole record, on the same series)
-            bool whole = context == "record", states = context == "states";
-            var own = whole ? HbvRecord.Of(basin, data.DriverCount, driver)
-                : HbvRecord.OfPeriod(basin, data.DriverCount, driver, tf, tt);
-            // states: the period's days alone from searched storages (no spin-up)
-            var (series, scoreFrom, scoreTo) = own.CalibrationSeries(basin, tf, tt, states);
-            var fit = HbvCalibration.Calibrate(series, scoreFrom, scoreTo, options
-                with { Seed = options.Seed + i, FreeStates = states });
-            double nse = double.NaN, nseLog = double.NaN;
-            if (validate)
-            {
-                var check = whole ? own : HbvRecord.OfPeriod(basin, data.DriverCount, driver, ef, et);
-                var (q, observed) = (check.Simulate(fit.Parameters), check.Observed(basin));
-                (nse, nseLog) = (HbvCalibration.Nse(q, observed, check.IndexOf(ef), check.IndexOf(et), false),
-                    HbvCalibration.Nse(q, observed, check.IndexOf(ef), check.IndexOf(et), true));
-            }
-            results[i] = new BasinResult(ids[i], fit.Parameters, column.Select(c => basin.Characteristics[c])
-                .ToArray(), fit.Objective, nse, nseLog);
+            results[i] = CalibrateBasin(data.Basin(ids[i]), data.DriverCount, driver, column, options
+                with { Seed = options.Seed + i }, context, (trStart, trEnd), (teStart, teEnd));
             reporter.Progress("calibrate", Interlocked.Increment(ref done) / (double)ids.Count, ids[i]);
         });
         var list = results.Select(r => r!).ToList();
@@ -96,6 +74,50 @@ public static class CalibrationReference
         var rows = CharacteristicRecovery.Score(names, basinSet, period, calibrated,
             list.Select(r => r.Truth).ToList(), std);
         File.WriteAllText(run.File("characteristics_calibration.csv"), CharacteristicRecovery.ToCsv(rows));
+        WriteCalibration(run, basinSet, period, other, names, list, calibrated);
+        double median = Metrics.Median(list.Select(r => r.ValidationNse).ToList());
+        string seen = context switch { "period" => "that period alone, a year of spin-up",
+            "states" => "that period alone, its initial storages searched", _ => "run through the whole record" };
+        run.Log($"calibration reference: {list.Count} {basinSet} basins calibrated on the {period} period ({seen}), " +
+            $"median NSE on the {other} period {median:F3}");
+        // predictions.csv holds the learned inverse on the evaluation period: compared only on the same series
+        var identifiability = period == p.Config.Evaluation.Period
+            ? IdentifiabilityAgainstLearned(run, basinSet, period, context, names, rows,
+                list.Select(r => r.Id).ToHashSet(), std) : [];
+        return new Outcome(rows, list, median, identifiability);
+    }
+
+    /// <summary>One basin calibrated from scratch on the calibration period, validated on the other.</summary>
+    static BasinResult CalibrateBasin(BasinData basin, int driverCount, int[] driver, int[] column,
+        HbvCalibration.Options options, string context, (DateOnly Start, DateOnly End) calibration,
+        (DateOnly Start, DateOnly End) validation)
+    {
+        var (tf, tt) = basin.PeriodRange(calibration.Start, calibration.End);
+        var (ef, et) = basin.PeriodRange(validation.Start, validation.End);
+        bool validate = et - ef >= ObservedDays.Minimum;
+        // the calibrated period alone (its own spin-up), or the whole record run through to it; the other period
+        // is validated the same way (with the whole record, on the same series)
+        bool whole = context == "record", states = context == "states";
+        var own = whole ? HbvRecord.Of(basin, driverCount, driver)
+            : HbvRecord.OfPeriod(basin, driverCount, driver, tf, tt);
+        // states: the period's days alone from searched storages (no spin-up)
+        var (series, scoreFrom, scoreTo) = own.CalibrationSeries(basin, tf, tt, states);
+        var fit = HbvCalibration.Calibrate(series, scoreFrom, scoreTo, options with { FreeStates = states });
+        double nse = double.NaN, nseLog = double.NaN;
+        if (validate)
+        {
+            var check = whole ? own : HbvRecord.OfPeriod(basin, driverCount, driver, ef, et);
+            var (q, observed) = (check.Simulate(fit.Parameters), check.Observed(basin));
+            (nse, nseLog) = (HbvCalibration.Nse(q, observed, check.IndexOf(ef), check.IndexOf(et), false),
+                HbvCalibration.Nse(q, observed, check.IndexOf(ef), check.IndexOf(et), true));
+        }
+        return new BasinResult(basin.Id, fit.Parameters, column.Select(c => basin.Characteristics[c]).ToArray(),
+            fit.Objective, nse, nseLog);
+    }
+
+    static void WriteCalibration(RunDirectory run, string basinSet, string period, string other, string[] names,
+        List<BasinResult> list, List<double[]> calibrated)
+    {
         using (var w = new StreamWriter(run.File("calibration.csv")))
         {
             w.WriteLine($"basin,basin_set,objective_{period},nse_{other},nse_log_{other},"
@@ -108,16 +130,6 @@ public static class CalibrationReference
                     F(r.ValidationNseLog), .. calibrated[i].Select(F), .. r.Truth.Select(F)]));
             }
         }
-        double median = Metrics.Median(list.Select(r => r.ValidationNse).ToList());
-        string seen = context switch { "period" => "that period alone, a year of spin-up",
-            "states" => "that period alone, its initial storages searched", _ => "run through the whole record" };
-        run.Log($"calibration reference: {list.Count} {basinSet} basins calibrated on the {period} period ({seen}), " +
-            $"median NSE on the {other} period {median:F3}");
-        // predictions.csv holds the learned inverse on the evaluation period: compared only on the same series
-        var identifiability = period == p.Config.Evaluation.Period
-            ? IdentifiabilityAgainstLearned(run, basinSet, period, context, names, rows,
-                list.Select(r => r.Id).ToHashSet(), std) : [];
-        return new Outcome(rows, list, median, identifiability);
     }
 
     /// <summary>

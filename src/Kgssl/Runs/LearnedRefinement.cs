@@ -80,6 +80,44 @@ public static class LearnedRefinement
         if (train.Count < 3) throw new InvalidOperationException(
             $"{path}: {train.Count} training basins; the prior's spread needs at least 3 " +
             $"(evaluation.max_train_basins)");
+        var (sigmaUnit, sigma) = PriorSpread(columns, train);
+        var basins = predictions.Where(r => r.BasinSet == basinSet).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        if (maxBasins > 0 && basins.Count > maxBasins) basins = basins.Take(maxBasins).ToList();
+        if (basins.Count < 2) throw new InvalidOperationException(
+            $"{path}: {basins.Count} {basinSet} basins; refinement needs at least 2");
+        string period = p.Config.Evaluation.Period;
+        var (from, to) = Workflow.Period(p.Config, period);
+        var refined = new double[basins.Count][];
+        var objective = new double[basins.Count];
+        int done = 0;
+        Parallelism.For(basins.Count, i =>
+        {
+            (refined[i], objective[i]) = RefineBasin(data.Basin(basins[i].Id), data.DriverCount, basins[i].Predicted,
+                columns, driver, sigmaUnit, settings, from, to, settings.Seed + i);
+            reporter.Progress("refine", Interlocked.Increment(ref done) / (double)basins.Count, basins[i].Id);
+        });
+        var std = columns.Select(c => p.Normalizer.CharacteristicStd[c.Index]).ToArray();
+        var truth = basins.Select(b => b.Truth).ToList();
+        var rows = CharacteristicRecovery.Score(names, basinSet, period, refined, truth, std);
+        var learned = CharacteristicRecovery.Score(names, basinSet, period, basins.Select(b => b.Predicted).ToList(),
+            truth, std);
+        File.WriteAllText(run.File("characteristics_refined.csv"), CharacteristicRecovery.ToCsv(rows));
+        WriteRefined(run, basins, names, period, refined, objective);
+        double median = Metrics.Median(objective.ToList());
+        run.Log($"refinement: {basins.Count} {basinSet} basins, the learned inverse as prior (spread: the head's " +
+            $"RMSE on {train.Count} training basins), differential evolution {settings.Population} x " +
+            $"{settings.Generations} generations, prior weight {settings.Weight}, on the {period} period alone; " +
+            $"median objective {median:F4}; {clock.Elapsed.TotalSeconds:F1} s");
+        return new Outcome(rows, learned, sigma, median,
+            basins.Select((b, i) => new RefinedBasin(b.Id, b.Predicted, refined[i], b.Truth, objective[i])).ToList(),
+            clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The prior's spread per column: the head's RMSE on the training basins, in the unit cube (with a
+    /// floor) and on the column's scale.</summary>
+    static (double[] Unit, double[] Scale) PriorSpread(IReadOnlyList<HbvColumns.Column> columns,
+        IReadOnlyList<Prediction> train)
+    {
         var sigmaUnit = new double[columns.Count];
         var sigma = new double[columns.Count];
         for (int k = 0; k < columns.Count; k++)
@@ -97,61 +135,43 @@ public static class LearnedRefinement
             sigmaUnit[k] = Math.Max(Math.Sqrt(sum / train.Count), 0.01);
             sigma[k] = Math.Sqrt(sumScale / train.Count);
         }
-        var basins = predictions.Where(r => r.BasinSet == basinSet).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
-        if (maxBasins > 0 && basins.Count > maxBasins) basins = basins.Take(maxBasins).ToList();
-        if (basins.Count < 2) throw new InvalidOperationException(
-            $"{path}: {basins.Count} {basinSet} basins; refinement needs at least 2");
-        string period = p.Config.Evaluation.Period;
-        var (from, to) = Workflow.Period(p.Config, period);
-        var refined = new double[basins.Count][];
-        var objective = new double[basins.Count];
-        int done = 0;
-        Parallelism.For(basins.Count, i =>
-        {
-            var basin = data.Basin(basins[i].Id);
-            var (f, t) = basin.PeriodRange(from, to);
-            // with free initial storages, the period's days alone; else with the spin-up year before them
-            var (series, scoreFrom, scoreTo) = HbvRecord.OfPeriod(basin, data.DriverCount, driver, f, t)
-                .CalibrationSeries(basin, f, t, settings.FreeStates);
-            int dims = columns.Count + (settings.FreeStates ? HbvCalibration.StateCount : 0);
-            var center = new double[dims];
-            var spread = new double[dims];
-            foreach (var (c, k) in columns.Select((c, k) => (c, k)))
-                (center[c.Parameter], spread[c.Parameter]) = (Unit(c, HbvParameters.Ranges[c.Parameter],
-                    basins[i].Predicted[k]), sigmaUnit[k]);
-            // the head does not estimate the initial storages: a prior so wide it is flat over the cube
-            for (int d = columns.Count; d < dims; d++) (center[d], spread[d]) = (0.5, FlatSigma);
-            var options = new HbvCalibration.Options(settings.Population, settings.Generations, Seed: settings.Seed + i,
-                Prior: new HbvCalibration.Prior(center, spread, settings.Weight), FreeStates: settings.FreeStates,
-                    Best: settings.Best);
-            var fit = HbvCalibration.Calibrate(series, scoreFrom, scoreTo, options);
-            var physical = fit.Parameters.ToArray();
-            refined[i] = columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray();
-            objective[i] = fit.Objective;
-            reporter.Progress("refine", Interlocked.Increment(ref done) / (double)basins.Count, basins[i].Id);
-        });
-        var std = columns.Select(c => p.Normalizer.CharacteristicStd[c.Index]).ToArray();
-        var truth = basins.Select(b => b.Truth).ToList();
-        var rows = CharacteristicRecovery.Score(names, basinSet, period, refined, truth, std);
-        var learned = CharacteristicRecovery.Score(names, basinSet, period, basins.Select(b => b.Predicted).ToList(),
-            truth, std);
-        File.WriteAllText(run.File("characteristics_refined.csv"), CharacteristicRecovery.ToCsv(rows));
+        return (sigmaUnit, sigma);
+    }
+
+    /// <summary>One basin's parameters calibrated with the head's estimate as the center of a Gaussian prior;
+    /// returns them on the columns' scales, with the objective.</summary>
+    static (double[] Refined, double Objective) RefineBasin(BasinData basin, int driverCount, double[] predicted,
+        IReadOnlyList<HbvColumns.Column> columns, int[] driver, double[] sigmaUnit, Settings settings, DateOnly from,
+        DateOnly to, int seed)
+    {
+        var (f, t) = basin.PeriodRange(from, to);
+        // with free initial storages, the period's days alone; else with the spin-up year before them
+        var (series, scoreFrom, scoreTo) = HbvRecord.OfPeriod(basin, driverCount, driver, f, t)
+            .CalibrationSeries(basin, f, t, settings.FreeStates);
+        int dims = columns.Count + (settings.FreeStates ? HbvCalibration.StateCount : 0);
+        var center = new double[dims];
+        var spread = new double[dims];
+        foreach (var (c, k) in columns.Select((c, k) => (c, k)))
+            (center[c.Parameter], spread[c.Parameter]) = (Unit(c, HbvParameters.Ranges[c.Parameter],
+                predicted[k]), sigmaUnit[k]);
+        // the head does not estimate the initial storages: a prior so wide it is flat over the cube
+        for (int d = columns.Count; d < dims; d++) (center[d], spread[d]) = (0.5, FlatSigma);
+        var options = new HbvCalibration.Options(settings.Population, settings.Generations, Seed: seed,
+            Prior: new HbvCalibration.Prior(center, spread, settings.Weight), FreeStates: settings.FreeStates,
+            Best: settings.Best);
+        var fit = HbvCalibration.Calibrate(series, scoreFrom, scoreTo, options);
+        var physical = fit.Parameters.ToArray();
+        return (columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), fit.Objective);
+    }
+
+    static void WriteRefined(RunDirectory run, IReadOnlyList<Prediction> basins, string[] names, string period,
+        double[][] refined, double[] objective) =>
         new NumericTable(["basin", "basin_set"], basins.Select(b => new[] { b.Id, b.BasinSet }).ToList(),
             [$"objective_{period}", .. names.Select(n => "learned_" + n), .. names.Select(n => "refined_" + n),
                 .. names.Select(n => "true_" + n)],
             basins.Select((b, i) => new[] { objective[i] }.Concat(b.Predicted).Concat(refined[i]).Concat(b.Truth)
                 .ToArray()).ToList())
             .WriteCsv(run.File("refined.csv"));
-        double median = Metrics.Median(objective.ToList());
-        run.Log($"refinement: {basins.Count} {basinSet} basins, the learned inverse as prior (spread: the head's " +
-            $"RMSE on {train.Count} training basins), " +
-            $"differential evolution {settings.Population} x {settings.Generations} generations, prior weight " +
-                $"{settings.Weight}, on the {period} period alone; " +
-            $"median objective {median:F4}; {clock.Elapsed.TotalSeconds:F1} s");
-        return new Outcome(rows, learned, sigma, median,
-            basins.Select((b, i) => new RefinedBasin(b.Id, b.Predicted, refined[i], b.Truth, objective[i])).ToList(),
-                clock.Elapsed.TotalSeconds);
-    }
 
     const double FlatSigma = 10;
 

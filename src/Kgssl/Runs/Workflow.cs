@@ -179,12 +179,28 @@ public static class Workflow
         WriteEmbeddings(run.File("embeddings.csv"), run.File("embeddings.parquet"), emb,
             sets.ToDictionary(s => s.id, s => s.set), p);
 
-        // distances over every embedded basin: embedding space vs z-scored characteristic space
+        double distanceStart = clock.Elapsed.TotalSeconds;
+        var summary = WriteDistances(run, p, emb);
+        double emulatorStart = clock.Elapsed.TotalSeconds;
+        var (medianNse, emulated, physicsNse) = model.Emulator is not null ? Emulate(run, p, model, device, reporter)
+            : (double.NaN, 0, double.NaN);
+        run.Log($"evaluate {period}: {rows.Count} rows, mantel r {summary.MantelR:F3}, emulator median NSE " +
+            $"{medianNse:F3} on {emulated} basins, physics emulator (F with the head's parameters) {physicsNse:F3} " +
+            $"(embedding {embedSeconds:F1} s, tables {distanceStart - embedSeconds:F1} s, distances " +
+            $"{emulatorStart - distanceStart:F1} s, emulator {clock.Elapsed.TotalSeconds - emulatorStart:F1} s)");
+        return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows, physicsNse);
+    }
+
+    /// <summary>Distances between every embedded basin in the embedding and in the z-scored characteristics:
+    /// their agreement (distances_summary.json) and the pairs of up to MaxDistanceBasins basins
+    /// (distances.csv).</summary>
+    static DistanceSummary WriteDistances(RunDirectory run, Prepared p, IReadOnlyList<BasinEmbedding> emb)
+    {
+        var c = p.Config;
         var used = emb.Where(e => e.Windows > 0).ToList();
         var dz = Distances.Euclidean(used.Select(e => e.Mean).ToList());
         var dc = Distances.Euclidean(used.Select(e => p.Data.Basin(e.Id).Characteristics.Select(
             (v, k) => p.Normalizer.NormalizeCharacteristic(k, v)).ToArray()).ToList());
-        double distanceStart = clock.Elapsed.TotalSeconds;
         var summary = Distances.Compare(dz, dc, c.Evaluation.MantelPermutations, c.Training.Seed);
         // the pairs file holds at most MaxDistanceBasins basins (held-out ones first): the demo's 3680 basins would be
         // 6.8 million lines (310 MB) that nobody reads; the summary above is over every basin
@@ -206,20 +222,11 @@ public static class Workflow
         {
             ["mantel_r"] = summary.MantelR, ["mantel_p"] = summary.MantelP, ["row_r_mean"] = summary.RowRMean,
             ["row_r_std"] = summary.RowRStd, ["row_r_median"] = summary.RowRMedian, ["basins"] = summary.Basins,
-                ["permutations"] = summary.Permutations,
+            ["permutations"] = summary.Permutations,
             ["basins_in_distances_csv"] = listed.Length,
         }, Json) + "\n");
 
-        double emulatorStart = clock.Elapsed.TotalSeconds;
-        var (medianNse, emulated, physicsNse) = model.Emulator is not null ? Emulate(run, p, model, device, reporter)
-            : (double.NaN, 0, double.NaN);
-        run.Log($"evaluate {period}: {rows.Count} rows, mantel r {summary.MantelR:F3}, emulator median NSE " +
-            $"{medianNse:F3} on {emulated} basins, " +
-                $"physics emulator (F with the head's parameters) {physicsNse:F3} " +
-                $"(embedding {embedSeconds:F1} s, tables {distanceStart - embedSeconds:F1} s, distances " +
-                    $"{emulatorStart - distanceStart:F1} s, emulator {clock.Elapsed.TotalSeconds - emulatorStart:F1} " +
-                    $"s)");
-        return new EvaluationResult(rows, summary, medianNse, emulated, decoderRows, physicsNse);
+        return summary;
     }
 
     /// <summary>

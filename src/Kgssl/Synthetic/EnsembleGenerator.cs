@@ -57,48 +57,61 @@ public static class EnsembleGenerator
         int done = 0;
         Parallelism.For(o.Basins, i =>
         {
-            var rng = new SeededRandom(basinSeeds[i]);
-            var p = HbvParameters.FromUnit(unit[i]);
-            Weather weather;
-            double lat, lon;
-            if (forcing is null)
-            {
-                var climate = Climate.Draw(rng);
-                lat = climate.Latitude; lon = rng.Uniform(-120, -70);
-                weather = WeatherGenerator.Generate(climate, start.AddDays(-spinUp), days + spinUp, rng);
-            }
-            else
-            {
-                var real = forcing.Basins[i % forcing.Basins.Count];
-                lat = real.Latitude; lon = real.Longitude;
-                weather = RealWeather(real, start.AddDays(-spinUp), days + spinUp, o.ForcingRoot!);
-            }
-            var run = HbvModel.Run(p, weather.Precipitation, weather.Temperature, weather.Pet);
-            var noise = new SeededRandom(basinSeeds[i] ^ 0x5eed);
-            string id = $"{Source}_{i + 1:D4}";
-            var sb = new StringBuilder(days * 40);
-            sb.Append("date,").Append(string.Join(',', Columns)).Append('\n');
-            double pSum = 0, petSum = 0, tSum = 0, snowP = 0;
-            for (int d = spinUp; d < spinUp + days; d++)
-            {
-                double q = run.Runoff[d];
-                if (o.NoiseSd > 0) q *= Math.Exp(o.NoiseSd * noise.Normal() - 0.5 * o.NoiseSd * o.NoiseSd);
-                sb.Append(weather.Dates[d].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
-                  .Append(F(weather.Precipitation[d])).Append(',').Append(F(weather.Temperature[d])).Append(',')
-                  .Append(F(weather.Pet[d])).Append(',').Append(F(q)).Append('\n');
-                pSum += weather.Precipitation[d]; petSum += weather.Pet[d]; tSum += weather.Temperature[d];
-                if (weather.Temperature[d] <= 0) snowP += weather.Precipitation[d];
-            }
-            File.WriteAllText(Path.Combine(tsDir, id + ".csv"), sb.ToString());
-            double seasonality = Seasonality(weather, spinUp);
-            double[] descriptors = [pSum / days, petSum / days, petSum / Math.Max(pSum, 1e-9), tSum / days,
-                seasonality, snowP / Math.Max(pSum, 1e-9)];
-            rows[i] = string.Join(',', [id, .. p.ToArray().Select(F), .. descriptors.Select(F), F(lat), F(lon)]);
+            rows[i] = Basin(o, i, basinSeeds[i], HbvParameters.FromUnit(unit[i]), forcing, start, days, spinUp, tsDir);
             progress?.Report(Interlocked.Increment(ref done) / (double)o.Basins);
         });
         File.WriteAllText(Path.Combine(attrDir, $"attributes_{Source}.csv"),
             string.Join(',', ["gauge_id", .. CharacteristicNames, "gauge_lat", "gauge_lon"]) + "\n"
                 + string.Join('\n', rows) + "\n");
+        WriteManifest(o, start, spinUp);
+    }
+
+    /// <summary>One basin: its weather (generated, or real forcing), HBV run with its parameters, the series
+    /// written to the time-series folder; returns its attribute row.</summary>
+    static string Basin(Options o, int i, int seed, HbvParameters p, HydroDataset? forcing, DateOnly start, int days,
+        int spinUp, string tsDir)
+    {
+        var rng = new SeededRandom(seed);
+        Weather weather;
+        double lat, lon;
+        if (forcing is null)
+        {
+            var climate = Climate.Draw(rng);
+            lat = climate.Latitude; lon = rng.Uniform(-120, -70);
+            weather = WeatherGenerator.Generate(climate, start.AddDays(-spinUp), days + spinUp, rng);
+        }
+        else
+        {
+            var real = forcing.Basins[i % forcing.Basins.Count];
+            lat = real.Latitude; lon = real.Longitude;
+            weather = RealWeather(real, start.AddDays(-spinUp), days + spinUp, o.ForcingRoot!);
+        }
+        var run = HbvModel.Run(p, weather.Precipitation, weather.Temperature, weather.Pet);
+        var noise = new SeededRandom(seed ^ 0x5eed);
+        string id = $"{Source}_{i + 1:D4}";
+        var sb = new StringBuilder(days * 40);
+        sb.Append("date,").Append(string.Join(',', Columns)).Append('\n');
+        double pSum = 0, petSum = 0, tSum = 0, snowP = 0;
+        for (int d = spinUp; d < spinUp + days; d++)
+        {
+            double q = run.Runoff[d];
+            if (o.NoiseSd > 0) q *= Math.Exp(o.NoiseSd * noise.Normal() - 0.5 * o.NoiseSd * o.NoiseSd);
+            sb.Append(weather.Dates[d].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
+              .Append(F(weather.Precipitation[d])).Append(',').Append(F(weather.Temperature[d])).Append(',')
+              .Append(F(weather.Pet[d])).Append(',').Append(F(q)).Append('\n');
+            pSum += weather.Precipitation[d]; petSum += weather.Pet[d]; tSum += weather.Temperature[d];
+            if (weather.Temperature[d] <= 0) snowP += weather.Precipitation[d];
+        }
+        File.WriteAllText(Path.Combine(tsDir, id + ".csv"), sb.ToString());
+        double seasonality = Seasonality(weather, spinUp);
+        double[] descriptors = [pSum / days, petSum / days, petSum / Math.Max(pSum, 1e-9), tSum / days,
+            seasonality, snowP / Math.Max(pSum, 1e-9)];
+        return string.Join(',', [id, .. p.ToArray().Select(F), .. descriptors.Select(F), F(lat), F(lon)]);
+    }
+
+    /// <summary>ensemble.json: how the ensemble was made (seed, sizes, forcing, model, parameter ranges).</summary>
+    static void WriteManifest(Options o, DateOnly start, int spinUp)
+    {
         var manifest = new
         {
             generator = "kgssl synth",

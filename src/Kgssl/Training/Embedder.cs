@@ -21,36 +21,13 @@ public static class Embedder
     public const int MinimumDays = ObservedDays.Minimum;
 
     public static List<BasinEmbedding> Embed(KgsslModel model, FeatureStore store, IEnumerable<string> ids,
-        DateOnly start, DateOnly end,
-        int windowDays, int stride, Device device, double maxMissingFraction = 0.5, int batchSize = 256)
+        DateOnly start, DateOnly end, int windowDays, int stride, Device device, double maxMissingFraction = 0.5,
+        int batchSize = 256)
     {
         // first the windows of every basin, then batches across basins (one forward per basin was most of the
         // evaluation's time with thousands of basins of a few windows each); eval mode, so a window's embedding
         // does not depend on the others in its batch
-        var plans = new List<(string Id, int Basin, List<int> Starts, int Length, int Days, string Note)>();
-        foreach (var id in ids)
-        {
-            int b = store.IndexOf(id);
-            var basin = store.Basins[b];
-            var (from, to) = basin.PeriodRange(start, end);
-            int observed = 0;
-            for (int t = from; t < to; t++) if (!float.IsNaN(basin.Response[t])) observed++;
-            var starts = WindowIndex.Starts(basin, from, to, windowDays, stride, maxMissingFraction);
-            int length = windowDays;
-            string note = "";
-            if (starts.Count == 0)
-            {
-                if (observed >= MinimumDays)
-                {
-                    length = to - from;
-                    starts.Add(from);
-                    note = $"shorter than one window: one {length}-day window";
-                }
-                else note = $"no embedding: {observed} observed response days in the period (need {MinimumDays})";
-            }
-            plans.Add((id, b, starts, length, to - from, note));
-        }
-
+        var plans = ids.Select(id => Plan(store, id, start, end, windowDays, stride, maxMissingFraction)).ToList();
         var zs = plans.Select(pl => new float[pl.Starts.Count][]).ToArray();
         var preds = plans.Select(pl => new float[pl.Starts.Count][]).ToArray();
         var jobs = plans.SelectMany((pl, i) => pl.Starts.Select((s, k) => (Plan: i, Window: k, Start: s, pl.Length)))
@@ -83,18 +60,43 @@ public static class Embedder
                     }
                 }
             }
+        return plans.Select((pl, i) => Summarize(pl, zs[i], preds[i])).ToList();
+    }
 
-        var result = new List<BasinEmbedding>(plans.Count);
-        for (int i = 0; i < plans.Count; i++)
+    sealed record WindowPlan(string Id, int Basin, List<int> Starts, int Length, int Days, string Note);
+
+    /// <summary>A basin's windows in the period; one shorter window when the period holds none but enough
+    /// observed days; none (with the reason) otherwise.</summary>
+    static WindowPlan Plan(FeatureStore store, string id, DateOnly start, DateOnly end, int windowDays, int stride,
+        double maxMissingFraction)
+    {
+        int b = store.IndexOf(id);
+        var basin = store.Basins[b];
+        var (from, to) = basin.PeriodRange(start, end);
+        int observed = 0;
+        for (int t = from; t < to; t++) if (!float.IsNaN(basin.Response[t])) observed++;
+        var starts = WindowIndex.Starts(basin, from, to, windowDays, stride, maxMissingFraction);
+        int length = windowDays;
+        string note = "";
+        if (starts.Count == 0)
         {
-            var pl = plans[i];
-            if (pl.Starts.Count == 0) { result.Add(new BasinEmbedding(pl.Id, 0, pl.Days, [], [], [], [], pl.Note));
-                continue; }
-            var (zm, zsd) = MeanSpread([.. zs[i]]);
-            var (pm, psd) = MeanSpread([.. preds[i]]);
-            result.Add(new BasinEmbedding(pl.Id, pl.Starts.Count, pl.Days, zm, zsd, pm, psd, pl.Note));
+            if (observed >= MinimumDays)
+            {
+                length = to - from;
+                starts.Add(from);
+                note = $"shorter than one window: one {length}-day window";
+            }
+            else note = $"no embedding: {observed} observed response days in the period (need {MinimumDays})";
         }
-        return result;
+        return new WindowPlan(id, b, starts, length, to - from, note);
+    }
+
+    static BasinEmbedding Summarize(WindowPlan pl, float[][] zs, float[][] preds)
+    {
+        if (pl.Starts.Count == 0) return new BasinEmbedding(pl.Id, 0, pl.Days, [], [], [], [], pl.Note);
+        var (zm, zsd) = MeanSpread([.. zs]);
+        var (pm, psd) = MeanSpread([.. preds]);
+        return new BasinEmbedding(pl.Id, pl.Starts.Count, pl.Days, zm, zsd, pm, psd, pl.Note);
     }
 
     static (double[] Mean, double[] Spread) MeanSpread(List<float[]> rows)

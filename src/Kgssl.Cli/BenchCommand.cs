@@ -17,6 +17,14 @@ public static class BenchCommand
 {
     public static Command Create()
     {
+        var cmd = new Command("bench", "Benchmarks (results go to benchmarks/RESULTS.md)");
+        cmd.Subcommands.Add(DataCommand());
+        cmd.Subcommands.Add(TrainCommand());
+        return cmd;
+    }
+
+    static Command DataCommand()
+    {
         var caravan = new Option<string>("--caravan-root") { Description = "Caravan data set",
             DefaultValueFactory = _ => "../shared/data/camels_era5l" };
         var camels = new Option<string>("--camels-root") { Description = "CAMELS-US text tree to copy basins from",
@@ -51,7 +59,11 @@ public static class BenchCommand
             }
             return 0;
         });
+        return data;
+    }
 
+    static Command TrainCommand()
+    {
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 200,
             Description = "Anchors per step (x3 encoder sequences)" };
         var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 5 };
@@ -73,13 +85,9 @@ public static class BenchCommand
             "Training-step throughput of the authors' recipe on random data (as ../shared/peer/kgssl_torch.py)") {
             batch, steps, decoder, encoder, threads, config, onednn, malloc };
         train.SetAction(p => TrainSteps(p.GetValue(batch), p.GetValue(steps), p.GetValue(decoder)!,
-            p.GetValue(encoder)!, p.GetValue(threads),
-            p.GetValue(config), p.GetValue(onednn)!, p.GetValue(malloc) == "retain"));
-
-        var cmd = new Command("bench", "Benchmarks (results go to benchmarks/RESULTS.md)");
-        cmd.Subcommands.Add(data);
-        cmd.Subcommands.Add(train);
-        return cmd;
+            p.GetValue(encoder)!, p.GetValue(threads), p.GetValue(config), p.GetValue(onednn)!,
+            p.GetValue(malloc) == "retain"));
+        return train;
     }
 
     static void Child(string scenario, string dir)

@@ -14,7 +14,8 @@ public static class CliApp
 
     public static int Run(string[] args)
     {
-        System.Globalization.CultureInfo.DefaultThreadCurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        System.Globalization.CultureInfo.DefaultThreadCurrentCulture = invariant;
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         var root = new RootCommand(
             "kgssl: learn basin characteristics from weather and streamflow (KGSSL inverse modeling)");
@@ -43,7 +44,8 @@ public static class CliApp
     }
 
     static bool IsUserError(Exception e) => Unwrap(e) is ConfigException or DataFormatException or FileNotFoundException
-        or DirectoryNotFoundException or InvalidDataException or ArgumentException or NotBuiltException or InvalidOperationException;
+        or DirectoryNotFoundException or InvalidDataException or ArgumentException or NotBuiltException
+        or InvalidOperationException;
 
     static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a
         ? Unwrap(a.InnerExceptions[0]) : e;

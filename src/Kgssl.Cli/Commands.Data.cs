@@ -114,7 +114,8 @@ public static partial class Commands
             foreach (var (method, rows) in result.Rows)
             {
                 if (!reporter.Quiet) AnsiConsole.MarkupLine(
-                    $"[bold]{Markup.Escape(BaselinePredictions.Describe(method))}[/] (train = same basins' test years; heldout = unseen basins, pooled over folds)");
+                    $"[bold]{Markup.Escape(BaselinePredictions.Describe(method))}[/] (train = same basins' test " +
+                    "years; heldout = unseen basins, pooled over folds)");
                 PrintRecovery(rows, reporter.Quiet);
             }
             return Done(run.Path);

@@ -44,42 +44,26 @@ public static partial class Commands
             run.UpdateRunInfo(RunDirectory.StartInfo(config, "demo"));
             var result = reporter.Run(() => run.Tracked(() =>
             {
-                reporter.Info($"run folder: {run.Path}");
-                EnsembleGenerator.Generate(new EnsembleGenerator.Options(dataRoot, o.Basins, o.Years, o.Seed, o.Noise),
-                    new Progress<double>(f => reporter.Progress("synthesize ensemble", f)));
-                reporter.Info(
-                    $"synthetic ensemble: {o.Basins} basins x {o.Years} years of HBV " +
-                    $"runs{(o.Noise > 0 ? $", streamflow noise sd(log q) {o.Noise}" : "")} in {dataRoot}");
-                var prepared = Workflow.Prepare(run, config, reporter, useCache: false);
-                Workflow.Train(run, prepared, resume: false, reporter);
-                var evaluation = Workflow.Evaluate(run, prepared, config.Evaluation.Period, reporter);
-                // the identifiability reference: the exact model calibrated per held-out basin on the same series
-                var calibration = CalibrationReference.Run(run, prepared, "heldout",
-                    new HbvCalibration.Options(Seed: config.Training.Seed), reporter,
-                    maxBasins: DemoPipeline.CalibratedBasins);
-                // the learned inverse refined with F on every held-out basin (the head's estimate as prior)
-                var refinement = LearnedRefinement.Run(run, prepared, "heldout",
-                    new LearnedRefinement.Settings(Seed: config.Training.Seed), reporter);
+                var outcome = DemoPipeline.Run(run, config, o, reporter);
                 reporter.Progress("report", 0.1);
                 ReportWriter.Write(run, reporter);
                 reporter.Progress("report", 1);
-                return (evaluation, calibration, refinement);
+                return outcome;
             }));
             run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o",
                 CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
-            var (ev, cal, refined) = result;
+            var (ev, cal, refined) = (result.Evaluation, result.Calibration, result.Refinement);
             PrintRecovery(ev.Rows, reporter.Quiet);
             PrintRefinement(refined, reporter.Quiet);
             PrintIdentifiability(cal.Identifiability, reporter.Quiet, refined,
                 cal.Basins.Select(b => b.Id).ToHashSet());
             if (!reporter.Quiet)
-                AnsiConsole.MarkupLine(
-                    Markup.Escape(
+                AnsiConsole.MarkupLine(Markup.Escape(
                     $"distances: Mantel r {ev.Distances.MantelR:F3} (p {ev.Distances.MantelP:F3}); per-basin row r " +
-                    $"mean {ev.Distances.RowRMean:F3}; " +
-                    $"emulator median NSE {ev.EmulatorMedianNse:F3} on {ev.EmulatorBasins} held-out basins (F with " +
-                        $"the head's parameters: {ev.PhysicsEmulatorMedianNse:F3}; calibrated HBV: " +
-                        $"{cal.MedianValidationNse:F3}); wall {clock.Elapsed.TotalSeconds:F0} s"));
+                    $"mean {ev.Distances.RowRMean:F3}; emulator median NSE {ev.EmulatorMedianNse:F3} on " +
+                    $"{ev.EmulatorBasins} held-out basins (F with the head's parameters: " +
+                    $"{ev.PhysicsEmulatorMedianNse:F3}; calibrated HBV: {cal.MedianValidationNse:F3}); wall " +
+                    $"{clock.Elapsed.TotalSeconds:F0} s"));
             return Done(run.Path);
         });
         return cmd;

@@ -100,7 +100,8 @@ public static partial class Commands
     {
         if (quiet) return;
         var table = new Table()
-            .Title($"The learned inverse refined with F: {o.Basins.Count} {o.Rows[0].BasinSet} basins, Pearson r (KGSSL's estimate as prior, the exact HBV fitted per basin)").AddColumn("parameter")
+            .Title($"The learned inverse refined with F: {o.Basins.Count} {o.Rows[0].BasinSet} basins, Pearson r " +
+                "(KGSSL's estimate as prior, the exact HBV fitted per basin)").AddColumn("parameter")
             .AddColumn(new TableColumn("learned").RightAligned()).AddColumn(new TableColumn("refined").RightAligned())
                 .AddColumn(new TableColumn("prior sd").RightAligned());
         for (int k = 0; k < o.Rows.Count; k++)

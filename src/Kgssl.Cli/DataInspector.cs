@@ -14,7 +14,8 @@ public static class DataInspector
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{d.Kind} at {d.Root}: {d.Basins.Count} basins with data, {d.BasinsWithoutData.Count} listed without; " +
                 $"loaded in {loaded.Elapsed.TotalSeconds:F2} s " +
-                $"({(loaded.FromCache ? "from cache" : "parsed text")}{(loaded.CachePath is null ? "" : ", cache " + loaded.CachePath)})"));
+                $"({(loaded.FromCache ? "from cache" : "parsed text")}" +
+                $"{(loaded.CachePath is null ? "" : ", cache " + loaded.CachePath)})"));
         foreach (var note in d.Notes) Console.Out.WriteLine("note: " + note);
 
         var products = new Table().Title("Products and periods")

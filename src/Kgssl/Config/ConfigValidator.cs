@@ -160,6 +160,7 @@ public static class ConfigValidator
     {
         if (double.IsNaN(value) || value < min || value > max)
             throw new ConfigException(
-                $"{source}: {key} = {value.ToString(CultureInfo.InvariantCulture)} is out of range [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]");
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{source}: {key} = {value} is out of range [{min}, {max}]"));
     }
 }

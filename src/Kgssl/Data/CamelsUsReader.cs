@@ -116,15 +116,25 @@ public static class CamelsUsReader
             progress?.Report(Interlocked.Increment(ref done) / (double)usable.Count);
         });
 
+        var notes = Notes(o, forcing, flows.Count, basins, noForcing, noFlow);
+        return new HydroDataset("camels-us", o.Root, o.Drivers.ToArray(), "streamflow_mm_per_day",
+            characteristics.ToArray(), basins, noForcing, notes);
+    }
+
+    /// <summary>Which files were found and used, and what was left out: nothing is dropped silently.</summary>
+    static List<string> Notes(Options o, List<(string Product, Dictionary<string, string> Files)> forcing,
+        int flowFiles, BasinData[] basins, List<string> noForcing, List<string> noFlow)
+    {
         var notes = new List<string>();
-        notes.Add("forcing files found: " + string.Join(", ", forcing.Select(
-            f => $"{f.Product} {f.Files.Count} basins")) +
-            $"; streamflow files: {flows.Count} basins");
+        notes.Add("forcing files found: " +
+            string.Join(", ", forcing.Select(f => $"{f.Product} {f.Files.Count} basins")) +
+            $"; streamflow files: {flowFiles} basins");
         foreach (var group in basins.GroupBy(b => b.Product))
-            notes.Add(
-                $"product used (first of [{string.Join(", ", o.Products)}] present): {group.Key} for {group.Count()} basins");
+            notes.Add($"product used (first of [{string.Join(", ", o.Products)}] present): {group.Key} for " +
+                $"{group.Count()} basins");
         if (noForcing.Count > 0) notes.Add(
-            $"{noForcing.Count} listed basins have no forcing in [{string.Join(", ", o.Products)}] and are left out: {string.Join(' ', noForcing)}");
+            $"{noForcing.Count} listed basins have no forcing in [{string.Join(", ", o.Products)}] and are left " +
+            $"out: {string.Join(' ', noForcing)}");
         if (noFlow.Count > 0) notes.Add(
             $"{noFlow.Count} basins have forcing but no streamflow (usable for inference only): " +
             $"{string.Join(' ', noFlow)}");
@@ -132,9 +142,7 @@ public static class CamelsUsReader
             && o.Drivers.Any(d => d.StartsWith("tm", StringComparison.OrdinalIgnoreCase)))
             notes.Add(
                 "CAMELS v1.2 NLDAS files hold the daily mean temperature in both Tmax(C) and Tmin(C) (Tmax == Tmin)");
-        return new HydroDataset("camels-us", o.Root, o.Drivers.ToArray(), "streamflow_mm_per_day",
-            characteristics.ToArray(),
-            basins, noForcing, notes);
+        return notes;
     }
 
     public sealed record Forcing(double Latitude, double Elevation, double AreaSquareMetres, DateOnly[] Dates,

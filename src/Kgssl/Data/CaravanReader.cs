@@ -45,28 +45,12 @@ public static class CaravanReader
         var absent = characteristics.Where(name => !attributes.HasCharacteristic(name)).ToList();
         if (absent.Count > 0 && !o.CharacteristicsOptional)
             throw new DataFormatException(attrDir, 0,
-                $"no attributes_*.csv file has the column '{AttributeTable.ParseCharacteristic(absent[0]).Column}' (characteristic '{absent[0]}' named in the config)");
+                $"no attributes_*.csv file has the column '{AttributeTable.ParseCharacteristic(absent[0]).Column}' " +
+                $"(characteristic '{absent[0]}' named in the config)");
 
         var available = Directory.GetFiles(tsDir, "*.csv").Select(Path.GetFileNameWithoutExtension).OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
-        List<string> ids;
-        var withoutData = new List<string>();
-        if (o.Basins is { Count: > 0 })
-        {
-            ids = [];
-            foreach (var requested in o.Basins)
-            {
-                string? id = Resolve(requested, o.Source, available);
-                string? attrId = Resolve(requested, o.Source, attributes.Rows.Keys);
-                if (id is null && attrId is null)
-                    throw new DataFormatException(tsDir, 0,
-                        $"unknown basin id '{requested}': neither a time-series file nor an attributes row");
-                if (id is null) withoutData.Add(attrId!);
-                else ids.Add(id);
-            }
-        }
-        else ids = available.Order(StringComparer.Ordinal).ToList();
-
+        var (ids, withoutData) = BasinIds(o, tsDir, available, attributes);
         var basins = new BasinData[ids.Count];
         int done = 0;
         Parallelism.For(ids.Count, i =>
@@ -85,6 +69,36 @@ public static class CaravanReader
             basins[i] = new BasinData(id, dates, drivers, response, values, lat, lon, o.Source);
             progress?.Report(Interlocked.Increment(ref done) / (double)ids.Count);
         });
+        var notes = Notes(o, tsDir, absent, ids, withoutData, available, attributes);
+        return new HydroDataset("caravan", o.Root, o.Drivers.ToArray(), o.Response, characteristics.ToArray(), basins,
+            withoutData, notes);
+    }
+
+    /// <summary>The basins to read (the listed ones, else every time-series file) and the listed basins that have
+    /// attributes but no time series.</summary>
+    static (List<string> Ids, List<string> WithoutData) BasinIds(Options o, string tsDir, HashSet<string> available,
+        AttributeTable attributes)
+    {
+        var withoutData = new List<string>();
+        if (o.Basins is not { Count: > 0 }) return (available.Order(StringComparer.Ordinal).ToList(), withoutData);
+        var ids = new List<string>();
+        foreach (var requested in o.Basins)
+        {
+            string? id = Resolve(requested, o.Source, available);
+            string? attrId = Resolve(requested, o.Source, attributes.Rows.Keys);
+            if (id is null && attrId is null)
+                throw new DataFormatException(tsDir, 0,
+                    $"unknown basin id '{requested}': neither a time-series file nor an attributes row");
+            if (id is null) withoutData.Add(attrId!);
+            else ids.Add(id);
+        }
+        return (ids, withoutData);
+    }
+
+    /// <summary>What the reader left out or could not fill, one note each: nothing is dropped silently.</summary>
+    static List<string> Notes(Options o, string tsDir, List<string> absent, List<string> ids, List<string> withoutData,
+        HashSet<string> available, AttributeTable attributes)
+    {
         var notes = new List<string>();
         if (absent.Count > 0)
             notes.Add(
@@ -114,8 +128,7 @@ public static class CaravanReader
             notes.Add(
                 $"{ignored.Count} files in {tsDir} are not *.csv and are not read: " +
                 $"{string.Join(' ', ignored.Take(20))}{(ignored.Count > 20 ? " ..." : "")}");
-        return new HydroDataset("caravan", o.Root, o.Drivers.ToArray(), o.Response, characteristics.ToArray(), basins,
-            withoutData, notes);
+        return notes;
     }
 
     static string? Resolve(string requested, string source, IEnumerable<string> known)
@@ -136,25 +149,8 @@ public static class CaravanReader
             "empty file: expected a header line starting with 'date'");
         var lines = TextParsing.Lines(bytes).GetEnumerator();
         lines.MoveNext();
-        var (hs, hl, _) = lines.Current;
-        // a UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name
-        int bom = bytes.AsSpan(hs, hl).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        var header = System.Text.Encoding.UTF8.GetString(bytes, hs + bom, hl - bom).Split(',').Select(h => h.Trim())
-            .ToArray();
-        foreach (var duplicate in header.GroupBy(h => h).Where(g => g.Count() > 1))
-            throw new DataFormatException(file, 1,
-                $"column '{duplicate.Key}' appears {duplicate.Count()} times in the header");
-        int dateCol = Array.IndexOf(header, "date");
-        if (dateCol < 0) throw new DataFormatException(file, 1, "missing column 'date' in the header");
+        var (header, dateCol, cols) = Header(bytes, lines.Current, file, driverNames, responseName);
         int nd = driverNames.Count;
-        var cols = new int[nd + 1];
-        for (int k = 0; k <= nd; k++)
-        {
-            string name = k < nd ? driverNames[k] : responseName;
-            cols[k] = Array.IndexOf(header, name);
-            if (cols[k] < 0) throw new DataFormatException(file, 1,
-                $"missing column '{name}' (header: {string.Join(',', header)})");
-        }
         int width = header.Length;
         var dates = new List<DateOnly>(8192);
         var drivers = new List<float>(8192 * nd);
@@ -173,19 +169,7 @@ public static class CaravanReader
                 throw new DataFormatException(file, number, "blank line inside the data");
             }
             var line = bytes.AsSpan(start, length);
-            int f = 0;
-            fieldStarts[0] = 0;
-            for (int c = 0; c < line.Length; c++)
-                if (line[c] == (byte)',')
-                {
-                    if (++f >= width) break;
-                    fieldStarts[f] = c + 1;
-                }
-            if (f != width - 1)
-                throw new DataFormatException(file, number,
-                    $"expected {width} comma-separated fields as in the header, got " +
-                    $"{(f >= width ? "more" : (f + 1).ToString())}");
-            fieldStarts[width] = line.Length + 1;
+            SplitFields(line, fieldStarts, width, file, number);
             var date = TextParsing.ParseIsoDate(Field(line, fieldStarts, dateCol), file, number);
             if (any) TextParsing.RequireDailySequence(previous, date, file, number);
             previous = date;
@@ -204,6 +188,52 @@ public static class CaravanReader
         }
         if (dates.Count == 0) throw new DataFormatException(file, 2, "no data rows after the header");
         return (dates.ToArray(), drivers.ToArray(), response.ToArray());
+    }
+
+    /// <summary>The header's columns (a UTF-8 byte-order mark dropped; duplicates refused) and the positions of
+    /// the date, the drivers and the response.</summary>
+    static (string[] Header, int DateCol, int[] Cols) Header(byte[] bytes, (int Start, int Length, int Number) first,
+        string file, IReadOnlyList<string> driverNames, string responseName)
+    {
+        var (hs, hl, _) = first;
+        // a UTF-8 byte-order mark (spreadsheet exports) is not part of the first column's name
+        int bom = bytes.AsSpan(hs, hl).StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var header = System.Text.Encoding.UTF8.GetString(bytes, hs + bom, hl - bom).Split(',').Select(h => h.Trim())
+            .ToArray();
+        foreach (var duplicate in header.GroupBy(h => h).Where(g => g.Count() > 1))
+            throw new DataFormatException(file, 1,
+                $"column '{duplicate.Key}' appears {duplicate.Count()} times in the header");
+        int dateCol = Array.IndexOf(header, "date");
+        if (dateCol < 0) throw new DataFormatException(file, 1, "missing column 'date' in the header");
+        int nd = driverNames.Count;
+        var cols = new int[nd + 1];
+        for (int k = 0; k <= nd; k++)
+        {
+            string name = k < nd ? driverNames[k] : responseName;
+            cols[k] = Array.IndexOf(header, name);
+            if (cols[k] < 0) throw new DataFormatException(file, 1,
+                $"missing column '{name}' (header: {string.Join(',', header)})");
+        }
+        return (header, dateCol, cols);
+    }
+
+    /// <summary>Field start offsets of one data line into <paramref name="fieldStarts"/> (one past the end as the
+    /// last); a line without exactly the header's number of fields is an error.</summary>
+    static void SplitFields(ReadOnlySpan<byte> line, int[] fieldStarts, int width, string file, int number)
+    {
+        int f = 0;
+        fieldStarts[0] = 0;
+        for (int c = 0; c < line.Length; c++)
+            if (line[c] == (byte)',')
+            {
+                if (++f >= width) break;
+                fieldStarts[f] = c + 1;
+            }
+        if (f != width - 1)
+            throw new DataFormatException(file, number,
+                $"expected {width} comma-separated fields as in the header, got " +
+                $"{(f >= width ? "more" : (f + 1).ToString())}");
+        fieldStarts[width] = line.Length + 1;
     }
 
     static ReadOnlySpan<byte> Field(ReadOnlySpan<byte> line, int[] starts, int col)

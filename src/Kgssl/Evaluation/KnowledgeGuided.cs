@@ -56,7 +56,8 @@ public static class KnowledgeGuided
             foreach (int k in s.Known)
                 if (!double.IsFinite(basin.Characteristics[k]))
                     throw new InvalidDataException(
-                        $"basin '{id}': characteristic '{names[k]}' is given as known but has no value in the attributes");
+                        $"basin '{id}': characteristic '{names[k]}' is given as known but has no value in the " +
+                        "attributes");
             var n = near.Estimate(basin);
             var stacked = Ridge.PredictEach(ridges, Features(data, basin, s.Period, near, s.Known));
             var estimate = new double[names.Count];

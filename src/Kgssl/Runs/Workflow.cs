@@ -322,7 +322,8 @@ public static class Workflow
         var others = Enumerable.Range(0, p.Data.CharacteristicCount).Where(k => !known.Contains(k)).ToList();
         var imputedRows = ScorePredictions(run, p, sets, periodName, imputed.GetValueOrDefault, "_imputed", others);
         reporter.Info(
-            $"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: {Summary(imputedRows, "heldout")}");
+            $"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: " +
+            Summary(imputedRows, "heldout"));
     }
 
     /// <summary>

@@ -98,7 +98,8 @@ public static class HbvCalibration
             $"population must be at least 4, got {o.Population}");
         if (scoreFrom < 0 || scoreTo > s.Streamflow.Length || scoreTo - scoreFrom < Data.ObservedDays.Minimum)
             throw new ArgumentOutOfRangeException(nameof(scoreFrom),
-                $"need at least {Data.ObservedDays.Minimum} scored days inside the series, got [{scoreFrom}, {scoreTo})");
+                $"need at least {Data.ObservedDays.Minimum} scored days inside the series, got " +
+                $"[{scoreFrom}, {scoreTo})");
         o.Prior?.Validate(dims);
         var scorer = new Scorer(s, scoreFrom, scoreTo);
         var rng = new SeededRandom(o.Seed);

@@ -51,8 +51,8 @@ public static class HbvModel
     /// after.
     /// </summary>
     public static (double Initial, double Final) Run(HbvParameters p, ReadOnlySpan<double> precipitation,
-        ReadOnlySpan<double> temperature,
-        ReadOnlySpan<double> pet, HbvStates start, Span<double> runoff, Span<double> et)
+        ReadOnlySpan<double> temperature, ReadOnlySpan<double> pet, HbvStates start, Span<double> runoff,
+        Span<double> et)
     {
         int n = precipitation.Length;
         if (runoff.Length < n || et.Length < n) throw new ArgumentException(
@@ -67,22 +67,7 @@ public static class HbvModel
         for (int t = 0; t < n; t++)
         {
             double prec = precipitation[t], temp = temperature[t];
-            // snow routine
-            double rain = temp > p.TT ? prec : 0;
-            snow += temp > p.TT ? 0 : prec;
-            if (temp > p.TT)
-            {
-                double melt = Math.Min(snow, p.CFMAX * (temp - p.TT));
-                snow -= melt; liquid += melt;
-            }
-            else
-            {
-                double refreeze = Math.Min(liquid, Cfr * p.CFMAX * (p.TT - temp));
-                liquid -= refreeze; snow += refreeze;
-            }
-            liquid += rain;
-            double release = Math.Max(0, liquid - Cwh * snow);
-            liquid -= release;
+            double release = Snow(p, prec, temp, ref snow, ref liquid);
 
             // soil routine
             double ratio = Math.Min(1, sm / p.FC);
@@ -107,8 +92,8 @@ public static class HbvModel
             double generated = q0 + q1 + q2;
 
             // triangular routing: today's runoff spreads over the next MAXBAS days (a ring: routing[head] is today)
-            for (int k = 0, j = head; k < weights.Length; k++, j = j + 1 == weights.Length ? 0
-                : j + 1) routing[j] += generated * weights[k];
+            for (int k = 0, j = head; k < weights.Length; k++, j = j + 1 == weights.Length ? 0 : j + 1)
+                routing[j] += generated * weights[k];
             runoff[t] = routing[head];
             routing[head] = 0;
             head = head + 1 == weights.Length ? 0 : head + 1;
@@ -116,6 +101,29 @@ public static class HbvModel
         double final = snow + liquid + sm + suz + slz;
         for (int k = 0, j = head; k < routing.Length; k++, j = j + 1 == routing.Length ? 0 : j + 1) final += routing[j];
         return (initial, final);
+    }
+
+    /// <summary>The snow routine of one day: rain and melt into the pack's liquid water, refreezing below TT;
+    /// returns the water the pack releases (beyond what it holds, Cwh of the snow).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    static double Snow(HbvParameters p, double prec, double temp, ref double snow, ref double liquid)
+    {
+        double rain = temp > p.TT ? prec : 0;
+        snow += temp > p.TT ? 0 : prec;
+        if (temp > p.TT)
+        {
+            double melt = Math.Min(snow, p.CFMAX * (temp - p.TT));
+            snow -= melt; liquid += melt;
+        }
+        else
+        {
+            double refreeze = Math.Min(liquid, Cfr * p.CFMAX * (p.TT - temp));
+            liquid -= refreeze; snow += refreeze;
+        }
+        liquid += rain;
+        double release = Math.Max(0, liquid - Cwh * snow);
+        liquid -= release;
+        return release;
     }
 
     /// <summary>Weights of a triangle of base <paramref name="maxbas"/> days integrated over each day; they sum to

@@ -13,7 +13,8 @@ public sealed record EpochRecord(
     double ValLoss, double ValReconstruction, double ValGuidance, double ValSupervision,
     int Anchors, double Seconds, int SkippedSteps = 0)
 {
-    public const string Header = "epoch,lr,loss,l1_reconstruction,l2_guidance,l3_supervision,val_loss,val_l1,val_l2,val_l3,anchors,seconds,anchor_windows_per_s,skipped_steps";
+    public const string Header = "epoch,lr,loss,l1_reconstruction,l2_guidance,l3_supervision,val_loss,val_l1,val_l2," +
+        "val_l3,anchors,seconds,anchor_windows_per_s,skipped_steps";
 
     // the columns before skipped_steps: what epochs.csv held before it was added (still read; it counts 0 there)
     const int OldColumns = 13;

@@ -28,7 +28,7 @@ public static class TorchSetup
     /// <summary>
     /// Whether libtorch may use its oneDNN (mkldnn) kernels, process-wide (torch.backends.mkldnn.enabled in PyTorch;
     /// TorchSharp 0.107 has no switch for it, so this calls at::globalContext().setUserEnabledMkldnn in libtorch_cpu).
-    /// Measured 2026-12-02 on this AMD EPYC (AVX-512), libtorch 2.10: the tcn decoder's convolutions, run 600 times
+    /// On an AMD EPYC (AVX-512) with libtorch 2.10 the tcn decoder's convolutions, run 600 times
     /// on the same inputs, gave non-finite gradients in 16 of 600 backward passes with 8 channels and 596 of 600 with
     /// 40 (forward values differed too), none with 4, 12, 16, 24, 32, 48 or 64; with oneDNN off, none. Off, 150
     /// passes of the decoder at the demo's size (32 windows of 730 days, 32 channels) took 22.0 s instead of 13.0 s.
@@ -64,8 +64,8 @@ public static class TorchSetup
     /// Tells glibc's allocator to keep freed memory for reuse instead of handing it back to the kernel at once: buffers
     /// up to 32 MiB come from the heap (not a fresh mmap each), and up to 256 MiB of free heap stays mapped. libtorch
     /// allocates and frees every activation and gradient of every training step through malloc; with glibc's
-    /// defaults most of those pages were unmapped and faulted in again each step. Measured 2026-12-02 (this 2-core
-    /// AMD EPYC VM, `kgssl bench train --config configs/demo.yml --batch 32 --steps 40`, alternated): 0.110-0.131 s
+    /// defaults most of those pages were unmapped and faulted in again each step. On a 2-core
+    /// AMD EPYC VM (`kgssl bench train --config configs/demo.yml --batch 32 --steps 40`, alternated): 0.110-0.131 s
     /// per step before, 0.077-0.091 after; page faults 186 000 -> 65 000 in the run. Returns whether glibc took
     /// all three settings (false off glibc, where it does nothing); safe to call more than once.
     /// </summary>

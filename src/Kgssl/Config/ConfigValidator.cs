@@ -116,6 +116,7 @@ public static class ConfigValidator
         Range(source, "forward.epochs", f.Epochs, 1, 10000);
         Range(source, "forward.batch_size", f.BatchSize, 1, 100000);
         Range(source, "forward.learning_rate", f.LearningRate, 1e-7, 1);
+        Range(source, "forward.learning_rate_final", f.LearningRateFinal, 0, f.LearningRate);
         Range(source, "forward.sequence_days", f.SequenceDays, 8, 3660);
         Range(source, "forward.warmup_days", f.WarmupDays, 0, f.SequenceDays - 1);
         Range(source, "forward.windows_per_basin", f.WindowsPerBasin, 1, 10000);

@@ -235,6 +235,9 @@ public sealed record ForwardConfig
     public int BatchSize { get; init; } = 64;
     /// <summary>Adam&apos;s learning rate.</summary>
     public double LearningRate { get; init; } = 0.005;
+    /// <summary>The rate at the end of training, reached along a half cosine from learning_rate (0 = constant
+    /// learning_rate).</summary>
+    public double LearningRateFinal { get; init; }
     /// <summary>Sequence length; the first warmup_days of each are not scored (sequence-to-sequence
     /// training).</summary>
     public int SequenceDays { get; init; } = 365;

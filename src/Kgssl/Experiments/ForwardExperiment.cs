@@ -109,8 +109,11 @@ public static class ForwardExperiment
             model.train();
             var order = Samples(c, epoch, ranges, samples);
             for (int start = 0; start < order.Length; start += f.BatchSize)
+            {
+                opt.LearningRate = LearningRate(f, epoch - 1 + start / (double)order.Length);
                 Step(f, model, opt, store, idx, setting, weight, batch, order.AsSpan(start,
                     Math.Min(f.BatchSize, order.Length - start)), device);
+            }
             training.Stop();
             if (curve is not null && f.CurveEvery > 0 && epoch % f.CurveEvery == 0 && epoch < f.Epochs)
                 curve.Add(new CurvePoint(setting.Name, epoch, training.Elapsed.TotalMinutes,
@@ -122,6 +125,14 @@ public static class ForwardExperiment
             Metrics.Median(scores.Select(x => x.Nse))));
         progress?.Report(1);
         return new SettingResult(setting, scores, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The rate at <paramref name="epochs"/> epochs done (fractional): from learning_rate down to
+    /// learning_rate_final along a half cosine over the run; constant when the two are equal.</summary>
+    public static double LearningRate(ForwardConfig f, double epochs)
+    {
+        double final = f.LearningRateFinal > 0 ? f.LearningRateFinal : f.LearningRate;
+        return final + (f.LearningRate - final) * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(epochs / f.Epochs, 0, 1)));
     }
 
     /// <summary>Per-basin weight of the NSE* loss: 1 / (sd of the basin's normalized training response + 0.1)^2

@@ -109,8 +109,8 @@ public static partial class Commands
             });
             foreach (var note in result.Notes) reporter.Info("baseline: " + note);
             foreach (var (method, rows) in result.Rows)
-                File.WriteAllText(run.File($"characteristics_{method}.csv"), CharacteristicRecovery.ToCsv(rows));
-            BaselinePredictions.Write(run.File("baseline_predictions.csv"), result);
+                File.WriteAllText(run.File(RunFiles.CharacteristicsOf(method)), CharacteristicRecovery.ToCsv(rows));
+            BaselinePredictions.Write(run.File(RunFiles.BaselinePredictions), result);
             foreach (var (method, rows) in result.Rows)
             {
                 if (!reporter.Quiet) AnsiConsole.MarkupLine(

@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using System.CommandLine;
 using System.Globalization;
 using Kgssl.Data;
@@ -90,7 +91,8 @@ public static partial class Commands
                 p.GetValue(set)!, settings, reporter, p.GetValue(maxBasins)));
             PrintRefinement(outcome, reporter.Quiet);
             reporter.Info(
-                $"refined parameters: {run.File("refined.csv")}; scores: {run.File("characteristics_refined.csv")}");
+                $"refined parameters: {run.File(RunFiles.Refined)}; scores: " +
+                run.File(RunFiles.CharacteristicsOf("refined")));
             return Done(run.Path);
         });
         return cmd;

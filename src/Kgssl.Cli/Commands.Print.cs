@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using System.Diagnostics;
 using System.Globalization;
 using Kgssl.Data;
@@ -92,7 +93,8 @@ public static partial class Commands
     static IEnumerable<(string Name, string File)> ComparisonFiles(string dir)
     {
         string stem = Path.GetFileName(Path.TrimEndingDirectorySeparator(dir));
-        var files = new[] { "characteristics.csv", "characteristics_ridge.csv", "characteristics_fingerprint.csv" }
+        var files = new[] { RunFiles.Characteristics, RunFiles.CharacteristicsOf("ridge"),
+            RunFiles.CharacteristicsOf("fingerprint") }
             .Select(f => Path.Combine(dir, f)).Where(File.Exists).ToList();
         if (files.Count == 0) throw new FileNotFoundException(
             $"{dir}: no characteristics*.csv to compare with (run evaluate or baseline there first)");

@@ -34,7 +34,7 @@ public static class CrossvalCommand
             if (cfg.Data.Folds < 2) throw new ConfigException(
                 $"{file}: crossval needs data.folds >= 2 (or --folds N), got {cfg.Data.Folds}");
             string? dir = p.GetValue(runDir);
-            bool existing = dir is not null && File.Exists(Path.Combine(dir, "config.yml"));
+            bool existing = dir is not null && File.Exists(Path.Combine(dir, RunFiles.Config));
             var run = existing ? RunDirectory.Open(dir!) : RunDirectory.Create("crossval_"
                 + Path.GetFileNameWithoutExtension(file), dir);
             if (existing && ConfigLoader.ToYaml(run.ReadConfig()) != ConfigLoader.ToYaml(cfg))

@@ -221,14 +221,14 @@ public static class ForwardExperiment
         IReadOnlyList<CurvePoint>? curve = null)
     {
         if (curve is { Count: > 0 })
-            using (var w = new StreamWriter(Path.Combine(runDir, "forward_curve.csv")))
+            using (var w = new StreamWriter(Path.Combine(runDir, RunFiles.ForwardCurve)))
             {
                 w.WriteLine("setting,epoch,train_minutes,median_nse");
                 foreach (var p in curve)
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{p.Setting},{p.Epoch},{p.TrainMinutes:F2},{p.MedianNse:G6}"));
             }
-        using (var w = new StreamWriter(Path.Combine(runDir, "forward_basins.csv")))
+        using (var w = new StreamWriter(Path.Combine(runDir, RunFiles.ForwardBasins)))
         {
             w.WriteLine("setting,basin,nse,kge");
             foreach (var r in results)
@@ -236,7 +236,7 @@ public static class ForwardExperiment
                     w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{b.Setting},{b.Basin},{b.Nse:G6},{b.Kge:G6}"));
         }
-        using (var w = new StreamWriter(Path.Combine(runDir, "forward_summary.csv")))
+        using (var w = new StreamWriter(Path.Combine(runDir, RunFiles.ForwardSummary)))
         {
             w.WriteLine("setting,n,mean_nse,median_nse,median_kge,n_nse_le_0,wall_s");
             foreach (var r in results)

@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using System.Text;
 using Kgssl.Evaluation;
 using Kgssl.Runs;
@@ -26,8 +27,10 @@ public static partial class ReportWriter
     /// has them.</summary>
     static void AppendEstimates(RunDirectory run, StringBuilder html)
     {
-        var tables = new[] { ("pure inverse", "characteristics.csv"), ("head alone", "characteristics_head.csv"),
-            ("knowledge-guided", "characteristics_knowledge.csv"), ("imputed", "characteristics_imputed.csv") }
+        var tables = new[] { ("pure inverse", RunFiles.Characteristics),
+            ("head alone", RunFiles.CharacteristicsOf("head")),
+            ("knowledge-guided", RunFiles.CharacteristicsOf("knowledge")),
+            ("imputed", RunFiles.CharacteristicsOf("imputed")) }
             .Where(t => File.Exists(run.File(t.Item2))).Select(t => (Name: t.Item1,
                 Rows: CharacteristicRecovery.ReadCsv(run.File(t.Item2)))).ToList();
         if (tables.Count < 2) return;
@@ -69,7 +72,7 @@ public static partial class ReportWriter
             html.Append("</tr>");
         }
         html.Append("</table></body></html>");
-        string path = run.File("report.html");
+        string path = run.File(RunFiles.Report);
         File.WriteAllText(path, html.ToString());
         return path;
     }

@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -31,9 +32,10 @@ public static partial class ReportWriter
         AppendTraining(run, html);
         AppendEmulator(run, html);
         AppendForward(run, html);
-        html.Append("<h2>Configuration</h2><pre>").Append(E(File.ReadAllText(run.File("config.yml")))).Append("</pre>");
+        html.Append("<h2>Configuration</h2><pre>").Append(E(File.ReadAllText(run.File(RunFiles.Config))))
+            .Append("</pre>");
         html.Append("</body></html>");
-        string path = run.File("report.html");
+        string path = run.File(RunFiles.Report);
         File.WriteAllText(path, html.ToString());
         return path;
     }
@@ -42,7 +44,7 @@ public static partial class ReportWriter
     /// comparisons and estimates beside it, r bars and predicted-vs-true scatters.</summary>
     static void AppendRecovery(RunDirectory run, StringBuilder html, IRunReporter reporter)
     {
-        var rowsPath = run.File("characteristics.csv");
+        var rowsPath = run.File(RunFiles.Characteristics);
         if (!File.Exists(rowsPath)) return;
         var rows = CharacteristicRecovery.ReadCsv(rowsPath);
         var names = rows.Select(r => r.Characteristic).Distinct().ToList();
@@ -106,7 +108,7 @@ public static partial class ReportWriter
     static void AppendPredictedVsTrue(RunDirectory run, StringBuilder html, List<RecoveryRow> rows,
         List<string> names, List<string> sets)
     {
-        var predPath = run.File("predictions.csv");
+        var predPath = run.File(RunFiles.Predictions);
         if (!File.Exists(predPath)) return;
         var (text, header, values) = ReadNumeric(predPath, 2);
         string set = sets.Contains("heldout") ? "heldout" : sets[0];
@@ -124,7 +126,7 @@ public static partial class ReportWriter
 
     static void AppendDistances(RunDirectory run, StringBuilder html)
     {
-        var distPath = run.File("distances_summary.json");
+        var distPath = run.File(RunFiles.DistancesSummary);
         if (!File.Exists(distPath)) return;
         var d = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(distPath))!;
         html.Append(
@@ -134,7 +136,7 @@ public static partial class ReportWriter
                 "id=\"distances\">");
         foreach (var (k, v) in d) html.Append($"<tr><td>{E(k)}</td><td>{F(v)}</td></tr>");
         html.Append("</table>");
-        var (pairs, order) = ReadDistances(run.File("distances.csv"));
+        var (pairs, order) = ReadDistances(run.File(RunFiles.Distances));
         if (order.Count > 1)
         {
             var dz = new double[order.Count, order.Count]; var dc = new double[order.Count, order.Count];
@@ -160,7 +162,7 @@ public static partial class ReportWriter
     /// locations.</summary>
     static void AppendEmbeddings(RunDirectory run, Kgssl.Config.KgsslConfig cfg, StringBuilder html)
     {
-        var embPath = run.File("embeddings.csv");
+        var embPath = run.File(RunFiles.Embeddings);
         if (!File.Exists(embPath)) return;
         var (text, header, values) = ReadNumeric(embPath, 3);
         var zCols = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith('z')
@@ -171,7 +173,7 @@ public static partial class ReportWriter
         {
             var proj = Pca.Project(ok.Select(i => zCols.Select(c => values[i][c]).ToArray()).ToList());
             string colorBy = cfg.Evaluation.ColorBy;
-            var predPath = run.File("predictions.csv");
+            var predPath = run.File(RunFiles.Predictions);
             var truthById = new Dictionary<string, double>();
             if (File.Exists(predPath))
             {
@@ -198,7 +200,7 @@ public static partial class ReportWriter
 
     static void AppendTraining(RunDirectory run, StringBuilder html)
     {
-        var epochs = EpochRecord.ReadAll(run.File("epochs.csv"));
+        var epochs = EpochRecord.ReadAll(run.File(RunFiles.Epochs));
         if (epochs.Count == 0) return;
         double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
         html.Append("<h2>Training</h2>").Append(Img("training curves",
@@ -217,7 +219,7 @@ public static partial class ReportWriter
 
     static void AppendEmulator(RunDirectory run, StringBuilder html)
     {
-        var emuPath = run.File("emulator.csv");
+        var emuPath = run.File(RunFiles.Emulator);
         if (!File.Exists(emuPath)) return;
         var lines = File.ReadLines(emuPath).ToList();
         var header = lines[0].Split(',');
@@ -241,7 +243,7 @@ public static partial class ReportWriter
 
     static void AppendForward(RunDirectory run, StringBuilder html)
     {
-        string summaryPath = run.File("forward_summary.csv");
+        string summaryPath = run.File(RunFiles.ForwardSummary);
         if (!File.Exists(summaryPath)) return;
         var lines = File.ReadLines(summaryPath).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
         var header = lines[0];
@@ -285,7 +287,7 @@ public static partial class ReportWriter
     /// one.</summary>
     static void AppendForwardCdf(RunDirectory run, StringBuilder html, Dictionary<string, double> median)
     {
-        string basinsPath = run.File("forward_basins.csv");
+        string basinsPath = run.File(RunFiles.ForwardBasins);
         if (!File.Exists(basinsPath)) return;
         var nse = File.ReadLines(basinsPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
             .GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.Select(f => P(f[2])).ToArray());
@@ -299,7 +301,7 @@ public static partial class ReportWriter
     /// </summary>
     static void AppendForwardCurve(RunDirectory run, StringBuilder html)
     {
-        string path = run.File("forward_curve.csv");
+        string path = run.File(RunFiles.ForwardCurve);
         if (!File.Exists(path)) return;
         var points = File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
             .GroupBy(f => f[0]).ToDictionary(g => g.Key,
@@ -315,7 +317,7 @@ public static partial class ReportWriter
     /// </summary>
     static void AppendIdentifiability(RunDirectory run, StringBuilder html)
     {
-        string path = run.File("identifiability.csv");
+        string path = run.File(RunFiles.Identifiability);
         if (!File.Exists(path)) return;
         var lines = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
         if (lines.Count == 0) return;
@@ -345,7 +347,7 @@ public static partial class ReportWriter
                 $"<tr><td>{E(f[0])}</td><td>{F(P(f[3]))}</td><td>{E(f[4])}</td><td{cls}>{F(learned)}</td></tr>");
         }
         html.Append("</table>");
-        string basins = run.File("calibration.csv");
+        string basins = run.File(RunFiles.Calibration);
         if (File.Exists(basins))
         {
             var (_, header, values) = ReadNumeric(basins, 2);
@@ -361,7 +363,7 @@ public static partial class ReportWriter
     /// beside the learned inverse alone.</summary>
     static void AppendRefinement(RunDirectory run, List<RecoveryRow> learned, StringBuilder html)
     {
-        string path = run.File("characteristics_refined.csv");
+        string path = run.File(RunFiles.CharacteristicsOf("refined"));
         if (!File.Exists(path)) return;
         var refined = CharacteristicRecovery.ReadCsv(path);
         if (refined.Count == 0) return;
@@ -423,7 +425,7 @@ public static partial class ReportWriter
                 "observed mean ")
                 .Append("(values below -1 drawn at -1); KGE: Kling-Gupta efficiency.</p>")
                 .Append(Img("nse cdf", Plots.Lines("NSE over the basins", cdf, "NSE", "share of basins at or below")));
-        string path = run.File("hydrographs.csv");
+        string path = run.File(RunFiles.Hydrographs);
         if (!File.Exists(path)) return;
         var rows = File.ReadLines(path).Skip(1).Select(l => l.Split(',')).ToList();
         // two years drawn (readable by eye); hydrographs.csv holds the whole period
@@ -553,7 +555,7 @@ public static partial class ReportWriter
     /// </summary>
     static bool InventedLocations(Config.KgsslConfig cfg)
     {
-        string manifest = Path.Combine(cfg.Data.Root, "ensemble.json");
+        string manifest = Path.Combine(cfg.Data.Root, RunFiles.EnsembleManifest);
         if (!File.Exists(manifest)) return false;
         try
         {

@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using System.Globalization;
 using Kgssl.Data;
 using Kgssl.Evaluation;
@@ -73,7 +74,7 @@ public static class CalibrationReference
             .ToList();
         var rows = CharacteristicRecovery.Score(names, basinSet, period, calibrated,
             list.Select(r => r.Truth).ToList(), std);
-        File.WriteAllText(run.File("characteristics_calibration.csv"), CharacteristicRecovery.ToCsv(rows));
+        File.WriteAllText(run.File(RunFiles.CharacteristicsOf("calibration")), CharacteristicRecovery.ToCsv(rows));
         WriteCalibration(run, basinSet, period, other, names, list, calibrated);
         double median = Metrics.Median(list.Select(r => r.ValidationNse).ToList());
         string seen = context switch { "period" => "that period alone, a year of spin-up",
@@ -118,7 +119,7 @@ public static class CalibrationReference
     static void WriteCalibration(RunDirectory run, string basinSet, string period, string other, string[] names,
         List<BasinResult> list, List<double[]> calibrated)
     {
-        using (var w = new StreamWriter(run.File("calibration.csv")))
+        using (var w = new StreamWriter(run.File(RunFiles.Calibration)))
         {
             w.WriteLine($"basin,basin_set,objective_{period},nse_{other},nse_log_{other},"
                 + string.Join(',', names.Select(n => "cal_" + n)) + ","
@@ -140,7 +141,7 @@ public static class CalibrationReference
         string context, string[] names,
         List<RecoveryRow> calibration, HashSet<string> ids, double[] std)
     {
-        string path = run.File("predictions.csv");
+        string path = run.File(RunFiles.Predictions);
         if (!File.Exists(path)) return [];
         var lines = File.ReadAllLines(path);
         var header = lines[0].Split(',');
@@ -158,7 +159,7 @@ public static class CalibrationReference
         if (predicted.Count < 2) return [];
         var learned = CharacteristicRecovery.Score(names, basinSet, period, predicted, known, std);
         var table = Evaluation.Identifiability.Compare(calibration, learned, basinSet);
-        using var w = new StreamWriter(run.File("identifiability.csv"));
+        using var w = new StreamWriter(run.File(RunFiles.Identifiability));
         w.WriteLine("parameter,basin_set,n,calibration_r,identifiable,learned_r,context");
         foreach (var r in table)
             w.WriteLine(string.Join(',', r.Parameter, basinSet, predicted.Count.ToString(CultureInfo.InvariantCulture),

@@ -52,7 +52,7 @@ public static class CrossValidation
     {
         string dir = FoldFolder(parent, fold);
         var foldConfig = config with { Data = config.Data with { Fold = fold } };
-        if (File.Exists(Path.Combine(dir, "characteristics.csv")))
+        if (File.Exists(Path.Combine(dir, RunFiles.Characteristics)))
         {
             reporter.Info($"fold {fold}: already evaluated ({dir})");
             return;
@@ -142,7 +142,7 @@ public static class CrossValidation
     static void Write(RunDirectory parent, Outcome o, IReadOnlyList<string> names)
     {
         foreach (var (method, rows) in o.Pooled)
-            File.WriteAllText(parent.File($"characteristics_{method}.csv"), CharacteristicRecovery.ToCsv(rows));
+            File.WriteAllText(parent.File(RunFiles.CharacteristicsOf(method)), CharacteristicRecovery.ToCsv(rows));
         var summary = new StringBuilder("method,characteristics,basins,above_0.8,above_0.9,mean_r,mean_rmse_z\n");
         foreach (var (method, rows) in o.Pooled)
         {
@@ -150,8 +150,8 @@ public static class CrossValidation
             summary.Append(string.Create(CultureInfo.InvariantCulture,
                 $"{method},{n},{(rows.Count > 0 ? rows.Max(r => r.N) : 0)},{a8},{a9},{mean:F4},{z:F4}\n"));
         }
-        File.WriteAllText(parent.File("crossval_summary.csv"), summary.ToString());
-        File.WriteAllLines(parent.File("crossval_folds.csv"), ["fold,method,basins,mean_r,above_0.8",
+        File.WriteAllText(parent.File(RunFiles.CrossvalSummary), summary.ToString());
+        File.WriteAllLines(parent.File(RunFiles.CrossvalFolds), ["fold,method,basins,mean_r,above_0.8",
             .. o.Folds.Select(f => string.Create(CultureInfo.InvariantCulture,
                 $"{f.Fold},{f.Method},{f.Basins},{f.MeanR:F4},{f.Above08}"))]);
         var methods = o.Pooled.Keys.ToList();
@@ -160,6 +160,6 @@ public static class CrossValidation
             table.Append(name).Append(',').Append(string.Join(',', methods.Select(m =>
                 o.Pooled[m].FirstOrDefault(r => r.Characteristic == name)?.PearsonR.ToString("F4",
                     CultureInfo.InvariantCulture) ?? ""))).Append('\n');
-        File.WriteAllText(parent.File("crossval_table.csv"), table.ToString());
+        File.WriteAllText(parent.File(RunFiles.CrossvalTable), table.ToString());
     }
 }

@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using System.Globalization;
 using Kgssl.Data;
 using Kgssl.Evaluation;
@@ -70,7 +71,7 @@ public static class LearnedRefinement
         var columns = HbvColumns.AllParameters(data.CharacteristicNames,
             name => Missing(data.CharacteristicNames, "characteristic", name));
         var names = columns.Select(c => c.Name).ToArray();
-        string path = run.File("predictions.csv");
+        string path = run.File(RunFiles.Predictions);
         if (!File.Exists(path)) throw new FileNotFoundException(
             $"{path}: not found; run `kgssl evaluate --run {run.Path}` first (refinement starts from the learned " +
             $"inverse)");
@@ -101,7 +102,7 @@ public static class LearnedRefinement
         var rows = CharacteristicRecovery.Score(names, basinSet, period, refined, truth, std);
         var learned = CharacteristicRecovery.Score(names, basinSet, period, basins.Select(b => b.Predicted).ToList(),
             truth, std);
-        File.WriteAllText(run.File("characteristics_refined.csv"), CharacteristicRecovery.ToCsv(rows));
+        File.WriteAllText(run.File(RunFiles.CharacteristicsOf("refined")), CharacteristicRecovery.ToCsv(rows));
         WriteRefined(run, basins, names, period, refined, objective);
         double median = Metrics.Median(objective.ToList());
         run.Log($"refinement: {basins.Count} {basinSet} basins, the learned inverse as prior (spread: the head's " +
@@ -171,7 +172,7 @@ public static class LearnedRefinement
                 .. names.Select(n => "true_" + n)],
             basins.Select((b, i) => new[] { objective[i] }.Concat(b.Predicted).Concat(refined[i]).Concat(b.Truth)
                 .ToArray()).ToList())
-            .WriteCsv(run.File("refined.csv"));
+            .WriteCsv(run.File(RunFiles.Refined));
 
     const double FlatSigma = 10;
 

@@ -32,17 +32,17 @@ public sealed class RunDirectory
     public static RunDirectory Open(string path)
     {
         string full = System.IO.Path.GetFullPath(path);
-        if (!System.IO.File.Exists(System.IO.Path.Combine(full, "config.yml")))
+        if (!System.IO.File.Exists(System.IO.Path.Combine(full, RunFiles.Config)))
             throw new ConfigException($"{path}: not a run folder (no config.yml)");
         return new RunDirectory(full);
     }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    public void WriteConfig(KgsslConfig config) => System.IO.File.WriteAllText(File("config.yml"),
+    public void WriteConfig(KgsslConfig config) => System.IO.File.WriteAllText(File(RunFiles.Config),
         ConfigLoader.ToYaml(config));
 
-    public KgsslConfig ReadConfig() => ConfigLoader.LoadFile(File("config.yml"));
+    public KgsslConfig ReadConfig() => ConfigLoader.LoadFile(File(RunFiles.Config));
 
     /// <summary>
     /// Runs <paramref name="work"/>; if it throws, run.json says so (status failed, the error, the end time) before the
@@ -88,7 +88,7 @@ public sealed class RunDirectory
         }
         var config = ReadConfig();
         if (sets.Count == 0) return config;
-        var updated = ConfigLoader.Parse(ConfigLoader.ToYaml(config), File("config.yml"), [.. sets]);
+        var updated = ConfigLoader.Parse(ConfigLoader.ToYaml(config), File(RunFiles.Config), [.. sets]);
         if (ConfigLoader.ToYaml(updated) == ConfigLoader.ToYaml(config)) return config;
         WriteConfig(updated);
         UpdateRunInfo(new Dictionary<string, object?> { ["resumed_with"] = string.Join(' ', sets) });
@@ -108,13 +108,13 @@ public sealed class RunDirectory
         var info = ReadRunInfo();
         foreach (var (k, v) in fields) info[k] = v is null ? null
             : JsonSerializer.SerializeToElement(v, JsonFiles.Options);
-        System.IO.File.WriteAllText(File("run.json"), JsonSerializer.Serialize(info, JsonFiles.Options) + "\n");
+        System.IO.File.WriteAllText(File(RunFiles.RunInfo), JsonSerializer.Serialize(info, JsonFiles.Options) + "\n");
     }
 
     public Dictionary<string, JsonElement?> ReadRunInfo() =>
-        System.IO.File.Exists(File("run.json"))
+        System.IO.File.Exists(File(RunFiles.RunInfo))
             ? JsonSerializer.Deserialize<Dictionary<string, JsonElement?>>(
-                System.IO.File.ReadAllText(File("run.json"))) ?? []
+                System.IO.File.ReadAllText(File(RunFiles.RunInfo))) ?? []
             : [];
 
     public static Dictionary<string, object?> StartInfo(KgsslConfig config, string command) => new()

@@ -30,7 +30,7 @@ public sealed class TrainedRun : IDisposable
     {
         var cfg = config ?? run.ReadConfig();
         data ??= DatasetLoader.Load(cfg.Data).Data;
-        var norm = Normalizer.Load(run.File("normalizer.json"));
+        var norm = Normalizer.Load(run.File(RunFiles.Normalizer));
         if (norm.DriverMean.Length != data.DriverCount || norm.CharacteristicMean.Length != data.CharacteristicCount)
             throw new ConfigException(
                 $"{run.Path}: the run was trained on {norm.DriverMean.Length} drivers and " +
@@ -45,7 +45,7 @@ public sealed class TrainedRun : IDisposable
 
     public static BasinSplit ReadSplit(RunDirectory run)
     {
-        string path = run.File("split.json");
+        string path = run.File(RunFiles.Split);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no split.json: is {run.Path} a trained run?");
         return JsonSerializer.Deserialize<BasinSplit>(File.ReadAllText(path))
             ?? throw new InvalidDataException($"{path}: empty split");

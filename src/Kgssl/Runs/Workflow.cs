@@ -42,7 +42,7 @@ public static class Workflow
         foreach (var note in data.Notes) reporter.Info("data: " + note);
 
         BasinSplit split;
-        string splitPath = run.File("split.json");
+        string splitPath = run.File(RunFiles.Split);
         if (File.Exists(splitPath))
             split = TrainedRun.ReadSplit(run);
         else
@@ -63,7 +63,7 @@ public static class Workflow
             File.WriteAllText(splitPath, JsonSerializer.Serialize(split, Json));
         }
         Normalizer norm;
-        string normPath = run.File("normalizer.json");
+        string normPath = run.File(RunFiles.Normalizer);
         if (File.Exists(normPath)) norm = Normalizer.Load(normPath);
         else
         {
@@ -176,7 +176,7 @@ public static class Workflow
         var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period,
             device) : [];
         if (c.Evaluation.Knowledge) EvaluateKnowledge(run, p, sets, pure, (start, end), period, reporter);
-        WriteEmbeddings(run.File("embeddings.csv"), run.File("embeddings.parquet"), emb,
+        WriteEmbeddings(run.File(RunFiles.Embeddings), run.File(RunFiles.EmbeddingsParquet), emb,
             sets.ToDictionary(s => s.id, s => s.set), p);
 
         double distanceStart = clock.Elapsed.TotalSeconds;
@@ -207,7 +207,7 @@ public static class Workflow
         var held = p.Split.Heldout.ToHashSet();
         var listed = Enumerable.Range(0, used.Count).OrderBy(i => held.Contains(used[i].Id) ? 0 : 1).ThenBy(i => i)
             .Take(MaxDistanceBasins).Order().ToArray();
-        using (var w = new StreamWriter(run.File("distances.csv")))
+        using (var w = new StreamWriter(run.File(RunFiles.Distances)))
         {
             w.WriteLine("basin_a,basin_b,d_embedding,d_characteristics");
             for (int a = 0; a < listed.Length; a++)
@@ -218,7 +218,7 @@ public static class Workflow
                         $"{used[i].Id},{used[j].Id},{dz[i, j]:G6},{dc[i, j]:G6}"));
                 }
         }
-        File.WriteAllText(run.File("distances_summary.json"), JsonSerializer.Serialize(new Dictionary<string, double>
+        File.WriteAllText(run.File(RunFiles.DistancesSummary), JsonSerializer.Serialize(new Dictionary<string, double>
         {
             ["mantel_r"] = summary.MantelR, ["mantel_p"] = summary.MantelP, ["row_r_mean"] = summary.RowRMean,
             ["row_r_std"] = summary.RowRStd, ["row_r_median"] = summary.RowRMedian, ["basins"] = summary.Basins,
@@ -386,7 +386,7 @@ public static class Workflow
                 predicted, truth,
                 columns.Select(x => p.Normalizer.CharacteristicStd[x.Index]).ToList()));
         }
-        File.WriteAllText(run.File("characteristics_decoder.csv"), CharacteristicRecovery.ToCsv(rows));
+        File.WriteAllText(run.File(RunFiles.CharacteristicsOf("decoder")), CharacteristicRecovery.ToCsv(rows));
         return rows;
     }
 
@@ -425,8 +425,8 @@ public static class Workflow
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{job.Id},{set},{nse:G6},{kge:G6},{days},{pNse:G6},{pKge:G6}"));
         }
-        File.WriteAllLines(run.File("emulator.csv"), lines);
-        WriteHydrographs(run.File("hydrographs.csv"), set, results, series);
+        File.WriteAllLines(run.File(RunFiles.Emulator), lines);
+        WriteHydrographs(run.File(RunFiles.Hydrographs), set, results, series);
         double median = Metrics.Median(nses);
         int scored = nses.Count(double.IsFinite);
         reporter.Info(

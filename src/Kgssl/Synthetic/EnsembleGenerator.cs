@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -129,7 +130,7 @@ public static class EnsembleGenerator
                 log_uniform = r.Log, unit = r.Unit, meaning = r.Meaning }),
             descriptors = ClimateDescriptors,
         };
-        File.WriteAllText(Path.Combine(o.Out, "ensemble.json"),
+        File.WriteAllText(Path.Combine(o.Out, RunFiles.EnsembleManifest),
             JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 

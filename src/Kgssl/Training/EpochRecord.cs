@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using System.Globalization;
 using Kgssl.Data;
 
@@ -28,7 +29,7 @@ public sealed record EpochRecord(
 
     /// <summary>Parses one data row; <paramref name="file"/> and <paramref name="lineNumber"/> name it in the
     /// error.</summary>
-    public static EpochRecord Parse(string line, string file = "epochs.csv", long lineNumber = 0)
+    public static EpochRecord Parse(string line, string file = RunFiles.Epochs, long lineNumber = 0)
     {
         var f = line.Split(',');
         if (f.Length != OldColumns && f.Length != OldColumns + 1)

@@ -32,7 +32,7 @@ public sealed class Trainer
         _log = log ?? (_ => { });
     }
 
-    public string EpochsCsv => Path.Combine(_runDir, "epochs.csv");
+    public string EpochsCsv => Path.Combine(_runDir, RunFiles.Epochs);
 
     /// <summary>Trains (or resumes) and returns the per-epoch records; the model ends with the best weights.</summary>
     public (KgsslModel Model, List<EpochRecord> Epochs) Run(bool resume, IProgress<TrainProgress>? progress = null,

@@ -1,0 +1,61 @@
+namespace Kgssl.Config;
+
+/// <summary>
+/// The name of every file a run folder holds, defined once for the commands that write them and the report that
+/// reads them back; docs/outputs.md gives each file's columns and units. Every CSV table also gets a Parquet twin of
+/// the same stem.
+/// </summary>
+public static class RunFiles
+{
+    /// <summary>The resolved config the run was made with.</summary>
+    public const string Config = "config.yml";
+    /// <summary>Provenance: command, start and end, machine, git commit, data fingerprint, status.</summary>
+    public const string RunInfo = "run.json";
+    /// <summary>The basins of each set (train, validation, held-out).</summary>
+    public const string Split = "split.json";
+    /// <summary>Means and spreads of the inputs and characteristics, from the training basins only.</summary>
+    public const string Normalizer = "normalizer.json";
+    /// <summary>One row per epoch: the loss and its terms, validation, speed.</summary>
+    public const string Epochs = "epochs.csv";
+    /// <summary>Recovery of each characteristic per basin set: n, r, rho, rmse, rmse_z.</summary>
+    public const string Characteristics = "characteristics.csv";
+    /// <summary>Each basin's estimated and true characteristics.</summary>
+    public const string Predictions = "predictions.csv";
+    /// <summary>Each basin's embedding (mean and spread over its windows).</summary>
+    public const string Embeddings = "embeddings.csv";
+    public const string EmbeddingsParquet = "embeddings.parquet";
+    /// <summary>Pairs of basins: distance in the embedding and in the z-scored characteristics.</summary>
+    public const string Distances = "distances.csv";
+    /// <summary>Agreement of the two distances: Mantel r and p, per-basin row r.</summary>
+    public const string DistancesSummary = "distances_summary.json";
+    /// <summary>The decoder (and F with the head's parameters) as an emulator: NSE, KGE per basin.</summary>
+    public const string Emulator = "emulator.csv";
+    /// <summary>Observed and emulated flows of the best, median and worst basins.</summary>
+    public const string Hydrographs = "hydrographs.csv";
+    /// <summary>The exact model calibrated per basin from scratch (the identifiability reference).</summary>
+    public const string Calibration = "calibration.csv";
+    /// <summary>The calibration beside the learned inverse on the same basins.</summary>
+    public const string Identifiability = "identifiability.csv";
+    /// <summary>The learned inverse refined with F: learned, refined and true parameters per basin.</summary>
+    public const string Refined = "refined.csv";
+    /// <summary>The forward experiment: NSE and KGE per setting and basin.</summary>
+    public const string ForwardBasins = "forward_basins.csv";
+    /// <summary>The forward experiment per setting: median and mean NSE, KGE, wall time.</summary>
+    public const string ForwardSummary = "forward_summary.csv";
+    /// <summary>The forward experiment's learning curve: median NSE against training minutes.</summary>
+    public const string ForwardCurve = "forward_curve.csv";
+    /// <summary>Every baseline's estimate per basin.</summary>
+    public const string BaselinePredictions = "baseline_predictions.csv";
+    /// <summary>The unseen-basin protocol: every method's pooled summary, per fold, and per characteristic.</summary>
+    public const string CrossvalSummary = "crossval_summary.csv";
+    public const string CrossvalFolds = "crossval_folds.csv";
+    public const string CrossvalTable = "crossval_table.csv";
+    /// <summary>How a synthetic ensemble was made (in its data folder, beside the series).</summary>
+    public const string EnsembleManifest = "ensemble.json";
+    /// <summary>The self-contained HTML report.</summary>
+    public const string Report = "report.html";
+
+    /// <summary>Recovery by another estimate than the pure inverse (knowledge, imputed, head, decoder,
+    /// calibration, refined, or a baseline), with the columns of <see cref="Characteristics"/>.</summary>
+    public static string CharacteristicsOf(string estimate) => $"characteristics_{estimate}.csv";
+}

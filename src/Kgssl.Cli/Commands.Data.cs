@@ -97,16 +97,14 @@ public static partial class Commands
             var reporter = Reporter(p);
             var cfg = ConfigLoader.LoadFile(p.GetValue(config)!, p.GetValue(SetOption));
             if (p.GetValue(rootOpt) is { } r) cfg = cfg with { Data = cfg.Data with { Root = Path.GetFullPath(r) } };
-            var run = RunDirectory.Create("baseline", p.GetValue(RunDirOption));
-            run.WriteConfig(cfg);
-            run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "baseline"));
-            var result = reporter.Run(() =>
+            var run = RunDirectory.Start("baseline", p.GetValue(RunDirOption), cfg, "baseline");
+            var result = reporter.Run(() => run.Tracked(() =>
             {
                 var data = DatasetLoader.Load(cfg.Data, progress: new Progress<double>(
                     f => reporter.Progress("load data", f))).Data;
                 return Kgssl.Evaluation.Baseline.Run(cfg, data, new Progress<double>(
                     f => reporter.Progress("signatures", f)));
-            });
+            }));
             foreach (var note in result.Notes) reporter.Info("baseline: " + note);
             foreach (var (method, rows) in result.Rows)
                 File.WriteAllText(run.File(RunFiles.CharacteristicsOf(method)), CharacteristicRecovery.ToCsv(rows));

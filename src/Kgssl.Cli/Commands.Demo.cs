@@ -40,8 +40,7 @@ public static partial class Commands
             string dataRoot = run.File("data");
             var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)),
                 "demo defaults", Overrides(p));
-            run.WriteConfig(config);
-            run.UpdateRunInfo(RunDirectory.StartInfo(config, "demo"));
+            run.Begin(config, "demo");
             var result = reporter.Run(() => run.Tracked(() =>
             {
                 var outcome = DemoPipeline.Run(run, config, o, reporter);
@@ -50,8 +49,6 @@ public static partial class Commands
                 reporter.Progress("report", 1);
                 return outcome;
             }));
-            run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o",
-                CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
             var (ev, cal, refined) = (result.Evaluation, result.Calibration, result.Refinement);
             PrintRecovery(ev.Rows, reporter.Quiet);
             PrintRefinement(refined, reporter.Quiet);

@@ -33,10 +33,9 @@ public static partial class Commands
             cfg = cfg with { Data = cfg.Data with { HeldoutFraction = 0, Folds = 0, ValidationFraction = 0 } };
             if (p.GetValue(embeddingRun) is { } er) cfg = cfg with { Forward = cfg.Forward
                 with { EmbeddingRun = Path.GetFullPath(er) } };
-            var run = RunDirectory.Create("forward", p.GetValue(RunDirOption));
-            run.WriteConfig(cfg);
-            run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "forward " + p.GetValue(statics)));
-            var results = reporter.Run(() =>
+            var run = RunDirectory.Start("forward", p.GetValue(RunDirOption), cfg,
+                "forward " + p.GetValue(statics));
+            var results = reporter.Run(() => run.Tracked(() =>
             {
                 var prepared = Workflow.Prepare(run, cfg, reporter);
                 var basins = prepared.Split.Train;
@@ -60,7 +59,7 @@ public static partial class Commands
                 }
                 ReportWriter.Write(run, reporter);
                 return list;
-            });
+            }));
             if (!reporter.Quiet) PrintForward(results);
             return Done(run.Path);
         });

@@ -42,13 +42,10 @@ public static partial class Commands
                 string file = p.GetValue(config) ?? throw new ConfigException(
                     "train needs --config FILE (or --resume RUN_DIR)");
                 cfg = ConfigLoader.LoadFile(file, Overrides(p));
-                run = RunDirectory.Create(p.GetValue(name) ?? Path.GetFileNameWithoutExtension(file),
-                    p.GetValue(RunDirOption));
-                run.WriteConfig(cfg);
-                run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "train"));
+                run = RunDirectory.Start(p.GetValue(name) ?? Path.GetFileNameWithoutExtension(file),
+                    p.GetValue(RunDirOption), cfg, "train");
             }
             reporter.Info($"run folder: {run.Path}");
-            var clock = Stopwatch.StartNew();
             var result = reporter.Run(() => run.Tracked(() =>
             {
                 var prepared = Workflow.Prepare(run, cfg, reporter, !p.GetValue(noCache), resuming);
@@ -58,8 +55,6 @@ public static partial class Commands
                 ReportWriter.Write(run, reporter);
                 return r;
             }));
-            run.UpdateRunInfo(new Dictionary<string, object?> { ["end"] = DateTime.UtcNow.ToString("o",
-                CultureInfo.InvariantCulture), ["wall_seconds"] = clock.Elapsed.TotalSeconds });
             if (result is not null) PrintRecovery(result.Rows, reporter.Quiet);
             return Done(run.Path);
         });

@@ -41,15 +41,9 @@ public static class CrossvalCommand
                 throw new ConfigException(
                     $"{run.Path}: holds a cross-validation with another config; give a new --run-dir or the same " +
                     $"config and --set values");
-            run.WriteConfig(cfg);
-            run.UpdateRunInfo(RunDirectory.StartInfo(cfg, "crossval"));
+            run.Begin(cfg, "crossval");
             reporter.Info($"run folder: {run.Path}");
             var outcome = reporter.Run(() => run.Tracked(() => CrossValidation.Run(run, cfg, reporter)));
-            run.UpdateRunInfo(new Dictionary<string, object?>
-            {
-                ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
-                    ["wall_seconds"] = outcome.WallSeconds,
-            });
             reporter.Info($"report: {Kgssl.Report.ReportWriter.WriteCrossval(run, outcome)}");
             Print(outcome, reporter.Quiet);
             return Commands.Done(run.Path);

@@ -28,6 +28,22 @@ public sealed class RunDirectory
         return new RunDirectory(path);
     }
 
+    /// <summary>Creates the run folder and starts its record: the resolved config and run.json's start fields
+    /// (command, git commit, seed, machine, start time). <see cref="Tracked"/> then records how it ends.</summary>
+    public static RunDirectory Start(string name, string? runDir, KgsslConfig config, string command)
+    {
+        var run = Create(name, runDir);
+        run.Begin(config, command);
+        return run;
+    }
+
+    /// <summary>Writes the config and run.json's start fields into this (existing) folder.</summary>
+    public void Begin(KgsslConfig config, string command)
+    {
+        WriteConfig(config);
+        UpdateRunInfo(StartInfo(config, command));
+    }
+
     /// <summary>Opens an existing run folder (for evaluate, embed, report, resume).</summary>
     public static RunDirectory Open(string path)
     {
@@ -45,15 +61,21 @@ public sealed class RunDirectory
     public KgsslConfig ReadConfig() => ConfigLoader.LoadFile(File(RunFiles.Config));
 
     /// <summary>
-    /// Runs <paramref name="work"/>; if it throws, run.json says so (status failed, the error, the end time) before the
-    /// error goes on, so a folder left by a failed start is not taken for a run in progress or a finished one.
+    /// Runs <paramref name="work"/> and records in run.json how it ended: status finished, the end time and the wall
+    /// seconds; if it throws, status failed and the error before the error goes on, so a folder left by a failed start
+    /// is not taken for a run in progress or a finished one.
     /// </summary>
     public T Tracked<T>(Func<T> work)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             var result = work();
-            UpdateRunInfo(new Dictionary<string, object?> { ["status"] = "finished" });
+            UpdateRunInfo(new Dictionary<string, object?>
+            {
+                ["status"] = "finished", ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
+                ["wall_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            });
             return result;
         }
         catch (Exception e)

@@ -10,13 +10,6 @@ using static TorchSharp.torch;
 
 namespace Kgssl.Runs;
 
-/// <summary>What the steps of a run report to the console: messages and fractions of a named task.</summary>
-public interface IRunReporter
-{
-    void Info(string message);
-    void Progress(string task, double fraction, string detail = "");
-}
-
 /// <summary>The pipeline on a run folder: prepare data, train, evaluate, embed. The CLI only calls these.</summary>
 public static class Workflow
 {

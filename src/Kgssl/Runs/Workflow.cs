@@ -1,3 +1,4 @@
+using Kgssl.Hydrology;
 using System.Globalization;
 using System.Text.Json;
 using Kgssl.Config;
@@ -358,7 +359,7 @@ public static class Workflow
         IReadOnlyList<(string id, string set)> sets, IReadOnlyDictionary<string, BasinEmbedding> byId, string period,
             Device device)
     {
-        var columns = Synthetic.HbvColumns.Parameters(p.Data.CharacteristicNames);
+        var columns = Kgssl.Hydrology.HbvColumns.Parameters(p.Data.CharacteristicNames);
         var rows = new List<RecoveryRow>();
         if (columns.Count == 0) return rows;
         using var noGrad = no_grad();
@@ -370,7 +371,7 @@ public static class Workflow
             var z = tensor(ok.SelectMany(s => byId[s.id].Mean.Select(v => (float)v)).ToArray(),
                 [ok.Count, byId[ok[0].id].Mean.Length]).to(device);
             var theta = hbv.Parameters(z).cpu().data<float>().ToArray();
-            int np = Synthetic.HbvParameters.Ranges.Count;
+            int np = Kgssl.Hydrology.HbvParameters.Ranges.Count;
             var predicted = ok.Select((s, i) => columns.Select(x => x.ToScale(theta[i * np + x.Parameter])).ToArray())
                 .ToList();
             var truth = ok.Select(s => columns.Select(x => p.Data.Basin(s.id).Characteristics[x.Index]).ToArray())
@@ -467,19 +468,19 @@ public static class Workflow
         IReadOnlyDictionary<string, BasinEmbedding> emb)
     {
         var data = p.Data;
-        var columns = Synthetic.HbvColumns.Parameters(data.CharacteristicNames);
-        var driver = Synthetic.HbvColumns.TryDriverIndices(data.DriverNames);
-        if (columns.Count != Synthetic.HbvParameters.Ranges.Count || driver is null) return null;
+        var columns = Kgssl.Hydrology.HbvColumns.Parameters(data.CharacteristicNames);
+        var driver = Kgssl.Hydrology.HbvColumns.TryDriverIndices(data.DriverNames);
+        if (columns.Count != Kgssl.Hydrology.HbvParameters.Ranges.Count || driver is null) return null;
         var scores = new (double Nse, double Kge)[jobs.Count];
         Parallelism.For(jobs.Count, i =>
         {
             var job = jobs[i];
             var predicted = emb[job.Id].PredictedZ.Select((z, k) => p.Normalizer.DenormalizeCharacteristic(k, z))
                 .ToArray();
-            var theta = Synthetic.HbvColumns.ToParameters(columns, predicted);
+            var theta = Kgssl.Hydrology.HbvColumns.ToParameters(columns, predicted);
             if (theta is null) { scores[i] = (double.NaN, double.NaN); return; }
             var basin = p.Store.Basins[job.Basin];
-            var record = Synthetic.HbvRecord.Of(basin, data.DriverCount, driver);
+            var record = Kgssl.Hydrology.HbvRecord.Of(basin, data.DriverCount, driver);
             var q = record.Simulate(theta);
             int days = job.To - job.From;
             var sim = new double[days]; var obs = new double[days];

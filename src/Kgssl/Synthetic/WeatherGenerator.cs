@@ -1,3 +1,4 @@
+using Kgssl.Hydrology;
 namespace Kgssl.Synthetic;
 
 /// <summary>A basin's climate: what the weather generator draws per basin (and writes as descriptors).</summary>

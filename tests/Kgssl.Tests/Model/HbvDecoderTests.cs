@@ -1,3 +1,4 @@
+using Kgssl.Hydrology;
 using Kgssl.Config;
 using Kgssl.Model;
 using Kgssl.Synthetic;

@@ -1,4 +1,4 @@
-namespace Kgssl.Synthetic;
+namespace Kgssl.Hydrology;
 
 /// <summary>Potential evapotranspiration from temperature and day length.</summary>
 public static class Pet

@@ -1,4 +1,4 @@
-namespace Kgssl.Synthetic;
+namespace Kgssl.Hydrology;
 
 /// <summary>Normal and gamma draws on top of a seeded <see cref="Random"/> (same seed, same sequence).</summary>
 public sealed class SeededRandom(int seed)

@@ -1,4 +1,4 @@
-namespace Kgssl.Synthetic;
+namespace Kgssl.Hydrology;
 
 /// <summary>
 /// Where a data set holds what HBV needs: its drivers under the names the generator writes, and each parameter as a

@@ -1,4 +1,4 @@
-namespace Kgssl.Synthetic;
+namespace Kgssl.Hydrology;
 
 /// <summary>Daily fluxes and storages of one HBV run (all mm or mm/day).</summary>
 public sealed record HbvResult(double[] Runoff, double[] Evapotranspiration, double InitialStorage,

@@ -1,6 +1,7 @@
+using Kgssl.Hydrology;
 using Kgssl.Synthetic;
 
-namespace Kgssl.Tests.Synthetic;
+namespace Kgssl.Tests.Hydrology;
 
 public class HbvCalibrationTests
 {

@@ -1,9 +1,10 @@
+using Kgssl.Hydrology;
 using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Synthetic;
 
-namespace Kgssl.Tests.Synthetic;
+namespace Kgssl.Tests.Hydrology;
 
 public class HbvRecordTests
 {

@@ -1,4 +1,4 @@
-namespace Kgssl.Synthetic;
+namespace Kgssl.Hydrology;
 
 /// <summary>
 /// Parameters of the HBV model (Bergström 1976; HBV-light as described by Seibert and Vis 2012, HESS 16,

@@ -1,6 +1,6 @@
 using Kgssl.Data;
 
-namespace Kgssl.Synthetic;
+namespace Kgssl.Hydrology;
 
 /// <summary>
 /// One basin's drivers laid out as the generator runs HBV on them: the record's first year (at most) once from

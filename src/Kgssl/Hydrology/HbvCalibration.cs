@@ -1,4 +1,4 @@
-namespace Kgssl.Synthetic;
+namespace Kgssl.Hydrology;
 
 /// <summary>
 /// Per-basin calibration of <see cref="HbvModel"/> against observed streamflow: the classical inverse, used as the

@@ -1,4 +1,4 @@
-namespace Kgssl.Synthetic;
+namespace Kgssl.Hydrology;
 
 /// <summary>Latin hypercube sampling (McKay et al. 1979): each dimension's n strata are each hit once.</summary>
 public static class LatinHypercube

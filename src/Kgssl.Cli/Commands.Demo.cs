@@ -6,7 +6,6 @@ using Kgssl.Evaluation;
 using Kgssl.Experiments;
 using Kgssl.Report;
 using Kgssl.Runs;
-using Kgssl.Synthetic;
 using Spectre.Console;
 
 namespace Kgssl.Cli;

@@ -5,7 +5,6 @@ using Kgssl.Evaluation;
 using Kgssl.Experiments;
 using Kgssl.Report;
 using Kgssl.Runs;
-using Kgssl.Synthetic;
 using Kgssl.Training;
 using Spectre.Console;
 

@@ -1,6 +1,5 @@
 using Kgssl.Hydrology;
 using Kgssl.Config;
-using Kgssl.Synthetic;
 using TorchSharp;
 using TorchSharp.Modules;
 using static Kgssl.Model.Held;

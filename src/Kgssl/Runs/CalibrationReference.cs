@@ -3,7 +3,6 @@ using Kgssl.Config;
 using System.Globalization;
 using Kgssl.Data;
 using Kgssl.Evaluation;
-using Kgssl.Synthetic;
 
 namespace Kgssl.Runs;
 

@@ -7,11 +7,7 @@ namespace Kgssl.Config;
 public static class ConfigValidator
 {
     static readonly string[] Datasets = ["caravan", "camels-us"];
-    static readonly string[] Decoders = ["forward", "tcn", "autoregressive", "hbv"];
-    static readonly string[] Encoders = ["bigru", "cnn"];
     static readonly string[] Directions = ["sum", "concat"];
-    static readonly string[] Guidances = ["triplet", "ntxent"];
-    static readonly string[] Schedules = ["constant", "cosine", "cosine_step", "step"];
     static readonly string[] Devices = ["cpu", "cuda"];
     static readonly string[] Periods = ["train", "test"];
     static readonly string[] EncoderContexts = ["none", "gru"];
@@ -57,7 +53,7 @@ public static class ConfigValidator
         Range(source, "model.decoder_hidden", m.DecoderHidden, 1, 4096);
         Range(source, "model.head_hidden", m.HeadHidden, 0, 4096);
         OneOf(source, "model.directions", m.Directions, Directions);
-        OneOf(source, "model.encoder", m.Encoder, Encoders);
+        OneOf(source, "model.encoder", m.Encoder, Choices.Encoder.All);
         Range(source, "model.encoder_depth", m.EncoderDepth, 0, 8);
         Range(source, "model.encoder_input_stride", m.EncoderInputStride, 1, 7);
         OneOf(source, "model.encoder_context", m.EncoderContext, EncoderContexts);
@@ -65,15 +61,15 @@ public static class ConfigValidator
             throw new ConfigException(
                 $"{source}: model.encoder_context: gru needs an even model.hidden (half of it per direction), got " +
                 $"{m.Hidden}");
-        OneOf(source, "model.decoder", m.Decoder, Decoders);
+        OneOf(source, "model.decoder", m.Decoder, Choices.Decoder.All);
     }
 
     static void ValidateTraining(KgsslConfig c, string source)
     {
         var (t, d, m) = (c.Training, c.Data, c.Model);
         OneOf(source, "training.device", t.Device, Devices);
-        OneOf(source, "training.guidance", t.Guidance, Guidances);
-        OneOf(source, "training.schedule", t.Schedule, Schedules);
+        OneOf(source, "training.guidance", t.Guidance, Choices.Guidance.All);
+        OneOf(source, "training.schedule", t.Schedule, Choices.Schedule.All);
         Range(source, "training.threads", t.Threads, 0, 1024);
         Range(source, "training.epochs", t.Epochs, 1, 100000);
         Range(source, "training.batch_size", t.BatchSize, 2, 100000);
@@ -93,7 +89,7 @@ public static class ConfigValidator
         // channel from z alone
         foreach (var (set, key) in new[] { (t.ReconstructionContextDays > 0, "training.reconstruction_context_days"),
             (t.FlowReconstruction, "training.flow_reconstruction") })
-            if (set && m.Decoder == "autoregressive")
+            if (set && m.Decoder == Choices.Decoder.Autoregressive)
                 throw new ConfigException(
                     $"{source}: {key} needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
         Range(source, "training.max_anchors_per_epoch", t.MaxAnchorsPerEpoch, 0, int.MaxValue);
@@ -108,7 +104,7 @@ public static class ConfigValidator
 
     static void ValidateForward(ForwardConfig f, string source)
     {
-        OneOf(source, "forward.model", f.Model, ["lstm", "ealstm", "tcn"]);
+        OneOf(source, "forward.model", f.Model, Choices.ForwardModel.All);
         Range(source, "forward.dropout", f.Dropout, 0, 0.95);
         Range(source, "forward.curve_every", f.CurveEvery, 0, 10000);
         OneOf(source, "forward.loss", f.Loss, ["mse", "nse"]);

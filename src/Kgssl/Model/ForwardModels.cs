@@ -1,3 +1,4 @@
+using Kgssl.Config;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,9 +11,9 @@ public abstract class ForwardModel(string name) : nn.Module<Tensor, Tensor, Tens
     public static ForwardModel Create(string kind, long drivers, long statics, long hidden, double dropout = 0) =>
         kind switch
         {
-            "lstm" => new StaticLstm(drivers, statics, hidden, dropout),
-            "ealstm" => new EaLstm(drivers, statics, hidden),
-            "tcn" => new StaticTcn(drivers, statics, hidden),
+            Choices.ForwardModel.Lstm => new StaticLstm(drivers, statics, hidden, dropout),
+            Choices.ForwardModel.EaLstm => new EaLstm(drivers, statics, hidden),
+            Choices.ForwardModel.Tcn => new StaticTcn(drivers, statics, hidden),
             _ => throw new ArgumentException($"unknown forward model '{kind}' (expected lstm, ealstm or tcn)",
                 nameof(kind)),
         };

@@ -27,17 +27,17 @@ public sealed class KgsslModel : nn.Module
         int inputs = channels ?? driverCount + 2;
         Encoder = c.Encoder switch
         {
-            "bigru" => new Encoder(inputs, c.Hidden, c.Embedding, c.Directions == "concat"),
-            "cnn" => new ConvEncoder(inputs, c.Hidden, c.Embedding, c.EncoderDepth, c.EncoderInputStride,
+            Choices.Encoder.BiGru => new Encoder(inputs, c.Hidden, c.Embedding, c.Directions == "concat"),
+            Choices.Encoder.Cnn => new ConvEncoder(inputs, c.Hidden, c.Embedding, c.EncoderDepth, c.EncoderInputStride,
                 c.EncoderContext),
             _ => throw new ConfigException($"model.encoder: unknown encoder '{c.Encoder}'"),
         };
         Decoder = c.Decoder switch
         {
-            "forward" => new ForwardDecoder(driverCount, c.Embedding, c.DecoderHidden),
-            "tcn" => new ConvDecoder(driverCount, c.Embedding, c.DecoderHidden),
-            "autoregressive" => new AutoregressiveDecoder(driverCount + 1, c.Embedding),
-            "hbv" => new HbvDecoder(c.Embedding, physics ?? throw new ConfigException(
+            Choices.Decoder.Gru => new ForwardDecoder(driverCount, c.Embedding, c.DecoderHidden),
+            Choices.Decoder.Tcn => new ConvDecoder(driverCount, c.Embedding, c.DecoderHidden),
+            Choices.Decoder.Autoregressive => new AutoregressiveDecoder(driverCount + 1, c.Embedding),
+            Choices.Decoder.Hbv => new HbvDecoder(c.Embedding, physics ?? throw new ConfigException(
                 "model.decoder: hbv needs the data's units (internal: no scaling given)")),
             _ => throw new ConfigException($"model.decoder: unknown decoder '{c.Decoder}'"),
         };
@@ -59,7 +59,7 @@ public sealed class KgsslModel : nn.Module
     /// <summary>The scaling the hbv decoder needs when the config asks for it, else null.</summary>
     public static HbvDecoder.Scaling? PhysicsFor(ModelConfig c, Data.Normalizer norm,
         IReadOnlyList<string> driverNames) =>
-        c.Decoder == "hbv" ? HbvDecoder.ScalingFor(norm, driverNames) : null;
+        c.Decoder == Choices.Decoder.Hbv ? HbvDecoder.ScalingFor(norm, driverNames) : null;
 
     // [B, T, C] -> [B, E]
     public Tensor Embed(Tensor window) => Encoder.forward(window);

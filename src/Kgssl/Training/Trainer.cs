@@ -219,7 +219,7 @@ public sealed class Trainer
         }
         Tensor l2 = zero;
         if (t.WeightGuidance > 0)
-            l2 = t.Guidance == "ntxent"
+            l2 = t.Guidance == Choices.Guidance.NtXent
                 ? Losses.NtXent(za, z[n..(2 * n)], t.Temperature)
                 : Losses.TripletMargin(za, z[n..(2 * n)], z[(2 * n)..], t.Margin);
         Tensor l3 = zero;
@@ -303,10 +303,11 @@ public sealed class Trainer
     /// (from 1).</summary>
     internal static double LearningRate(TrainingConfig t, int epoch, double progress = 0) => t.Schedule switch
     {
-        "cosine" => t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, t.Epochs))),
-        "cosine_step" => t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI
-            * (epoch - 1 + progress) / Math.Max(1, t.Epochs))),
-        "step" => t.LearningRate * Math.Pow(0.5, (epoch - 1) / Math.Max(1, t.Epochs / 3)),
+        Choices.Schedule.Cosine =>
+            t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, t.Epochs))),
+        Choices.Schedule.CosineStep =>
+            t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1 + progress) / Math.Max(1, t.Epochs))),
+        Choices.Schedule.Step => t.LearningRate * Math.Pow(0.5, (epoch - 1) / Math.Max(1, t.Epochs / 3)),
         _ => t.LearningRate,
     };
 

@@ -18,8 +18,9 @@ public static partial class Commands
         var config = new Option<string>("--config") {
             Description = "Run config naming the data and the forward section", Required = true };
         var statics = new Option<string>("--statics") {
-            Description = "all | true | corrupted | embedding | random | none", DefaultValueFactory = _ => "all" };
-        statics.AcceptOnlyFromAmong("all", "true", "corrupted", "embedding", "random", "none");
+            Description = "all | true | neighbours | corrupted | embedding | random | none",
+            DefaultValueFactory = _ => "all" };
+        statics.AcceptOnlyFromAmong("all", "true", "neighbours", "corrupted", "embedding", "random", "none");
         var embeddingRun = new Option<string?>("--embedding-run") {
             Description = "KGSSL run folder whose embeddings feed the embedding setting" };
         var cmd = new Command("forward",

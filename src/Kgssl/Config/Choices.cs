@@ -14,10 +14,11 @@ public static class Choices
         public static readonly string[] All = [BiGru, Cnn];
     }
 
-    /// <summary><c>model.decoder</c>: "forward" is the GRU forward model F(x, z).</summary>
+    /// <summary><c>model.decoder</c>; the GRU decoder's former name "forward" is read as "gru".</summary>
     public static class Decoder
     {
-        public const string Gru = "forward", Tcn = "tcn", Autoregressive = "autoregressive", Hbv = "hbv";
+        public const string Gru = "gru", Tcn = "tcn", Autoregressive = "autoregressive", Hbv = "hbv";
+        public const string FormerGru = "forward";
         public static readonly string[] All = [Gru, Tcn, Autoregressive, Hbv];
     }
 

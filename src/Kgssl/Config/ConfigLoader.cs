@@ -67,6 +67,9 @@ public static class ConfigLoader
             string inner = e.InnerException?.Message ?? e.Message;
             throw new ConfigException($"{source}: bad value near '{FindKeyAt(root, e.Start.Line)}': {inner}");
         }
+        // the GRU decoder was once named "forward", which also names the forward-model experiment: read as "gru"
+        if (config.Model.Decoder == Choices.Decoder.FormerGru)
+            config = config with { Model = config.Model with { Decoder = Choices.Decoder.Gru } };
         try { ConfigValidator.Validate(config, source); }
         catch (ConfigException e) { throw new ConfigException(Locate(e.Message, source, root, overridden)); }
         return config;

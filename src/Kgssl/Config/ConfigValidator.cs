@@ -91,7 +91,7 @@ public static class ConfigValidator
             (t.FlowReconstruction, "training.flow_reconstruction") })
             if (set && m.Decoder == Choices.Decoder.Autoregressive)
                 throw new ConfigException(
-                    $"{source}: {key} needs a decoder of the response only (forward, tcn or hbv), not autoregressive");
+                    $"{source}: {key} needs a decoder of the response only (gru, tcn or hbv), not autoregressive");
         Range(source, "training.max_anchors_per_epoch", t.MaxAnchorsPerEpoch, 0, int.MaxValue);
         foreach (var w in new[] { ("training.weight_reconstruction", t.WeightReconstruction),
             ("training.weight_guidance", t.WeightGuidance), ("training.weight_supervision", t.WeightSupervision) })

@@ -85,8 +85,9 @@ public sealed record ModelConfig
     public int Embedding { get; init; } = 32;
     /// <summary>sum (the authors' code) | concat: how the two GRU directions are merged.</summary>
     public string Directions { get; init; } = "sum";
-    /// <summary>forward (GRU) | tcn (causal dilated convolutions) | autoregressive | hbv.</summary>
-    public string Decoder { get; init; } = "forward";
+    /// <summary>gru (a GRU forward model; "forward" is read as gru) | tcn (causal dilated convolutions) |
+    /// autoregressive | hbv.</summary>
+    public string Decoder { get; init; } = "gru";
     /// <summary>Width of the decoder.</summary>
     public int DecoderHidden { get; init; } = 32;
     /// <summary>0 = linear characteristics head (the authors'); &gt; 0 = one hidden layer of this size.</summary>

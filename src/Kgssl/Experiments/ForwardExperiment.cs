@@ -43,6 +43,7 @@ public static class ForwardExperiment
         bool all = which == "all";
         if (all || which == "true") list.Add(new Setting("true", trueZ.ToArray()));
         if (all || which == "none") list.Add(new Setting("none", basins.Select(_ => Array.Empty<double>()).ToArray()));
+        if (all || which == "neighbours") list.Add(new Setting("neighbours", Neighbours(c, p, basins)));
         if (all || which == "random") list.Add(new Setting("random",
             StaticsCorruption.Random(basins.Count, trueZ[0].Length, c.Training.Seed + 17)));
         if (all || which == "corrupted")
@@ -57,6 +58,19 @@ public static class ForwardExperiment
         if (list.Count == 0) throw new ConfigException(
             $"--statics {which}: nothing to run (embedding needs forward.embedding_run or --embedding-run)");
         return list;
+    }
+
+    /// <summary>
+    /// The characteristics a hydrologist would give a basin from its neighbours alone: the inverse-distance mean of the
+    /// nearest gauges' (evaluation.knowledge_neighbours, knowledge_power; the basin itself never lends), z-scored as
+    /// the true statics.
+    /// </summary>
+    static double[][] Neighbours(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins)
+    {
+        var pool = basins.Select(p.Data.Basin).ToList();
+        var near = NearestGauges.Of(pool, c.Evaluation.KnowledgeNeighbours, c.Evaluation.KnowledgePower);
+        return pool.Select(b => near.Estimate(b).Select((v, k) => double.IsFinite(v)
+            ? p.Normalizer.NormalizeCharacteristic(k, v) : 0).ToArray()).ToArray();
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Kgssl.Model;
 
 /// <summary>
 /// A causal temporal-convolution forward model F(x_{..t}, z) -> y_t (<c>model.decoder: tcn</c>), the parallel
-/// counterpart of <see cref="ForwardDecoder"/>: a 1x1 convolution lifts the drivers to <c>hidden</c> channels,
+/// counterpart of <see cref="GruDecoder"/>: a 1x1 convolution lifts the drivers to <c>hidden</c> channels,
 /// then residual width-3 convolutions dilated 1, 2, 4, ..., 128 (receptive field 511 days, so a year of
 /// spin-up covers it) each padded on the left only, so day t never sees later days (tested). The embedding
 /// conditions every layer by FiLM (Perez et al. 2018): h += relu(conv(h) * (1 + gamma_l(z)) + beta_l(z)).

@@ -34,7 +34,7 @@ public sealed class KgsslModel : nn.Module
         };
         Decoder = c.Decoder switch
         {
-            Choices.Decoder.Gru => new ForwardDecoder(driverCount, c.Embedding, c.DecoderHidden),
+            Choices.Decoder.Gru => new GruDecoder(driverCount, c.Embedding, c.DecoderHidden),
             Choices.Decoder.Tcn => new ConvDecoder(driverCount, c.Embedding, c.DecoderHidden),
             Choices.Decoder.Autoregressive => new AutoregressiveDecoder(driverCount + 1, c.Embedding),
             Choices.Decoder.Hbv => new HbvDecoder(c.Embedding, physics ?? throw new ConfigException(

@@ -56,6 +56,16 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void TheGruDecodersFormerNameIsReadAsGru()
+    {
+        Assert.Equal("gru", ConfigLoader.Parse("model:\n  decoder: forward\n", "old.yml").Model.Decoder);
+        Assert.Equal("gru", ConfigLoader.Parse("model:\n  decoder: gru\n", "new.yml").Model.Decoder);
+        Assert.Equal("gru", ConfigLoader.Parse("", "empty.yml").Model.Decoder);
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("model:\n  decoder: lstm\n", "bad.yml"));
+        Assert.Contains("gru, tcn, autoregressive, hbv", e.Message);
+    }
+
+    [Fact]
     public void AnUnknownSectionIsAnError()
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("trainig:\n  epochs: 3\n", "x.yml"));
@@ -66,7 +76,7 @@ public class ConfigLoaderTests
     [InlineData("training:\n  epochs: many\n", "'training.epochs' expects an integer, got 'many'")]
     [InlineData("training:\n  epochs: 0\n", "training.epochs = 0 is out of range")]
     [InlineData("data:\n  train_start: 01/10/1999\n", "data.train_start expects an ISO date yyyy-MM-dd")]
-    [InlineData("model:\n  decoder: lstm\n", "model.decoder expects one of forward, tcn, autoregressive, hbv")]
+    [InlineData("model:\n  decoder: lstm\n", "model.decoder expects one of gru, tcn, autoregressive, hbv")]
     [InlineData("model:\n  encoder: lstm\n", "model.encoder expects one of bigru, cnn")]
     [InlineData("model:\n  encoder_depth: 9\n", "model.encoder_depth = 9 is out of range")]
     [InlineData("model:\n  encoder_input_stride: 0\n", "model.encoder_input_stride = 0 is out of range")]

@@ -72,11 +72,11 @@ public class LossAndShapeTests
     }
 
     [Theory]
-    [InlineData("forward", "sum", "bigru")]
-    [InlineData("forward", "concat", "bigru")]
+    [InlineData("gru", "sum", "bigru")]
+    [InlineData("gru", "concat", "bigru")]
     [InlineData("autoregressive", "sum", "bigru")]
     [InlineData("tcn", "sum", "cnn")]
-    [InlineData("forward", "sum", "cnn")]
+    [InlineData("gru", "sum", "cnn")]
     public void ShapesAndAMissingDayChangeNothingOutsideItsMask(string decoder, string directions, string encoder)
     {
         manual_seed(3);

@@ -507,18 +507,20 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.Equal(10, basins.Count);
         var settings = ForwardExperiment.Settings(cfg, p, basins, "all",
             months => ForwardExperiment.Embeddings(f.Run.Path, cfg, p.Data, basins, months));
-        Assert.Equal(["true", "none", "random", "corrupted_s1_f0.5", "embedding_3m", "embedding"],
+        Assert.Equal(["true", "none", "neighbours", "random", "corrupted_s1_f0.5", "embedding_3m", "embedding"],
             settings.Select(s => s.Name));
         Assert.Equal(17, settings[0].Statics[0].Length);
+        Assert.Equal(17, settings[2].Statics[0].Length);   // the neighbours' estimate: never the basin's own values
+        Assert.NotEqual(settings[0].Statics[0], settings[2].Statics[0]);
         Assert.Equal(6, settings[^1].Statics[0].Length);   // the KGSSL run's embedding size
         var results = settings.Select(s => ForwardExperiment.Run(cfg, p.Store, basins, s, p.Normalizer,
             TorchSharp.torch.CPU)).ToList();
         ForwardExperiment.Write(run.Path, results);
         var summary = File.ReadAllLines(run.File("forward_summary.csv"));
         Assert.Equal("setting,n,mean_nse,median_nse,median_kge,n_nse_le_0,wall_s", summary[0]);
-        Assert.Equal(7, summary.Length);
+        Assert.Equal(8, summary.Length);
         Assert.All(results, r => Assert.Equal(10, r.Scores.Count));
-        Assert.Equal(61, File.ReadAllLines(run.File("forward_basins.csv")).Length);
+        Assert.Equal(71, File.ReadAllLines(run.File("forward_basins.csv")).Length);
         string html = File.ReadAllText(Kgssl.Report.ReportWriter.Write(run, new TrainerTests.Silent()));
         Assert.Contains("Forward-model experiment", html);
     }

@@ -8,13 +8,13 @@ namespace Kgssl.Model;
 /// The seed's framing of L1: a recurrent forward model F(x_t, z) -> y_t. A GRU reads the drivers with z
 /// concatenated at each step, its initial state is tanh(W z), and a linear read-out predicts the response.
 /// </summary>
-public sealed class ForwardDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IEmulator
+public sealed class GruDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IEmulator
 {
     readonly GRU gru;
     readonly Linear init;
     readonly Linear readout;
 
-    public ForwardDecoder(long drivers, long embedding, long hidden) : base(nameof(ForwardDecoder))
+    public GruDecoder(long drivers, long embedding, long hidden) : base(nameof(GruDecoder))
     {
         gru = nn.GRU(drivers + embedding, hidden, batchFirst: true);
         init = nn.Linear(embedding, hidden);

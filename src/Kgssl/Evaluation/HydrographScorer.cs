@@ -16,12 +16,9 @@ public static class HydrographScorer
     /// model conditioned on <paramref name="Conditioning"/> (statics or an embedding; may be empty).</summary>
     public sealed record Job(string Id, int Basin, int From, int To, int Warm, double[] Conditioning);
 
-    /// <summary>A scored basin: its dates, simulated and observed response (the response's unit).</summary>
-    public sealed record Scored(Job Job, DateOnly[] Dates, double[] Sim, double[] Obs)
-    {
-        public double Nse => Metrics.Nse(Sim, Obs);
-        public double Kge => Metrics.Kge(Sim, Obs);
-    }
+    /// <summary>A scored basin: its dates, simulated and observed response (the response's unit), and their NSE
+    /// and KGE.</summary>
+    public sealed record Scored(Job Job, DateOnly[] Dates, double[] Sim, double[] Obs, double Nse, double Kge);
 
     /// <summary>Jobs for the basins with at least <see cref="ObservedDays.Minimum"/> days in [start, end], each with
     /// up to <paramref name="spinupDays"/> days before the period as spin-up; the order of
@@ -81,6 +78,6 @@ public static class HydrographScorer
             sim[t] = norm.DenormalizeResponse(pred[t]);
             obs[t] = basin.Response[job.From + t];
         }
-        return new Scored(job, basin.Dates[job.From..job.To], sim, obs);
+        return new Scored(job, basin.Dates[job.From..job.To], sim, obs, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs));
     }
 }

@@ -37,8 +37,7 @@ public static class ForwardExperiment
     public static List<Setting> Settings(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins,
         string which, Func<int, double[][]>? embedding)
     {
-        var trueZ = basins.Select(id => p.Data.Basin(id).Characteristics.Select((v, k) => double.IsFinite(v)
-            ? p.Normalizer.NormalizeCharacteristic(k, v) : 0).ToArray()).ToList();
+        var trueZ = basins.Select(id => ZScored(p.Normalizer, p.Data.Basin(id).Characteristics)).ToList();
         var list = new List<Setting>();
         bool all = which == "all";
         if (all || which == "true") list.Add(new Setting("true", trueZ.ToArray()));
@@ -69,9 +68,13 @@ public static class ForwardExperiment
     {
         var pool = basins.Select(p.Data.Basin).ToList();
         var near = NearestGauges.Of(pool, c.Evaluation.KnowledgeNeighbours, c.Evaluation.KnowledgePower);
-        return pool.Select(b => near.Estimate(b).Select((v, k) => double.IsFinite(v)
-            ? p.Normalizer.NormalizeCharacteristic(k, v) : 0).ToArray()).ToArray();
+        return pool.Select(b => ZScored(p.Normalizer, near.Estimate(b))).ToArray();
     }
+
+    /// <summary>Characteristics as the model's statics: z-scored with the training basins' normalizer, an unknown
+    /// one at the mean (0).</summary>
+    static double[] ZScored(Normalizer norm, double[] values) =>
+        values.Select((v, k) => double.IsFinite(v) ? norm.NormalizeCharacteristic(k, v) : 0).ToArray();
 
     /// <summary>
     /// Embeddings of each basin from a KGSSL run, computed from TRAINING-period windows only (the first

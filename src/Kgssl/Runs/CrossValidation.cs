@@ -59,20 +59,13 @@ public static class CrossValidation
         }
         bool resume = Directory.Exists(dir) && Training.Checkpoint.Exists(dir, "last");
         var run = resume ? RunDirectory.Open(dir) : RunDirectory.Create($"fold_{fold}", dir);
-        if (!resume)
-        {
-            run.WriteConfig(foldConfig);
-            run.UpdateRunInfo(RunDirectory.StartInfo(foldConfig, $"crossval fold {fold}"));
-        }
+        if (!resume) run.Begin(foldConfig, $"crossval fold {fold}");
         reporter.Info($"fold {fold}: {(resume ? "resuming" : "training")} in {dir}");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var prepared = Workflow.Prepare(run, foldConfig, reporter, resuming: resume);
-        Workflow.Train(run, prepared, resume, reporter);
-        Workflow.Evaluate(run, prepared, foldConfig.Evaluation.Period, reporter);
-        run.UpdateRunInfo(new Dictionary<string, object?>
+        run.Tracked(() =>
         {
-            ["end"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
-                ["wall_seconds"] = clock.Elapsed.TotalSeconds,
+            var prepared = Workflow.Prepare(run, foldConfig, reporter, resuming: resume);
+            Workflow.Train(run, prepared, resume, reporter);
+            return Workflow.Evaluate(run, prepared, foldConfig.Evaluation.Period, reporter);
         });
     }
 

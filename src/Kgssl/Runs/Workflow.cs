@@ -405,56 +405,47 @@ public static class Workflow
         // evaluation.emulator_spinup_days of spin-up from the days before the test period when available
         var jobs = HydrographScorer.Jobs(p.Store, ids.Where(id => emb[id].Windows > 0).Select(id => (id, emb[id].Mean)),
             teStart, teEnd, c.Evaluation.EmulatorSpinupDays);
-        var scoredJobs = HydrographScorer.Run(p.Store, p.Normalizer, decoder.forward, jobs, device);
-        var results = scoredJobs.ToDictionary(x => x.Job.Id, x => (x.Nse, x.Kge, Days: x.Sim.Length));
-        var series = scoredJobs.ToDictionary(x => x.Job.Id, x => (x.Dates, x.Sim, x.Obs));
+        var scored = HydrographScorer.Run(p.Store, p.Normalizer, decoder.forward, jobs, device);
         var physics = PhysicsEmulation(p, jobs.Select(j => (j.Id, j.Basin, j.From, j.To)).ToList(), emb);
         var physicsNses = new List<double>();
-        foreach (var job in jobs)
+        foreach (var x in scored)
         {
-            var (nse, kge, days) = results[job.Id];
-            var (pNse, pKge) = physics?[job.Id] ?? (double.NaN, double.NaN);
-            nses.Add(nse);
+            var (pNse, pKge) = physics?[x.Job.Id] ?? (double.NaN, double.NaN);
+            nses.Add(x.Nse);
             physicsNses.Add(pNse);
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{job.Id},{set},{nse:G6},{kge:G6},{days},{pNse:G6},{pKge:G6}"));
+                $"{x.Job.Id},{set},{x.Nse:G6},{x.Kge:G6},{x.Sim.Length},{pNse:G6},{pKge:G6}"));
         }
         File.WriteAllLines(run.File(RunFiles.Emulator), lines);
-        WriteHydrographs(run.File(RunFiles.Hydrographs), set, results, series);
+        WriteHydrographs(run.File(RunFiles.Hydrographs), set, scored);
         double median = Metrics.Median(nses);
-        int scored = nses.Count(double.IsFinite);
+        int finite = nses.Count(double.IsFinite);
         reporter.Info(
-            $"emulator: median NSE {median:F3} over {scored} {set} basins (embedding from training years, prediction " +
+            $"emulator: median NSE {median:F3} over {finite} {set} basins (embedding from training years, prediction " +
             $"of test years)");
         double physicsMedian = physics is null ? double.NaN : Metrics.Median(physicsNses);
         if (physics is not null)
             reporter.Info(
                 $"physics emulator (F run with the head's parameters from the same embeddings): median NSE " +
                 $"{physicsMedian:F3} over {physicsNses.Count(double.IsFinite)} {set} basins");
-        return (median, scored, physicsMedian);
+        return (median, finite, physicsMedian);
     }
 
     /// <summary>
     /// hydrographs.csv: the observed and emulated flows (mm/day) of three basins, the best, the median and the worst by
     /// NSE, so that a reader sees what a score means.
     /// </summary>
-    static void WriteHydrographs(string path, string set, IReadOnlyDictionary<string, (
-        double Nse, double Kge, int Days)> results,
-        IReadOnlyDictionary<string, (DateOnly[] Dates, double[] Sim, double[] Obs)> series)
+    static void WriteHydrographs(string path, string set, IReadOnlyList<HydrographScorer.Scored> scored)
     {
-        var ranked = results.Where(r => double.IsFinite(r.Value.Nse)).OrderByDescending(r => r.Value.Nse)
-            .Select(r => r.Key).ToList();
+        var ranked = scored.Where(x => double.IsFinite(x.Nse)).OrderByDescending(x => x.Nse).ToList();
         using var w = new StreamWriter(path);
         w.WriteLine("basin,basin_set,rank,nse,date,observed,simulated");
         if (ranked.Count == 0) return;
-        foreach (var (rank, id) in new[] { ("best", ranked[0]), ("median", ranked[ranked.Count / 2]),
-            ("worst", ranked[^1]) }.DistinctBy(x => x.Item2))
-        {
-            var (dates, sim, obs) = series[id];
-            for (int t = 0; t < dates.Length; t++)
+        foreach (var (rank, x) in new[] { ("best", ranked[0]), ("median", ranked[ranked.Count / 2]),
+            ("worst", ranked[^1]) }.DistinctBy(r => r.Item2.Job.Id))
+            for (int t = 0; t < x.Dates.Length; t++)
                 w.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{id},{set},{rank},{results[id].Nse:G6},{dates[t]:yyyy-MM-dd},{obs[t]:G6},{sim[t]:G6}"));
-        }
+                    $"{x.Job.Id},{set},{rank},{x.Nse:G6},{x.Dates[t]:yyyy-MM-dd},{x.Obs[t]:G6},{x.Sim[t]:G6}"));
     }
 
     /// <summary>

@@ -38,18 +38,21 @@ public class ConfigLoaderTests
         Assert.Equal($"{path} line 5: training.epochs = 0 is out of range [1, 100000]", e.Message);
         string good = dir.File("good.yml", Good);
         var o = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(good, ["training.learning_rate=7"]));
-        Assert.Equal($"{good} (--set training.learning_rate): training.learning_rate = 7 is out of range [1E-07, 1]", o.Message);
+        Assert.Equal($"{good} (--set training.learning_rate): training.learning_rate = 7 is out of range [1E-07, 1]",
+            o.Message);
         var t = Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(good, ["training.epochs=abc"]));
         Assert.Equal($"{good} (--set training.epochs): 'training.epochs' expects an integer, got 'abc'", t.Message);
         // a check across keys names the line of the first key it names
         string dates = dir.File("dates.yml", "data:\n  train_start: 2001-01-01\n  train_end: 2000-01-01\n");
-        Assert.StartsWith($"{dates} line 3: data.train_end", Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(dates)).Message);
+        Assert.StartsWith($"{dates} line 3: data.train_end",
+            Assert.Throws<ConfigException>(() => ConfigLoader.LoadFile(dates)).Message);
     }
 
     [Fact]
     public void AnUnknownKeyNamesTheKeyTheFileAndTheLine()
     {
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("data:\n  dataset: caravan\n  widow_days: 10\n", "my.yml"));
+        var e = Assert.Throws<ConfigException>(
+            () => ConfigLoader.Parse("data:\n  dataset: caravan\n  widow_days: 10\n", "my.yml"));
         Assert.Contains("my.yml line 3", e.Message);
         Assert.Contains("'data.widow_days'", e.Message);
         Assert.Contains("did you mean 'data.window_days'", e.Message);
@@ -81,12 +84,17 @@ public class ConfigLoaderTests
     [InlineData("model:\n  encoder_depth: 9\n", "model.encoder_depth = 9 is out of range")]
     [InlineData("model:\n  encoder_input_stride: 0\n", "model.encoder_input_stride = 0 is out of range")]
     [InlineData("model:\n  encoder_context: lstm\n", "model.encoder_context expects one of none, gru")]
-    [InlineData("model:\n  encoder_context: gru\n  hidden: 33\n", "model.encoder_context: gru needs an even model.hidden")]
+    [InlineData("model:\n  encoder_context: gru\n  hidden: 33\n",
+        "model.encoder_context: gru needs an even model.hidden")]
     [InlineData("training:\n  reconstruction_fraction: 0\n", "training.reconstruction_fraction = 0 is out of range")]
-    [InlineData("data:\n  log_response: false\ntraining:\n  flow_reconstruction: true\n", "training.flow_reconstruction needs data.log_response: true")]
-    [InlineData("model:\n  decoder: autoregressive\ntraining:\n  flow_reconstruction: true\n", "needs a decoder of the response only")]
-    [InlineData("model:\n  decoder: autoregressive\ntraining:\n  reconstruction_context_days: 365\n", "reconstruction_context_days needs a decoder of the response only")]
-    [InlineData("training:\n  reconstruction_context_days: -1\n", "training.reconstruction_context_days = -1 is out of range")]
+    [InlineData("data:\n  log_response: false\ntraining:\n  flow_reconstruction: true\n",
+        "training.flow_reconstruction needs data.log_response: true")]
+    [InlineData("model:\n  decoder: autoregressive\ntraining:\n  flow_reconstruction: true\n",
+        "needs a decoder of the response only")]
+    [InlineData("model:\n  decoder: autoregressive\ntraining:\n  reconstruction_context_days: 365\n",
+        "reconstruction_context_days needs a decoder of the response only")]
+    [InlineData("training:\n  reconstruction_context_days: -1\n",
+        "training.reconstruction_context_days = -1 is out of range")]
     [InlineData("evaluation:\n  emulator_spinup_days: -5\n", "evaluation.emulator_spinup_days = -5 is out of range")]
     [InlineData("data:\n  drivers: precip\n", "'data.drivers' expects a list")]
     [InlineData("data:\n  train_start: 2008-01-01\n  train_end: 2000-01-01\n", "is before data.train_start")]
@@ -100,7 +108,8 @@ public class ConfigLoaderTests
     [Fact]
     public void OverridesReplaceValuesAndAreValidatedToo()
     {
-        var c = ConfigLoader.Parse(Good, "g.yml", ["training.epochs=7", "data.drivers=[x, y, z]", "model.decoder=autoregressive"]);
+        var c = ConfigLoader.Parse(Good, "g.yml",
+            ["training.epochs=7", "data.drivers=[x, y, z]", "model.decoder=autoregressive"]);
         Assert.Equal(7, c.Training.Epochs);
         Assert.Equal(["x", "y", "z"], c.Data.Drivers);
         Assert.Equal("autoregressive", c.Model.Decoder);

@@ -9,7 +9,8 @@ public class CamelsUsReaderTests
     static string Forcing(string header, int days, double area = 1e8) =>
         $"  44.82\n 133.00\n {area}\n{header}\n" +
         string.Concat(Enumerable.Range(0, days).Select(i => { var d = new DateOnly(2000, 1, 1).AddDays(i);
-            return $"{d.Year} {d.Month:D2} {d.Day:D2} 12\t40000.00\t{i}.00\t200.00\t0.00\t{i + 5}.00\t1.00\t700.00\n"; }));
+            return $"{d.Year} {d.Month:D2} {d.Day:D2} 12\t40000.00\t{i}.00\t200.00\t0.00\t{i + 5}.00\t1.00" +
+                "\t700.00\n"; }));
 
     const string LowerHeader = "Year Mnth Day Hr\tdayl(s)\tprcp(mm/day)\tsrad(W/m2)\tswe(mm)\ttmax(C)\ttmin(C)\tvp(Pa)";
     const string UpperHeader = "Year Mnth Day Hr\tDayl(s)\tPRCP(mm/day)\tSRAD(W/m2)\tSWE(mm)\tTmax(C)\tTmin(C)\tVp(Pa)";
@@ -25,7 +26,8 @@ public class CamelsUsReaderTests
         dir.File("camels_attributes_v2.0/camels_clim.txt",
             "gauge_id;p_mean;aridity\n00000001;3.5;0.6\n00000002;2.5;1.2\n00000003;1;1\n");
         dir.File("camels_attributes_v2.0/camels_topo.txt",
-            "gauge_id;gauge_lat;gauge_lon;area_gages2\n00000001;44.6;-67.9;573.6\n00000002;40;-70;10\n00000003;1;1;1\n");
+            "gauge_id;gauge_lat;gauge_lon;area_gages2\n00000001;44.6;-67.9;573.6\n00000002;40;-70;10\n" +
+            "00000003;1;1;1\n");
         return dir;
     }
 

@@ -9,7 +9,8 @@ public class CaravanReaderTests
     static string Rows(int days, DateOnly start, Func<int, string>? q = null) =>
         string.Concat(Enumerable.Range(0, days)
             .Select(i
-            => $"{start.AddDays(i):yyyy-MM-dd},{i % 5},{10 + i % 3},2.5,{q?.Invoke(i) ?? (0.5 + i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture)}\n"));
+            => $"{start.AddDays(i):yyyy-MM-dd},{i % 5},{10 + i % 3},2.5," +
+                $"{q?.Invoke(i) ?? (0.5 + i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture)}\n"));
 
     static TempDir Tree(params (string Id, string Csv)[] basins)
     {

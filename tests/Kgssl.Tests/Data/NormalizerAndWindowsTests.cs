@@ -115,7 +115,8 @@ public class NormalizerAndWindowsTests
         // a normalizer saved before the channel existed loads with a neutral scale
         string json = System.Text.Json.JsonSerializer.Serialize(norm)
             .Replace(
-            $",\"ResponseChangeStd\":{norm.ResponseChangeStd.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "");
+            $",\"ResponseChangeStd\":" +
+            norm.ResponseChangeStd.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "");
         Assert.DoesNotContain("ResponseChangeStd", json);
         Assert.Equal(1, System.Text.Json.JsonSerializer.Deserialize<Normalizer>(json)!.ResponseChangeStd);
     }

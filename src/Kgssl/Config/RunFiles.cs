@@ -50,6 +50,18 @@ public static class RunFiles
     public const string CrossvalSummary = "crossval_summary.csv";
     public const string CrossvalFolds = "crossval_folds.csv";
     public const string CrossvalTable = "crossval_table.csv";
+    /// <summary>An HBV inversion of real basins: each basin's parameters and spreads per method.</summary>
+    public const string Parameters = "parameters.csv";
+    /// <summary>An HBV inversion: test-period NSE, KGE, log NSE, fit and HBV runs per basin and method.</summary>
+    public const string InversionBasins = "inversion_basins.csv";
+    /// <summary>An HBV inversion per method: medians, HBV runs per basin, wall time.</summary>
+    public const string InversionSummary = "inversion_summary.csv";
+    /// <summary>An HBV inversion per parameter: agreement of the methods, identified by the data or not.</summary>
+    public const string InversionAgreement = "inversion_agreement.csv";
+    /// <summary>An HBV inversion: the basins left out and why.</summary>
+    public const string InversionDropped = "inversion_dropped.csv";
+    /// <summary>An HBV inversion: one CSV per basin of observed and simulated test-period streamflow.</summary>
+    public const string FlowsFolder = "flows";
     /// <summary>How a synthetic ensemble was made (in its data folder, beside the series).</summary>
     public const string EnsembleManifest = "ensemble.json";
     /// <summary>The self-contained HTML report.</summary>

@@ -84,7 +84,10 @@ public static class HbvCalibration
     /// penalty.</param>
     /// <param name="Initial">The storages at the series' start: searched with <see cref="Options.FreeStates"/>, else
     /// the model's default (null).</param>
-    public sealed record Result(HbvParameters Parameters, double Objective, int Evaluations, HbvStates? Initial = null);
+    /// <param name="Members">The final population's parameters in physical units (its spread: how tightly the search
+    /// closed in on each parameter).</param>
+    public sealed record Result(HbvParameters Parameters, double Objective, int Evaluations, HbvStates? Initial = null,
+        IReadOnlyList<double[]>? Members = null);
 
     /// <summary>The daily series of one basin; streamflow may hold NaN (not scored).</summary>
     public sealed record Series(double[] Precipitation, double[] Temperature, double[] Pet, double[] Streamflow);
@@ -150,7 +153,8 @@ public static class HbvCalibration
         best = 0;
         for (int i = 1; i < o.Population; i++) if (fit[i] > fit[best]) best = i;
         return new Result(HbvParameters.FromUnit(pop[best]), data[best], evaluations, o.FreeStates
-            ? States(pop[best].AsSpan(HbvParameters.Ranges.Count)) : null);
+            ? States(pop[best].AsSpan(HbvParameters.Ranges.Count)) : null,
+            pop.Select(u => HbvParameters.FromUnit(u).ToArray()).ToArray());
     }
 
     /// <summary>The prior's center, then draws from its Gaussian, folded back into the cube at its faces.</summary>

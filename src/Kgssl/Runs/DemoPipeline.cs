@@ -75,7 +75,9 @@ public static class DemoPipeline
             $"--noise must be in 0..2 (sd of log streamflow), got {o.Noise}");
     }
 
-    static KgsslConfig Build(string dataRoot, Options o, string trainStart, string trainEnd, string testStart,
+    /// <summary>The demo's recipe on an ensemble in <paramref name="dataRoot"/> with the given periods (ISO
+    /// dates).</summary>
+    public static KgsslConfig Build(string dataRoot, Options o, string trainStart, string trainEnd, string testStart,
         string testEnd) => new()
     {
         Data = DemoData(dataRoot, trainStart, trainEnd, testStart, testEnd),

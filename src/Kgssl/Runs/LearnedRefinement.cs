@@ -116,7 +116,7 @@ public static class LearnedRefinement
 
     /// <summary>The prior's spread per column: the head's RMSE on the training basins, in the unit cube (with a
     /// floor) and on the column's scale.</summary>
-    static (double[] Unit, double[] Scale) PriorSpread(IReadOnlyList<HbvColumns.Column> columns,
+    public static (double[] Unit, double[] Scale) PriorSpread(IReadOnlyList<HbvColumns.Column> columns,
         IReadOnlyList<Prediction> train)
     {
         var sigmaUnit = new double[columns.Count];
@@ -177,7 +177,7 @@ public static class LearnedRefinement
     const double FlatSigma = 10;
 
     /// <summary>A value on a column's scale as a coordinate of the unit cube of its range, clamped into it.</summary>
-    static double Unit(HbvColumns.Column c, HbvParameters.Range range, double value) =>
+    public static double Unit(HbvColumns.Column c, HbvParameters.Range range, double value) =>
         LatinHypercube.Unscale(c.Log10 ? Math.Pow(10, value) : value, range);
 
     /// <summary>

@@ -22,8 +22,11 @@ public static class EnsembleGenerator
 
     public static readonly string[] Columns = [.. HbvColumns.Drivers, "streamflow"];
 
+    /// <param name="Forcing">Real basins whose precipitation and temperature (their first two drivers) drive the
+    /// members, basin i % count for member i; read from <paramref name="ForcingRoot"/> when null.</param>
     public sealed record Options(string Out, int Basins, int Years, int Seed, double NoiseSd = 0.0,
-        string? ForcingRoot = null, string ForcingSource = "camels", DateOnly? Start = null);
+        string? ForcingRoot = null, string ForcingSource = "camels", DateOnly? Start = null,
+        HydroDataset? Forcing = null);
 
     public static IReadOnlyList<string> CharacteristicNames =>
         [.. HbvParameters.Ranges.Select(r => r.Name), .. ClimateDescriptors];
@@ -38,8 +41,8 @@ public static class EnsembleGenerator
         int days = start.AddYears(o.Years).DayNumber - start.DayNumber;
         int spinUp = 365;
 
-        HydroDataset? forcing = null;
-        if (o.ForcingRoot is not null)
+        HydroDataset? forcing = o.Forcing;
+        if (forcing is null && o.ForcingRoot is not null)
         {
             forcing = CaravanReader.Read(new CaravanReader.Options(o.ForcingRoot, o.ForcingSource,
                 ["total_precipitation_sum", "temperature_2m_mean"], "streamflow", [], null, false));
@@ -86,7 +89,8 @@ public static class EnsembleGenerator
         {
             var real = forcing.Basins[i % forcing.Basins.Count];
             lat = real.Latitude; lon = real.Longitude;
-            weather = RealWeather(real, start.AddDays(-spinUp), days + spinUp, o.ForcingRoot!);
+            weather = RealWeather(real, forcing.DriverCount, start.AddDays(-spinUp), days + spinUp,
+                o.ForcingRoot ?? forcing.Root);
         }
         var run = HbvModel.Run(p, weather.Precipitation, weather.Temperature, weather.Pet);
         var noise = new SeededRandom(seed ^ 0x5eed);
@@ -123,8 +127,8 @@ public static class EnsembleGenerator
             start = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             spin_up_days = spinUp,
             noise_sd = o.NoiseSd,
-            forcing = o.ForcingRoot is null ? "weather generator"
-                : $"real forcing from {Path.GetFileName(Path.TrimEndingDirectorySeparator(o.ForcingRoot))} (P, T; " +
+            forcing = (o.ForcingRoot ?? o.Forcing?.Root) is not { } root ? "weather generator"
+                : $"real forcing from {Path.GetFileName(Path.TrimEndingDirectorySeparator(root))} (P, T; " +
                 $"PET by Hamon)",
             model = "HBV-light (Seibert and Vis 2012) without snowfall correction; PET Hamon (1961)",
             parameters = HbvParameters.Ranges.Select(r => new { name = r.Name, min = r.Min, max = r.Max,
@@ -150,7 +154,7 @@ public static class EnsembleGenerator
         return total > 0 ? (2 * winter - total) / total : 0;
     }
 
-    static Weather RealWeather(BasinData real, DateOnly start, int days, string root)
+    static Weather RealWeather(BasinData real, int driverCount, DateOnly start, int days, string root)
     {
         var (from, to) = real.PeriodRange(start, start.AddDays(days - 1));
         if (to - from != days)
@@ -161,8 +165,8 @@ public static class EnsembleGenerator
         for (int i = 0; i < days; i++)
         {
             dates[i] = real.Dates[from + i];
-            p[i] = real.Drivers[(from + i) * 2];
-            t[i] = real.Drivers[(from + i) * 2 + 1];
+            p[i] = real.Drivers[(from + i) * driverCount];
+            t[i] = real.Drivers[(from + i) * driverCount + 1];
             pet[i] = Pet.Hamon(t[i], Pet.DayLengthHours(real.Latitude, dates[i].DayOfYear));
         }
         return new Weather(dates, p, t, pet);

@@ -20,8 +20,25 @@ public class CliTests
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
         foreach (var c in new[] { "demo", "synth", "data", "train", "crossval", "evaluate", "embed", "report",
-            "baseline", "calibrate", "refine", "bench" })
+            "baseline", "calibrate", "refine", "invert", "bench" })
             Assert.Contains(c, output);
+    }
+
+    [Fact]
+    public void InvertNamesABadPeriodOrAMissingRootInOneLineAndLeavesNoRunFolder()
+    {
+        using var dir = new TempDir();
+        var (code, _, err) = Run("invert", "--root", dir.Path, "--test-period", "1990-01-01..1999-01-01",
+            "--run-dir", dir.Sub("run"));
+        Assert.NotEqual(0, code);
+        Assert.Equal("error: --test-period: expected START:END as ISO dates (1999-10-01:2008-09-30), got " +
+            "'1990-01-01..1999-01-01'", err.Trim());
+        (code, _, err) = Run("invert", "--root", dir.Sub("nowhere"), "--run-dir", dir.Sub("run"));
+        Assert.NotEqual(0, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("nowhere", err);
+        Assert.Contains("data root folder not found", err);
+        Assert.False(Directory.Exists(dir.Sub("run")));
     }
 
     [Fact]

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Experiments;
+using Kgssl.Report;
+using Kgssl.Runs;
+using Spectre.Console;
+
+namespace Kgssl.Cli;
+
+/// <summary>`kgssl invert`: a process model's parameters for real basins.</summary>
+public static partial class Commands
+{
+    static Command Invert()
+    {
+        var d = new HbvInversion.Options("");
+        var model = new Option<string>("--model") { Description = "The process model to invert (hbv)",
+            DefaultValueFactory = _ => "hbv" };
+        model.AcceptOnlyFromAmong("hbv");
+        var root = new Option<string>("--root") { Description = "Folder of the observed basins", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "caravan | camels-us: the layout of --root",
+            DefaultValueFactory = _ => d.Dataset };
+        dataset.AcceptOnlyFromAmong("caravan", "camels-us");
+        var source = new Option<string>("--source") { Description = "Caravan source subfolder",
+            DefaultValueFactory = _ => d.Source };
+        var inverse = new Option<string?>("--inverse") { Description =
+            "Reuse a trained inverse (the inverse/ folder of an earlier invert run) instead of training one" };
+        var members = new Option<int>("--members") { Description = "Ensemble members (HBV parameter sets) to train " +
+            "the inverse on", DefaultValueFactory = _ => d.Members };
+        var noise = new Option<double>("--noise") { Description = "Log-normal noise on the ensemble's streamflow " +
+            "(sd of log q)", DefaultValueFactory = _ => d.Noise };
+        var population = new Option<int>("--population") { Description = "Refinement: DE population per basin",
+            DefaultValueFactory = _ => d.Population };
+        var generations = new Option<int>("--generations") { Description = "Refinement: DE generations",
+            DefaultValueFactory = _ => d.Generations };
+        var weight = new Option<double>("--prior-weight") { Description = "Refinement: weight of the learned prior " +
+            "(mean squared z) against the objective", DefaultValueFactory = _ => d.PriorWeight };
+        var references = new Option<int>("--references") { Description = "Calibrations from scratch per basin " +
+            "(0 none, 1, 2: two seeds, which also tell which parameters the data identify)",
+            DefaultValueFactory = _ => d.References };
+        var refGenerations = new Option<int>("--reference-generations") { Description = "Calibration from scratch: " +
+            "DE generations (population 40)", DefaultValueFactory = _ => d.ReferenceGenerations };
+        var calibration = new Option<string>("--calibration-period") { Description = "START:END (ISO dates) the " +
+            "parameters are fitted on", DefaultValueFactory = _ => "1999-10-01:2008-09-30" };
+        var test = new Option<string>("--test-period") { Description = "START:END (ISO dates) every method is " +
+            "scored on", DefaultValueFactory = _ => "1989-10-01:1999-09-30" };
+        var maxBasins = new Option<int>("--max-basins") { Description = "Only the first N basins in id order (0 = all)",
+            DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the ensemble, the training and the searches",
+            DefaultValueFactory = _ => d.Seed };
+        var cmd = new Command("invert",
+            "A process model's parameters for observed basins: learned from an ensemble on their forcing, refined " +
+            "with the model, beside per-basin calibration from scratch; scored on test years")
+            { model, root, dataset, source, inverse, members, noise, population, generations, weight, references,
+                refGenerations, calibration, test, maxBasins, seed, RunDirOption };
+        cmd.SetAction(p =>
+        {
+            var reporter = Reporter(p);
+            var (cs, ce) = PeriodOption("--calibration-period", p.GetValue(calibration)!);
+            var (ts, te) = PeriodOption("--test-period", p.GetValue(test)!);
+            var o = new HbvInversion.Options(p.GetValue(root)!, p.GetValue(dataset)!, p.GetValue(source)!,
+                p.GetValue(inverse) is { } inv ? Path.GetFullPath(inv) : null, p.GetValue(members), d.EnsembleYears,
+                p.GetValue(noise), p.GetValue(seed), p.GetValue(population), p.GetValue(generations),
+                p.GetValue(weight), p.GetValue(references), d.ReferencePopulation, p.GetValue(refGenerations),
+                p.GetValue(maxBasins))
+            { CalibrationStart = cs, CalibrationEnd = ce, TestStart = ts, TestEnd = te };
+            o.Validate();   // before the run folder exists
+            if (!Directory.Exists(o.Root)) throw new DataFormatException(o.Root, 0, "data root folder not found");
+            var run = RunDirectory.Create("invert", p.GetValue(RunDirOption));
+            var seedOnly = new KgsslConfig { Training = new TrainingConfig { Seed = o.Seed } };
+            run.UpdateRunInfo(RunDirectory.StartInfo(seedOnly, "invert --model hbv"));
+            File.WriteAllText(run.File("invert.json"), JsonSerializer.Serialize(o, JsonFiles.Options) + "\n");
+            var outcome = reporter.Run(() => run.Tracked(() =>
+            {
+                var result = HbvInversion.Run(run, o, reporter);
+                ReportWriter.WriteInversion(run);
+                return result;
+            }));
+            PrintInversion(run, outcome, reporter.Quiet);
+            return Done(run.Path);
+        });
+        return cmd;
+    }
+
+    static (DateOnly Start, DateOnly End) PeriodOption(string name, string value)
+    {
+        var parts = value.Split(':');
+        if (parts.Length == 2
+            && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
+                out var start)
+            && DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
+                out var end))
+            return (start, end);
+        throw new ArgumentException($"{name}: expected START:END as ISO dates (1999-10-01:2008-09-30), got '{value}'");
+    }
+
+    static void PrintInversion(RunDirectory run, HbvInversion.Outcome o, bool quiet)
+    {
+        if (quiet) return;
+        var lines = File.ReadAllLines(run.File(RunFiles.InversionSummary)).Select(l => l.Split(',')).ToList();
+        string[] shown = ["method", "n", "median_nse", "median_kge", "median_log_nse", "n_nse_le_0",
+            "hbv_runs_per_basin", "wall_s"];
+        int[] at = shown.Select(h => Array.IndexOf(lines[0], h)).ToArray();
+        var table = new Table().Title($"HBV on {o.Basins.Count} basins, test years (parameters never fitted there)");
+        foreach (var h in shown) table.AddColumn(new TableColumn(Markup.Escape(h.Replace('_', ' '))).RightAligned());
+        foreach (var l in lines.Skip(1))
+            table.AddRow(at.Select(k => double.TryParse(l[k], NumberStyles.Float, CultureInfo.InvariantCulture,
+                out var v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : Markup.Escape(l[k])).ToArray());
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape($"parameters: {run.File(RunFiles.Parameters)}; report: " +
+            run.File(RunFiles.Report)));
+        if (o.Dropped.Count > 0)
+            AnsiConsole.MarkupLine(Markup.Escape($"{o.Dropped.Count} basins left out (why: " +
+                $"{run.File(RunFiles.InversionDropped)})"));
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Kgssl.Data;
+using Kgssl.Evaluation;
+using Kgssl.Hydrology;
+using Kgssl.Runs;
+
+namespace Kgssl.Experiments;
+
+/// <summary>The per-basin work of <see cref="HbvInversion"/>: refinement, calibration from scratch, scoring.</summary>
+public static partial class HbvInversion
+{
+    /// <summary>One basin's series: the calibration years laid out as the calibration reads them (their first year
+    /// once as spin-up), and the test years likewise, with their observed streamflow.</summary>
+    sealed record Problem(HbvCalibration.Series Series, int From, int To, HbvRecord Test, double[] TestObserved)
+    {
+        static readonly int[] Driver = [0, 1, 2];
+
+        public static Problem Of(BasinData b, Options o)
+        {
+            var (cf, ct) = b.PeriodRange(o.CalibrationStart, o.CalibrationEnd);
+            var (series, from, to) = HbvRecord.OfPeriod(b, 3, Driver, cf, ct).CalibrationSeries(b, cf, ct, false);
+            var (tf, tt) = b.PeriodRange(o.TestStart, o.TestEnd);
+            var observed = new double[tt - tf];
+            for (int t = 0; t < observed.Length; t++) observed[t] = b.Response[tf + t];
+            return new Problem(series, from, to, HbvRecord.OfPeriod(b, 3, Driver, tf, tt), observed);
+        }
+
+        /// <summary>Streamflow on the test days (mm/day).</summary>
+        public double[] SimulateTest(HbvParameters p) => Test.Simulate(p)[Test.SpinUp..];
+    }
+
+    static List<BasinResult> Solve(HydroDataset observed, List<string> ids, Learned learned, Options o,
+        Dictionary<string, double> seconds, IRunReporter reporter)
+    {
+        int n = ids.Count;
+        var problems = ids.Select(id => Problem.Of(observed.Basin(id), o)).ToArray();
+        var columns = learned.Columns;
+        var byMethod = Enumerable.Range(0, n).Select(_ => new Dictionary<string, Estimate>()).ToArray();
+        var second = new double[]?[n];
+        var clock = Stopwatch.StartNew();
+        Phase("score learned", n, reporter, i =>
+        {
+            var physical = Physical(columns, learned.Parameters[ids[i]]);
+            byMethod[i]["learned"] = Score(problems[i], physical, columns, learned.Sigma, 0);
+        });
+        seconds["learned"] += clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        Phase("refine", n, reporter, i =>
+        {
+            var center = columns.Select(c => LearnedRefinement.Unit(c, HbvParameters.Ranges[c.Parameter],
+                learned.Parameters[ids[i]][c.Parameter])).ToArray();
+            var fit = HbvCalibration.Calibrate(problems[i].Series, problems[i].From, problems[i].To,
+                new HbvCalibration.Options(o.Population, o.Generations, Seed: o.Seed + i,
+                    Prior: new HbvCalibration.Prior(center, learned.SigmaUnit, o.PriorWeight), Best: true));
+            byMethod[i]["refined"] = Scored(problems[i], fit, columns);
+        });
+        seconds["refined"] = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        if (o.References > 0) Phase("calibrate from scratch", n, reporter, i =>
+            byMethod[i]["calibrated"] = Scored(problems[i], Reference(problems[i], o, o.Seed + i), columns));
+        seconds["calibrated"] = clock.Elapsed.TotalSeconds;
+        if (o.References > 1) Phase("calibrate again (another seed)", n, reporter, i =>
+        {
+            var p = Reference(problems[i], o, o.Seed + 100_003 + i).Parameters.ToArray();
+            second[i] = columns.Select(c => c.ToScale(p[c.Parameter])).ToArray();
+        });
+        return ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i])).ToList();
+    }
+
+    static HbvCalibration.Result Reference(Problem p, Options o, int seed) =>
+        HbvCalibration.Calibrate(p.Series, p.From, p.To,
+            new HbvCalibration.Options(o.ReferencePopulation, o.ReferenceGenerations, Seed: seed));
+
+    static void Phase(string name, int n, IRunReporter reporter, Action<int> body)
+    {
+        int done = 0;
+        Parallelism.For(n, i =>
+        {
+            body(i);
+            reporter.Progress(name, Interlocked.Increment(ref done) / (double)n);
+        });
+    }
+
+    /// <summary>Values on the columns' scales (column k is parameter k) in physical units, clamped into the
+    /// ranges.</summary>
+    static HbvParameters Physical(IReadOnlyList<HbvColumns.Column> columns, double[] values)
+    {
+        var v = new double[HbvParameters.Ranges.Count];
+        foreach (var c in columns)
+        {
+            var r = HbvParameters.Ranges[c.Parameter];
+            double x = values[c.Parameter];
+            v[c.Parameter] = Math.Clamp(c.Log10 ? Math.Pow(10, x) : x, r.Min, r.Max);
+        }
+        return HbvParameters.FromArray(v);
+    }
+
+    /// <summary>A search's best parameters, scored, with its final population's spread per column.</summary>
+    static Estimate Scored(Problem p, HbvCalibration.Result fit, IReadOnlyList<HbvColumns.Column> columns)
+    {
+        var spread = columns.Select(c =>
+        {
+            var v = fit.Members!.Select(m => c.ToScale(m[c.Parameter])).ToArray();
+            double mean = v.Average();
+            return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
+        }).ToArray();
+        return Score(p, fit.Parameters, columns, spread, fit.Evaluations);
+    }
+
+    static Estimate Score(Problem p, HbvParameters parameters, IReadOnlyList<HbvColumns.Column> columns,
+        double[] spread, int runs)
+    {
+        var sim = p.SimulateTest(parameters);
+        var obs = p.TestObserved;
+        static double Log(double q) => Math.Log(q + 0.01);
+        var physical = parameters.ToArray();
+        return new Estimate(columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread,
+            HbvCalibration.Objective(parameters, p.Series, p.From, p.To), Metrics.Nse(sim, obs), Metrics.Kge(sim, obs),
+            Metrics.Nse(sim.Select(Log).ToArray(), obs.Select(Log).ToArray()), runs);
+    }
+
+    /// <summary>The test-period flows of a basin by each method, for the flows folder.</summary>
+    internal static (double[] Observed, Dictionary<string, double[]> Simulated) Flows(BasinData b, Options o,
+        BasinResult r, IReadOnlyList<HbvColumns.Column> columns)
+    {
+        var problem = Problem.Of(b, o);
+        return (problem.TestObserved, r.ByMethod.ToDictionary(kv => kv.Key,
+            kv => problem.SimulateTest(Physical(columns, kv.Value.Values))));
+    }
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Evaluation;
+using Kgssl.Hydrology;
+using Kgssl.Runs;
+using Kgssl.Synthetic;
+using Kgssl.Training;
+
+namespace Kgssl.Experiments;
+
+/// <summary>
+/// HBV inverted for real basins (`kgssl invert --model hbv`). A perturbed-parameter ensemble of HBV driven by the
+/// basins' own forcing teaches the KGSSL inverse (encoder and head) to read HBV parameters off a hydrograph; applied
+/// to each basin's observed streamflow of the calibration years it gives the learned parameters, which a short
+/// differential evolution with HBV itself on those years then refines (the learned estimate as a Gaussian prior
+/// whose spread is the head's error on the ensemble: <see cref="HbvCalibration.Prior"/>). Beside it the classical
+/// answer, HBV calibrated per basin from scratch, twice with different seeds (where the two agree across basins,
+/// the data identify the parameter). Every method is scored on test years none of them saw.
+/// </summary>
+public static partial class HbvInversion
+{
+    /// <summary>The methods, in the order of every table.</summary>
+    public static readonly string[] Methods = ["learned", "refined", "calibrated"];
+
+    /// <param name="Root">The observed basins (Caravan or CAMELS-US layout).</param>
+    /// <param name="InverseRun">A trained inverse to reuse (a run folder of an earlier invert's <c>inverse/</c>);
+    /// null: make the ensemble and train one.</param>
+    /// <param name="Members">Ensemble members (parameter sets), each on the forcing of basin i % basins.</param>
+    /// <param name="Population">Refinement: DE/best/1 population and generations (population x (generations + 1)
+    /// runs of HBV per basin).</param>
+    /// <param name="References">Calibrations from scratch per basin (0: none; 2: two seeds, which also tell which
+    /// parameters the data identify).</param>
+    public sealed record Options(string Root, string Dataset = "caravan", string Source = "camels",
+        string? InverseRun = null, int Members = 12000, int EnsembleYears = 4, double Noise = 0, int Seed = 7,
+        int Population = 24, int Generations = 49, double PriorWeight = 0.01, int References = 2,
+        int ReferencePopulation = 40, int ReferenceGenerations = 150, int MaxBasins = 0)
+    {
+        public DateOnly CalibrationStart { get; init; } = new(1999, 10, 1);
+        public DateOnly CalibrationEnd { get; init; } = new(2008, 9, 30);
+        public DateOnly TestStart { get; init; } = new(1989, 10, 1);
+        public DateOnly TestEnd { get; init; } = new(1999, 9, 30);
+
+        /// <summary>The ensemble's years: the last <see cref="EnsembleYears"/> of the calibration period (a year of
+        /// the record before them spins HBV up).</summary>
+        public DateOnly EnsembleStart => CalibrationEnd.AddDays(1).AddYears(-EnsembleYears);
+
+        public int RefinementRuns => Population * (Generations + 1);
+        public int ReferenceRuns => ReferencePopulation * (ReferenceGenerations + 1);
+
+        /// <summary>Throws a one-line ArgumentException naming the option.</summary>
+        public void Validate()
+        {
+            HbvForcing.DriversOf(Dataset);
+            if (CalibrationEnd.DayNumber - CalibrationStart.DayNumber + 1 < ObservedDays.Minimum)
+                throw new ArgumentException(
+                    $"--calibration-period: at least {ObservedDays.Minimum} days, got {CalibrationStart:yyyy-MM-dd}.." +
+                    $"{CalibrationEnd:yyyy-MM-dd}");
+            if (TestEnd < TestStart) throw new ArgumentException(
+                $"--test-period: the end {TestEnd:yyyy-MM-dd} is before the start {TestStart:yyyy-MM-dd}");
+            if (InverseRun is null && (Members < 10 || EnsembleYears < 2)) throw new ArgumentException(
+                $"--members must be >= 10 and --ensemble-years >= 2, got {Members} and {EnsembleYears}");
+            if (InverseRun is null && EnsembleStart < CalibrationStart) throw new ArgumentException(
+                $"--ensemble-years {EnsembleYears}: longer than the calibration period");
+            if (Population < 4 || Generations < 0 || ReferencePopulation < 4 || ReferenceGenerations < 0)
+                throw new ArgumentException("--population and --reference-population must be >= 4, generations >= 0");
+            if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight))) throw new ArgumentException(
+                $"--prior-weight must be >= 0, got {PriorWeight}");
+            if (References is < 0 or > 2) throw new ArgumentException(
+                $"--references must be 0, 1 or 2, got {References}");
+            if (!(Noise >= 0 && Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2, got {Noise}");
+        }
+    }
+
+    /// <summary>One basin's parameters (on the inverse's column scales) by one method, their spread, its fit on the
+    /// calibration years, its scores on the test years and what it cost.</summary>
+    public sealed record Estimate(double[] Values, double[] Spread, double CalibrationObjective, double Nse,
+        double Kge, double LogNse, int Runs);
+
+    public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference);
+
+    /// <param name="Seconds">Wall time per phase: ensemble and training of the inverse, learned (reading the
+    /// basins' flows), refined, calibrated.</param>
+    public sealed record Outcome(IReadOnlyList<BasinResult> Basins, IReadOnlyList<HbvColumns.Column> Columns,
+        IReadOnlyList<(string Id, string Reason)> Dropped, Dictionary<string, double> Seconds, string InverseRun);
+
+    public static Outcome Run(RunDirectory run, Options o, IRunReporter reporter)
+    {
+        o.Validate();
+        var seconds = new Dictionary<string, double>();
+        var clock = Stopwatch.StartNew();
+        var (observed, dropped) = LoadObserved(o, reporter);
+        string inverse = o.InverseRun ?? TrainInverse(run, observed, o, reporter);
+        seconds["inverse"] = o.InverseRun is null ? clock.Elapsed.TotalSeconds : 0;
+        clock.Restart();
+        var learned = Learn(inverse, observed, o, reporter);
+        foreach (var (id, reason) in learned.Dropped) dropped.Add((id, reason));
+        seconds["learned"] = clock.Elapsed.TotalSeconds;
+        var basins = learned.Parameters.Keys.OrderBy(id => id, StringComparer.Ordinal).ToList();
+        if (o.MaxBasins > 0 && basins.Count > o.MaxBasins) basins = basins.Take(o.MaxBasins).ToList();
+        if (basins.Count == 0) throw new InvalidDataException(
+            $"{o.Root}: no basin can be inverted ({dropped.Count} dropped; see the log)");
+        var results = Solve(observed, basins, learned, o, seconds, reporter);
+        var outcome = new Outcome(results, learned.Columns, dropped, seconds, inverse);
+        InversionFiles.Write(run, outcome, observed, o);
+        run.Log($"invert: {results.Count} basins, {dropped.Count} dropped; " + string.Join(", ",
+            seconds.Select(kv => $"{kv.Key} {kv.Value:F1} s")));
+        return outcome;
+    }
+
+    /// <summary>The observed basins in HBV's layout, those that cannot be run over both periods named and left
+    /// out.</summary>
+    static (HydroDataset Data, List<(string, string)> Dropped) LoadObserved(Options o, IRunReporter reporter)
+    {
+        var drivers = HbvForcing.DriversOf(o.Dataset);
+        var progress = new Progress<double>(f => reporter.Progress("read basins", f));
+        var raw = o.Dataset == "caravan"
+            ? CaravanReader.Read(new CaravanReader.Options(o.Root, o.Source, drivers, "streamflow", [], null, false,
+                true), progress)
+            : CamelsUsReader.Read(new CamelsUsReader.Options(o.Root, ["nldas", "daymet", "maurer"], drivers, [], null,
+                false), progress);
+        var dropped = new List<(string, string)>();
+        var kept = new List<BasinData>();
+        foreach (var b in raw.Basins)
+        {
+            string? why = HbvForcing.Gap(b, o.CalibrationStart, o.CalibrationEnd) is { } g ? $"calibration period: {g}"
+                : HbvForcing.Gap(b, o.TestStart, o.TestEnd) is { } h ? $"test period: {h}"
+                : HbvForcing.ObservedDays(b, o.CalibrationStart, o.CalibrationEnd) < ObservedDays.Minimum
+                    ? $"fewer than {ObservedDays.Minimum} observed streamflow days in the calibration period"
+                : HbvForcing.ObservedDays(b, o.TestStart, o.TestEnd) < ObservedDays.Minimum
+                    ? $"fewer than {ObservedDays.Minimum} observed streamflow days in the test period" : null;
+            if (why is null) kept.Add(b); else dropped.Add((b.Id, why));
+        }
+        foreach (var id in raw.BasinsWithoutData) dropped.Add((id, "no time series"));
+        if (kept.Count == 0) throw new InvalidDataException(
+            $"{o.Root}: none of {raw.Basins.Count} basins covers both the calibration and the test period" +
+            (dropped.Count > 0 ? $" (first: {dropped[0].Item1}: {dropped[0].Item2})" : ""));
+        reporter.Info($"observed basins: {kept.Count} of {raw.Basins.Count} cover both periods");
+        return (HbvForcing.Convert(raw with { Basins = kept }, []), dropped);
+    }
+
+    /// <summary>The ensemble on the basins' forcing and the inverse trained on it, in <c>inverse/</c> of the run;
+    /// returns that folder.</summary>
+    static string TrainInverse(RunDirectory run, HydroDataset observed, Options o, IRunReporter reporter)
+    {
+        var forcing = observed with
+        {
+            Basins = observed.Basins.Where(b => HbvForcing.Gap(b, o.EnsembleStart.AddYears(-1), o.CalibrationEnd)
+                is null).ToList(),
+        };
+        if (forcing.Basins.Count == 0) throw new InvalidDataException(
+            $"{o.Root}: no basin has forcing over {o.EnsembleStart.AddYears(-1):yyyy-MM-dd}.." +
+            $"{o.CalibrationEnd:yyyy-MM-dd} (the ensemble's years and a spin-up year)");
+        var inverse = RunDirectory.Create("inverse", run.File("inverse"));
+        string dataRoot = inverse.File("data");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(dataRoot, o.Members, o.EnsembleYears, o.Seed,
+            o.Noise, Start: o.EnsembleStart, Forcing: forcing),
+            new Progress<double>(f => reporter.Progress("ensemble", f)));
+        reporter.Info($"ensemble: {o.Members} HBV parameter sets on the forcing of {forcing.Basins.Count} basins, " +
+            $"{o.EnsembleStart:yyyy-MM-dd}..{o.CalibrationEnd:yyyy-MM-dd}");
+        var trainEnd = o.EnsembleStart.AddYears(o.EnsembleYears - o.EnsembleYears / 2).AddDays(-1);
+        static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var config = DemoPipeline.Build(dataRoot, new DemoPipeline.Options(o.Members, o.EnsembleYears, o.Seed, o.Noise),
+            Iso(o.EnsembleStart), Iso(trainEnd), Iso(trainEnd.AddDays(1)), Iso(o.CalibrationEnd));
+        inverse.Begin(config, "invert (the learned inverse on an HBV ensemble)");
+        inverse.Tracked(() =>
+        {
+            var prepared = Workflow.Prepare(inverse, config, reporter, useCache: false);
+            Workflow.Train(inverse, prepared, resume: false, reporter);
+            return Workflow.Evaluate(inverse, prepared, "test", reporter);
+        });
+        return inverse.Path;
+    }
+
+    /// <param name="Parameters">Per basin: the head's parameters on the columns' scales.</param>
+    /// <param name="SigmaUnit">The prior's spread per column in the unit cube (the head's RMSE on the ensemble's
+    /// training members).</param>
+    /// <param name="Sigma">The same on the columns' scales.</param>
+    sealed record Learned(Dictionary<string, double[]> Parameters, IReadOnlyList<HbvColumns.Column> Columns,
+        double[] SigmaUnit, double[] Sigma, List<(string, string)> Dropped);
+
+    /// <summary>The trained inverse applied to each basin's observed calibration years: the mean over its windows
+    /// of the head's estimate, back on the characteristics' scales.</summary>
+    static Learned Learn(string inverseDir, HydroDataset observed, Options o, IRunReporter reporter)
+    {
+        var run = RunDirectory.Open(inverseDir);
+        var cfg = run.ReadConfig();
+        var names = cfg.Data.Characteristics;
+        var data = observed with
+        {
+            CharacteristicNames = names,
+            Basins = observed.Basins.Select(b => b with
+                { Characteristics = Enumerable.Repeat(double.NaN, names.Count).ToArray() }).ToList(),
+        };
+        var columns = HbvColumns.AllParameters(names, n => new InvalidDataException(
+            $"{inverseDir}: the inverse does not estimate HBV's {n}; is it an invert run's inverse/?"));
+        string path = run.File(RunFiles.Predictions);
+        if (!File.Exists(path)) throw new FileNotFoundException(
+            $"{path}: not found; the inverse was not evaluated (an unfinished invert?)");
+        var train = LearnedRefinement.ReadPredictions(path, columns.Select(c => c.Name).ToList())
+            .Where(r => r.BasinSet == "train").ToList();
+        var (sigmaUnit, sigma) = LearnedRefinement.PriorSpread(columns, train);
+        using var trained = TrainedRun.Open(run, cfg with { Data = cfg.Data with { Root = observed.Root } }, data);
+        reporter.Progress("learned inverse", 0.1);
+        var embeddings = Embedder.Embed(trained.Model, trained.Prepared.Store, data.Basins.Select(b => b.Id),
+            o.CalibrationStart, o.CalibrationEnd, cfg.Data.WindowDays, cfg.Data.Stride, trained.Device, 0.5);
+        reporter.Progress("learned inverse", 1);
+        var norm = trained.Prepared.Normalizer;
+        var parameters = new Dictionary<string, double[]>();
+        var dropped = new List<(string, string)>();
+        foreach (var e in embeddings)
+        {
+            if (e.PredictedZ.Length == 0) { dropped.Add((e.Id, $"no learned estimate: {e.Note}")); continue; }
+            parameters[e.Id] = columns.Select(c => norm.DenormalizeCharacteristic(c.Index, e.PredictedZ[c.Index]))
+                .ToArray();
+        }
+        return new Learned(parameters, columns, sigmaUnit, sigma, dropped);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Evaluation;
+using Kgssl.Runs;
+
+namespace Kgssl.Experiments;
+
+/// <summary>The files of an HBV inversion (docs/outputs.md): parameters, scores per basin and method, the summary,
+/// the agreement of the methods per parameter, the basins left out and the simulated test flows.</summary>
+public static class InversionFiles
+{
+    /// <summary>r between two calibrations from scratch (different seeds) above which a parameter counts as
+    /// identified by the data.</summary>
+    public const double IdentifiedBar = 0.8;
+
+    public static void Write(RunDirectory run, HbvInversion.Outcome o, HydroDataset observed,
+        HbvInversion.Options options)
+    {
+        WriteParameters(run, o);
+        WriteBasins(run, o);
+        WriteSummary(run, o, options);
+        WriteAgreement(run, o);
+        var sb = new StringBuilder("basin,reason\n");
+        foreach (var (id, reason) in o.Dropped) sb.Append(id).Append(",\"").Append(reason.Replace("\"", "'"))
+            .Append("\"\n");
+        File.WriteAllText(run.File(RunFiles.InversionDropped), sb.ToString());
+        WriteFlows(run, o, observed, options);
+    }
+
+    static IEnumerable<(HbvInversion.BasinResult Basin, string Method, HbvInversion.Estimate E)> Rows(
+        HbvInversion.Outcome o) =>
+        o.Basins.SelectMany(b => HbvInversion.Methods.Where(b.ByMethod.ContainsKey)
+            .Select(m => (b, m, b.ByMethod[m])));
+
+    static void WriteParameters(RunDirectory run, HbvInversion.Outcome o)
+    {
+        var names = o.Columns.Select(c => c.Name).ToList();
+        var rows = Rows(o).ToList();
+        new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Basin.Id, r.Method }).ToList(),
+            [.. names, .. names.Select(n => "sd_" + n)],
+            rows.Select(r => r.E.Values.Concat(r.E.Spread).ToArray()).ToList()).WriteCsv(run.File(RunFiles.Parameters));
+    }
+
+    static void WriteBasins(RunDirectory run, HbvInversion.Outcome o)
+    {
+        var rows = Rows(o).ToList();
+        new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Basin.Id, r.Method }).ToList(),
+            ["nse", "kge", "log_nse", "calibration_objective", "hbv_runs"],
+            rows.Select(r => new[] { r.E.Nse, r.E.Kge, r.E.LogNse, r.E.CalibrationObjective, (double)r.E.Runs })
+                .ToList()).WriteCsv(run.File(RunFiles.InversionBasins));
+    }
+
+    /// <summary>Per method on the test years; wall_s is what a user waits for that method's parameters (refined:
+    /// reading the flows with the inverse and the refinement; the inverse's training, once, is apart).</summary>
+    static void WriteSummary(RunDirectory run, HbvInversion.Outcome o, HbvInversion.Options options)
+    {
+        var s = o.Seconds;
+        var wall = new Dictionary<string, double>
+        {
+            ["learned"] = s["learned"],
+            ["refined"] = s["learned"] + s["refined"],
+            ["calibrated"] = s.GetValueOrDefault("calibrated"),
+        };
+        var methods = HbvInversion.Methods.Where(m => o.Basins.Any(b => b.ByMethod.ContainsKey(m))).ToList();
+        new NumericTable(["method"], methods.Select(m => new[] { m }).ToList(),
+            ["n", "median_nse", "mean_nse", "median_kge", "median_log_nse", "n_nse_le_0",
+                "median_calibration_objective", "hbv_runs_per_basin", "wall_s", "inverse_training_s"],
+            methods.Select(m =>
+            {
+                var e = o.Basins.Select(b => b.ByMethod[m]).ToList();
+                return new[]
+                {
+                    e.Count, Metrics.Median(e.Select(x => x.Nse)), e.Select(x => x.Nse).Where(double.IsFinite)
+                        .DefaultIfEmpty(double.NaN).Average(),
+                    Metrics.Median(e.Select(x => x.Kge)), Metrics.Median(e.Select(x => x.LogNse)),
+                    e.Count(x => !(x.Nse > 0)), Metrics.Median(e.Select(x => x.CalibrationObjective)),
+                    e.Average(x => x.Runs), Math.Round(wall[m], 1), Math.Round(s["inverse"], 1),
+                };
+            }).ToList()).WriteCsv(run.File(RunFiles.InversionSummary));
+    }
+
+    /// <summary>Per parameter: Pearson r across basins between the methods and between two calibrations from
+    /// scratch, and whether the data identify it.</summary>
+    static void WriteAgreement(RunDirectory run, HbvInversion.Outcome o)
+    {
+        double R(int k, Func<HbvInversion.BasinResult, double[]?> a, Func<HbvInversion.BasinResult, double[]?> b)
+        {
+            var pairs = o.Basins.Where(x => a(x) is not null && b(x) is not null).ToList();
+            return pairs.Count < 3 ? double.NaN
+                : Metrics.Pearson(pairs.Select(x => a(x)![k]).ToArray(), pairs.Select(x => b(x)![k]).ToArray());
+        }
+        double[]? Of(HbvInversion.BasinResult b, string m) => b.ByMethod.TryGetValue(m, out var e) ? e.Values : null;
+        var rows = o.Columns.Select((c, k) =>
+        {
+            double seeds = R(k, b => Of(b, "calibrated"), b => b.SecondReference);
+            return new[]
+            {
+                R(k, b => Of(b, "learned"), b => Of(b, "calibrated")),
+                R(k, b => Of(b, "refined"), b => Of(b, "calibrated")),
+                R(k, b => Of(b, "learned"), b => Of(b, "refined")), seeds,
+                double.IsNaN(seeds) ? double.NaN : seeds >= IdentifiedBar ? 1 : 0,
+            };
+        }).ToList();
+        new NumericTable(["parameter"], o.Columns.Select(c => new[] { c.Name }).ToList(),
+            ["r_learned_calibrated", "r_refined_calibrated", "r_learned_refined", "r_calibrated_two_seeds",
+                "identified"], rows).WriteCsv(run.File(RunFiles.InversionAgreement));
+    }
+
+    /// <summary>flows/&lt;basin&gt;.csv: the test days' observed streamflow and each method's HBV simulation
+    /// (mm/day).</summary>
+    static void WriteFlows(RunDirectory run, HbvInversion.Outcome o, HydroDataset observed,
+        HbvInversion.Options options)
+    {
+        string folder = run.File(RunFiles.FlowsFolder);
+        Directory.CreateDirectory(folder);
+        Parallelism.For(o.Basins.Count, i =>
+        {
+            var r = o.Basins[i];
+            var basin = observed.Basin(r.Id);
+            var (obs, sim) = HbvInversion.Flows(basin, options, r, o.Columns);
+            var methods = HbvInversion.Methods.Where(sim.ContainsKey).ToList();
+            int from = basin.IndexOnOrAfter(options.TestStart);
+            var sb = new StringBuilder("date,observed,").Append(string.Join(',', methods)).Append('\n');
+            for (int t = 0; t < obs.Length; t++)
+            {
+                sb.Append(basin.Dates[from + t].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(F(obs[t]));
+                foreach (var m in methods) sb.Append(',').Append(F(sim[m][t]));
+                sb.Append('\n');
+            }
+            File.WriteAllText(Path.Combine(folder, r.Id + ".csv"), sb.ToString());
+        });
+    }
+
+    static string F(double v) => double.IsNaN(v) ? "" : v.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using Kgssl.Config;
+using Kgssl.Runs;
+
+namespace Kgssl.Report;
+
+/// <summary>The report of an HBV inversion of real basins (`kgssl invert`).</summary>
+public static partial class ReportWriter
+{
+    const string InversionGlossary =
+        "<p><b>learned</b>: HBV's parameters as the inverse trained on the HBV ensemble reads them off the basin's " +
+        "observed calibration years, no HBV run. <b>refined</b>: the learned parameters as the centre of a Gaussian " +
+        "prior (spread: the inverse's error on the ensemble), then a short differential evolution with HBV on the " +
+        "calibration years. <b>calibrated</b>: differential evolution with HBV from a Latin hypercube over the " +
+        "whole parameter ranges (no prior). <b>NSE</b>: Nash-Sutcliffe efficiency of daily streamflow on the test " +
+        "years (1: perfect; 0: no better than the observed mean); <b>KGE</b>: Kling-Gupta efficiency; " +
+        "<b>log NSE</b>: NSE of log(q + 0.01), which weighs low flows; <b>fit</b>: the objective on the calibration " +
+        "years (mean of NSE and log NSE); <b>HBV runs</b>: model runs per basin spent on the search.</p>";
+
+    /// <summary>report.html of an invert run folder: the summary, the NSE CDF per method, the agreement per parameter
+    /// and the hydrographs of the best, median and worst basin.</summary>
+    public static string WriteInversion(RunDirectory run)
+    {
+        var html = Page("Kgssl HBV inversion");
+        html.Append($"<h1>HBV inversion {E(Path.GetFileName(run.Path))}</h1><h2>Run</h2><table>");
+        foreach (var (k, v) in run.ReadRunInfo()) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
+        html.Append("</table><h2>Streamflow on the test years</h2>").Append(InversionGlossary);
+        AppendTable(html, "inversion_summary", run.File(RunFiles.InversionSummary));
+        var basins = ReadNumeric(run.File(RunFiles.InversionBasins), 2);
+        int nseColumn = basins.Header.IndexOf("nse");
+        var nse = basins.Text.Select((t, i) => (Method: t[1], Basin: t[0], Nse: basins.Values[i][nseColumn]))
+            .GroupBy(x => x.Method).ToDictionary(g => g.Key, g => g.ToList());
+        html.Append(Img("NSE CDF", Plots.Cdf(nse.ToDictionary(kv => kv.Key, kv => kv.Value.Select(x => x.Nse)
+            .ToArray()))));
+        html.Append("<h2>Parameters</h2><p>Pearson r across basins between the methods' parameters (log10 for the " +
+            "recession coefficients); <b>identified</b> (1) where two calibrations from scratch with different seeds " +
+            $"agree at r &gt;= {F(Experiments.InversionFiles.IdentifiedBar)}: the data pin the parameter down. " +
+            "Each basin's parameters and their spreads are in <code>parameters.csv</code>.</p>");
+        AppendTable(html, "inversion_agreement", run.File(RunFiles.InversionAgreement));
+        if (nse.TryGetValue("refined", out var refined)) AppendInversionHydrographs(run, html, refined);
+        html.Append("</body></html>");
+        string path = run.File(RunFiles.Report);
+        File.WriteAllText(path, html.ToString());
+        return path;
+    }
+
+    /// <summary>A CSV as an HTML table, numbers to three decimals.</summary>
+    static void AppendTable(StringBuilder html, string id, string path)
+    {
+        if (!File.Exists(path)) return;
+        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        html.Append($"<table id=\"{id}\"><tr>");
+        foreach (var h in lines[0]) html.Append($"<th>{E(h)}</th>");
+        html.Append("</tr>");
+        foreach (var row in lines.Skip(1))
+        {
+            html.Append("<tr>");
+            foreach (var f in row) html.Append("<td>").Append(double.TryParse(f, NumberStyles.Float,
+                CultureInfo.InvariantCulture, out var v) ? F(v) : E(f)).Append("</td>");
+            html.Append("</tr>");
+        }
+        html.Append("</table>");
+    }
+
+    /// <summary>Observed and simulated test flows of the basins with the best, median and worst refined NSE (two
+    /// years drawn; flows/ holds the whole period).</summary>
+    static void AppendInversionHydrographs(RunDirectory run, StringBuilder html,
+        List<(string Method, string Basin, double Nse)> refined)
+    {
+        var ranked = refined.Where(x => double.IsFinite(x.Nse)).OrderByDescending(x => x.Nse).ToList();
+        if (ranked.Count == 0) return;
+        html.Append("<h2>Hydrographs</h2>");
+        foreach (var (rank, pick) in new[] { ("best", ranked[0]), ("median", ranked[ranked.Count / 2]),
+            ("worst", ranked[^1]) })
+        {
+            string path = Path.Combine(run.File(RunFiles.FlowsFolder), pick.Basin + ".csv");
+            if (!File.Exists(path)) continue;
+            var lines = File.ReadLines(path).Take(732).Select(l => l.Split(',')).ToList();
+            var header = lines[0];
+            var shown = lines.Skip(1).ToList();
+            var days = shown.Select((_, i) => (double)i).ToArray();
+            var series = header.Skip(1).Select((name, k) => (name, Y: shown.Select(r => r[k + 1].Length == 0
+                ? double.NaN : P(r[k + 1])).ToArray()))
+                .ToDictionary(x => x.name, x => (days, x.Y));
+            html.Append(Img($"hydrograph {rank}", Plots.Lines(
+                $"{rank} basin {pick.Basin} (refined NSE {F(pick.Nse)} over the test years), " +
+                $"{shown[0][0]}..{shown[^1][0]}", series, "day", "streamflow (mm/day)", 900, 300)));
+        }
+    }
+}

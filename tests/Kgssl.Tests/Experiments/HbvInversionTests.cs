@@ -1,0 +1,115 @@
+using System.Globalization;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Experiments;
+using Kgssl.Hydrology;
+using Kgssl.Runs;
+using Kgssl.Synthetic;
+
+namespace Kgssl.Tests.Experiments;
+
+public class HbvInversionTests
+{
+    static BasinData Basin(float[] drivers, int days, double lat = 45) => new("b1",
+        Enumerable.Range(0, days).Select(d => new DateOnly(2000, 1, 1).AddDays(d)).ToArray(), drivers,
+        Enumerable.Repeat(1f, days).ToArray(), [], lat, -100, "p");
+
+    [Fact]
+    public void ForcingAveragesTmaxAndTminAndComputesHamonPetFromTheGaugeLatitude()
+    {
+        var b = Basin([2, 10, 0, 0, 4, 2], 2);
+        var data = new HydroDataset("camels-us", "/r", ["prcp(mm/day)", "tmax(C)", "tmin(C)"], "q", [], [b], [], []);
+        var hbv = HbvForcing.Convert(data, ["FC"]);
+        Assert.Equal(HbvColumns.Drivers, hbv.DriverNames);
+        var d = hbv.Basins[0].Drivers;
+        Assert.Equal([2f, 5f], [d[0], d[1]]);
+        Assert.Equal((float)Pet.Hamon(5, Pet.DayLengthHours(45, 1)), d[2]);
+        Assert.Equal(3f, d[4]);
+        Assert.True(double.IsNaN(hbv.Basins[0].Characteristics.Single()));
+    }
+
+    [Fact]
+    public void GapNamesMissingDaysAndMissingDriverValues()
+    {
+        var b = Basin([1, 5, 1, float.NaN, 1, 5], 3);
+        Assert.Equal("covers 3 of the 5 days 2000-01-01..2000-01-05",
+            HbvForcing.Gap(b, new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 5)));
+        Assert.Equal("a missing driver value on 2000-01-02",
+            HbvForcing.Gap(b, new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 3)));
+        Assert.Null(HbvForcing.Gap(b, new DateOnly(2000, 1, 3), new DateOnly(2000, 1, 3)));
+    }
+
+    static HbvInversion.Options Small(string root, string? inverse = null) => new(root, Source: "synthetic",
+        InverseRun: inverse, Members: 30, EnsembleYears: 2, Seed: 5, Population: 8, Generations: 5, References: 2,
+        ReferencePopulation: 20, ReferenceGenerations: 40)
+    {
+        CalibrationStart = new(2005, 10, 1), CalibrationEnd = new(2009, 9, 30),
+        TestStart = new(2001, 10, 1), TestEnd = new(2005, 9, 30),
+    };
+
+    [Fact]
+    public void InvertsBasinsOfAKnownHbvAndReusesATrainedInverseToTheSameLearnedParameters()
+    {
+        // observed basins that HBV itself made: calibration must find parameters that carry to the test years
+        using var dir = new TempDir();
+        string root = dir.Sub("observed");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 4, 8, 11, Start: new DateOnly(2001, 10, 1)));
+        var silent = new Kgssl.Tests.Training.TrainerTests.Silent();
+        var run = RunDirectory.Create("invert", dir.Sub("run"));
+        var outcome = HbvInversion.Run(run, Small(root), silent);
+        Assert.Equal(4, outcome.Basins.Count);
+        Assert.Empty(outcome.Dropped);
+
+        var summary = File.ReadAllLines(run.File(RunFiles.InversionSummary));
+        Assert.Equal(HbvInversion.Methods, summary.Skip(1).Select(l => l.Split(',')[0]));
+        double Cell(string method, string column) => double.Parse(summary.Single(l => l.StartsWith(method + ","))
+            .Split(',')[Array.IndexOf(summary[0].Split(','), column)], CultureInfo.InvariantCulture);
+        Assert.Equal(8 * 6, Cell("refined", "hbv_runs_per_basin"));
+        Assert.Equal(20 * 41, Cell("calibrated", "hbv_runs_per_basin"));
+        Assert.Equal(0, Cell("learned", "hbv_runs_per_basin"));
+        Assert.True(Cell("calibrated", "median_nse") > 0.8, $"calibrated median NSE {Cell("calibrated", "median_nse")}");
+
+        var parameters = File.ReadAllLines(run.File(RunFiles.Parameters));
+        Assert.Equal(1 + 4 * 3, parameters.Length);
+        var header = parameters[0].Split(',');
+        int fc = Array.IndexOf(header, "FC");
+        Assert.All(parameters.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[fc], CultureInfo.InvariantCulture),
+            50, 500));
+        Assert.Equal(11, File.ReadAllLines(run.File(RunFiles.InversionAgreement)).Length - 1);
+
+        var id = outcome.Basins[0].Id;
+        var flows = File.ReadAllLines(Path.Combine(run.File(RunFiles.FlowsFolder), id + ".csv"));
+        Assert.Equal("date,observed,learned,refined,calibrated", flows[0]);
+        Assert.Equal(1 + 1461, flows.Length);
+        Assert.StartsWith("2001-10-01,", flows[1]);
+
+        var again = RunDirectory.Create("invert", dir.Sub("again"));
+        HbvInversion.Run(again, Small(root, run.File("inverse")) with { References = 0 }, silent);
+        Assert.Equal(parameters.Where(l => l.Contains(",learned,")),
+            File.ReadAllLines(again.File(RunFiles.Parameters)).Where(l => l.Contains(",learned,")));
+        Assert.DoesNotContain(File.ReadAllLines(again.File(RunFiles.InversionSummary)), l => l.StartsWith("calibrated"));
+        Assert.False(Directory.Exists(again.File("inverse")));
+
+        string report = Kgssl.Report.ReportWriter.WriteInversion(run);
+        string html = File.ReadAllText(report);
+        Assert.Contains("id=\"inversion_summary\"", html);
+        Assert.Contains("id=\"inversion_agreement\"", html);
+        Assert.Contains("alt=\"hydrograph worst\"", html);
+    }
+
+    [Fact]
+    public void OptionsNameTheBadOptionInOneLine()
+    {
+        var ok = new HbvInversion.Options("/r");
+        ok.Validate();
+        Assert.Equal(1200, ok.RefinementRuns);
+        Assert.Equal(6040, ok.ReferenceRuns);
+        Assert.Equal(new DateOnly(2004, 10, 1), ok.EnsembleStart);
+        Assert.Contains("--references", Assert.Throws<ArgumentException>(() =>
+            (ok with { References = 3 }).Validate()).Message);
+        Assert.Contains("--test-period", Assert.Throws<ArgumentException>(() =>
+            (ok with { TestEnd = new DateOnly(1980, 1, 1) }).Validate()).Message);
+        Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() =>
+            (ok with { Dataset = "grdc" }).Validate()).Message);
+    }
+}

@@ -37,6 +37,10 @@ public static partial class Commands
             DefaultValueFactory = _ => d.Generations };
         var weight = new Option<double>("--prior-weight") { Description = "Refinement: weight of the learned prior " +
             "(mean squared z) against the objective", DefaultValueFactory = _ => d.PriorWeight };
+        var strategy = new Option<string>("--strategy") { Description = "Refinement: best (DE/best/1 around the " +
+            "learned estimate), rand (DE/rand/1) or cmaes (CMA-ES from it; the same budget of population x " +
+            "(generations + 1) runs)", DefaultValueFactory = _ => d.Strategy };
+        strategy.AcceptOnlyFromAmong("best", "rand", "cmaes");
         var references = new Option<int>("--references") { Description = "Calibrations from scratch per basin " +
             "(0 none, 1, 2: two seeds, which also tell which parameters the data identify)",
             DefaultValueFactory = _ => d.References };
@@ -53,7 +57,7 @@ public static partial class Commands
         var cmd = new Command("invert",
             "A process model's parameters for observed basins: learned from an ensemble on their forcing, refined " +
             "with the model, beside per-basin calibration from scratch; scored on test years")
-            { model, root, dataset, source, inverse, members, noise, population, generations, weight, references,
+            { model, root, dataset, source, inverse, members, noise, population, generations, weight, strategy, references,
                 refGenerations, calibration, test, maxBasins, seed, RunDirOption };
         cmd.SetAction(p =>
         {
@@ -64,7 +68,7 @@ public static partial class Commands
                 p.GetValue(inverse) is { } inv ? Path.GetFullPath(inv) : null, p.GetValue(members), d.EnsembleYears,
                 p.GetValue(noise), p.GetValue(seed), p.GetValue(population), p.GetValue(generations),
                 p.GetValue(weight), p.GetValue(references), d.ReferencePopulation, p.GetValue(refGenerations),
-                p.GetValue(maxBasins))
+                p.GetValue(maxBasins), p.GetValue(strategy)!)
             { CalibrationStart = cs, CalibrationEnd = ce, TestStart = ts, TestEnd = te };
             o.Validate();   // before the run folder exists
             if (!Directory.Exists(o.Root)) throw new DataFormatException(o.Root, 0, "data root folder not found");

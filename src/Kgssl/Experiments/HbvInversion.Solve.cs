@@ -49,9 +49,12 @@ public static partial class HbvInversion
         {
             var center = columns.Select(c => LearnedRefinement.Unit(c, HbvParameters.Ranges[c.Parameter],
                 learned.Parameters[ids[i]][c.Parameter])).ToArray();
-            var fit = HbvCalibration.Calibrate(problems[i].Series, problems[i].From, problems[i].To,
-                new HbvCalibration.Options(o.Population, o.Generations, Seed: o.Seed + i,
-                    Prior: new HbvCalibration.Prior(center, learned.SigmaUnit, o.PriorWeight), Best: true));
+            var prior = new HbvCalibration.Prior(center, learned.SigmaUnit, o.PriorWeight);
+            var p = problems[i];
+            var fit = o.Strategy == "cmaes"
+                ? HbvCalibration.Cmaes(p.Series, p.From, p.To, prior, o.RefinementRuns, o.Seed + i)
+                : HbvCalibration.Calibrate(p.Series, p.From, p.To, new HbvCalibration.Options(o.Population,
+                    o.Generations, Seed: o.Seed + i, Prior: prior, Best: o.Strategy == "best"));
             byMethod[i]["refined"] = Scored(problems[i], fit, columns);
         });
         seconds["refined"] = clock.Elapsed.TotalSeconds;

@@ -30,12 +30,15 @@ public static partial class HbvInversion
     /// <param name="Members">Ensemble members (parameter sets), each on the forcing of basin i % basins.</param>
     /// <param name="Population">Refinement: DE/best/1 population and generations (population x (generations + 1)
     /// runs of HBV per basin).</param>
+    /// <param name="Strategy">Refinement: best (DE/best/1), rand (DE/rand/1) or cmaes (CMA-ES from the learned
+    /// estimate, <see cref="HbvCalibration.Cmaes"/>, with the same budget of population x (generations + 1)
+    /// runs).</param>
     /// <param name="References">Calibrations from scratch per basin (0: none; 2: two seeds, which also tell which
     /// parameters the data identify).</param>
     public sealed record Options(string Root, string Dataset = "caravan", string Source = "camels",
         string? InverseRun = null, int Members = 12000, int EnsembleYears = 4, double Noise = 0, int Seed = 7,
         int Population = 24, int Generations = 49, double PriorWeight = 0.01, int References = 2,
-        int ReferencePopulation = 40, int ReferenceGenerations = 150, int MaxBasins = 0)
+        int ReferencePopulation = 40, int ReferenceGenerations = 150, int MaxBasins = 0, string Strategy = "best")
     {
         public DateOnly CalibrationStart { get; init; } = new(1999, 10, 1);
         public DateOnly CalibrationEnd { get; init; } = new(2008, 9, 30);
@@ -67,6 +70,8 @@ public static partial class HbvInversion
                 throw new ArgumentException("--population and --reference-population must be >= 4, generations >= 0");
             if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight))) throw new ArgumentException(
                 $"--prior-weight must be >= 0, got {PriorWeight}");
+            if (Strategy is not ("best" or "rand" or "cmaes")) throw new ArgumentException(
+                $"--strategy: expected best, rand or cmaes, got '{Strategy}'");
             if (References is < 0 or > 2) throw new ArgumentException(
                 $"--references must be 0, 1 or 2, got {References}");
             if (!(Noise >= 0 && Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2, got {Noise}");

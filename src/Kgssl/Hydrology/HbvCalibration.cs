@@ -10,7 +10,7 @@ namespace Kgssl.Hydrology;
 /// maximizes the objective minus the prior's penalty: a maximum a posteriori estimate, where the data decide the
 /// parameters they are sensitive to and the prior keeps the others where the estimate put them.
 /// </summary>
-public static class HbvCalibration
+public static partial class HbvCalibration
 {
     /// <param name="Prior">null: a Latin hypercube over the whole cube and the objective alone.</param>
     /// <param name="FreeStates">Search the storages the series starts with too (<see cref="StateCount"/> more
@@ -87,7 +87,16 @@ public static class HbvCalibration
     /// <param name="Members">The final population's parameters in physical units (its spread: how tightly the search
     /// closed in on each parameter).</param>
     public sealed record Result(HbvParameters Parameters, double Objective, int Evaluations, HbvStates? Initial = null,
-        IReadOnlyList<double[]>? Members = null);
+        IReadOnlyList<double[]>? Members = null)
+    {
+        /// <summary>Equal results: the same search outcome, the final population compared value by value.</summary>
+        public bool Equals(Result? other) => other is not null && Parameters == other.Parameters
+            && Objective.Equals(other.Objective) && Evaluations == other.Evaluations && Initial == other.Initial
+            && (Members ?? []).Count == (other.Members ?? []).Count
+            && (Members ?? []).Zip(other.Members ?? []).All(m => m.First.SequenceEqual(m.Second));
+
+        public override int GetHashCode() => HashCode.Combine(Parameters, Objective, Evaluations, Initial);
+    }
 
     /// <summary>The daily series of one basin; streamflow may hold NaN (not scored).</summary>
     public sealed record Series(double[] Precipitation, double[] Temperature, double[] Pet, double[] Streamflow);

@@ -128,3 +128,45 @@ public class HbvCalibrationTests
         Assert.Contains("weight", Assert.Throws<ArgumentException>(() => Run(new(ok, ok, double.NaN))).Message);
     }
 }
+
+public class CmaesTests
+{
+    [Fact]
+    public void JacobiGivesEigenpairsOfASymmetricMatrix()
+    {
+        var rng = new SeededRandom(3);
+        int n = 6;
+        var a = new double[n, n];
+        for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) a[i, j] = a[j, i] = rng.Normal();
+        var v = new double[n, n];
+        var values = new double[n];
+        Eigen.Symmetric(a, v, values);
+        for (int k = 0; k < n; k++)
+            for (int i = 0; i < n; i++)
+            {
+                double av = 0;
+                for (int j = 0; j < n; j++) av += a[i, j] * v[j, k];
+                Assert.Equal(values[k] * v[i, k], av, 9);
+            }
+    }
+
+    [Fact]
+    public void CmaesFromAnOffEstimateFitsANoiseFreeSeriesWithinItsBudgetAndRepeatsWithItsSeed()
+    {
+        var truth = new HbvParameters(TT: 0.5, CFMAX: 3.5, FC: 220, LP: 0.6, BETA: 2.5, PERC: 1.2, UZL: 15, K0: 0.25,
+            K1: 0.08, K2: 0.01, MAXBAS: 3.2);
+        var w = WeatherGenerator.Generate(new Climate(42, 3.0, 0.2, 0.4, 7, 11), new DateOnly(1990, 10, 1), 365 * 5,
+            new SeededRandom(5));
+        var q = HbvModel.Run(truth, w.Precipitation, w.Temperature, w.Pet).Runoff;
+        var series = new HbvCalibration.Series(w.Precipitation, w.Temperature, w.Pet, q);
+        var off = truth with { PERC = 2.4, K2 = 0.025, FC = 300 };
+        var center = off.ToArray().Select((v, k) => LatinHypercube.Unscale(v, HbvParameters.Ranges[k])).ToArray();
+        var prior = new HbvCalibration.Prior(center, Enumerable.Repeat(0.15, center.Length).ToArray(), 0.001);
+        double start = HbvCalibration.Objective(off, series, 365, q.Length);
+        var fit = HbvCalibration.Cmaes(series, 365, q.Length, prior, 600, 4);
+        Assert.InRange(fit.Evaluations, 600 - 11, 600);
+        Assert.True(fit.Objective > 0.99 && fit.Objective > start, $"objective {fit.Objective} from {start}");
+        Assert.InRange(fit.Parameters.K2, truth.K2 / 1.5, truth.K2 * 1.5);
+        Assert.Equal(fit, HbvCalibration.Cmaes(series, 365, q.Length, prior, 600, 4));
+    }
+}

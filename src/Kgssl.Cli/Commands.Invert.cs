@@ -57,8 +57,8 @@ public static partial class Commands
         var cmd = new Command("invert",
             "A process model's parameters for observed basins: learned from an ensemble on their forcing, refined " +
             "with the model, beside per-basin calibration from scratch; scored on test years")
-            { model, root, dataset, source, inverse, members, noise, population, generations, weight, strategy, references,
-                refGenerations, calibration, test, maxBasins, seed, RunDirOption };
+            { model, root, dataset, source, inverse, members, noise, population, generations, weight, strategy,
+                references, refGenerations, calibration, test, maxBasins, seed, RunDirOption };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);

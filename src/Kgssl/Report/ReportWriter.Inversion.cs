@@ -38,11 +38,36 @@ public static partial class ReportWriter
             $"agree at r &gt;= {F(Experiments.InversionFiles.IdentifiedBar)}: the data pin the parameter down. " +
             "Each basin's parameters and their spreads are in <code>parameters.csv</code>.</p>");
         AppendTable(html, "inversion_agreement", run.File(RunFiles.InversionAgreement));
+        AppendParameterMedians(run, html);
         if (nse.TryGetValue("refined", out var refined)) AppendInversionHydrographs(run, html, refined);
         html.Append("</body></html>");
         string path = run.File(RunFiles.Report);
         File.WriteAllText(path, html.ToString());
         return path;
+    }
+
+    /// <summary>Each parameter's median over the basins per method, with its unit.</summary>
+    static void AppendParameterMedians(RunDirectory run, StringBuilder html)
+    {
+        string path = run.File(RunFiles.Parameters);
+        if (!File.Exists(path)) return;
+        var (text, header, values) = ReadNumeric(path, 2);
+        var names = header.Skip(2).Where(h => !h.StartsWith("sd_", StringComparison.Ordinal)).ToList();
+        var methods = text.Select(t => t[1]).Distinct().ToList();
+        html.Append("<p>Median over the basins of each method's parameters.</p><table id=\"inversion_parameters\">" +
+            "<tr><th>parameter</th><th>unit</th>");
+        foreach (var m in methods) html.Append($"<th>{E(m)}</th>");
+        html.Append("</tr>");
+        foreach (var name in names)
+        {
+            int k = header.IndexOf(name);
+            html.Append($"<tr><td>{E(name)}</td><td>{E(Data.CharacteristicUnits.Of(name))}</td>");
+            foreach (var m in methods)
+                html.Append($"<td>{F(Evaluation.Metrics.Median(values.Where((_, i) => text[i][1] == m)
+                    .Select(v => v[k])))}</td>");
+            html.Append("</tr>");
+        }
+        html.Append("</table>");
     }
 
     /// <summary>A CSV as an HTML table, numbers to three decimals.</summary>

@@ -94,6 +94,7 @@ public class HbvInversionTests
         string html = File.ReadAllText(report);
         Assert.Contains("id=\"inversion_summary\"", html);
         Assert.Contains("id=\"inversion_agreement\"", html);
+        Assert.Contains("<td>FC</td><td>mm</td>", html);
         Assert.Contains("alt=\"hydrograph worst\"", html);
     }
 

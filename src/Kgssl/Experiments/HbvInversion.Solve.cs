@@ -42,6 +42,8 @@ public static partial class HbvInversion
         {
             var physical = Physical(columns, learned.Parameters[ids[i]]);
             byMethod[i]["learned"] = Score(problems[i], physical, columns, learned.Sigma, 0);
+            if (learned.Emulated.TryGetValue(ids[i], out var sim))
+                byMethod[i][Emulator] = ScoreFlows(sim, problems[i].TestObserved, [], [], double.NaN, 0);
         });
         seconds["learned"] += clock.Elapsed.TotalSeconds;
         clock.Restart();
@@ -67,7 +69,8 @@ public static partial class HbvInversion
             var p = Reference(problems[i], o, o.Seed + 100_003 + i).Parameters.ToArray();
             second[i] = columns.Select(c => c.ToScale(p[c.Parameter])).ToArray();
         });
-        return ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i])).ToList();
+        return ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i],
+            learned.Emulated.GetValueOrDefault(id))).ToList();
     }
 
     static HbvCalibration.Result Reference(Problem p, Options o, int seed) =>
@@ -113,12 +116,16 @@ public static partial class HbvInversion
     static Estimate Score(Problem p, HbvParameters parameters, IReadOnlyList<HbvColumns.Column> columns,
         double[] spread, int runs)
     {
-        var sim = p.SimulateTest(parameters);
-        var obs = p.TestObserved;
-        static double Log(double q) => Math.Log(q + 0.01);
         var physical = parameters.ToArray();
-        return new Estimate(columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread,
-            HbvCalibration.Objective(parameters, p.Series, p.From, p.To), Metrics.Nse(sim, obs), Metrics.Kge(sim, obs),
+        return ScoreFlows(p.SimulateTest(parameters), p.TestObserved,
+            columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread,
+            HbvCalibration.Objective(parameters, p.Series, p.From, p.To), runs);
+    }
+
+    static Estimate ScoreFlows(double[] sim, double[] obs, double[] values, double[] spread, double objective, int runs)
+    {
+        static double Log(double q) => Math.Log(q + 0.01);
+        return new Estimate(values, spread, objective, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs),
             Metrics.Nse(sim.Select(Log).ToArray(), obs.Select(Log).ToArray()), runs);
     }
 
@@ -128,6 +135,6 @@ public static partial class HbvInversion
     {
         var problem = Problem.Of(b, o);
         return (problem.TestObserved, r.ByMethod.ToDictionary(kv => kv.Key,
-            kv => problem.SimulateTest(Physical(columns, kv.Value.Values))));
+            kv => kv.Key == Emulator ? r.Emulated! : problem.SimulateTest(Physical(columns, kv.Value.Values))));
     }
 }

@@ -21,8 +21,11 @@ namespace Kgssl.Experiments;
 /// </summary>
 public static partial class HbvInversion
 {
-    /// <summary>The methods, in the order of every table.</summary>
-    public static readonly string[] Methods = ["learned", "refined", "calibrated"];
+    /// <summary>The methods, in the order of every table; the emulator (the inverse's decoder fed the embedding)
+    /// simulates flows without HBV parameters.</summary>
+    public static readonly string[] Methods = ["learned", "refined", "calibrated", Emulator];
+
+    public const string Emulator = "emulator";
 
     /// <param name="Root">The observed basins (Caravan or CAMELS-US layout).</param>
     /// <param name="InverseRun">A trained inverse to reuse (a run folder of an earlier invert's <c>inverse/</c>);
@@ -83,7 +86,10 @@ public static partial class HbvInversion
     public sealed record Estimate(double[] Values, double[] Spread, double CalibrationObjective, double Nse,
         double Kge, double LogNse, int Runs);
 
-    public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference);
+    /// <param name="Emulated">The inverse's decoder on the test years, fed the embedding of the calibration years
+    /// (null when the inverse has no emulating decoder).</param>
+    public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference,
+        double[]? Emulated = null);
 
     /// <param name="Seconds">Wall time per phase: ensemble and training of the inverse, learned (reading the
     /// basins' flows), refined, calibrated.</param>
@@ -183,7 +189,7 @@ public static partial class HbvInversion
     /// training members).</param>
     /// <param name="Sigma">The same on the columns' scales.</param>
     sealed record Learned(Dictionary<string, double[]> Parameters, IReadOnlyList<HbvColumns.Column> Columns,
-        double[] SigmaUnit, double[] Sigma, List<(string, string)> Dropped);
+        double[] SigmaUnit, double[] Sigma, List<(string, string)> Dropped, Dictionary<string, double[]> Emulated);
 
     /// <summary>The trained inverse applied to each basin's observed calibration years: the mean over its windows
     /// of the head's estimate, back on the characteristics' scales.</summary>
@@ -212,6 +218,7 @@ public static partial class HbvInversion
             o.CalibrationStart, o.CalibrationEnd, cfg.Data.WindowDays, cfg.Data.Stride, trained.Device, 0.5);
         reporter.Progress("learned inverse", 1);
         var norm = trained.Prepared.Normalizer;
+        var emulated = Emulate(trained, embeddings, o);
         var parameters = new Dictionary<string, double[]>();
         var dropped = new List<(string, string)>();
         foreach (var e in embeddings)
@@ -220,6 +227,20 @@ public static partial class HbvInversion
             parameters[e.Id] = columns.Select(c => norm.DenormalizeCharacteristic(c.Index, e.PredictedZ[c.Index]))
                 .ToArray();
         }
-        return new Learned(parameters, columns, sigmaUnit, sigma, dropped);
+        return new Learned(parameters, columns, sigmaUnit, sigma, dropped, emulated);
+    }
+
+    /// <summary>The test years' flows (mm/day) by the inverse's decoder conditioned on each basin's embedding, with
+    /// the days before the test years as spin-up where the record has them; none without an emulating
+    /// decoder.</summary>
+    static Dictionary<string, double[]> Emulate(TrainedRun trained, IReadOnlyList<BasinEmbedding> embeddings,
+        Options o)
+    {
+        if (trained.Model.Emulator is not { } decoder) return [];
+        var p = trained.Prepared;
+        var jobs = HydrographScorer.Jobs(p.Store, embeddings.Where(e => e.Windows > 0).Select(e => (e.Id, e.Mean)),
+            o.TestStart, o.TestEnd, p.Config.Evaluation.EmulatorSpinupDays);
+        return HydrographScorer.Run(p.Store, p.Normalizer, decoder.forward, jobs, trained.Device)
+            .ToDictionary(s => s.Job.Id, s => s.Sim);
     }
 }

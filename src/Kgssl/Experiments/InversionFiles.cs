@@ -37,7 +37,7 @@ public static class InversionFiles
     static void WriteParameters(RunDirectory run, HbvInversion.Outcome o)
     {
         var names = o.Columns.Select(c => c.Name).ToList();
-        var rows = Rows(o).ToList();
+        var rows = Rows(o).Where(r => r.Method != HbvInversion.Emulator).ToList();
         new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Basin.Id, r.Method }).ToList(),
             [.. names, .. names.Select(n => "sd_" + n)],
             rows.Select(r => r.E.Values.Concat(r.E.Spread).ToArray()).ToList()).WriteCsv(run.File(RunFiles.Parameters));
@@ -62,6 +62,7 @@ public static class InversionFiles
             ["learned"] = s["learned"],
             ["refined"] = s["learned"] + s["refined"],
             ["calibrated"] = s.GetValueOrDefault("calibrated"),
+            [HbvInversion.Emulator] = s["learned"],
         };
         var methods = HbvInversion.Methods.Where(m => o.Basins.Any(b => b.ByMethod.ContainsKey(m))).ToList();
         new NumericTable(["method"], methods.Select(m => new[] { m }).ToList(),
@@ -69,7 +70,7 @@ public static class InversionFiles
                 "median_calibration_objective", "hbv_runs_per_basin", "wall_s", "inverse_training_s"],
             methods.Select(m =>
             {
-                var e = o.Basins.Select(b => b.ByMethod[m]).ToList();
+                var e = o.Basins.Where(b => b.ByMethod.ContainsKey(m)).Select(b => b.ByMethod[m]).ToList();
                 return new[]
                 {
                     e.Count, Metrics.Median(e.Select(x => x.Nse)), e.Select(x => x.Nse).Where(double.IsFinite)

@@ -67,6 +67,8 @@ public class HbvInversionTests
         Assert.Equal(8 * 6, Cell("refined", "hbv_runs_per_basin"));
         Assert.Equal(20 * 41, Cell("calibrated", "hbv_runs_per_basin"));
         Assert.Equal(0, Cell("learned", "hbv_runs_per_basin"));
+        Assert.Equal(0, Cell("emulator", "hbv_runs_per_basin"));
+        Assert.True(double.IsFinite(Cell("emulator", "median_nse")));
         Assert.True(Cell("calibrated", "median_nse") > 0.8, $"calibrated median NSE {Cell("calibrated", "median_nse")}");
 
         var parameters = File.ReadAllLines(run.File(RunFiles.Parameters));
@@ -79,7 +81,7 @@ public class HbvInversionTests
 
         var id = outcome.Basins[0].Id;
         var flows = File.ReadAllLines(Path.Combine(run.File(RunFiles.FlowsFolder), id + ".csv"));
-        Assert.Equal("date,observed,learned,refined,calibrated", flows[0]);
+        Assert.Equal("date,observed,learned,refined,calibrated,emulator", flows[0]);
         Assert.Equal(1 + 1461, flows.Length);
         Assert.StartsWith("2001-10-01,", flows[1]);
 

@@ -112,7 +112,8 @@ public static partial class ReportWriter
                 .ToDictionary(x => x.name, x => (days, x.Y));
             html.Append(Img($"hydrograph {rank}", Plots.Lines(
                 $"{rank} basin {pick.Basin} (refined NSE {F(pick.Nse)} over the test years), " +
-                $"{shown[0][0]}..{shown[^1][0]}", series, "day", "streamflow (mm/day)", 900, 300)));
+                $"{shown[0][0]}..{shown[^1][0]}", series, "days from the start of the test years",
+                "streamflow (mm/day)", 900, 300)));
         }
     }
 }

@@ -40,14 +40,15 @@ public static partial class Commands
             var config = ConfigLoader.Parse(ConfigLoader.ToYaml(DemoPipeline.DefaultConfig(dataRoot, o)),
                 "demo defaults", Overrides(p));
             run.Begin(config, "demo");
-            var result = reporter.Run(() => run.Tracked(() =>
+            // the report after the run's end is recorded, so that its Run table shows the status and wall time
+            var result = reporter.Run(() =>
             {
-                var outcome = DemoPipeline.Run(run, config, o, reporter);
+                var outcome = run.Tracked(() => DemoPipeline.Run(run, config, o, reporter));
                 reporter.Progress("report", 0.1);
                 ReportWriter.Write(run, reporter);
                 reporter.Progress("report", 1);
                 return outcome;
-            }));
+            });
             var (ev, cal, refined) = (result.Evaluation, result.Calibration, result.Refinement);
             PrintRecovery(ev.Rows, reporter.Quiet);
             PrintRefinement(refined, reporter.Quiet);

@@ -58,9 +58,9 @@ public static partial class Commands
                         $"{setting.Name}: median NSE {r.MedianNse:F3}, mean {r.MeanNse:F3}, " +
                         $"{r.Scores.Count(x => !(x.Nse > 0))} basins NSE <= 0, {r.WallSeconds:F0} s");
                 }
-                ReportWriter.Write(run, reporter);
                 return list;
             }));
+            reporter.Run(() => ReportWriter.Write(run, reporter));
             if (!reporter.Quiet) PrintForward(results);
             return Done(run.Path);
         });

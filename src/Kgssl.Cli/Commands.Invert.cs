@@ -76,12 +76,8 @@ public static partial class Commands
             var seedOnly = new KgsslConfig { Training = new TrainingConfig { Seed = o.Seed } };
             run.UpdateRunInfo(RunDirectory.StartInfo(seedOnly, "invert --model hbv"));
             File.WriteAllText(run.File("invert.json"), JsonSerializer.Serialize(o, JsonFiles.Options) + "\n");
-            var outcome = reporter.Run(() => run.Tracked(() =>
-            {
-                var result = HbvInversion.Run(run, o, reporter);
-                ReportWriter.WriteInversion(run);
-                return result;
-            }));
+            var outcome = reporter.Run(() => run.Tracked(() => HbvInversion.Run(run, o, reporter)));
+            ReportWriter.WriteInversion(run);
             PrintInversion(run, outcome, reporter.Quiet);
             return Done(run.Path);
         });

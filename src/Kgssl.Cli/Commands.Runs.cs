@@ -51,10 +51,9 @@ public static partial class Commands
                 var prepared = Workflow.Prepare(run, cfg, reporter, !p.GetValue(noCache), resuming);
                 Workflow.Train(run, prepared, resuming, reporter);
                 if (!p.GetValue(evaluate)) return null;
-                var r = Workflow.Evaluate(run, prepared, cfg.Evaluation.Period, reporter);
-                ReportWriter.Write(run, reporter);
-                return r;
+                return Workflow.Evaluate(run, prepared, cfg.Evaluation.Period, reporter);
             }));
+            if (result is not null) reporter.Run(() => ReportWriter.Write(run, reporter));
             if (result is not null) PrintRecovery(result.Rows, reporter.Quiet);
             return Done(run.Path);
         });

@@ -142,8 +142,10 @@ public sealed class RunDirectory
     public static Dictionary<string, object?> StartInfo(KgsslConfig config, string command) => new()
     {
         ["command"] = command,
-        ["git_commit"] = GitInfo.Commit(Environment.CurrentDirectory) ?? GitInfo.Commit(AppContext.BaseDirectory)
-            ?? "unknown",
+        // the commit the running binary was built from; a binary built outside a repository falls back to the
+        // repository it runs in
+        ["git_commit"] = GitInfo.BuildCommit() ?? GitInfo.Commit(Environment.CurrentDirectory)
+            ?? GitInfo.Commit(AppContext.BaseDirectory) ?? "unknown",
         ["seed"] = config.Training.Seed,
         ["machine"] = new Dictionary<string, object>
         {
@@ -159,6 +161,17 @@ public sealed class RunDirectory
 /// <summary>Reads the current commit from a .git folder without spawning git.</summary>
 public static class GitInfo
 {
+    /// <summary>The commit the SDK stamped into this assembly's informational version (1.0.0+&lt;sha&gt;) when it was
+    /// built inside a git repository; null otherwise.</summary>
+    public static string? BuildCommit()
+    {
+        string? version = typeof(GitInfo).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion;
+        int plus = version?.IndexOf('+') ?? -1;
+        return plus >= 0 && version!.Length - plus - 1 >= 7 ? version[(plus + 1)..] : null;
+    }
+
     public static string? Commit(string from)
     {
         for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)

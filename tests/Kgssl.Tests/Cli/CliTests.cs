@@ -42,6 +42,22 @@ public class CliTests
     }
 
     [Fact]
+    public void TheReportsRunTableShowsHowTheRunEnded()
+    {
+        using var dir = new TempDir();
+        string data = dir.Sub("data");
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 8, 3, 9));
+        string cfg = dir.File("tiny.yml", Kgssl.Config.ConfigLoader.ToYaml(
+            Kgssl.Tests.Training.TrainerTests.Tiny(data, 1)));
+        string runDir = dir.Sub("run");
+        var (code, _, err) = Run("train", "--config", cfg, "--run-dir", runDir, "--evaluate", "--no-cache", "--quiet");
+        Assert.True(code == 0, err);
+        string html = File.ReadAllText(Path.Combine(runDir, "report.html"));
+        Assert.Contains("<tr><td>status</td><td>finished</td></tr>", html);
+        Assert.Contains("<tr><td>wall_seconds</td>", html);
+    }
+
+    [Fact]
     public void ABadConfigKeyIsAOneLineErrorWithANonZeroExitCode()
     {
         using var dir = new TempDir();

@@ -54,6 +54,17 @@ public class RunDirectoryTests
         dir.File(".git/packed-refs", "# pack-refs\nfedcba9876543210fedcba9876543210fedcba98 refs/heads/main\n");
         Assert.Equal("fedcba9876543210fedcba9876543210fedcba98", GitInfo.Commit(dir.Path));
     }
+
+    [Fact]
+    public void ARunRecordsTheCommitItsBinaryWasBuiltFromWhereverItRuns()
+    {
+        // the tests build inside the repository, so the SDK stamps the commit; a run started far from any repository
+        // records it all the same
+        string? built = GitInfo.BuildCommit();
+        Assert.Matches("^[0-9a-f]{40}$", built ?? "");
+        var info = RunDirectory.StartInfo(new KgsslConfig(), "test");
+        Assert.Equal(built, info["git_commit"]);
+    }
 }
 
 public class JsonFilesTests

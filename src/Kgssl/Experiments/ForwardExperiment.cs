@@ -149,7 +149,7 @@ public static class ForwardExperiment
     public static double LearningRate(ForwardConfig f, double epochs)
     {
         double final = f.LearningRateFinal > 0 ? f.LearningRateFinal : f.LearningRate;
-        return final + (f.LearningRate - final) * 0.5 * (1 + Math.Cos(Math.PI * Math.Clamp(epochs / f.Epochs, 0, 1)));
+        return Schedules.Cosine(f.LearningRate, final, epochs, f.Epochs);
     }
 
     /// <summary>Per-basin weight of the NSE* loss: 1 / (sd of the basin's normalized training response + 0.1)^2

@@ -303,10 +303,8 @@ public sealed class Trainer
     /// (from 1).</summary>
     internal static double LearningRate(TrainingConfig t, int epoch, double progress = 0) => t.Schedule switch
     {
-        Choices.Schedule.Cosine =>
-            t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, t.Epochs))),
-        Choices.Schedule.CosineStep =>
-            t.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1 + progress) / Math.Max(1, t.Epochs))),
+        Choices.Schedule.Cosine => Schedules.Cosine(t.LearningRate, 0, epoch - 1, Math.Max(1, t.Epochs)),
+        Choices.Schedule.CosineStep => Schedules.Cosine(t.LearningRate, 0, epoch - 1 + progress, Math.Max(1, t.Epochs)),
         Choices.Schedule.Step => t.LearningRate * Math.Pow(0.5, (epoch - 1) / Math.Max(1, t.Epochs / 3)),
         _ => t.LearningRate,
     };

@@ -34,7 +34,8 @@ public sealed class StaticLstm : ForwardModel
         head = nn.Linear(hidden, 1);
         RegisterComponents();
         // forget-gate bias 3 (PyTorch orders the gates input, forget, cell, output): long memory from the start
-        using (no_grad()) lstm.parameters().Where(p => p.dim() == 1).First()[(int)hidden..(2 * (int)hidden)].fill_(3.0);
+        using (no_grad()) lstm.named_parameters().Single(p => p.name == "bias_ih_l0").parameter
+            [(int)hidden..(2 * (int)hidden)].fill_(3.0);
     }
 
     // drivers [B, T, D], statics [B, S] -> [B, T]

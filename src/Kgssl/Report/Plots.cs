@@ -39,7 +39,8 @@ public static class Plots
         return Png(plot, Math.Max(700, 34 * names.Count), 460);
     }
 
-    public static byte[] Scatter(string title, double[] truth, double[] predicted, double r)
+    /// <summary>Predicted against true values with the 1:1 line; <paramref name="unit"/> labels both axes.</summary>
+    public static byte[] Scatter(string title, double[] truth, double[] predicted, double r, string unit = "")
     {
         var plot = new Plot();
         var ok = Enumerable.Range(0, truth.Length).Where(i => double.IsFinite(truth[i])
@@ -55,8 +56,9 @@ public static class Plots
             line.Color = Colors.Gray; line.LinePattern = LinePattern.Dashed;
         }
         plot.Title($"{title} (r = {r:F2})", size: 12);
-        plot.XLabel("true", size: 10);
-        plot.YLabel("predicted", size: 10);
+        string suffix = unit.Length > 0 ? $" ({unit})" : "";
+        plot.XLabel("true" + suffix, size: 10);
+        plot.YLabel("predicted" + suffix, size: 10);
         return Png(plot, 260, 240);
     }
 

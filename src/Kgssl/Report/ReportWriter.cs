@@ -119,7 +119,8 @@ public static partial class ReportWriter
             int pc = header.IndexOf("pred_" + name), tc = header.IndexOf("true_" + name);
             var r = rows.FirstOrDefault(x => x.Characteristic == name && x.BasinSet == set);
             html.Append(Img(name, Plots.Scatter(name, idx.Select(i => values[i][tc]).ToArray(),
-                idx.Select(i => values[i][pc]).ToArray(), r?.PearsonR ?? double.NaN), inline: true));
+                idx.Select(i => values[i][pc]).ToArray(), r?.PearsonR ?? double.NaN, Data.CharacteristicUnits.Of(name)),
+                inline: true));
         }
         html.Append("</div>");
     }

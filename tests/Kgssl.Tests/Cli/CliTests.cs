@@ -38,6 +38,9 @@ public class CliTests
         Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("nowhere", err);
         Assert.Contains("data root folder not found", err);
+        (code, _, err) = Run("invert", "--root", dir.Path, "--inverse", dir.Sub("nowhere"), "--run-dir", dir.Sub("run"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("nowhere: not a run folder (no config.yml)", err);
         Assert.False(Directory.Exists(dir.Sub("run")));
     }
 

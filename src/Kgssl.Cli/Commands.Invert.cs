@@ -73,8 +73,8 @@ public static partial class Commands
             o.Validate();   // before the run folder exists
             if (!Directory.Exists(o.Root)) throw new DataFormatException(o.Root, 0, "data root folder not found");
             if (o.InverseRun is { } trained && !File.Exists(RunDirectory.Open(trained).File(RunFiles.Predictions)))
-                throw new ConfigException($"--inverse {trained}: no {RunFiles.Predictions}; is it the inverse/ folder " +
-                    "of a finished invert run?");
+                throw new ConfigException($"--inverse {trained}: no {RunFiles.Predictions}; is it the inverse/ " +
+                    "folder of a finished invert run?");
             var run = RunDirectory.Create("invert", p.GetValue(RunDirOption));
             var seedOnly = new KgsslConfig { Training = new TrainingConfig { Seed = o.Seed } };
             run.UpdateRunInfo(RunDirectory.StartInfo(seedOnly, "invert --model hbv"));

@@ -290,8 +290,9 @@ public static partial class ReportWriter
     {
         string basinsPath = run.File(RunFiles.ForwardBasins);
         if (!File.Exists(basinsPath)) return;
-        var nse = File.ReadLines(basinsPath).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
-            .GroupBy(f => f[0]).ToDictionary(g => g.Key, g => g.Select(f => P(f[2])).ToArray());
+        var t = CsvTable.Read(basinsPath);
+        var nse = t.Rows.GroupBy(f => t.Text(f, "setting"))
+            .ToDictionary(g => g.Key, g => g.Select(f => t.Number(f, "nse")).ToArray());
         var shown = new[] { "true", "embedding", "random", "none" }.Where(nse.ContainsKey)
             .Concat(nse.Keys.Where(k => k.StartsWith("corrupted", StringComparison.Ordinal))
                 .OrderBy(k => median.GetValueOrDefault(k)).Take(1));
@@ -304,9 +305,10 @@ public static partial class ReportWriter
     {
         string path = run.File(RunFiles.ForwardCurve);
         if (!File.Exists(path)) return;
-        var points = File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(','))
-            .GroupBy(f => f[0]).ToDictionary(g => g.Key,
-                g => (g.Select(f => P(f[2])).ToArray(), g.Select(f => P(f[3])).ToArray()));
+        var t = CsvTable.Read(path);
+        var points = t.Rows.GroupBy(f => t.Text(f, "setting")).ToDictionary(g => g.Key,
+            g => (g.Select(f => t.Number(f, "train_minutes")).ToArray(),
+                g.Select(f => t.Number(f, "median_nse")).ToArray()));
         if (points.Count == 0) return;
         html.Append(Img("forward learning curve", Plots.Curves("Median test-period NSE against training time",
             points, "median NSE", "minutes of training")));
@@ -320,12 +322,13 @@ public static partial class ReportWriter
     {
         string path = run.File(RunFiles.Identifiability);
         if (!File.Exists(path)) return;
-        var lines = File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        var t = CsvTable.Read(path);
+        var lines = t.Rows;
         if (lines.Count == 0) return;
         // files written before the context column: the whole record was run
-        string context = lines[0].Length > 6 ? lines[0][6] : "record";
+        string context = t.Has("context") ? t.Text(lines[0], "context") : "record";
         html.Append(
-            $"<h3>Identifiability ({E(lines[0][1])} basins, n = {E(lines[0][2])})</h3>" +
+            $"<h3>Identifiability ({E(t.Text(lines[0], "basin_set"))} basins, n = {E(t.Text(lines[0], "n"))})</h3>" +
             "<p>The true forward model calibrated per basin on the same series ")
             .Append(context switch
             {
@@ -342,10 +345,11 @@ public static partial class ReportWriter
                 "calibration</th><th>identifiable</th><th>r KGSSL</th></tr>");
         foreach (var f in lines)
         {
-            double learned = P(f[5]);
-            string cls = f[4] == "yes" && learned >= Identifiability.Bar ? " class=\"good\"" : "";
-            html.Append(
-                $"<tr><td>{E(f[0])}</td><td>{F(P(f[3]))}</td><td>{E(f[4])}</td><td{cls}>{F(learned)}</td></tr>");
+            double learned = t.Number(f, "learned_r");
+            string identifiable = t.Text(f, "identifiable");
+            string cls = identifiable == "yes" && learned >= Identifiability.Bar ? " class=\"good\"" : "";
+            html.Append($"<tr><td>{E(t.Text(f, "parameter"))}</td><td>{F(t.Number(f, "calibration_r"))}</td>" +
+                $"<td>{E(identifiable)}</td><td{cls}>{F(learned)}</td></tr>");
         }
         html.Append("</table>");
         string basins = run.File(RunFiles.Calibration);
@@ -428,20 +432,21 @@ public static partial class ReportWriter
                 .Append(Img("nse cdf", Plots.Lines("NSE over the basins", cdf, "NSE", "share of basins at or below")));
         string path = run.File(RunFiles.Hydrographs);
         if (!File.Exists(path)) return;
-        var rows = File.ReadLines(path).Skip(1).Select(l => l.Split(',')).ToList();
+        var t = CsvTable.Read(path);
         // two years drawn (readable by eye); hydrographs.csv holds the whole period
-        foreach (var basin in rows.GroupBy(r => (Id: r[0], Rank: r[2], Nse: r[3])))
+        foreach (var basin in t.Rows.GroupBy(r => (Id: t.Text(r, "basin"), Rank: t.Text(r, "rank"),
+            Nse: t.Number(r, "nse"))))
         {
             var shown = basin.Take(731).ToList();
             var days = shown.Select((_, i) => (double)i).ToArray();
             var flows = new Dictionary<string, (double[] X, double[] Y)>
             {
-                ["observed"] = (days, shown.Select(r => P(r[5])).ToArray()),
-                ["emulated"] = (days, shown.Select(r => P(r[6])).ToArray()),
+                ["observed"] = (days, shown.Select(r => t.Number(r, "observed")).ToArray()),
+                ["emulated"] = (days, shown.Select(r => t.Number(r, "simulated")).ToArray()),
             };
             html.Append(Img($"hydrograph {basin.Key.Rank}", Plots.Lines(
-                $"{basin.Key.Rank} basin {basin.Key.Id} (NSE {F(P(basin.Key.Nse))} over the period), " +
-                $"{shown[0][4]}..{shown[^1][4]}",
+                $"{basin.Key.Rank} basin {basin.Key.Id} (NSE {F(basin.Key.Nse)} over the period), " +
+                $"{t.Text(shown[0], "date")}..{t.Text(shown[^1], "date")}",
                 flows, "day", "streamflow (mm/day)", 900, 300)));
         }
     }
@@ -541,12 +546,10 @@ public static partial class ReportWriter
         if (!File.Exists(path)) return (pairs, order);
         int Id(string id) { if (!index.TryGetValue(id, out int i)) { i = order.Count; order.Add(id); index[id] = i;
             } return i; }
-        foreach (var line in File.ReadLines(path).Skip(1))
-        {
-            var f = line.Split(',');
-            pairs.Add((Id(f[0]), Id(f[1]), double.Parse(f[2], CultureInfo.InvariantCulture),
-                double.Parse(f[3], CultureInfo.InvariantCulture)));
-        }
+        var t = CsvTable.Read(path);
+        foreach (var f in t.Rows)
+            pairs.Add((Id(t.Text(f, "basin_a")), Id(t.Text(f, "basin_b")), t.Number(f, "d_embedding"),
+                t.Number(f, "d_characteristics")));
         return (pairs, order);
     }
 

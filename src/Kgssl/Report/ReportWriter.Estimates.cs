@@ -50,8 +50,8 @@ public static partial class ReportWriter
             .Append($"<p>Run folder {E(Path.GetFileName(run.Path))}; each fold in <code>fold_k/</code>; every basin " +
                 $"is held out by exactly one fold, ")
             .Append($"and all held-out predictions are scored together. Wall time of the folds (data, training, " +
-                $"evaluation) {F(o.FoldSeconds)} s; ")
-            .Append($"of the last call (folds not yet done, baselines, pooling) {F(o.WallSeconds)} s.</p>")
+                $"evaluation) {Seconds(o.FoldSeconds)}; ")
+            .Append($"of the last call (folds not yet done, baselines, pooling) {Seconds(o.WallSeconds)}.</p>")
                 .Append(EstimatesGlossary)
             .Append($"<p>Baselines on the same folds: <b>ridge</b> on 29 signatures of the series; " +
                 $"<b>fingerprint</b>, the training basin with the ")

@@ -480,6 +480,14 @@ public static partial class ReportWriter
 
     static string E(string s) => WebUtility.HtmlEncode(s);
 
+    /// <summary>A duration as a person reads it: 1561.8 s -> "26:02 (1562 s)".</summary>
+    internal static string Seconds(double s)
+    {
+        if (!double.IsFinite(s)) return "NaN";
+        long total = (long)Math.Round(s);
+        return $"{total / 60}:{total % 60:D2} ({total} s)";
+    }
+
     static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "NaN";
 
     static string Img(string alt, byte[] png, bool inline = false) =>

@@ -19,3 +19,14 @@ public class CsvTableTests
         Assert.Throws<DataFormatException>(() => CsvTable.Read(dir.File("empty.csv", "")));
     }
 }
+
+public class ReadableNumberTests
+{
+    [Fact]
+    public void DurationsReadAsMinutesAndWholeSeconds()
+    {
+        Assert.Equal("26:02 (1562 s)", ReportWriter.Seconds(1561.835));
+        Assert.Equal("0:05 (5 s)", ReportWriter.Seconds(5.2));
+        Assert.Equal("NaN", ReportWriter.Seconds(double.NaN));
+    }
+}

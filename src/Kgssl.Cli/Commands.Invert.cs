@@ -40,7 +40,7 @@ public static partial class Commands
         var strategy = new Option<string>("--strategy") { Description = "Refinement: best (DE/best/1 around the " +
             "learned estimate), rand (DE/rand/1) or cmaes (CMA-ES from it; the same budget of population x " +
             "(generations + 1) runs)", DefaultValueFactory = _ => d.Strategy };
-        strategy.AcceptOnlyFromAmong("best", "rand", "cmaes");
+        strategy.AcceptOnlyFromAmong(Choices.Refinement.All);
         var references = new Option<int>("--references") { Description = "Calibrations from scratch per basin " +
             "(0 none, 1, 2: two seeds, which also tell which parameters the data identify)",
             DefaultValueFactory = _ => d.References };

@@ -36,6 +36,13 @@ public static class Choices
         public static readonly string[] All = [Constant, Cosine, CosineStep, Step];
     }
 
+    /// <summary><c>kgssl invert --strategy</c>: the refinement's search.</summary>
+    public static class Refinement
+    {
+        public const string Best = "best", Rand = "rand", Cmaes = "cmaes";
+        public static readonly string[] All = [Best, Rand, Cmaes];
+    }
+
     /// <summary><c>forward.model</c>.</summary>
     public static class ForwardModel
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Hydrology;
@@ -53,10 +54,10 @@ public static partial class HbvInversion
                 learned.Parameters[ids[i]][c.Parameter])).ToArray();
             var prior = new HbvCalibration.Prior(center, learned.SigmaUnit, o.PriorWeight);
             var p = problems[i];
-            var fit = o.Strategy == "cmaes"
+            var fit = o.Strategy == Choices.Refinement.Cmaes
                 ? HbvCalibration.Cmaes(p.Series, p.From, p.To, prior, o.RefinementRuns, o.Seed + i)
                 : HbvCalibration.Calibrate(p.Series, p.From, p.To, new HbvCalibration.Options(o.Population,
-                    o.Generations, Seed: o.Seed + i, Prior: prior, Best: o.Strategy == "best"));
+                    o.Generations, Seed: o.Seed + i, Prior: prior, Best: o.Strategy == Choices.Refinement.Best));
             byMethod[i]["refined"] = Scored(problems[i], fit, columns);
         });
         seconds["refined"] = clock.Elapsed.TotalSeconds;

@@ -41,7 +41,7 @@ public static partial class HbvInversion
     public sealed record Options(string Root, string Dataset = "caravan", string Source = "camels",
         string? InverseRun = null, int Members = 12000, int EnsembleYears = 4, double Noise = 0, int Seed = 7,
         int Population = 24, int Generations = 49, double PriorWeight = 0.003, int References = 2,
-        int ReferencePopulation = 40, int ReferenceGenerations = 150, int MaxBasins = 0, string Strategy = "best")
+        int ReferencePopulation = 40, int ReferenceGenerations = 150, int MaxBasins = 0, string Strategy = Choices.Refinement.Best)
     {
         public DateOnly CalibrationStart { get; init; } = new(1999, 10, 1);
         public DateOnly CalibrationEnd { get; init; } = new(2008, 9, 30);
@@ -73,8 +73,8 @@ public static partial class HbvInversion
                 throw new ArgumentException("--population and --reference-population must be >= 4, generations >= 0");
             if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight))) throw new ArgumentException(
                 $"--prior-weight must be >= 0, got {PriorWeight}");
-            if (Strategy is not ("best" or "rand" or "cmaes")) throw new ArgumentException(
-                $"--strategy: expected best, rand or cmaes, got '{Strategy}'");
+            if (!Choices.Refinement.All.Contains(Strategy)) throw new ArgumentException(
+                $"--strategy: expected {string.Join(", ", Choices.Refinement.All)}, got '{Strategy}'");
             if (References is < 0 or > 2) throw new ArgumentException(
                 $"--references must be 0, 1 or 2, got {References}");
             if (!(Noise >= 0 && Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2, got {Noise}");

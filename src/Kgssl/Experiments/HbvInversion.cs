@@ -41,7 +41,8 @@ public static partial class HbvInversion
     public sealed record Options(string Root, string Dataset = "caravan", string Source = "camels",
         string? InverseRun = null, int Members = 12000, int EnsembleYears = 4, double Noise = 0, int Seed = 7,
         int Population = 24, int Generations = 49, double PriorWeight = 0.003, int References = 2,
-        int ReferencePopulation = 40, int ReferenceGenerations = 150, int MaxBasins = 0, string Strategy = Choices.Refinement.Best)
+        int ReferencePopulation = 40, int ReferenceGenerations = 150, int MaxBasins = 0,
+        string Strategy = Choices.Refinement.Best)
     {
         public DateOnly CalibrationStart { get; init; } = new(1999, 10, 1);
         public DateOnly CalibrationEnd { get; init; } = new(2008, 9, 30);

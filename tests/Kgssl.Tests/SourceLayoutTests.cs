@@ -8,7 +8,7 @@ namespace Kgssl.Tests;
 public class SourceLayoutTests
 {
     static readonly string[] Order =
-        ["Config", "Data", "Hydrology", "Synthetic", "Model", "Training", "Evaluation", "Runs", "Experiments", "Report"];
+        ["Config", "Data", "Hydrology", "Synthetic", "Model", "Training", "Evaluation", "Runs", "Experiments"];
 
     static IEnumerable<string> SourceFiles(string under) =>
         Directory.EnumerateFiles(Path.Combine(ConfigLoaderTests.RepoRoot(), under), "*.cs", SearchOption.AllDirectories)
@@ -29,6 +29,17 @@ public class SourceLayoutTests
         Assert.True(Directory.GetDirectories(root).Select(Path.GetFileName)
             .Where(d => d is not ("bin" or "obj")).All(d => Order.Contains(d)), "a folder missing from the order");
         Assert.Empty(wrong.Distinct());
+    }
+
+    [Fact]
+    public void TheCoreLibraryNeitherPlotsNorUsesTheReport()
+    {
+        string root = Path.Combine(ConfigLoaderTests.RepoRoot(), "src", "Kgssl");
+        var uses = SourceFiles(Path.Combine("src", "Kgssl"))
+            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"\b(Kgssl\.Report|ScottPlot|SkiaSharp)\b"))
+            .Select(f => Path.GetRelativePath(root, f)).ToList();
+        Assert.Empty(uses);
+        Assert.DoesNotContain("ScottPlot", File.ReadAllText(Path.Combine(root, "Kgssl.csproj")));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Kgssl.Config;
 using Kgssl.Data;
+using Kgssl.Report;
 using Kgssl.Runs;
 using Kgssl.Training;
 
@@ -38,7 +39,8 @@ public static class EmbedCommand
             device);
         var emb = all.Where(e => targets.Contains(e.Id)).ToList();
         var sets = ids.ToDictionary(i => i, i => seen.Contains(i) ? "seen" : "unseen");
-        Workflow.WriteEmbeddings(stem + ".csv", stem + ".parquet", emb, sets, prepared);
+        Workflow.WriteEmbeddings(stem + ".csv", emb, sets, prepared);
+        ParquetMirror.Write(stem + ".csv", stem + ".parquet");
         if (known is not null)
         {
             var estimates = Workflow.KnowledgeEstimates(prepared, all, ids, (start, end), known);

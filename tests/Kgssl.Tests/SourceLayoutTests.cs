@@ -32,14 +32,16 @@ public class SourceLayoutTests
     }
 
     [Fact]
-    public void TheCoreLibraryNeitherPlotsNorUsesTheReport()
+    public void TheCoreLibraryNeitherPlotsNorWritesParquetNorUsesTheReport()
     {
         string root = Path.Combine(ConfigLoaderTests.RepoRoot(), "src", "Kgssl");
         var uses = SourceFiles(Path.Combine("src", "Kgssl"))
-            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"\b(Kgssl\.Report|ScottPlot|SkiaSharp)\b"))
+            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"\b(Kgssl\.Report|ScottPlot|SkiaSharp|Parquet)(;|\.\w)"))
             .Select(f => Path.GetRelativePath(root, f)).ToList();
         Assert.Empty(uses);
-        Assert.DoesNotContain("ScottPlot", File.ReadAllText(Path.Combine(root, "Kgssl.csproj")));
+        string project = File.ReadAllText(Path.Combine(root, "Kgssl.csproj"));
+        Assert.DoesNotContain("ScottPlot", project);
+        Assert.DoesNotContain("Parquet", project);
     }
 
     [Fact]

@@ -23,7 +23,6 @@ public static class RunFiles
     public const string Predictions = "predictions.csv";
     /// <summary>Each basin's embedding (mean and spread over its windows).</summary>
     public const string Embeddings = "embeddings.csv";
-    public const string EmbeddingsParquet = "embeddings.parquet";
     /// <summary>Pairs of basins: distance in the embedding and in the z-scored characteristics.</summary>
     public const string Distances = "distances.csv";
     /// <summary>Agreement of the two distances: Mantel r and p, per-basin row r.</summary>

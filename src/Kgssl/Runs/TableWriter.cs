@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-
 namespace Kgssl.Runs;
 
-/// <summary>A table of one string key column and numeric columns, written as CSV and Parquet alike.</summary>
+/// <summary>A table of one string key column and numeric columns, written as CSV (the CLI gives every CSV of a run
+/// folder its Parquet twin).</summary>
 public sealed record NumericTable(IReadOnlyList<string> TextColumns, IReadOnlyList<string[]> Text,
     IReadOnlyList<string> NumberColumns, IReadOnlyList<double[]> Numbers)
 {
@@ -18,21 +18,4 @@ public sealed record NumericTable(IReadOnlyList<string> TextColumns, IReadOnlyLi
     }
 
     static string Quote(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-
-    /// <summary>The same table as Parquet, with the CSV's columns: the text columns as strings, the others as
-    /// doubles.</summary>
-    public async Task WriteParquetAsync(string path)
-    {
-        var fields = TextColumns.Select(c => (Parquet.Schema.DataField)new Parquet.Schema.DataField<string>(c))
-            .Concat(NumberColumns.Select(c => new Parquet.Schema.DataField<double>(c))).ToArray();
-        await using var stream = File.Create(path);
-        await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(fields),
-            stream);
-        using var group = writer.CreateRowGroup();
-        for (int c = 0; c < TextColumns.Count; c++)
-            await group.WriteAsync(fields[c], Text.Select(row => row[c]).ToArray());
-        for (int c = 0; c < NumberColumns.Count; c++)
-            await group.WriteAsync(fields[TextColumns.Count + c],
-                new ReadOnlyMemory<double>(Numbers.Select(row => row[c]).ToArray()));
-    }
 }

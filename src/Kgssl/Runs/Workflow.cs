@@ -170,7 +170,7 @@ public static class Workflow
         var decoderRows = model.Decoder is HbvDecoder hbv ? ScoreDecoderParameters(run, p, hbv, sets, byId, period,
             device) : [];
         if (c.Evaluation.Knowledge) EvaluateKnowledge(run, p, sets, pure, (start, end), period, reporter);
-        WriteEmbeddings(run.File(RunFiles.Embeddings), run.File(RunFiles.EmbeddingsParquet), emb,
+        WriteEmbeddings(run.File(RunFiles.Embeddings), emb,
             sets.ToDictionary(s => s.id, s => s.set), p);
 
         double distanceStart = clock.Elapsed.TotalSeconds;
@@ -274,7 +274,6 @@ public static class Workflow
             [.. names.Select(n => "pred_" + n), .. names.Select(n => "true_" + n)],
             predTable.Select(r => r.Pred.Concat(r.Truth).ToArray()).ToList());
         table.WriteCsv(run.File($"predictions{suffix}.csv"));
-        table.WriteParquetAsync(run.File($"predictions{suffix}.parquet")).GetAwaiter().GetResult();
         return rows;
     }
 
@@ -482,7 +481,7 @@ public static class Workflow
         return jobs.Select((j, i) => (j.Id, scores[i])).ToDictionary(x => x.Id, x => x.Item2);
     }
 
-    public static void WriteEmbeddings(string csvPath, string? parquetPath, IReadOnlyList<BasinEmbedding> emb,
+    public static void WriteEmbeddings(string csvPath, IReadOnlyList<BasinEmbedding> emb,
         IReadOnlyDictionary<string, string>? sets, Prepared p)
     {
         var names = p.Data.CharacteristicNames;
@@ -509,6 +508,5 @@ public static class Workflow
         }
         var table = new NumericTable(["basin", "basin_set", "note"], text, numberColumns, numbers);
         table.WriteCsv(csvPath);
-        if (parquetPath is not null) table.WriteParquetAsync(parquetPath).GetAwaiter().GetResult();
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Kgssl.Data;
 using Parquet.Schema;
 
-namespace Kgssl.Runs;
+namespace Kgssl.Report;
 
 /// <summary>
 /// The Parquet twin of a run's CSV tables: the same columns in the same order, a column of numbers (empty cells
@@ -54,16 +54,22 @@ public static class ParquetMirror
         File.Move(temp, parquet, overwrite: true);
     }
 
-    /// <summary>The column as numbers (empty cells NaN), or an empty array when any cell is not a number.</summary>
+    /// <summary>The column as numbers (empty cells NaN), or an empty array when any cell is not a number, when a cell
+    /// is an identifier that only looks like one (a leading zero before a digit, as CAMELS-US gauge ids 01022500), or
+    /// when every cell is empty.</summary>
     static double[] ParseColumn(List<(string[] Fields, int Line)> rows, int c)
     {
         var values = new double[rows.Count];
+        bool any = false;
         for (int i = 0; i < rows.Count; i++)
         {
             string s = rows[i].Fields[c].Trim();
-            if (s.Length == 0) values[i] = double.NaN;
-            else if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])) return [];
+            if (s.Length == 0) { values[i] = double.NaN; continue; }
+            string digits = s.TrimStart('-', '+');
+            if (digits.Length > 1 && digits[0] == '0' && char.IsAsciiDigit(digits[1])) return [];
+            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])) return [];
+            any = true;
         }
-        return values;
+        return any ? values : [];
     }
 }

@@ -1,6 +1,6 @@
-using Kgssl.Runs;
+using Kgssl.Report;
 
-namespace Kgssl.Tests.Runs;
+namespace Kgssl.Tests.Report;
 
 public class ParquetMirrorTests
 {
@@ -26,6 +26,21 @@ public class ParquetMirrorTests
         var notes = new string?[2];
         await group.ReadAsync(fields[2], notes.AsMemory());
         Assert.Equal("fine, really|none", string.Join("|", notes));
+    }
+
+    [Fact]
+    public async Task GaugeIdsWithLeadingZerosAndEmptyColumnsStayText()
+    {
+        using var dir = new TempDir();
+        dir.File("t.csv", "basin,note,nse,offset\n01022500,,0.5,-0.25\n12010000,,0.25,0\n");
+        ParquetMirror.Folder(dir.Path);
+        await using var reader = await Parquet.ParquetReader.CreateAsync(dir.Sub("t.parquet"));
+        var fields = reader.Schema.GetDataFields();
+        Assert.Equal([false, false, true, true], fields.Select(f => f.ClrType == typeof(double)));
+        using var group = reader.OpenRowGroupReader(0);
+        var ids = new string?[2];
+        await group.ReadAsync(fields[0], ids.AsMemory());
+        Assert.Equal("01022500|12010000", string.Join("|", ids));
     }
 
     [Fact]

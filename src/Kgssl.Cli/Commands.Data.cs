@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
-using Kgssl.Report;
 using Kgssl.Runs;
 using Kgssl.Synthetic;
 using Spectre.Console;
@@ -75,7 +74,7 @@ public static partial class Commands
             if (!camels) c = c with { Characteristics = DataInspector.CaravanCharacteristics(c.Root, c.Source) };
             var loaded = reporter.Run(() => DatasetLoader.Load(c, !p.GetValue(noCache),
                 progress: new Progress<double>(x => reporter.Progress("load", x))));
-            DataInspector.Print(loaded, c);
+            DataInspector.Print(loaded);
             return 0;
         });
         var cmd = new Command("data", "Data set tools");

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using Kgssl.Config;
-using Kgssl.Evaluation;
-using Kgssl.Experiments;
 using Kgssl.Report;
 using Kgssl.Runs;
 using Spectre.Console;

@@ -2,9 +2,7 @@ using Kgssl.Hydrology;
 using Kgssl.Config;
 using System.CommandLine;
 using System.Globalization;
-using Kgssl.Data;
 using Kgssl.Evaluation;
-using Kgssl.Report;
 using Kgssl.Runs;
 using Spectre.Console;
 

@@ -1,11 +1,7 @@
 using Kgssl.Config;
-using System.Diagnostics;
 using System.Globalization;
-using Kgssl.Data;
 using Kgssl.Evaluation;
-using Kgssl.Report;
 using Kgssl.Runs;
-using Kgssl.Training;
 using Spectre.Console;
 
 namespace Kgssl.Cli;

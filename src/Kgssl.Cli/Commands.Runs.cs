@@ -1,12 +1,8 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
 using Kgssl.Config;
 using Kgssl.Evaluation;
 using Kgssl.Report;
 using Kgssl.Runs;
-using Kgssl.Training;
-using Spectre.Console;
 
 namespace Kgssl.Cli;
 

@@ -1,12 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using Kgssl.Config;
-using Kgssl.Evaluation;
-using Kgssl.Experiments;
 using Kgssl.Report;
-using Kgssl.Runs;
-using Kgssl.Training;
-using Spectre.Console;
 
 namespace Kgssl.Cli;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Kgssl.Config;
 using Kgssl.Data;
 using Spectre.Console;
 
@@ -8,7 +7,7 @@ namespace Kgssl.Cli;
 /// <summary>`kgssl data inspect`: what a data set holds, as tables.</summary>
 public static class DataInspector
 {
-    public static void Print(DatasetLoader.Result loaded, DataConfig c)
+    public static void Print(DatasetLoader.Result loaded)
     {
         var d = loaded.Data;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

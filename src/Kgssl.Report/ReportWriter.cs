@@ -188,7 +188,7 @@ public static partial class ReportWriter
             html.Append("<h2>Embeddings</h2>").Append(Img("PCA",
                 Plots.Colored("PCA of the basin embeddings", proj.Select(p => p[0]).ToArray(),
                 proj.Select(p => p[1]).ToArray(), color, "PC 1", "PC 2", colorBy)));
-            var coords = ReadCoordinates(run, cfg);
+            var coords = ReadCoordinates(cfg);
             if (coords.Count > 0 && !InventedLocations(cfg))
             {
                 var lat = ok.Select(i => coords.TryGetValue(text[i][0], out var c) ? c.Lat : double.NaN).ToArray();
@@ -577,7 +577,7 @@ public static partial class ReportWriter
         catch (JsonException) { return false; }
     }
 
-    static Dictionary<string, (double Lat, double Lon)> ReadCoordinates(RunDirectory run, Config.KgsslConfig cfg)
+    static Dictionary<string, (double Lat, double Lon)> ReadCoordinates(Config.KgsslConfig cfg)
     {
         try
         {

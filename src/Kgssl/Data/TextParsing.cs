@@ -6,8 +6,7 @@ namespace Kgssl.Data;
 /// <summary>Allocation-light parsing helpers over UTF-8 lines; every failure names file and line.</summary>
 public static class TextParsing
 {
-    /// <summary>Splits a byte buffer into lines (LF or CRLF), calling <paramref name="onLine"/> with 1-based
-    /// numbers.</summary>
+    /// <summary>Splits a byte buffer into lines (LF or CRLF): each line's start, length and 1-based number.</summary>
     public static IEnumerable<(int Start, int Length, int Number)> Lines(byte[] buffer)
     {
         int start = 0, number = 0;

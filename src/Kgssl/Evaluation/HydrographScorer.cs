@@ -1,5 +1,4 @@
 using Kgssl.Data;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Kgssl.Evaluation;

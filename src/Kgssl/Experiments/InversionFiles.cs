@@ -20,7 +20,7 @@ public static class InversionFiles
     {
         WriteParameters(run, o);
         WriteBasins(run, o);
-        WriteSummary(run, o, options);
+        WriteSummary(run, o);
         WriteAgreement(run, o);
         var sb = new StringBuilder("basin,reason\n");
         foreach (var (id, reason) in o.Dropped) sb.Append(id).Append(",\"").Append(reason.Replace("\"", "'"))
@@ -54,7 +54,7 @@ public static class InversionFiles
 
     /// <summary>Per method on the test years; wall_s is what a user waits for that method's parameters (refined:
     /// reading the flows with the inverse and the refinement; the inverse's training, once, is apart).</summary>
-    static void WriteSummary(RunDirectory run, HbvInversion.Outcome o, HbvInversion.Options options)
+    static void WriteSummary(RunDirectory run, HbvInversion.Outcome o)
     {
         var s = o.Seconds;
         var wall = new Dictionary<string, double>

@@ -34,7 +34,7 @@ public static partial class HbvCalibration
                 if (fit[k] > bestFit) (bestFit, bestData, best) = (fit[k], data, (double[])xs[k].Clone());
             }
             evaluations += es.Lambda;
-            es.Update(xs, ys, fit);
+            es.Update(ys, fit);
             last = xs.ToList();
         }
         return new Result(HbvParameters.FromUnit(best), bestData, evaluations, null,
@@ -98,7 +98,7 @@ public static partial class HbvCalibration
         }
 
         /// <summary>One generation's update from the points' fitness (larger is better).</summary>
-        public void Update(double[][] xs, double[][] ys, double[] fit)
+        public void Update(double[][] ys, double[] fit)
         {
             _generation++;
             var order = Enumerable.Range(0, Lambda).OrderByDescending(k => fit[k]).Take(_mu).ToArray();

@@ -186,8 +186,9 @@ public static partial class HbvCalibration
     }
 
     /// <summary>
-    /// <see cref="Objective(HbvParameters, Series, int, int, HbvStates?)"/> for many parameter sets on one series: the
-    /// observations' logs, means and spreads once, the model run into reused buffers. The same numbers to the last bit.
+    /// <see cref="HbvCalibration.Objective(HbvParameters, Series, int, int, HbvStates)"/> for many parameter sets on
+    /// one series: the observations' logs, means and spreads once, the model run into reused buffers. The same numbers
+    /// to the last bit.
     /// </summary>
     sealed class Scorer
     {

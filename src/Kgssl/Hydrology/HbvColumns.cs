@@ -7,7 +7,7 @@ namespace Kgssl.Hydrology;
 /// </summary>
 public static class HbvColumns
 {
-    /// <summary>Precipitation, temperature and PET, as <see cref="EnsembleGenerator"/> writes them.</summary>
+    /// <summary>Precipitation, temperature and PET, as the ensemble generator writes them.</summary>
     public static readonly string[] Drivers = ["total_precipitation_sum", "temperature_2m_mean",
         "potential_evaporation_sum"];
 

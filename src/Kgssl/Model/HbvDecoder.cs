@@ -120,7 +120,7 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         public State Detach() => new(Snow.detach(), Liquid.detach(), Soil.detach(), Upper.detach(), Lower.detach());
     }
 
-    /// <summary>The generator's default storages (<see cref="HbvModel.Run"/>): half-full soil, 10 mm in the lower
+    /// <summary>The generator's default storages (<see cref="HbvStates.Default"/>): half-full soil, 10 mm in the lower
     /// box.</summary>
     static State Initial(Tensor theta)
     {
@@ -128,7 +128,7 @@ public sealed class HbvDecoder : nn.Module<Tensor, Tensor, Tensor>, IDecoder, IE
         return new State(zero, zero, theta[.., 2].mul(Half), zero, zero.add(TenMm, One));
     }
 
-    /// <summary>HBV-light's daily equations (as <see cref="HbvModel.Run"/>) on [B] tensors; generated runoff before
+    /// <summary>HBV-light's daily equations (as <see cref="HbvModel"/>) on [B] tensors; generated runoff before
     /// routing.</summary>
     static (State End, Tensor[]? Generated) Run(Tensor theta, Tensor p, Tensor temp, Tensor pet, State s,
         Tensor[]? generated)

@@ -1,4 +1,3 @@
-using Kgssl.Hydrology;
 using System.Globalization;
 using System.Text.Json;
 using Kgssl.Config;

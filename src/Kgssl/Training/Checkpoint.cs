@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Kgssl.Model;
-using TorchSharp;
 
 namespace Kgssl.Training;
 

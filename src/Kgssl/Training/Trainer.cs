@@ -3,7 +3,6 @@ using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Model;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Kgssl.Training;

@@ -1,6 +1,5 @@
 using Kgssl.Config;
 using Kgssl.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Kgssl.Tests.Model;

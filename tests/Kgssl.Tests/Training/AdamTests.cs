@@ -1,5 +1,4 @@
 using Kgssl.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 using KgsslAdam = Kgssl.Training.Adam;
 

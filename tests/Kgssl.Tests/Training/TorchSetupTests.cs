@@ -1,5 +1,4 @@
 using Kgssl.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Kgssl.Tests.Training;

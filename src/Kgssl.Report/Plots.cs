@@ -68,8 +68,9 @@ public static class Plots
         var hm = plot.Add.Heatmap(values);
         hm.Colormap = new ScottPlot.Colormaps.Viridis();
         plot.Add.ColorBar(hm);
-        plot.Title(title);
+        // frameless first: it hides the title panel too, and the title must show
         plot.Axes.Frameless();
+        plot.Title(title, size: 13);
         return Png(plot, 460, 420);
     }
 

@@ -29,6 +29,9 @@ public static partial class Commands
             "Reuse a trained inverse (the inverse/ folder of an earlier invert run) instead of training one" };
         var members = new Option<int>("--members") { Description = "Ensemble members (HBV parameter sets) to train " +
             "the inverse on", DefaultValueFactory = _ => d.Members };
+        var years = new Option<int>("--ensemble-years") { Description = "Years of the ensemble: the last ones of the " +
+            "calibration period, a year of the record before them as spin-up",
+            DefaultValueFactory = _ => d.EnsembleYears };
         var noise = new Option<double>("--noise") { Description = "Log-normal noise on the ensemble's streamflow " +
             "(sd of log q)", DefaultValueFactory = _ => d.Noise };
         var population = new Option<int>("--population") { Description = "Refinement: DE population per basin",
@@ -57,7 +60,7 @@ public static partial class Commands
         var cmd = new Command("invert",
             "A process model's parameters for observed basins: learned from an ensemble on their forcing, refined " +
             "with the model, beside per-basin calibration from scratch; scored on test years")
-            { model, root, dataset, source, inverse, members, noise, population, generations, weight, strategy,
+            { model, root, dataset, source, inverse, members, years, noise, population, generations, weight, strategy,
                 references, refGenerations, calibration, test, maxBasins, seed, RunDirOption };
         cmd.SetAction(p =>
         {
@@ -65,7 +68,7 @@ public static partial class Commands
             var (cs, ce) = PeriodOption("--calibration-period", p.GetValue(calibration)!);
             var (ts, te) = PeriodOption("--test-period", p.GetValue(test)!);
             var o = new HbvInversion.Options(p.GetValue(root)!, p.GetValue(dataset)!, p.GetValue(source)!,
-                p.GetValue(inverse) is { } inv ? Path.GetFullPath(inv) : null, p.GetValue(members), d.EnsembleYears,
+                p.GetValue(inverse) is { } inv ? Path.GetFullPath(inv) : null, p.GetValue(members), p.GetValue(years),
                 p.GetValue(noise), p.GetValue(seed), p.GetValue(population), p.GetValue(generations),
                 p.GetValue(weight), p.GetValue(references), d.ReferencePopulation, p.GetValue(refGenerations),
                 p.GetValue(maxBasins), p.GetValue(strategy)!)

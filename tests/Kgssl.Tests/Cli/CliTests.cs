@@ -44,14 +44,20 @@ public class CliTests
         Assert.False(Directory.Exists(dir.Sub("run")));
     }
 
+    /// <summary>A tiny ensemble in <paramref name="dir"/>/data and a config file training on it.</summary>
+    static string TinyConfig(TempDir dir, int epochs)
+    {
+        string data = dir.Sub("data");
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 8, 3, 9));
+        return dir.File("tiny.yml", Kgssl.Config.ConfigLoader.ToYaml(
+            Kgssl.Tests.Training.TrainerTests.Tiny(data, epochs)));
+    }
+
     [Fact]
     public void TheReportsRunTableShowsHowTheRunEnded()
     {
         using var dir = new TempDir();
-        string data = dir.Sub("data");
-        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 8, 3, 9));
-        string cfg = dir.File("tiny.yml", Kgssl.Config.ConfigLoader.ToYaml(
-            Kgssl.Tests.Training.TrainerTests.Tiny(data, 1)));
+        string cfg = TinyConfig(dir, 1);
         string runDir = dir.Sub("run");
         var (code, _, err) = Run("train", "--config", cfg, "--run-dir", runDir, "--evaluate", "--no-cache", "--quiet");
         Assert.True(code == 0, err);
@@ -104,10 +110,7 @@ public class CliTests
     public void ResumeSaysAlreadyFinishedExtendsOnlyWithEpochsAndRefusesChangedData()
     {
         using var dir = new TempDir();
-        string data = dir.Sub("data");
-        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 8, 3, 9));
-        string cfg = dir.File("tiny.yml", Kgssl.Config.ConfigLoader.ToYaml(
-            Kgssl.Tests.Training.TrainerTests.Tiny(data, 2)));
+        string cfg = TinyConfig(dir, 2);
         string runDir = dir.Sub("run");
         Assert.Equal(0, Run("train", "--config", cfg, "--run-dir", runDir, "--no-cache", "--quiet").Code);
 
@@ -128,7 +131,7 @@ public class CliTests
         Assert.Contains("--set data.stride: a resumed run keeps its config; only training.epochs", err);
 
         // one day of one basin's streamflow changed: the run's data fingerprint no longer matches
-        string file = Directory.GetFiles(Path.Combine(data, "timeseries", "csv"), "*.csv", SearchOption.AllDirectories)
+        string file = Directory.GetFiles(Path.Combine(dir.Sub("data"), "timeseries", "csv"), "*.csv", SearchOption.AllDirectories)
             .Order().First();
         var lines = File.ReadAllLines(file);
         var fields = lines[10].Split(',');

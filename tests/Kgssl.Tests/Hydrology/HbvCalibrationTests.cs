@@ -5,7 +5,7 @@ namespace Kgssl.Tests.Hydrology;
 
 public class HbvCalibrationTests
 {
-    static (HbvCalibration.Series Series, HbvParameters Truth) Basin()
+    internal static (HbvCalibration.Series Series, HbvParameters Truth) Basin()
     {
         var truth = new HbvParameters(TT: 0.5, CFMAX: 3.5, FC: 220, LP: 0.6, BETA: 2.5, PERC: 1.2, UZL: 15, K0: 0.25,
             K1: 0.08, K2: 0.01, MAXBAS: 3.2);
@@ -153,12 +153,8 @@ public class CmaesTests
     [Fact]
     public void CmaesFromAnOffEstimateFitsANoiseFreeSeriesWithinItsBudgetAndRepeatsWithItsSeed()
     {
-        var truth = new HbvParameters(TT: 0.5, CFMAX: 3.5, FC: 220, LP: 0.6, BETA: 2.5, PERC: 1.2, UZL: 15, K0: 0.25,
-            K1: 0.08, K2: 0.01, MAXBAS: 3.2);
-        var w = WeatherGenerator.Generate(new Climate(42, 3.0, 0.2, 0.4, 7, 11), new DateOnly(1990, 10, 1), 365 * 5,
-            new SeededRandom(5));
-        var q = HbvModel.Run(truth, w.Precipitation, w.Temperature, w.Pet).Runoff;
-        var series = new HbvCalibration.Series(w.Precipitation, w.Temperature, w.Pet, q);
+        var (series, truth) = HbvCalibrationTests.Basin();
+        var q = series.Streamflow;
         var off = truth with { PERC = 2.4, K2 = 0.025, FC = 300 };
         var center = off.ToArray().Select((v, k) => LatinHypercube.Unscale(v, HbvParameters.Ranges[k])).ToArray();
         var prior = new HbvCalibration.Prior(center, Enumerable.Repeat(0.15, center.Length).ToArray(), 0.001);

@@ -77,14 +77,17 @@ public static partial class ReportWriter
     {
         if (!File.Exists(path)) return;
         var lines = File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        // a column with nothing in it (the calibration's, in a run without calibrations) is left out
+        var shown = Enumerable.Range(0, lines[0].Length)
+            .Where(k => lines.Count == 1 || lines.Skip(1).Any(r => r[k] is not ("NaN" or ""))).ToList();
         html.Append($"<table id=\"{id}\"><tr>");
-        foreach (var h in lines[0]) html.Append($"<th>{E(h)}</th>");
+        foreach (int k in shown) html.Append($"<th>{E(lines[0][k])}</th>");
         html.Append("</tr>");
         foreach (var row in lines.Skip(1))
         {
             html.Append("<tr>");
-            foreach (var f in row) html.Append("<td>").Append(double.TryParse(f, NumberStyles.Float,
-                CultureInfo.InvariantCulture, out var v) ? F(v) : E(f)).Append("</td>");
+            foreach (int k in shown) html.Append("<td>").Append(double.TryParse(row[k], NumberStyles.Float,
+                CultureInfo.InvariantCulture, out var v) ? F(v) : E(row[k])).Append("</td>");
             html.Append("</tr>");
         }
         html.Append("</table>");

@@ -91,6 +91,10 @@ public class HbvInversionTests
             File.ReadAllLines(again.File(RunFiles.Parameters)).Where(l => l.Contains(",learned,")));
         Assert.DoesNotContain(File.ReadAllLines(again.File(RunFiles.InversionSummary)), l => l.StartsWith("calibrated"));
         Assert.False(Directory.Exists(again.File("inverse")));
+        // without calibrations the report leaves out the columns that would hold nothing but NaN
+        string againHtml = File.ReadAllText(Kgssl.Report.ReportWriter.WriteInversion(again));
+        Assert.Contains("<th>r_learned_refined</th>", againHtml);
+        Assert.DoesNotContain("<th>r_calibrated_two_seeds</th>", againHtml);
 
         string report = Kgssl.Report.ReportWriter.WriteInversion(run);
         string html = File.ReadAllText(report);

@@ -41,17 +41,20 @@ public static partial class HbvInversion
         var clock = Stopwatch.StartNew();
         Phase("score learned", n, reporter, i =>
         {
-            var physical = Physical(columns, learned.Parameters[ids[i]]);
-            byMethod[i]["learned"] = Score(problems[i], physical, columns, learned.Sigma, 0);
+            var physical = HbvColumns.ToParameters(columns, learned.Predicted[ids[i]])
+                ?? throw new InvalidDataException($"{ids[i]}: the inverse's estimate is not finite");
+            var p = problems[i];
+            byMethod[i]["learned"] = Score(p, physical, columns, learned.Sigma,
+                HbvCalibration.Objective(physical, p.Series, p.From, p.To), 0);
             if (learned.Emulated.TryGetValue(ids[i], out var sim))
-                byMethod[i][Emulator] = ScoreFlows(sim, problems[i].TestObserved, [], [], double.NaN, 0);
+                byMethod[i][Emulator] = ScoreFlows(sim, p.TestObserved, [], [], double.NaN, 0);
         });
         seconds["learned"] += clock.Elapsed.TotalSeconds;
         clock.Restart();
         Phase("refine", n, reporter, i =>
         {
             var center = columns.Select(c => LearnedRefinement.Unit(c, HbvParameters.Ranges[c.Parameter],
-                learned.Parameters[ids[i]][c.Parameter])).ToArray();
+                learned.Predicted[ids[i]][c.Index])).ToArray();
             var prior = new HbvCalibration.Prior(center, learned.SigmaUnit, o.PriorWeight);
             var p = problems[i];
             var fit = o.Strategy == Choices.Refinement.Cmaes
@@ -70,8 +73,7 @@ public static partial class HbvInversion
             var p = Reference(problems[i], o, o.Seed + 100_003 + i).Parameters.ToArray();
             second[i] = columns.Select(c => c.ToScale(p[c.Parameter])).ToArray();
         });
-        return ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i],
-            learned.Emulated.GetValueOrDefault(id))).ToList();
+        return ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i])).ToList();
     }
 
     static HbvCalibration.Result Reference(Problem p, Options o, int seed) =>
@@ -88,20 +90,6 @@ public static partial class HbvInversion
         });
     }
 
-    /// <summary>Values on the columns' scales (column k is parameter k) in physical units, clamped into the
-    /// ranges.</summary>
-    static HbvParameters Physical(IReadOnlyList<HbvColumns.Column> columns, double[] values)
-    {
-        var v = new double[HbvParameters.Ranges.Count];
-        foreach (var c in columns)
-        {
-            var r = HbvParameters.Ranges[c.Parameter];
-            double x = values[c.Parameter];
-            v[c.Parameter] = Math.Clamp(c.Log10 ? Math.Pow(10, x) : x, r.Min, r.Max);
-        }
-        return HbvParameters.FromArray(v);
-    }
-
     /// <summary>A search's best parameters, scored, with its final population's spread per column.</summary>
     static Estimate Scored(Problem p, HbvCalibration.Result fit, IReadOnlyList<HbvColumns.Column> columns)
     {
@@ -111,31 +99,23 @@ public static partial class HbvInversion
             double mean = v.Average();
             return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
         }).ToArray();
-        return Score(p, fit.Parameters, columns, spread, fit.Evaluations);
+        // the search's objective is the one its best parameters score on the calibration years: no run again
+        return Score(p, fit.Parameters, columns, spread, fit.Objective, fit.Evaluations);
     }
 
+    /// <param name="objective">The parameters' objective on the calibration years.</param>
     static Estimate Score(Problem p, HbvParameters parameters, IReadOnlyList<HbvColumns.Column> columns,
-        double[] spread, int runs)
+        double[] spread, double objective, int runs)
     {
         var physical = parameters.ToArray();
         return ScoreFlows(p.SimulateTest(parameters), p.TestObserved,
-            columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread,
-            HbvCalibration.Objective(parameters, p.Series, p.From, p.To), runs);
+            columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread, objective, runs);
     }
 
     static Estimate ScoreFlows(double[] sim, double[] obs, double[] values, double[] spread, double objective, int runs)
     {
         static double Log(double q) => Math.Log(q + 0.01);
-        return new Estimate(values, spread, objective, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs),
+        return new Estimate(values, spread, objective, sim, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs),
             Metrics.Nse(sim.Select(Log).ToArray(), obs.Select(Log).ToArray()), runs);
-    }
-
-    /// <summary>The test-period flows of a basin by each method, for the flows folder.</summary>
-    internal static (double[] Observed, Dictionary<string, double[]> Simulated) Flows(BasinData b, Options o,
-        BasinResult r, IReadOnlyList<HbvColumns.Column> columns)
-    {
-        var problem = Problem.Of(b, o);
-        return (problem.TestObserved, r.ByMethod.ToDictionary(kv => kv.Key,
-            kv => kv.Key == Emulator ? r.Emulated! : problem.SimulateTest(Physical(columns, kv.Value.Values))));
     }
 }

@@ -83,14 +83,11 @@ public static partial class HbvInversion
     }
 
     /// <summary>One basin's parameters (on the inverse's column scales) by one method, their spread, its fit on the
-    /// calibration years, its scores on the test years and what it cost.</summary>
-    public sealed record Estimate(double[] Values, double[] Spread, double CalibrationObjective, double Nse,
-        double Kge, double LogNse, int Runs);
+    /// calibration years, its simulated test-year flows (mm/day) and their scores, and what it cost.</summary>
+    public sealed record Estimate(double[] Values, double[] Spread, double CalibrationObjective, double[] TestFlow,
+        double Nse, double Kge, double LogNse, int Runs);
 
-    /// <param name="Emulated">The inverse's decoder on the test years, fed the embedding of the calibration years
-    /// (null when the inverse has no emulating decoder).</param>
-    public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference,
-        double[]? Emulated = null);
+    public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference);
 
     /// <param name="Seconds">Wall time per phase: ensemble and training of the inverse, learned (reading the
     /// basins' flows), refined, calibrated.</param>
@@ -109,7 +106,7 @@ public static partial class HbvInversion
         var learned = Learn(inverse, observed, o, reporter);
         foreach (var (id, reason) in learned.Dropped) dropped.Add((id, reason));
         seconds["learned"] = clock.Elapsed.TotalSeconds;
-        var basins = learned.Parameters.Keys.OrderBy(id => id, StringComparer.Ordinal).ToList();
+        var basins = learned.Predicted.Keys.OrderBy(id => id, StringComparer.Ordinal).ToList();
         if (o.MaxBasins > 0 && basins.Count > o.MaxBasins) basins = basins.Take(o.MaxBasins).ToList();
         if (basins.Count == 0) throw new InvalidDataException(
             $"{o.Root}: no basin can be inverted ({dropped.Count} dropped; see the log)");
@@ -185,11 +182,12 @@ public static partial class HbvInversion
         return inverse.Path;
     }
 
-    /// <param name="Parameters">Per basin: the head's parameters on the columns' scales.</param>
+    /// <param name="Predicted">Per basin: the head's characteristics on their own scales (the run's characteristic
+    /// order, as <see cref="HbvColumns.ToParameters"/> reads them).</param>
     /// <param name="SigmaUnit">The prior's spread per column in the unit cube (the head's RMSE on the ensemble's
     /// training members).</param>
     /// <param name="Sigma">The same on the columns' scales.</param>
-    sealed record Learned(Dictionary<string, double[]> Parameters, IReadOnlyList<HbvColumns.Column> Columns,
+    sealed record Learned(Dictionary<string, double[]> Predicted, IReadOnlyList<HbvColumns.Column> Columns,
         double[] SigmaUnit, double[] Sigma, List<(string, string)> Dropped, Dictionary<string, double[]> Emulated);
 
     /// <summary>The trained inverse applied to each basin's observed calibration years: the mean over its windows
@@ -220,15 +218,14 @@ public static partial class HbvInversion
         reporter.Progress("learned inverse", 1);
         var norm = trained.Prepared.Normalizer;
         var emulated = Emulate(trained, embeddings, o);
-        var parameters = new Dictionary<string, double[]>();
+        var predicted = new Dictionary<string, double[]>();
         var dropped = new List<(string, string)>();
         foreach (var e in embeddings)
         {
             if (e.PredictedZ.Length == 0) { dropped.Add((e.Id, $"no learned estimate: {e.Note}")); continue; }
-            parameters[e.Id] = columns.Select(c => norm.DenormalizeCharacteristic(c.Index, e.PredictedZ[c.Index]))
-                .ToArray();
+            predicted[e.Id] = e.PredictedZ.Select((z, k) => norm.DenormalizeCharacteristic(k, z)).ToArray();
         }
-        return new Learned(parameters, columns, sigmaUnit, sigma, dropped, emulated);
+        return new Learned(predicted, columns, sigmaUnit, sigma, dropped, emulated);
     }
 
     /// <summary>The test years' flows (mm/day) by the inverse's decoder conditioned on each basin's embedding, with

@@ -109,7 +109,7 @@ public static class InversionFiles
                 "identified"], rows).WriteCsv(run.File(RunFiles.InversionAgreement));
     }
 
-    /// <summary>flows/&lt;basin&gt;.csv: the test days' observed streamflow and each method's HBV simulation
+    /// <summary>flows/&lt;basin&gt;.csv: the test days' observed streamflow and each method's simulation, as scored
     /// (mm/day).</summary>
     static void WriteFlows(RunDirectory run, HbvInversion.Outcome o, HydroDataset observed,
         HbvInversion.Options options)
@@ -120,15 +120,14 @@ public static class InversionFiles
         {
             var r = o.Basins[i];
             var basin = observed.Basin(r.Id);
-            var (obs, sim) = HbvInversion.Flows(basin, options, r, o.Columns);
-            var methods = HbvInversion.Methods.Where(sim.ContainsKey).ToList();
-            int from = basin.IndexOnOrAfter(options.TestStart);
+            var methods = HbvInversion.Methods.Where(r.ByMethod.ContainsKey).ToList();
+            var (from, to) = basin.PeriodRange(options.TestStart, options.TestEnd);
             var sb = new StringBuilder("date,observed,").Append(string.Join(',', methods)).Append('\n');
-            for (int t = 0; t < obs.Length; t++)
+            for (int t = 0; t < to - from; t++)
             {
                 sb.Append(basin.Dates[from + t].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(F(obs[t]));
-                foreach (var m in methods) sb.Append(',').Append(F(sim[m][t]));
+                    .Append(F(basin.Response[from + t]));
+                foreach (var m in methods) sb.Append(',').Append(F(r.ByMethod[m].TestFlow[t]));
                 sb.Append('\n');
             }
             File.WriteAllText(Path.Combine(folder, r.Id + ".csv"), sb.ToString());

@@ -10,11 +10,13 @@ public sealed class CsvTable
     readonly string _path;
     readonly Dictionary<string, int> _columns;
 
+    public IReadOnlyList<string> Header { get; }
     public IReadOnlyList<string[]> Rows { get; }
 
     CsvTable(string path, string[] header, List<string[]> rows)
     {
         _path = path;
+        Header = header;
         _columns = header.Select((h, i) => (h, i)).GroupBy(x => x.h).ToDictionary(g => g.Key, g => g.First().i);
         Rows = rows;
     }

@@ -76,14 +76,14 @@ public static partial class ReportWriter
     static void AppendTable(StringBuilder html, string id, string path)
     {
         if (!File.Exists(path)) return;
-        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
+        var t = CsvTable.Read(path);
         // a column with nothing in it (the calibration's, in a run without calibrations) is left out
-        var shown = Enumerable.Range(0, lines[0].Length)
-            .Where(k => lines.Count == 1 || lines.Skip(1).Any(r => r[k] is not ("NaN" or ""))).ToList();
+        var shown = Enumerable.Range(0, t.Header.Count)
+            .Where(k => t.Rows.Count == 0 || t.Rows.Any(r => r[k] is not ("NaN" or ""))).ToList();
         html.Append($"<table id=\"{id}\"><tr>");
-        foreach (int k in shown) html.Append($"<th>{E(lines[0][k])}</th>");
+        foreach (int k in shown) html.Append($"<th>{E(t.Header[k])}</th>");
         html.Append("</tr>");
-        foreach (var row in lines.Skip(1))
+        foreach (var row in t.Rows)
         {
             html.Append("<tr>");
             foreach (int k in shown) html.Append("<td>").Append(double.TryParse(row[k], NumberStyles.Float,
@@ -106,13 +106,11 @@ public static partial class ReportWriter
         {
             string path = Path.Combine(run.File(RunFiles.FlowsFolder), pick.Basin + ".csv");
             if (!File.Exists(path)) continue;
-            var lines = File.ReadLines(path).Take(732).Select(l => l.Split(',')).ToList();
-            var header = lines[0];
-            var shown = lines.Skip(1).ToList();
+            var t = CsvTable.Read(path);
+            var shown = t.Rows.Take(731).ToList();
             var days = shown.Select((_, i) => (double)i).ToArray();
-            var series = header.Skip(1).Select((name, k) => (name, Y: shown.Select(r => r[k + 1].Length == 0
-                ? double.NaN : P(r[k + 1])).ToArray()))
-                .ToDictionary(x => x.name, x => (days, x.Y));
+            var series = t.Header.Skip(1).ToDictionary(name => name, name => (days, shown.Select(r =>
+                t.Text(r, name).Length == 0 ? double.NaN : t.Number(r, name)).ToArray()));
             html.Append(Img($"hydrograph {rank}", Plots.Lines(
                 $"{rank} basin {pick.Basin} (refined NSE {F(pick.Nse)} over the test years), " +
                 $"{shown[0][0]}..{shown[^1][0]}", series, "days from the start of the test years",

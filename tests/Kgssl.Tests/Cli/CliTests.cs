@@ -38,7 +38,8 @@ public class CliTests
         Assert.Single(err.Trim().Split('\n'));
         Assert.Contains("nowhere", err);
         Assert.Contains("data root folder not found", err);
-        (code, _, err) = Run("invert", "--root", dir.Path, "--inverse", dir.Sub("nowhere"), "--run-dir", dir.Sub("run"));
+        (code, _, err) = Run("invert", "--root", dir.Path, "--inverse", dir.Sub("nowhere"),
+            "--run-dir", dir.Sub("run"));
         Assert.NotEqual(0, code);
         Assert.Contains("nowhere: not a run folder (no config.yml)", err);
         Assert.False(Directory.Exists(dir.Sub("run")));
@@ -131,8 +132,8 @@ public class CliTests
         Assert.Contains("--set data.stride: a resumed run keeps its config; only training.epochs", err);
 
         // one day of one basin's streamflow changed: the run's data fingerprint no longer matches
-        string file = Directory.GetFiles(Path.Combine(dir.Sub("data"), "timeseries", "csv"), "*.csv", SearchOption.AllDirectories)
-            .Order().First();
+        string file = Directory.GetFiles(Path.Combine(dir.Sub("data"), "timeseries", "csv"), "*.csv",
+            SearchOption.AllDirectories).Order().First();
         var lines = File.ReadAllLines(file);
         var fields = lines[10].Split(',');
         fields[^1] = "123.456";

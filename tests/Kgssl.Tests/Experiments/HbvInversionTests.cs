@@ -69,7 +69,8 @@ public class HbvInversionTests
         Assert.Equal(0, Cell("learned", "hbv_runs_per_basin"));
         Assert.Equal(0, Cell("emulator", "hbv_runs_per_basin"));
         Assert.True(double.IsFinite(Cell("emulator", "median_nse")));
-        Assert.True(Cell("calibrated", "median_nse") > 0.8, $"calibrated median NSE {Cell("calibrated", "median_nse")}");
+        Assert.True(Cell("calibrated", "median_nse") > 0.8,
+            $"calibrated median NSE {Cell("calibrated", "median_nse")}");
 
         var parameters = File.ReadAllLines(run.File(RunFiles.Parameters));
         Assert.Equal(1 + 4 * 3, parameters.Length);
@@ -89,7 +90,8 @@ public class HbvInversionTests
         HbvInversion.Run(again, Small(root, run.File("inverse")) with { References = 0 }, silent);
         Assert.Equal(parameters.Where(l => l.Contains(",learned,")),
             File.ReadAllLines(again.File(RunFiles.Parameters)).Where(l => l.Contains(",learned,")));
-        Assert.DoesNotContain(File.ReadAllLines(again.File(RunFiles.InversionSummary)), l => l.StartsWith("calibrated"));
+        Assert.DoesNotContain(File.ReadAllLines(again.File(RunFiles.InversionSummary)),
+            l => l.StartsWith("calibrated"));
         Assert.False(Directory.Exists(again.File("inverse")));
         // without calibrations the report leaves out the columns that would hold nothing but NaN
         string againHtml = File.ReadAllText(Kgssl.Report.ReportWriter.WriteInversion(again));

@@ -425,8 +425,8 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.Throws<ArgumentException>(() => CalibrationReference.Run(f.Run, f.Prepared, "heldout",
             new HbvCalibration.Options(Population: 4, Generations: 1), new TrainerTests.Silent(), context: "whole"));
         foreach (var r in f.Calibration.Rows)
-            Assert.Contains(
-                $"<td>{r.Characteristic}</td><td>{r.PearsonR.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>", f.Html);
+            Assert.Contains($"<td>{r.Characteristic}</td><td>" +
+                $"{r.PearsonR.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}</td>", f.Html);
     }
 
     [Fact]

@@ -21,10 +21,17 @@ public static partial class Commands
             DefaultValueFactory = _ => "all" };
         statics.AcceptOnlyFromAmong("all", "true", "neighbours", "corrupted", "embedding", "random", "none");
         var embeddingRun = new Option<string?>("--embedding-run") {
-            Description = "KGSSL run folder whose embeddings feed the embedding setting" };
+            Description = "KGSSL run folder whose embeddings feed the embedding setting (with --ungauged: a " +
+                "crossval run folder, its fold_k runs embed fold k)" };
+        var ungauged = new Option<bool>("--ungauged") {
+            Description = "Basins the streamflow model never trained on: train on the other folds, score each fold's " +
+                "basins (resumes in an existing --run-dir)" };
+        var folds = new Option<int>("--folds") {
+            Description = "Folds over basins with --ungauged (drawn as crossval draws them)",
+            DefaultValueFactory = _ => 5 };
         var cmd = new Command("forward",
             "Forward-model experiment: a streamflow model fed true, corrupted, random, KGSSL-embedded or no statics")
-            { config, statics, embeddingRun, RunDirOption, SetOption };
+            { config, statics, embeddingRun, ungauged, folds, RunDirOption, SetOption };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
@@ -33,12 +40,21 @@ public static partial class Commands
             cfg = cfg with { Data = cfg.Data with { HeldoutFraction = 0, Folds = 0, ValidationFraction = 0 } };
             if (p.GetValue(embeddingRun) is { } er) cfg = cfg with { Forward = cfg.Forward
                 with { EmbeddingRun = Path.GetFullPath(er) } };
-            var run = RunDirectory.Start("forward", p.GetValue(RunDirOption), cfg,
-                "forward " + p.GetValue(statics));
+            string command = $"forward {p.GetValue(statics)}" + (p.GetValue(ungauged) ? " --ungauged" : "");
+            var run = p.GetValue(ungauged) ? UngaugedRun(p.GetValue(RunDirOption), cfg, command)
+                : RunDirectory.Start("forward", p.GetValue(RunDirOption), cfg, command);
             var results = reporter.Run(() => run.Tracked(() =>
             {
                 var prepared = Workflow.Prepare(run, cfg, reporter);
                 var basins = prepared.Split.Train;
+                if (p.GetValue(ungauged))
+                {
+                    var pooled = ForwardExperiment.Ungauged(cfg, prepared, basins, p.GetValue(folds),
+                        p.GetValue(statics)!, cfg.Forward.EmbeddingRun.Length > 0 ? cfg.Forward.EmbeddingRun : null,
+                        TorchSetup.Configure(cfg.Training), run, reporter);
+                    ForwardExperiment.Write(run.Path, pooled);
+                    return pooled;
+                }
                 Func<int, double[][]>? embedding = cfg.Forward.EmbeddingRun.Length > 0
                     ? months => ForwardExperiment.Embeddings(cfg.Forward.EmbeddingRun, cfg, prepared.Data, basins,
                         months)
@@ -64,6 +80,20 @@ public static partial class Commands
             return Done(run.Path);
         });
         return cmd;
+    }
+
+    /// <summary>The ungauged protocol's run folder: a new one, or the given one resumed when it holds the same
+    /// resolved config (anything else there is refused, never mixed in).</summary>
+    static RunDirectory UngaugedRun(string? runDir, KgsslConfig cfg, string command)
+    {
+        if (runDir is null || !File.Exists(Path.Combine(runDir, RunFiles.Config)))
+            return RunDirectory.Start("forward_ungauged", runDir, cfg, command);
+        var run = RunDirectory.Open(runDir);
+        if (File.ReadAllText(run.File(RunFiles.Config)) != ConfigLoader.ToYaml(cfg))
+            throw new ConfigException($"{runDir}: holds a run with another config; give a new --run-dir to start " +
+                "afresh, or the same config and options to resume it");
+        run.UpdateRunInfo(RunDirectory.StartInfo(cfg, command));
+        return run;
     }
 
     static void PrintForward(IEnumerable<ForwardExperiment.SettingResult> results)

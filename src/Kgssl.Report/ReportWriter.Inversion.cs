@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Kgssl.Config;
+using Kgssl.Data;
 using Kgssl.Runs;
 
 namespace Kgssl.Report;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Runs;
 using Kgssl.Training;
@@ -251,10 +252,16 @@ public static partial class ReportWriter
         var rows = lines.Skip(1).ToList();
         string Cell(string[] r, string column) => Array.IndexOf(header, column) is var k and >= 0 && k < r.Length
             ? r[k] : "NaN";
+        bool ungauged = File.Exists(run.File(RunFiles.ForwardUngaugedFolds));
         html.Append(
             "<h2>Forward-model experiment</h2><p>From <code>forward_summary.csv</code>: a streamflow model trained " +
             "on the training years with each kind of statics, scored on the test years (NSE and KGE of daily " +
             "streamflow; NSE &lt;= 0: basins where the model does no better than the observed mean).</p>");
+        if (ungauged)
+            html.Append(
+                "<p>Basins the model never trained on: the basins fall into folds, and each fold's basins are " +
+                "scored by a model trained on the other folds' basins, pooled over the folds " +
+                "(<code>forward_ungauged_folds.csv</code>). Wall seconds are summed over the folds.</p>");
         html.Append(
             "<table id=\"forward\"><tr><th>setting</th><th>n</th><th>mean NSE</th><th>median NSE</th>" +
             "<th>median KGE</th><th>NSE &lt;= 0</th><th>wall s</th></tr>");
@@ -293,7 +300,8 @@ public static partial class ReportWriter
         var t = CsvTable.Read(basinsPath);
         var nse = t.Rows.GroupBy(f => t.Text(f, "setting"))
             .ToDictionary(g => g.Key, g => g.Select(f => t.Number(f, "nse")).ToArray());
-        var shown = new[] { "true", "embedding", "random", "none" }.Where(nse.ContainsKey)
+        var shown = new[] { "true", "embedding", "embedding_12m", "embedding_3m", "neighbours", "random", "none" }
+            .Where(nse.ContainsKey)
             .Concat(nse.Keys.Where(k => k.StartsWith("corrupted", StringComparison.Ordinal))
                 .OrderBy(k => median.GetValueOrDefault(k)).Take(1));
         html.Append(Img("NSE CDF", Plots.Cdf(shown.ToDictionary(k => k, k => nse[k]))));

@@ -43,6 +43,12 @@ public static class RunFiles
     public const string ForwardSummary = "forward_summary.csv";
     /// <summary>The forward experiment's learning curve: median NSE against training minutes.</summary>
     public const string ForwardCurve = "forward_curve.csv";
+    /// <summary>The forward experiment on basins it never trained on: NSE and KGE per fold, setting and held-out
+    /// basin.</summary>
+    public const string ForwardUngaugedFolds = "forward_ungauged_folds.csv";
+    /// <summary>The ungauged forward experiment: wall seconds per fold and setting (a pair listed here is done).
+    /// </summary>
+    public const string ForwardUngaugedWalls = "forward_ungauged_walls.csv";
     /// <summary>Every baseline's estimate per basin.</summary>
     public const string BaselinePredictions = "baseline_predictions.csv";
     /// <summary>The unseen-basin protocol: every method's pooled summary, per fold, and per characteristic.</summary>

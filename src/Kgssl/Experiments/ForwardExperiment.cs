@@ -18,7 +18,7 @@ namespace Kgssl.Experiments;
 /// Trade-off of the defaults: sequence-to-sequence windows (the first warmup_days unscored) instead of the
 /// paper's sequence-to-one, a few windows per basin per epoch, hidden 32, 12 epochs: minutes per setting on 2 cores.
 /// </summary>
-public static class ForwardExperiment
+public static partial class ForwardExperiment
 {
     public sealed record Setting(string Name, double[][] Statics, double Std = double.NaN,
         double Fraction = double.NaN, int Months = -1);
@@ -80,8 +80,10 @@ public static class ForwardExperiment
     /// Embeddings of each basin from a KGSSL run, computed from TRAINING-period windows only (the first
     /// <paramref name="months"/> months of it when &gt; 0), z-scored per dimension across basins.
     /// </summary>
+    /// <param name="scaleRows">The first this many basins give the z-scores' mean and sd (0 = all of them): the
+    /// training basins only, where the others stand for basins the streamflow model never saw.</param>
     public static double[][] Embeddings(string runDir, KgsslConfig c, HydroDataset data, IReadOnlyList<string> basins,
-        int months)
+        int months, int scaleRows = 0)
     {
         using var trained = TrainedRun.Open(RunDirectory.Open(runDir), data: data);
         var (rc, store, model, device) = (trained.Prepared.Config, trained.Prepared.Store, trained.Model,
@@ -91,7 +93,7 @@ public static class ForwardExperiment
             : ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd);
         var emb = Embedder.Embed(model, store, basins, start, end, rc.Data.WindowDays, rc.Data.Stride, device);
         var z = emb.Select(e => e.Windows > 0 ? e.Mean : new double[rc.Model.Embedding]).ToArray();
-        var (mean, std) = Ridge.Scale(z, z[0].Length);
+        var (mean, std) = Ridge.Scale(scaleRows > 0 ? z[..scaleRows] : z, z[0].Length);
         return z.Select(r => Ridge.Standardize(r, mean, std)).ToArray();
     }
 
@@ -103,9 +105,18 @@ public static class ForwardExperiment
     /// the test period; with <c>forward.curve_every</c> &gt; 0 the test period is also scored every that many
     /// epochs (for the curve only: nothing is chosen on it). Training minutes exclude the curve's scoring.
     /// </summary>
+    /// <param name="heldout">The last this many basins (and rows of the setting's statics) are basins the model
+    /// never trains on: only they are scored. 0: every basin trains and is scored.</param>
     public static SettingResult Run(KgsslConfig c, FeatureStore store, IReadOnlyList<string> basins, Setting setting,
-        Normalizer norm, Device device, IProgress<double>? progress = null, List<CurvePoint>? curve = null)
+        Normalizer norm, Device device, IProgress<double>? progress = null, List<CurvePoint>? curve = null,
+        int heldout = 0)
     {
+        if (heldout < 0 || heldout >= basins.Count)
+            throw new ArgumentOutOfRangeException(nameof(heldout), $"{heldout} of {basins.Count} basins");
+        int[] all = basins.Select(store.IndexOf).ToArray();
+        int[] idx = all[..^heldout];
+        int[] scored = heldout > 0 ? all[^heldout..] : all;
+        var scoredStatics = heldout > 0 ? setting.Statics[^heldout..] : setting.Statics;
         var f = c.Forward;
         var clock = Stopwatch.StartNew();
         var training = new Stopwatch();
@@ -114,7 +125,6 @@ public static class ForwardExperiment
         using var model = ForwardModel.Create(f.Model, store.DriverCount, s, f.Hidden, f.Dropout);
         model.to(device);
         using var opt = new Adam(model.parameters(), f.LearningRate);
-        int[] idx = basins.Select(store.IndexOf).ToArray();
         var (trS, trE) = Workflow.Period(c, "train");
         var ranges = idx.Select(b => store.Basins[b].PeriodRange(trS, trE)).ToArray();
         var weight = LossWeights(f, store, norm, idx, ranges);
@@ -134,10 +144,11 @@ public static class ForwardExperiment
             training.Stop();
             if (curve is not null && f.CurveEvery > 0 && epoch % f.CurveEvery == 0 && epoch < f.Epochs)
                 curve.Add(new CurvePoint(setting.Name, epoch, training.Elapsed.TotalMinutes,
-                    Metrics.Median(Score(c, model, store, idx, setting, norm, device).Select(x => x.Nse))));
+                    Metrics.Median(Score(c, model, store, scored, setting.Name, scoredStatics, norm, device)
+                        .Select(x => x.Nse))));
             progress?.Report(epoch / (double)(f.Epochs + 1));
         }
-        var scores = Score(c, model, store, idx, setting, norm, device);
+        var scores = Score(c, model, store, scored, setting.Name, scoredStatics, norm, device);
         curve?.Add(new CurvePoint(setting.Name, f.Epochs, training.Elapsed.TotalMinutes,
             Metrics.Median(scores.Select(x => x.Nse))));
         progress?.Report(1);
@@ -223,15 +234,15 @@ public static class ForwardExperiment
     }
 
     /// <summary>NSE and KGE of every basin on the test period, the year before it run as spin-up.</summary>
-    static List<BasinScore> Score(KgsslConfig c, ForwardModel model, FeatureStore store, int[] idx, Setting setting,
-        Normalizer norm, Device device)
+    static List<BasinScore> Score(KgsslConfig c, ForwardModel model, FeatureStore store, int[] idx, string setting,
+        double[][] statics, Normalizer norm, Device device)
     {
         var (teS, teE) = Workflow.Period(c, "test");
         model.eval();
-        var jobs = HydrographScorer.Jobs(store, idx.Select((b, i) => (store.Basins[b].Id, setting.Statics[i])),
+        var jobs = HydrographScorer.Jobs(store, idx.Select((b, i) => (store.Basins[b].Id, statics[i])),
             teS, teE, 365);
         return HydrographScorer.Run(store, norm, model.forward, jobs, device, 128)
-            .Select(x => new BasinScore(setting.Name, x.Job.Id, x.Nse, x.Kge)).ToList();
+            .Select(x => new BasinScore(setting, x.Job.Id, x.Nse, x.Kge)).ToList();
     }
 
     public static void Write(string runDir, IReadOnlyList<SettingResult> results,

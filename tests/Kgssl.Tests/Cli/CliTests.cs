@@ -108,6 +108,51 @@ public class CliTests
     }
 
     [Fact]
+    public void UngaugedForwardScoresEachBasinOnceFromItsFoldResumesAndRefusesALeakingEmbeddingRun()
+    {
+        using var dir = new TempDir();
+        string data = dir.Sub("data");
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(data, 9, 4, 5));
+        string config = Path.Combine(Kgssl.Tests.Config.ConfigLoaderTests.RepoRoot(), "configs",
+            "forward_synthetic.yml");
+        string[] common = ["forward", "--config", config, "--set", $"data.root={data}", "--set", "forward.epochs=1",
+            "--set", "forward.hidden=4", "--set", "forward.windows_per_basin=1", "--ungauged", "--folds", "3",
+            "--quiet"];
+        string runDir = dir.Sub("ungauged");
+        var (code, _, err) = Run([.. common, "--statics", "true", "--run-dir", runDir]);
+        Assert.True(code == 0, err);
+        var t = Kgssl.Data.CsvTable.Read(Path.Combine(runDir, "forward_ungauged_folds.csv"));
+        var heldBy = t.Rows.ToDictionary(r => t.Text(r, "basin"), r => (int)t.Number(r, "fold"));
+        Assert.Equal(9, heldBy.Count);   // every basin scored once, from the fold that held it out
+        var cfg = Kgssl.Config.ConfigLoader.LoadFile(Path.Combine(runDir, "config.yml"));
+        foreach (var fold in Kgssl.Experiments.ForwardExperiment.Folds(cfg, [.. heldBy.Keys.Order()], 3))
+        {
+            Assert.Empty(fold.Train.Intersect(fold.Heldout));
+            Assert.All(fold.Heldout, b => Assert.Equal(fold.Index, heldBy[b]));
+        }
+        string folds = File.ReadAllText(Path.Combine(runDir, "forward_ungauged_folds.csv"));
+
+        (code, _, err) = Run([.. common, "--statics", "true", "--run-dir", runDir]);
+        Assert.True(code == 0, err);
+        Assert.Equal(folds, File.ReadAllText(Path.Combine(runDir, "forward_ungauged_folds.csv")));
+        Assert.Contains("fold 2, true: already scored", File.ReadAllText(Path.Combine(runDir, "log.txt")));
+
+        (code, _, err) = Run([.. common, "--statics", "true", "--run-dir", runDir, "--set", "forward.hidden=5"]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("holds a run with another config", err);
+
+        // an embedding run that trained on every basin would leak the held-out ones into their statics
+        var split = new Kgssl.Data.BasinSplit([.. heldBy.Keys], [], []);
+        Directory.CreateDirectory(dir.Sub("cv/fold_0"));
+        File.WriteAllText(dir.Sub("cv/fold_0/config.yml"), "");
+        File.WriteAllText(dir.Sub("cv/fold_0/split.json"), System.Text.Json.JsonSerializer.Serialize(split));
+        (code, _, err) = Run([.. common, "--statics", "embedding", "--embedding-run", dir.Sub("cv"),
+            "--run-dir", dir.Sub("leak")]);
+        Assert.NotEqual(0, code);
+        Assert.Contains("the KGSSL run trained on 3 of this fold's held-out basins", err);
+    }
+
+    [Fact]
     public void ResumeSaysAlreadyFinishedExtendsOnlyWithEpochsAndRefusesChangedData()
     {
         using var dir = new TempDir();

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Kgssl.Data;
 
-namespace Kgssl.Report;
+namespace Kgssl.Data;
 
 /// <summary>A run's CSV table read by column name, so that a reordered or widened file is read right or refused
 /// with its name, never read from the wrong column.</summary>

@@ -32,54 +32,38 @@ public static partial class Commands
         var cmd = new Command("forward",
             "Forward-model experiment: a streamflow model fed true, corrupted, random, KGSSL-embedded or no statics")
             { config, statics, embeddingRun, ungauged, folds, RunDirOption, SetOption };
-        cmd.SetAction(p =>
-        {
-            var reporter = Reporter(p);
-            var cfg = ConfigLoader.LoadFile(p.GetValue(config)!, Overrides(p));
-            // every gauged basin trains on its training years and is scored on its test years
-            cfg = cfg with { Data = cfg.Data with { HeldoutFraction = 0, Folds = 0, ValidationFraction = 0 } };
-            if (p.GetValue(embeddingRun) is { } er) cfg = cfg with { Forward = cfg.Forward
-                with { EmbeddingRun = Path.GetFullPath(er) } };
-            string command = $"forward {p.GetValue(statics)}" + (p.GetValue(ungauged) ? " --ungauged" : "");
-            var run = p.GetValue(ungauged) ? UngaugedRun(p.GetValue(RunDirOption), cfg, command)
-                : RunDirectory.Start("forward", p.GetValue(RunDirOption), cfg, command);
-            var results = reporter.Run(() => run.Tracked(() =>
-            {
-                var prepared = Workflow.Prepare(run, cfg, reporter);
-                var basins = prepared.Split.Train;
-                if (p.GetValue(ungauged))
-                {
-                    var pooled = ForwardExperiment.Ungauged(cfg, prepared, basins, p.GetValue(folds),
-                        p.GetValue(statics)!, cfg.Forward.EmbeddingRun.Length > 0 ? cfg.Forward.EmbeddingRun : null,
-                        TorchSetup.Configure(cfg.Training), run, reporter);
-                    ForwardExperiment.Write(run.Path, pooled);
-                    return pooled;
-                }
-                Func<int, double[][]>? embedding = cfg.Forward.EmbeddingRun.Length > 0
-                    ? months => ForwardExperiment.Embeddings(cfg.Forward.EmbeddingRun, cfg, prepared.Data, basins,
-                        months)
-                    : null;
-                var settings = ForwardExperiment.Settings(cfg, prepared, basins, p.GetValue(statics)!, embedding);
-                var device = TorchSetup.Configure(cfg.Training);
-                var list = new List<ForwardExperiment.SettingResult>();
-                var curve = new List<ForwardExperiment.CurvePoint>();
-                foreach (var setting in settings)
-                {
-                    var r = ForwardExperiment.Run(cfg, prepared.Store, basins, setting, prepared.Normalizer, device,
-                        new Progress<double>(x => reporter.Progress("forward " + setting.Name, x)), curve);
-                    list.Add(r);
-                    ForwardExperiment.Write(run.Path, list, curve);
-                    reporter.Info(
-                        $"{setting.Name}: median NSE {r.MedianNse:F3}, mean {r.MeanNse:F3}, " +
-                        $"{r.Scores.Count(x => !(x.Nse > 0))} basins NSE <= 0, {r.WallSeconds:F0} s");
-                }
-                return list;
-            }));
-            reporter.Run(() => ReportWriter.Write(run, reporter));
-            if (!reporter.Quiet) PrintForward(results);
-            return Done(run.Path);
-        });
+        cmd.SetAction(p => RunForward(p, p.GetValue(config)!, p.GetValue(statics)!, p.GetValue(embeddingRun),
+            p.GetValue(ungauged) ? p.GetValue(folds) : 0));
         return cmd;
+    }
+
+    /// <summary>Every setting asked for, trained and scored; with <paramref name="folds"/> &gt; 0 on basins the
+    /// model never trained on.</summary>
+    static int RunForward(ParseResult p, string configPath, string statics, string? embeddingRun, int folds)
+    {
+        var reporter = Reporter(p);
+        var cfg = ConfigLoader.LoadFile(configPath, Overrides(p));
+        // every gauged basin trains on its training years and is scored on its test years
+        cfg = cfg with { Data = cfg.Data with { HeldoutFraction = 0, Folds = 0, ValidationFraction = 0 } };
+        if (embeddingRun is { } er) cfg = cfg with { Forward = cfg.Forward
+            with { EmbeddingRun = Path.GetFullPath(er) } };
+        string command = $"forward {statics}" + (folds > 0 ? $" --ungauged --folds {folds}" : "");
+        var run = folds > 0 ? UngaugedRun(p.GetValue(RunDirOption), cfg, command)
+            : RunDirectory.Start("forward", p.GetValue(RunDirOption), cfg, command);
+        var results = reporter.Run(() => run.Tracked(() =>
+        {
+            var prepared = Workflow.Prepare(run, cfg, reporter);
+            var device = TorchSetup.Configure(cfg.Training);
+            string? embeddings = cfg.Forward.EmbeddingRun.Length > 0 ? cfg.Forward.EmbeddingRun : null;
+            return folds > 0
+                ? ForwardExperiment.Ungauged(cfg, prepared, prepared.Split.Train, folds, statics, embeddings, device,
+                    run, reporter)
+                : ForwardExperiment.Gauged(cfg, prepared, prepared.Split.Train, statics, embeddings, device, run,
+                    reporter);
+        }));
+        reporter.Run(() => ReportWriter.Write(run, reporter));
+        if (!reporter.Quiet) PrintForward(results);
+        return Done(run.Path);
     }
 
     /// <summary>The ungauged protocol's run folder: a new one, or the given one resumed when it holds the same

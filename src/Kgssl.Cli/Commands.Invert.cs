@@ -64,7 +64,6 @@ public static partial class Commands
                 references, refGenerations, calibration, test, maxBasins, seed, RunDirOption };
         cmd.SetAction(p =>
         {
-            var reporter = Reporter(p);
             var (cs, ce) = PeriodOption("--calibration-period", p.GetValue(calibration)!);
             var (ts, te) = PeriodOption("--test-period", p.GetValue(test)!);
             var o = new HbvInversion.Options(p.GetValue(root)!, p.GetValue(dataset)!, p.GetValue(source)!,
@@ -73,21 +72,29 @@ public static partial class Commands
                 p.GetValue(weight), p.GetValue(references), d.ReferencePopulation, p.GetValue(refGenerations),
                 p.GetValue(maxBasins), p.GetValue(strategy)!)
             { CalibrationStart = cs, CalibrationEnd = ce, TestStart = ts, TestEnd = te };
-            o.Validate();   // before the run folder exists
-            if (!Directory.Exists(o.Root)) throw new DataFormatException(o.Root, 0, "data root folder not found");
-            if (o.InverseRun is { } trained && !File.Exists(RunDirectory.Open(trained).File(RunFiles.Predictions)))
-                throw new ConfigException($"--inverse {trained}: no {RunFiles.Predictions}; is it the inverse/ " +
-                    "folder of a finished invert run?");
-            var run = RunDirectory.Create("invert", p.GetValue(RunDirOption));
-            var seedOnly = new KgsslConfig { Training = new TrainingConfig { Seed = o.Seed } };
-            run.UpdateRunInfo(RunDirectory.StartInfo(seedOnly, "invert --model hbv"));
-            File.WriteAllText(run.File("invert.json"), JsonSerializer.Serialize(o, JsonFiles.Options) + "\n");
-            var outcome = reporter.Run(() => run.Tracked(() => HbvInversion.Run(run, o, reporter)));
-            ReportWriter.WriteInversion(run);
-            PrintInversion(run, outcome, reporter.Quiet);
-            return Done(run.Path);
+            return RunInvert(p, o);
         });
         return cmd;
+    }
+
+    /// <summary>Checks the options before the run folder exists, then runs, reports and prints the inversion.
+    /// </summary>
+    static int RunInvert(ParseResult p, HbvInversion.Options o)
+    {
+        var reporter = Reporter(p);
+        o.Validate();
+        if (!Directory.Exists(o.Root)) throw new DataFormatException(o.Root, 0, "data root folder not found");
+        if (o.InverseRun is { } trained && !File.Exists(RunDirectory.Open(trained).File(RunFiles.Predictions)))
+            throw new ConfigException($"--inverse {trained}: no {RunFiles.Predictions}; is it the inverse/ " +
+                "folder of a finished invert run?");
+        var run = RunDirectory.Create("invert", p.GetValue(RunDirOption));
+        var seedOnly = new KgsslConfig { Training = new TrainingConfig { Seed = o.Seed } };
+        run.UpdateRunInfo(RunDirectory.StartInfo(seedOnly, "invert --model hbv"));
+        File.WriteAllText(run.File("invert.json"), JsonSerializer.Serialize(o, JsonFiles.Options) + "\n");
+        var outcome = reporter.Run(() => run.Tracked(() => HbvInversion.Run(run, o, reporter)));
+        ReportWriter.WriteInversion(run);
+        PrintInversion(run, outcome, reporter.Quiet);
+        return Done(run.Path);
     }
 
     static (DateOnly Start, DateOnly End) PeriodOption(string name, string value)

@@ -47,7 +47,7 @@ public class SourceLayoutTests
     [Fact]
     public void NoSourceLineIsLongerThan120Characters()
     {
-        var longLines = SourceFiles("src").SelectMany(file => File.ReadLines(file)
+        var longLines = SourceFiles("src").Concat(SourceFiles("tests")).SelectMany(file => File.ReadLines(file)
             .Select((line, i) => (line, i))
             .Where(x => x.line.Length > 120)
             .Select(x => $"{Path.GetFileName(file)}:{x.i + 1} ({x.line.Length})")).ToList();

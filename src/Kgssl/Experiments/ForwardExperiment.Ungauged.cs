@@ -116,7 +116,9 @@ public static partial class ForwardExperiment
                     $"{r.Scores.Count} held-out basins, {r.WallSeconds:F0} s");
             }
         }
-        return done.Pooled();
+        var pooled = done.Pooled();
+        Write(run.Path, pooled);
+        return pooled;
     }
 
     /// <summary>The ungauged protocol's finished (fold, setting) pairs: forward_ungauged_folds.csv (one row per
@@ -157,7 +159,8 @@ public static partial class ForwardExperiment
         {
             static string G(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
             WriteAtomic(Path.Combine(runDir, RunFiles.ForwardUngaugedFolds), ["fold,setting,basin,nse,kge",
-                .. _scores.Select(x => $"{x.Fold},{x.Score.Setting},{x.Score.Basin},{G(x.Score.Nse)},{G(x.Score.Kge)}")]);
+                .. _scores.Select(x =>
+                    $"{x.Fold},{x.Score.Setting},{x.Score.Basin},{G(x.Score.Nse)},{G(x.Score.Kge)}")]);
             WriteAtomic(Path.Combine(runDir, RunFiles.ForwardUngaugedWalls), ["fold,setting,wall_s",
                 .. _walls.Select(kv => $"{kv.Key.Item1},{kv.Key.Item2},{G(kv.Value)}")]);
         }

@@ -32,6 +32,31 @@ public static partial class ForwardExperiment
         public double MeanNse => Scores.Select(s => s.Nse).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
     }
 
+    /// <summary>
+    /// Every gauged basin trains on its training years and is scored on its test years, once per setting asked
+    /// for; the tables are rewritten after each setting, so that a long table shows its finished settings.
+    /// </summary>
+    public static List<SettingResult> Gauged(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins,
+        string which, string? embeddingRun, Device device, RunDirectory run, IRunReporter reporter)
+    {
+        Func<int, double[][]>? embedding = embeddingRun is null ? null
+            : months => Embeddings(embeddingRun, c, p.Data, basins, months);
+        var list = new List<SettingResult>();
+        var curve = new List<CurvePoint>();
+        foreach (var setting in Settings(c, p, basins, which, embedding))
+        {
+            var r = Run(c, p.Store, basins, setting, p.Normalizer, device,
+                new Progress<double>(x => reporter.Progress("forward " + setting.Name, x)), curve);
+            list.Add(r);
+            Write(run.Path, list, curve);
+            string message = $"{setting.Name}: median NSE {r.MedianNse:F3}, mean {r.MeanNse:F3}, " +
+                $"{r.Scores.Count(x => !(x.Nse > 0))} basins NSE <= 0, {r.WallSeconds:F0} s";
+            run.Log(message);
+            reporter.Info(message);
+        }
+        return list;
+    }
+
     /// <summary>Builds the settings asked for: true, none, random, corrupted grid, embedding (all and limited
     /// months).</summary>
     public static List<Setting> Settings(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins,

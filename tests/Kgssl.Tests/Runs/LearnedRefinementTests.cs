@@ -10,7 +10,8 @@ public class LearnedRefinementTests
     {
         using var dir = new TempDir();
         string path = dir.File("predictions.csv",
-            "basin,basin_set,true_FC,pred_FC,pred_PERC,true_PERC\nb1,heldout,200,180.5,1.5,2\nb2,train,100,90,0.5,0.25\n");
+            "basin,basin_set,true_FC,pred_FC,pred_PERC,true_PERC\n" +
+            "b1,heldout,200,180.5,1.5,2\nb2,train,100,90,0.5,0.25\n");
         var rows = LearnedRefinement.ReadPredictions(path, ["PERC", "FC"]);
         Assert.Equal(2, rows.Count);
         Assert.Equal(("b1", "heldout"), (rows[0].Id, rows[0].BasinSet));

@@ -17,9 +17,9 @@ public static partial class Commands
         var config = new Option<string>("--config") {
             Description = "Run config naming the data and the forward section", Required = true };
         var statics = new Option<string>("--statics") {
-            Description = "all | true | neighbours | corrupted | embedding | random | none",
-            DefaultValueFactory = _ => "all" };
-        statics.AcceptOnlyFromAmong("all", "true", "neighbours", "corrupted", "embedding", "random", "none");
+            Description = string.Join(" | ", Choices.Statics.All),
+            DefaultValueFactory = _ => Choices.Statics.Every };
+        statics.AcceptOnlyFromAmong(Choices.Statics.All);
         var embeddingRun = new Option<string?>("--embedding-run") {
             Description = "KGSSL run folder whose embeddings feed the embedding setting (with --ungauged: a " +
                 "crossval run folder, its fold_k runs embed fold k)" };

@@ -43,6 +43,14 @@ public static class Choices
         public static readonly string[] All = [Best, Rand, Cmaes];
     }
 
+    /// <summary><c>kgssl forward --statics</c>: what the streamflow model is fed as a basin's statics.</summary>
+    public static class Statics
+    {
+        public const string Every = "all", True = "true", Neighbours = "neighbours", Corrupted = "corrupted",
+            Embedding = "embedding", Random = "random", None = "none";
+        public static readonly string[] All = [Every, True, Neighbours, Corrupted, Embedding, Random, None];
+    }
+
     /// <summary><c>forward.model</c>.</summary>
     public static class ForwardModel
     {

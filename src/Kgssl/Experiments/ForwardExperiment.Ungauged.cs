@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kgssl.Config;
+using Kind = Kgssl.Config.Choices.Statics;
 using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Runs;
@@ -43,28 +44,29 @@ public static partial class ForwardExperiment
     public static List<Setting> UngaugedSettings(KgsslConfig c, Workflow.Prepared p, Fold fold, string which,
         string? crossvalRun)
     {
-        if (which == "corrupted")
+        if (which == Kind.Corrupted)
             throw new ConfigException("--statics corrupted: the ungauged protocol has no corrupted setting");
         var basins = fold.Basins;
         var trueZ = basins.Select(id => ZScored(p.Normalizer, p.Data.Basin(id).Characteristics)).ToArray();
         var list = new List<Setting>();
-        bool all = which == "all";
-        if (all || which == "true") list.Add(new Setting("true", trueZ));
-        if (all || which == "none") list.Add(new Setting("none", basins.Select(_ => Array.Empty<double>()).ToArray()));
-        if (all || which == "random") list.Add(new Setting("random",
+        bool all = which == Kind.Every;
+        if (all || which == Kind.True) list.Add(new Setting(Kind.True, trueZ));
+        if (all || which == Kind.None)
+            list.Add(new Setting(Kind.None, basins.Select(_ => Array.Empty<double>()).ToArray()));
+        if (all || which == Kind.Random) list.Add(new Setting(Kind.Random,
             StaticsCorruption.Random(basins.Count, trueZ[0].Length, Seeds.Mix(c.Training.Seed + 17, fold.Index, 0))));
-        if (all || which == "neighbours")
+        if (all || which == Kind.Neighbours)
         {
             var near = NearestGauges.Of(fold.Train.Select(p.Data.Basin).ToList(), c.Evaluation.KnowledgeNeighbours,
                 c.Evaluation.KnowledgePower);
-            list.Add(new Setting("neighbours",
+            list.Add(new Setting(Kind.Neighbours,
                 basins.Select(id => ZScored(p.Normalizer, near.Estimate(p.Data.Basin(id)))).ToArray()));
         }
-        if ((all || which == "embedding") && crossvalRun is not null)
+        if ((all || which == Kind.Embedding) && crossvalRun is not null)
         {
             string foldRun = FoldRun(crossvalRun, fold);
             foreach (var months in c.Forward.EmbeddingMonths)
-                list.Add(new Setting(months == 0 ? "embedding" : $"embedding_{months}m",
+                list.Add(new Setting(EmbeddingName(months),
                     Embeddings(foldRun, c, p.Data, basins, months, fold.Train.Count), Months: months));
         }
         if (list.Count == 0) throw new ConfigException(

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Kgssl.Config;
+using Kind = Kgssl.Config.Choices.Statics;
 using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Model;
@@ -64,25 +65,31 @@ public static partial class ForwardExperiment
     {
         var trueZ = basins.Select(id => ZScored(p.Normalizer, p.Data.Basin(id).Characteristics)).ToList();
         var list = new List<Setting>();
-        bool all = which == "all";
-        if (all || which == "true") list.Add(new Setting("true", trueZ.ToArray()));
-        if (all || which == "none") list.Add(new Setting("none", basins.Select(_ => Array.Empty<double>()).ToArray()));
-        if (all || which == "neighbours") list.Add(new Setting("neighbours", Neighbours(c, p, basins)));
-        if (all || which == "random") list.Add(new Setting("random",
+        bool all = which == Kind.Every;
+        if (all || which == Kind.True) list.Add(new Setting(Kind.True, trueZ.ToArray()));
+        if (all || which == Kind.None)
+            list.Add(new Setting(Kind.None, basins.Select(_ => Array.Empty<double>()).ToArray()));
+        if (all || which == Kind.Neighbours)
+            list.Add(new Setting(Kind.Neighbours, Neighbours(c, p, basins)));
+        if (all || which == Kind.Random) list.Add(new Setting(Kind.Random,
             StaticsCorruption.Random(basins.Count, trueZ[0].Length, c.Training.Seed + 17)));
-        if (all || which == "corrupted")
+        if (all || which == Kind.Corrupted)
             foreach (var f in c.Forward.CorruptionFractions)
                 foreach (var s in c.Forward.CorruptionStds)
                     list.Add(new Setting(string.Create(CultureInfo.InvariantCulture, $"corrupted_s{s}_f{f}"),
                         StaticsCorruption.Apply(trueZ, s, f, c.Training.Seed + 31).Statics, s, f));
-        if ((all || which == "embedding") && embedding is not null)
+        if ((all || which == Kind.Embedding) && embedding is not null)
             foreach (var months in c.Forward.EmbeddingMonths)
-                list.Add(new Setting(months == 0 ? "embedding" : $"embedding_{months}m", embedding(months),
+                list.Add(new Setting(EmbeddingName(months), embedding(months),
                     Months: months));
         if (list.Count == 0) throw new ConfigException(
             $"--statics {which}: nothing to run (embedding needs forward.embedding_run or --embedding-run)");
         return list;
     }
+
+    /// <summary>The embedding setting's name: "embedding" from all the training years, else "embedding_{k}m".
+    /// </summary>
+    static string EmbeddingName(int months) => months == 0 ? Kind.Embedding : $"{Kind.Embedding}_{months}m";
 
     /// <summary>
     /// The characteristics a hydrologist would give a basin from its neighbours alone: the inverse-distance mean of the

@@ -101,18 +101,23 @@ public static partial class HbvCalibration
     /// <summary>The daily series of one basin; streamflow may hold NaN (not scored).</summary>
     public sealed record Series(double[] Precipitation, double[] Temperature, double[] Pet, double[] Streamflow);
 
-    /// <summary>Calibrates on days [scoreFrom, scoreTo) of the series; the model runs from day 0 (earlier days warm it
-    /// up).</summary>
-    public static Result Calibrate(Series s, int scoreFrom, int scoreTo, Options o)
+    static void Check(Series s, int scoreFrom, int scoreTo, Options o)
     {
-        int dims = o.Dimensions;
         if (o.Population < 4) throw new ArgumentOutOfRangeException(nameof(o),
             $"population must be at least 4, got {o.Population}");
         if (scoreFrom < 0 || scoreTo > s.Streamflow.Length || scoreTo - scoreFrom < Data.ObservedDays.Minimum)
             throw new ArgumentOutOfRangeException(nameof(scoreFrom),
                 $"need at least {Data.ObservedDays.Minimum} scored days inside the series, got " +
                 $"[{scoreFrom}, {scoreTo})");
-        o.Prior?.Validate(dims);
+        o.Prior?.Validate(o.Dimensions);
+    }
+
+    /// <summary>Calibrates on days [scoreFrom, scoreTo) of the series; the model runs from day 0 (earlier days warm it
+    /// up).</summary>
+    public static Result Calibrate(Series s, int scoreFrom, int scoreTo, Options o)
+    {
+        int dims = o.Dimensions;
+        Check(s, scoreFrom, scoreTo, o);
         var scorer = new Scorer(s, scoreFrom, scoreTo);
         var rng = new SeededRandom(o.Seed);
         var pop = o.Prior is { } prior ? AroundPrior(prior, o.Population, rng)

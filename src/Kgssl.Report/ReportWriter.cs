@@ -215,8 +215,9 @@ public static partial class ReportWriter
             ["validation total"] = (x, epochs.Select(e => e.ValLoss).ToArray()),
         }, "loss")));
         html.Append(
-            $"<p>{epochs.Count} epochs, {F(epochs.Sum(e => e.Seconds))} s of training, " +
-            $"{F(epochs.Sum(e => e.Anchors) / Math.Max(epochs.Sum(e => e.Seconds), 1e-9))} anchor windows/s.</p>");
+            $"<p>{epochs.Count} epochs, {Whole(epochs.Sum(e => e.Seconds))} s of training, " +
+            $"{Whole(epochs.Sum(e => e.Anchors) / Math.Max(epochs.Sum(e => e.Seconds), 1e-9))} anchor " +
+            "windows/s.</p>");
     }
 
     static void AppendEmulator(RunDirectory run, StringBuilder html)
@@ -455,7 +456,7 @@ public static partial class ReportWriter
             html.Append(Img($"hydrograph {basin.Key.Rank}", Plots.Lines(
                 $"{basin.Key.Rank} basin {basin.Key.Id} (NSE {F(basin.Key.Nse)} over the period), " +
                 $"{t.Text(shown[0], "date")}..{t.Text(shown[^1], "date")}",
-                flows, "day", "streamflow (mm/day)", 900, 300)));
+                flows, $"days since {t.Text(shown[0], "date")}", "streamflow (mm/day)", 900, 300)));
         }
     }
 
@@ -497,6 +498,9 @@ public static partial class ReportWriter
     }
 
     static string F(double v) => double.IsFinite(v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : "NaN";
+
+    /// <summary>Seconds and rates: whole numbers, the digits after the point are noise there.</summary>
+    static string Whole(double v) => double.IsFinite(v) ? v.ToString("0", CultureInfo.InvariantCulture) : "NaN";
 
     static string Img(string alt, byte[] png, bool inline = false) =>
         $"<img alt=\"{E(alt)}\" " +

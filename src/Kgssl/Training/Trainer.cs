@@ -177,6 +177,7 @@ public sealed class Trainer
         return state;
     }
 
+    /// <summary>One step's loss: the weighted mean of its terms (a term of weight 0 is not computed).</summary>
     (Tensor Loss, double L1, double L2, double L3) Step(KgsslModel model, BatchBuilder builder,
         ReadOnlySpan<Triplet> batch, bool[] labelled, Tensor weights)
     {
@@ -193,50 +194,62 @@ public sealed class Trainer
         bool needAll = t.WeightGuidance > 0 || t.CrossReconstruction;
         var x = builder.Inputs(needAll ? windows : windows.AsSpan(0, n));    // [3n or n, T, C]
         var z = model.Embed(x);                                              // [3n or n, E]
+        // one view of the anchors' embeddings for every term, so that autograd adds their gradients in one order
         var za = z[..n];
-        var anchorX = x[..n];
         Tensor zero = zeros(1, device: x.device).squeeze();
-
-        Tensor l1 = zero;
-        if (t.WeightReconstruction > 0)
-        {
-            var zRec = t.CrossReconstruction ? z[n..(2 * n)] : za;
-            // the decoder costs about twice the encoder per window: optionally only the first share of the anchors
-            // (the batch order is already random) is reconstructed
-            int r = Math.Max(1, (int)Math.Round(t.ReconstructionFraction * n));
-            var (pred, target, mask) = t.ReconstructionContextDays > 0
-                ? ReconstructWithContext(model, builder, windows.AsSpan(0, r), anchorX[..r], zRec[..r],
-                    t.ReconstructionContextDays)
-                : model.Reconstructor.Reconstruct(anchorX[..r], zRec[..r], model.DriverCount);
-            l1 = Losses.MaskedMse(pred, target, mask);
-            if (t.FlowReconstruction)
-            {
-                var n0 = _store.Normalizer;
-                l1 = Held.Plus(l1, Losses.FlowMse(pred, target, mask, n0.ResponseMean, n0.ResponseStd,
-                    Normalizer.LogOffset, n0.LinearResponseStd));
-            }
-        }
-        Tensor l2 = zero;
-        if (t.WeightGuidance > 0)
-            l2 = t.Guidance == Choices.Guidance.NtXent
-                ? Losses.NtXent(za, z[n..(2 * n)], t.Temperature)
-                : Losses.TripletMargin(za, z[n..(2 * n)], z[(2 * n)..], t.Margin);
-        Tensor l3 = zero;
-        if (t.WeightSupervision > 0 && weights.shape[0] > 0)
-        {
-            // every window the encoder saw carries its basin's label: anchors, and positives and negatives when
-            // guidance needed them, so supervision gets three times the windows for no extra encoder work
-            int m = (int)z.shape[0];
-            var labels = builder.Labels(windows.AsSpan(0, m), labelled);
-            var mask = labels.isnan().logical_not().to_type(ScalarType.Float32);
-            l3 = Losses.Supervision(model.Head.forward(z), labels, mask, weights);
-        }
+        var l1 = t.WeightReconstruction > 0 ? Reconstruction(model, builder, windows, n, x, z, za) : zero;
+        var l2 = t.WeightGuidance > 0 ? Guidance(z, za, n) : zero;
+        var l3 = t.WeightSupervision > 0 && weights.shape[0] > 0
+            ? Supervision(model, builder, windows, z, labelled, weights) : zero;
         double wSum = t.WeightReconstruction + t.WeightGuidance + t.WeightSupervision;
         // held Scalars only (see Held): the step runs thousands of times while other threads allocate
         var loss = Held.Plus(Held.Plus(Held.Times(l1, t.WeightReconstruction), Held.Times(l2, t.WeightGuidance)),
             Held.Times(l3, t.WeightSupervision))
             .div(Held.Of(wSum));
         return (loss, l1.item<float>(), l2.item<float>(), l3.item<float>());
+    }
+
+    /// <summary>L1: the decoder rebuilds the anchors' response from their drivers and an embedding (the anchor's own,
+    /// or its positive's with cross reconstruction).</summary>
+    Tensor Reconstruction(KgsslModel model, BatchBuilder builder, Window[] windows, int n, Tensor x, Tensor z,
+        Tensor za)
+    {
+        var t = _config.Training;
+        var anchorX = x[..n];
+        var zRec = t.CrossReconstruction ? z[n..(2 * n)] : za;
+        // the decoder costs about twice the encoder per window: optionally only the first share of the anchors
+        // (the batch order is already random) is reconstructed
+        int r = Math.Max(1, (int)Math.Round(t.ReconstructionFraction * n));
+        var (pred, target, mask) = t.ReconstructionContextDays > 0
+            ? ReconstructWithContext(model, builder, windows.AsSpan(0, r), anchorX[..r], zRec[..r],
+                t.ReconstructionContextDays)
+            : model.Reconstructor.Reconstruct(anchorX[..r], zRec[..r], model.DriverCount);
+        var l1 = Losses.MaskedMse(pred, target, mask);
+        if (!t.FlowReconstruction) return l1;
+        var n0 = _store.Normalizer;
+        return Held.Plus(l1, Losses.FlowMse(pred, target, mask, n0.ResponseMean, n0.ResponseStd,
+            Normalizer.LogOffset, n0.LinearResponseStd));
+    }
+
+    /// <summary>L2: a basin's windows closer to each other than to another basin's.</summary>
+    Tensor Guidance(Tensor z, Tensor za, int n)
+    {
+        var t = _config.Training;
+        return t.Guidance == Choices.Guidance.NtXent
+            ? Losses.NtXent(za, z[n..(2 * n)], t.Temperature)
+            : Losses.TripletMargin(za, z[n..(2 * n)], z[(2 * n)..], t.Margin);
+    }
+
+    /// <summary>L3: the head's characteristics against the known ones, weighted per characteristic.</summary>
+    static Tensor Supervision(KgsslModel model, BatchBuilder builder, Window[] windows, Tensor z, bool[] labelled,
+        Tensor weights)
+    {
+        // every window the encoder saw carries its basin's label: anchors, and positives and negatives when
+        // guidance needed them, so supervision gets three times the windows for no extra encoder work
+        int m = (int)z.shape[0];
+        var labels = builder.Labels(windows.AsSpan(0, m), labelled);
+        var mask = labels.isnan().logical_not().to_type(ScalarType.Float32);
+        return Losses.Supervision(model.Head.forward(z), labels, mask, weights);
     }
 
     /// <summary>

@@ -88,6 +88,8 @@ public static partial class Commands
     static Command Embed()
     {
         var rootOpt = new Option<string?>("--root") { Description = "Data root (default: the run's data root)" };
+        var sourceOpt = new Option<string?>("--source") {
+            Description = "Caravan source subfolder of --root (default: the run's data.source)" };
         var basins = new Option<string?>("--basins") {
             Description = "Basin list file (default: every basin of the data set)" };
         var period = new Option<string>("--period") { Description = "train | test | YYYY-MM-DD..YYYY-MM-DD",
@@ -100,7 +102,7 @@ public static partial class Commands
             Description = "Characteristics known for every basin, comma-separated (e.g. area_gages2,elev_mean): used " +
             "as they are, the others estimated (implies --knowledge)" };
         var cmd = new Command("embed", "Embed basins (seen or never seen) with a trained run; CSV and Parquet") {
-            RunOption, rootOpt, basins, period, output, knowledge, known };
+            RunOption, rootOpt, sourceOpt, basins, period, output, knowledge, known };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
@@ -109,6 +111,7 @@ public static partial class Commands
             var data = cfg.Data with
             {
                 Root = p.GetValue(rootOpt) is { } r ? Path.GetFullPath(r) : cfg.Data.Root,
+                Source = p.GetValue(sourceOpt) ?? cfg.Data.Source,
                 BasinFile = p.GetValue(basins) is { } b ? Path.GetFullPath(b) : "",
             };
             cfg = cfg with { Data = data };

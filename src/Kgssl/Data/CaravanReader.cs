@@ -26,19 +26,35 @@ public static class CaravanReader
     /// <summary>Every file the reader would read, for the cache key.</summary>
     public static IReadOnlyList<string> SourceFiles(Options o)
     {
+        RequireFolders(o);
         var files = Directory.GetFiles(AttributesFolder(o.Root, o.Source), "attributes_*.csv")
             .Order(StringComparer.Ordinal).ToList();
         files.AddRange(Directory.GetFiles(TimeseriesFolder(o.Root, o.Source), "*.csv").Order(StringComparer.Ordinal));
         return files;
     }
 
+    /// <summary>The source's two folders exist; else an error naming the missing one and the sources the root
+    /// has.</summary>
+    static void RequireFolders(Options o)
+    {
+        foreach (var (dir, layout) in new[] { (TimeseriesFolder(o.Root, o.Source), "timeseries/csv/<source>/"),
+                     (AttributesFolder(o.Root, o.Source), "attributes/<source>/") })
+        {
+            if (Directory.Exists(dir)) continue;
+            string parent = Path.GetDirectoryName(dir)!;
+            var sources = Directory.Exists(parent)
+                ? Directory.GetDirectories(parent).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList()
+                : [];
+            throw new DataFormatException(dir, 0, $"Caravan folder of source '{o.Source}' not found (expected " +
+                $"{layout}); " + (sources.Count > 0 ? $"this root has the sources {string.Join(", ", sources)}"
+                    : "the root has no such folder at all"));
+        }
+    }
+
     public static HydroDataset Read(Options o, IProgress<double>? progress = null)
     {
+        RequireFolders(o);
         string tsDir = TimeseriesFolder(o.Root, o.Source), attrDir = AttributesFolder(o.Root, o.Source);
-        if (!Directory.Exists(tsDir)) throw new DataFormatException(tsDir, 0,
-            "Caravan time-series folder not found (expected timeseries/csv/<source>/)");
-        if (!Directory.Exists(attrDir)) throw new DataFormatException(attrDir, 0,
-            "Caravan attributes folder not found (expected attributes/<source>/)");
 
         var attributes = AttributeTable.Read(attrDir, "attributes_*.csv", ',');
         var characteristics = o.Characteristics.Count > 0 ? o.Characteristics : Data.Characteristics.Camels27;

@@ -90,6 +90,16 @@ public class CaravanReaderTests
     }
 
     [Fact]
+    public void AnotherSourceThanTheRootHoldsIsAnErrorNamingTheSourcesThere()
+    {
+        using var dir = Tree(("x_1", Header + Rows(3, new DateOnly(2000, 1, 1))));
+        var o = Options(dir.Path) with { Source = "camels" };
+        foreach (var call in new Action[] { () => CaravanReader.SourceFiles(o), () => CaravanReader.Read(o) })
+            Assert.Contains("Caravan folder of source 'camels' not found (expected timeseries/csv/<source>/); " +
+                "this root has the sources x", Assert.Throws<DataFormatException>(call).Message);
+    }
+
+    [Fact]
     public void StreamflowMissingCodesAreMissingDaysAsInTheCamelsUsReader()
     {
         var start = new DateOnly(2000, 1, 1);

@@ -224,11 +224,9 @@ public static partial class ReportWriter
     {
         var emuPath = run.File(RunFiles.Emulator);
         if (!File.Exists(emuPath)) return;
-        var lines = File.ReadLines(emuPath).ToList();
-        var header = lines[0].Split(',');
-        double[] Column(string name) => Array.IndexOf(header, name) is var k and >= 0
-            ? lines.Skip(1).Select(l => double.Parse(l.Split(',')[k], CultureInfo.InvariantCulture))
-                .Where(double.IsFinite).Order().ToArray() : [];
+        var t = CsvTable.Read(emuPath);
+        double[] Column(string name) => t.Has(name)
+            ? t.Rows.Select(f => t.Number(f, name)).Where(double.IsFinite).Order().ToArray() : [];
         var nse = Column("nse");
         var physics = Column("nse_physics");
         if (nse.Length > 0)
@@ -248,11 +246,9 @@ public static partial class ReportWriter
     {
         string summaryPath = run.File(RunFiles.ForwardSummary);
         if (!File.Exists(summaryPath)) return;
-        var lines = File.ReadLines(summaryPath).Where(l => l.Length > 0).Select(l => l.Split(',')).ToList();
-        var header = lines[0];
-        var rows = lines.Skip(1).ToList();
-        string Cell(string[] r, string column) => Array.IndexOf(header, column) is var k and >= 0 && k < r.Length
-            ? r[k] : "NaN";
+        var t = CsvTable.Read(summaryPath);
+        var rows = t.Rows;
+        string Cell(string[] r, string column) => t.Text(r, column);
         bool ungauged = File.Exists(run.File(RunFiles.ForwardUngaugedFolds));
         html.Append(
             "<h2>Forward-model experiment</h2><p>From <code>forward_summary.csv</code>: a streamflow model trained " +

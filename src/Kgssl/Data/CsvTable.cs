@@ -25,10 +25,17 @@ public sealed class CsvTable
     {
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0) throw new DataFormatException(path, 1, "empty file; expected a header line");
+        var header = lines[0].Split(',');
         var rows = new List<string[]>();
         for (int i = 1; i < lines.Length; i++)
-            if (lines[i].Length > 0) rows.Add(TextParsing.SplitDelimited(lines[i], ',', path, i + 1));
-        return new CsvTable(path, lines[0].Split(','), rows);
+        {
+            if (lines[i].Length == 0) continue;
+            var row = TextParsing.SplitDelimited(lines[i], ',', path, i + 1);
+            if (row.Length != header.Length) throw new DataFormatException(path, i + 1,
+                $"expected {header.Length} comma-separated fields as in the header, got {row.Length}");
+            rows.Add(row);
+        }
+        return new CsvTable(path, header, rows);
     }
 
     public bool Has(string column) => _columns.ContainsKey(column);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kgssl.Data;
 using System.Text;
 
 namespace Kgssl.Evaluation;
@@ -39,14 +40,14 @@ public static class CharacteristicRecovery
         return sb.ToString();
     }
 
-    public static List<RecoveryRow> ReadCsv(string path) =>
-        File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(l =>
-        {
-            var f = l.Split(',');
-            double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-            return new RecoveryRow(f[0], f[1], f[2], int.Parse(f[3], CultureInfo.InvariantCulture), D(4), D(5), D(6),
-                D(7));
-        }).ToList();
+    /// <summary>A characteristics.csv (or a baseline's) read back by column name.</summary>
+    public static List<RecoveryRow> ReadCsv(string path)
+    {
+        var t = CsvTable.Read(path);
+        return t.Rows.Select(f => new RecoveryRow(t.Text(f, "characteristic"), t.Text(f, "basin_set"),
+            t.Text(f, "period"), (int)t.Number(f, "n"), t.Number(f, "pearson_r"), t.Number(f, "spearman_rho"),
+            t.Number(f, "rmse"), t.Number(f, "rmse_z"))).ToList();
+    }
 
     static string F(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 

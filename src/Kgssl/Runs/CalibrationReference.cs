@@ -143,18 +143,14 @@ public static class CalibrationReference
     {
         string path = run.File(RunFiles.Predictions);
         if (!File.Exists(path)) return [];
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',');
-        int[] pred = names.Select(n => Array.IndexOf(header, "pred_" + n)).ToArray(),
-            truth = names.Select(n => Array.IndexOf(header, "true_" + n)).ToArray();
-        if (pred.Concat(truth).Any(i => i < 0)) return [];
+        var t = CsvTable.Read(path);
+        if (names.Any(n => !t.Has("pred_" + n) || !t.Has("true_" + n))) return [];
         var predicted = new List<double[]>(); var known = new List<double[]>();
-        for (int l = 1; l < lines.Length; l++)
+        foreach (var f in t.Rows)
         {
-            var f = lines[l].Split(',');
-            if (f.Length != header.Length || f[1] != basinSet || !ids.Contains(f[0])) continue;
-            predicted.Add(pred.Select(i => double.Parse(f[i], CultureInfo.InvariantCulture)).ToArray());
-            known.Add(truth.Select(i => double.Parse(f[i], CultureInfo.InvariantCulture)).ToArray());
+            if (t.Text(f, "basin_set") != basinSet || !ids.Contains(t.Text(f, "basin"))) continue;
+            predicted.Add(names.Select(n => t.Number(f, "pred_" + n)).ToArray());
+            known.Add(names.Select(n => t.Number(f, "true_" + n)).ToArray());
         }
         if (predicted.Count < 2) return [];
         var learned = CharacteristicRecovery.Score(names, basinSet, period, predicted, known, std);

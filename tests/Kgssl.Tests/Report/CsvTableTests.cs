@@ -17,6 +17,9 @@ public class CsvTableTests
         var e = Assert.Throws<DataFormatException>(() => t.Column("median_nse"));
         Assert.Equal($"{path} line 1: no column 'median_nse' (has: nse, basin, setting, kge)", e.Message);
         Assert.Throws<DataFormatException>(() => CsvTable.Read(dir.File("empty.csv", "")));
+        string torn = dir.File("torn.csv", "basin,nse\na,0.5\nb\n");
+        Assert.Equal($"{torn} line 3: expected 2 comma-separated fields as in the header, got 1",
+            Assert.Throws<DataFormatException>(() => CsvTable.Read(torn)).Message);
     }
 }
 

@@ -90,7 +90,7 @@ public static partial class Commands
         var run = RunDirectory.Create("invert", p.GetValue(RunDirOption));
         var seedOnly = new KgsslConfig { Training = new TrainingConfig { Seed = o.Seed } };
         run.UpdateRunInfo(RunDirectory.StartInfo(seedOnly, "invert --model hbv"));
-        File.WriteAllText(run.File("invert.json"), JsonSerializer.Serialize(o, JsonFiles.Options) + "\n");
+        File.WriteAllText(run.File(RunFiles.InvertOptions), JsonSerializer.Serialize(o, JsonFiles.Options) + "\n");
         var outcome = reporter.Run(() => run.Tracked(() => HbvInversion.Run(run, o, reporter)));
         ReportWriter.WriteInversion(run);
         PrintInversion(run, outcome, reporter.Quiet);

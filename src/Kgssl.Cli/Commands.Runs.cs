@@ -121,7 +121,8 @@ public static partial class Commands
                 StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                 : p.GetValue(knowledge) ? [] : null;
             var (embedded, total) = reporter.Run(() => EmbedCommand.Run(run, cfg, per, stem, reporter, knownNames));
-            if (knownNames is not null) ParquetMirror.Write(stem + "_knowledge.csv", stem + "_knowledge.parquet");
+            if (knownNames is not null) ParquetMirror.Write(RunFiles.KnowledgeStem(stem) + ".csv",
+                RunFiles.KnowledgeStem(stem) + ".parquet");
             reporter.Info(
                 $"{embedded} of {total} basins " +
                 $"embedded{(embedded < total ? $" ({total - embedded} without: the note column says why)" : "")}: " +

@@ -44,7 +44,7 @@ public static class EmbedCommand
         if (known is not null)
         {
             var estimates = Workflow.KnowledgeEstimates(prepared, all, ids, (start, end), known);
-            WriteKnowledge(stem + "_knowledge.csv", prepared, emb, estimates, known, sets);
+            WriteKnowledge(RunFiles.KnowledgeStem(stem) + ".csv", prepared, emb, estimates, known, sets);
         }
         return (emb.Count(e => e.Windows > 0), emb.Count);
     }

@@ -43,6 +43,11 @@ public static class RunFiles
     public const string ForwardSummary = "forward_summary.csv";
     /// <summary>The forward experiment's learning curve: median NSE against training minutes.</summary>
     public const string ForwardCurve = "forward_curve.csv";
+    /// <summary>kgssl invert: the options the run was made with.</summary>
+    public const string InvertOptions = "invert.json";
+    /// <summary>kgssl embed: the stem of the knowledge-guided estimate's files (<c>&lt;stem&gt;_knowledge.csv</c>
+    /// and its Parquet twin) beside those of the embeddings.</summary>
+    public static string KnowledgeStem(string stem) => stem + "_knowledge";
     /// <summary>The forward experiment on basins it never trained on: NSE and KGE per fold, setting and held-out
     /// basin.</summary>
     public const string ForwardUngaugedFolds = "forward_ungauged_folds.csv";

@@ -85,8 +85,7 @@ public static partial class BenchCommand
         var c = ConfigLoader.LoadFile(path);
         var data = DatasetLoader.Load(c.Data).Data;
         var d = c.Data;
-        var (start, end) = (ConfigValidator.Date(path, "data.train_start", d.TrainStart),
-            ConfigValidator.Date(path, "data.train_end", d.TrainEnd));
+        var (start, end) = d.Train();
         var ids = data.Basins.Select(b => b.Id).ToList();
         var store = FeatureStore.FromConfig(data, Normalizer.Fit(data, ids, start, end, d.LogResponse), d);
         var windows = WindowIndex.Build(store, start, end, d.WindowDays, 1, d.MaxMissingFraction).SelectMany(w => w)

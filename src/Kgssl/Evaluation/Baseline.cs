@@ -68,10 +68,8 @@ public static class Baseline
         IProgress<double>? progress)
     {
         var d = c.Data;
-        var (trS, trE) = (ConfigValidator.Date("config", "data.train_start", d.TrainStart),
-            ConfigValidator.Date("config", "data.train_end", d.TrainEnd));
-        var (teS, teE) = (ConfigValidator.Date("config", "data.test_start", d.TestStart),
-            ConfigValidator.Date("config", "data.test_end", d.TestEnd));
+        var (trS, trE) = d.Train();
+        var (teS, teE) = d.Test();
         var set = new SignatureSet([], []);
         int done = 0;
         foreach (var id in ids)

@@ -120,9 +120,9 @@ public static partial class ForwardExperiment
         using var trained = TrainedRun.Open(RunDirectory.Open(runDir), data: data);
         var (rc, store, model, device) = (trained.Prepared.Config, trained.Prepared.Store, trained.Model,
             trained.Device);
-        var start = ConfigValidator.Date("config", "data.train_start", c.Data.TrainStart);
+        var (start, trainEnd) = c.Data.Train();
         var end = months > 0 ? start.AddMonths(months).AddDays(-1)
-            : ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd);
+            : trainEnd;
         var emb = Embedder.Embed(model, store, basins, start, end, rc.Data.WindowDays, rc.Data.Stride, device);
         var z = emb.Select(e => e.Windows > 0 ? e.Mean : new double[rc.Model.Embedding]).ToArray();
         var (mean, std) = Ridge.Scale(scaleRows > 0 ? z[..scaleRows] : z, z[0].Length);

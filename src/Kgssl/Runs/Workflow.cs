@@ -61,8 +61,8 @@ public static class Workflow
         else
         {
             var d = config.Data;
-            norm = Normalizer.Fit(data, split.Train, ConfigValidator.Date("config", "data.train_start", d.TrainStart),
-                ConfigValidator.Date("config", "data.train_end", d.TrainEnd), d.LogResponse);
+            var (start, end) = d.Train();
+            norm = Normalizer.Fit(data, split.Train, start, end, d.LogResponse);
             norm.Save(normPath);
         }
         reporter.Info(
@@ -125,10 +125,8 @@ public static class Workflow
 
     public static (DateOnly Start, DateOnly End) Period(KgsslConfig c, string period) => period switch
     {
-        "train" => (ConfigValidator.Date("config", "data.train_start", c.Data.TrainStart),
-            ConfigValidator.Date("config", "data.train_end", c.Data.TrainEnd)),
-        "test" => (ConfigValidator.Date("config", "data.test_start", c.Data.TestStart),
-            ConfigValidator.Date("config", "data.test_end", c.Data.TestEnd)),
+        "train" => c.Data.Train(),
+        "test" => c.Data.Test(),
         _ => throw new ConfigException($"--period: expected train or test, got '{period}'"),
     };
 

@@ -78,8 +78,7 @@ public sealed class Trainer
     (HashSet<int> TrainIdx, List<Window>[] Train, List<Window>[] Validation, int[]? AnchorsPerBasin) EpochWindows()
     {
         var (t, d) = (_config.Training, _config.Data);
-        var trainStart = ConfigValidator.Date("config", "data.train_start", d.TrainStart);
-        var trainEnd = ConfigValidator.Date("config", "data.train_end", d.TrainEnd);
+        var (trainStart, trainEnd) = d.Train();
         _periodFirstDay = _store.Basins.Select(b => b.PeriodRange(trainStart, trainEnd).From).ToArray();
         var trainIdx = _split.Train.Select(_store.IndexOf).ToHashSet();
         var valIdx = _split.Validation.Select(_store.IndexOf).ToHashSet();

@@ -16,9 +16,7 @@ public static partial class Commands
     static Command Invert()
     {
         var d = new HbvInversion.Options("");
-        var model = new Option<string>("--model") { Description = "The process model to invert (hbv)",
-            DefaultValueFactory = _ => "hbv" };
-        model.AcceptOnlyFromAmong("hbv");
+        var model = ModelOption();
         var root = new Option<string>("--root") { Description = "Folder of the observed basins", Required = true };
         var dataset = new Option<string>("--dataset") { Description = "caravan | camels-us: the layout of --root",
             DefaultValueFactory = _ => d.Dataset };
@@ -75,6 +73,14 @@ public static partial class Commands
             return RunInvert(p, o);
         });
         return cmd;
+    }
+
+    static Option<string> ModelOption()
+    {
+        var model = new Option<string>("--model") { Description = "The process model to invert (hbv)",
+            DefaultValueFactory = _ => "hbv" };
+        model.AcceptOnlyFromAmong("hbv");
+        return model;
     }
 
     /// <summary>Checks the options before the run folder exists, then runs, reports and prints the inversion.

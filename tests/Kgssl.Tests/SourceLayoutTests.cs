@@ -3,8 +3,8 @@ using Kgssl.Tests.Config;
 
 namespace Kgssl.Tests;
 
-/// <summary>The source's shape: the pipeline's folders depend only on the folders before them, and lines fit in 120
-/// characters.</summary>
+/// <summary>The source's shape: the pipeline's folders depend only on the folders before them, lines fit in 120
+/// characters and methods in about a screen.</summary>
 public class SourceLayoutTests
 {
     static readonly string[] Order =
@@ -52,5 +52,40 @@ public class SourceLayoutTests
             .Where(x => x.line.Length > 120)
             .Select(x => $"{Path.GetFileName(file)}:{x.i + 1} ({x.line.Length})")).ToList();
         Assert.Empty(longLines);
+    }
+
+    static readonly Regex MemberStart = new(
+        @"^( {4}| {8})(?:(?:public|private|internal|protected|static|async|override|sealed|readonly|partial|" +
+        @"virtual)\s+)*[\w<>\[\],.?() ]+\s+\w+(<[^>]*>)?\(");
+
+    static readonly string[] NotMembers =
+        ["return", "var ", "if", "for", "while", "new ", "using", "//", "throw", "case", "await", "yield", "else"];
+
+    [Fact]
+    public void NoMethodInSrcIsLongerThan60Lines()
+    {
+        var longMethods = new List<string>();
+        foreach (var file in SourceFiles("src"))
+        {
+            var lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                var m = MemberStart.Match(lines[i]);
+                if (!m.Success || NotMembers.Any(w => lines[i].TrimStart().StartsWith(w, StringComparison.Ordinal)))
+                    continue;
+                string open = m.Groups[1].Value + "{";
+                int j = i;
+                while (j < lines.Length && j - i < 10 && lines[j] != open && !lines[j].TrimEnd().EndsWith(';')) j++;
+                if (j >= lines.Length || lines[j] != open) continue;
+                int depth = 0, k = j;
+                for (; k < lines.Length; k++)
+                {
+                    depth += lines[k].Count(ch => ch == '{') - lines[k].Count(ch => ch == '}');
+                    if (depth == 0) break;
+                }
+                if (k - i + 1 > 60) longMethods.Add($"{Path.GetFileName(file)}:{i + 1} ({k - i + 1} lines)");
+            }
+        }
+        Assert.Empty(longMethods);
     }
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Kgssl.Config;
-using Kind = Kgssl.Config.Choices.Statics;
 using Kgssl.Data;
-using Kgssl.Evaluation;
 using Kgssl.Runs;
 using static TorchSharp.torch;
 
@@ -36,42 +34,16 @@ public static partial class ForwardExperiment
     }
 
     /// <summary>
-    /// The settings of one fold, each with a row of statics per basin of <see cref="Fold.Basins"/>: true, none,
-    /// random (fresh numbers for the held-out basins: an identity the model never learned), neighbours (the
-    /// training basins' characteristics only; a training basin never lends to itself) and the embedding of the
-    /// first forward.embedding_months of the training years (z-scored with the training basins' spread).
+    /// The settings of one fold (<see cref="Settings"/> over <see cref="Fold.Basins"/>), the embedding's from the
+    /// crossval fold's run, z-scored with the training basins' spread.
     /// </summary>
     public static List<Setting> UngaugedSettings(KgsslConfig c, Workflow.Prepared p, Fold fold, string which,
         string? crossvalRun)
     {
-        if (which == Kind.Corrupted)
-            throw new ConfigException("--statics corrupted: the ungauged protocol has no corrupted setting");
-        var basins = fold.Basins;
-        var trueZ = basins.Select(id => ZScored(p.Normalizer, p.Data.Basin(id).Characteristics)).ToArray();
-        var list = new List<Setting>();
-        bool all = which == Kind.Every;
-        if (all || which == Kind.True) list.Add(new Setting(Kind.True, trueZ));
-        if (all || which == Kind.None)
-            list.Add(new Setting(Kind.None, basins.Select(_ => Array.Empty<double>()).ToArray()));
-        if (all || which == Kind.Random) list.Add(new Setting(Kind.Random,
-            StaticsCorruption.Random(basins.Count, trueZ[0].Length, Seeds.Mix(c.Training.Seed + 17, fold.Index, 0))));
-        if (all || which == Kind.Neighbours)
-        {
-            var near = NearestGauges.Of(fold.Train.Select(p.Data.Basin).ToList(), c.Evaluation.KnowledgeNeighbours,
-                c.Evaluation.KnowledgePower);
-            list.Add(new Setting(Kind.Neighbours,
-                basins.Select(id => ZScored(p.Normalizer, near.Estimate(p.Data.Basin(id)))).ToArray()));
-        }
-        if ((all || which == Kind.Embedding) && crossvalRun is not null)
-        {
-            string foldRun = FoldRun(crossvalRun, fold);
-            foreach (var months in c.Forward.EmbeddingMonths)
-                list.Add(new Setting(EmbeddingName(months),
-                    Embeddings(foldRun, c, p.Data, basins, months, fold.Train.Count), Months: months));
-        }
-        if (list.Count == 0) throw new ConfigException(
-            $"--statics {which}: nothing to run (the ungauged embedding needs --embedding-run <crossval run>)");
-        return list;
+        string? foldRun = null;
+        Func<int, double[][]>? embedding = crossvalRun is null ? null : months =>
+            Embeddings(foldRun ??= FoldRun(crossvalRun, fold), c, p.Data, fold.Basins, months, fold.Train.Count);
+        return Settings(c, p, fold.Basins, which, embedding, fold);
     }
 
     /// <summary>The crossval run's folder for this fold, checked to hold out exactly this fold's basins: an

@@ -58,11 +58,16 @@ public static partial class ForwardExperiment
         return list;
     }
 
-    /// <summary>Builds the settings asked for: true, none, random, corrupted grid, embedding (all and limited
-    /// months).</summary>
+    /// <summary>Builds the settings asked for: true, none, neighbours, random, corrupted grid, embedding (all and
+    /// limited months), each with a row of statics per basin.</summary>
+    /// <param name="fold">The ungauged protocol's fold (<paramref name="basins"/> are its basins): only its training
+    /// basins lend to the neighbours estimate, the random numbers are drawn per fold, and there is no corrupted
+    /// setting. Null: every basin is gauged and lends to the others.</param>
     public static List<Setting> Settings(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins,
-        string which, Func<int, double[][]>? embedding)
+        string which, Func<int, double[][]>? embedding, Fold? fold = null)
     {
+        if (fold is not null && which == Kind.Corrupted)
+            throw new ConfigException("--statics corrupted: the ungauged protocol has no corrupted setting");
         var trueZ = basins.Select(id => ZScored(p.Normalizer, p.Data.Basin(id).Characteristics)).ToList();
         var list = new List<Setting>();
         bool all = which == Kind.Every;
@@ -70,20 +75,20 @@ public static partial class ForwardExperiment
         if (all || which == Kind.None)
             list.Add(new Setting(Kind.None, basins.Select(_ => Array.Empty<double>()).ToArray()));
         if (all || which == Kind.Neighbours)
-            list.Add(new Setting(Kind.Neighbours, Neighbours(c, p, basins)));
-        if (all || which == Kind.Random) list.Add(new Setting(Kind.Random,
-            StaticsCorruption.Random(basins.Count, trueZ[0].Length, c.Training.Seed + 17)));
-        if (all || which == Kind.Corrupted)
+            list.Add(new Setting(Kind.Neighbours, Neighbours(c, p, basins, fold?.Train ?? basins)));
+        int randomSeed = fold is null ? c.Training.Seed + 17 : Seeds.Mix(c.Training.Seed + 17, fold.Index, 0);
+        if (all || which == Kind.Random)
+            list.Add(new Setting(Kind.Random, StaticsCorruption.Random(basins.Count, trueZ[0].Length, randomSeed)));
+        if ((all && fold is null) || which == Kind.Corrupted)
             foreach (var f in c.Forward.CorruptionFractions)
                 foreach (var s in c.Forward.CorruptionStds)
                     list.Add(new Setting(string.Create(CultureInfo.InvariantCulture, $"corrupted_s{s}_f{f}"),
                         StaticsCorruption.Apply(trueZ, s, f, c.Training.Seed + 31).Statics, s, f));
         if ((all || which == Kind.Embedding) && embedding is not null)
             foreach (var months in c.Forward.EmbeddingMonths)
-                list.Add(new Setting(EmbeddingName(months), embedding(months),
-                    Months: months));
-        if (list.Count == 0) throw new ConfigException(
-            $"--statics {which}: nothing to run (embedding needs forward.embedding_run or --embedding-run)");
+                list.Add(new Setting(EmbeddingName(months), embedding(months), Months: months));
+        if (list.Count == 0) throw new ConfigException($"--statics {which}: nothing to run (embedding needs " +
+            (fold is null ? "forward.embedding_run or --embedding-run)" : "--embedding-run <crossval run>)"));
         return list;
     }
 
@@ -93,14 +98,15 @@ public static partial class ForwardExperiment
 
     /// <summary>
     /// The characteristics a hydrologist would give a basin from its neighbours alone: the inverse-distance mean of the
-    /// nearest gauges' (evaluation.knowledge_neighbours, knowledge_power; the basin itself never lends), z-scored as
-    /// the true statics.
+    /// nearest of the <paramref name="lenders"/>' gauges (evaluation.knowledge_neighbours, knowledge_power; a basin
+    /// never lends to itself), z-scored as the true statics.
     /// </summary>
-    static double[][] Neighbours(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins)
+    static double[][] Neighbours(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins,
+        IReadOnlyList<string> lenders)
     {
-        var pool = basins.Select(p.Data.Basin).ToList();
-        var near = NearestGauges.Of(pool, c.Evaluation.KnowledgeNeighbours, c.Evaluation.KnowledgePower);
-        return pool.Select(b => ZScored(p.Normalizer, near.Estimate(b))).ToArray();
+        var near = NearestGauges.Of(lenders.Select(p.Data.Basin).ToList(), c.Evaluation.KnowledgeNeighbours,
+            c.Evaluation.KnowledgePower);
+        return basins.Select(id => ZScored(p.Normalizer, near.Estimate(p.Data.Basin(id)))).ToArray();
     }
 
     /// <summary>Characteristics as the model's statics: z-scored with the training basins' normalizer, an unknown

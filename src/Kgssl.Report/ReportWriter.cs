@@ -502,20 +502,18 @@ public static partial class ReportWriter
         $"<img alt=\"{E(alt)}\" " +
             $"src=\"data:image/png;base64,{Convert.ToBase64String(png)}\"{(inline ? "" : " style=\"display:block\"")}>";
 
+    /// <summary>A run table whose first <paramref name="textColumns"/> columns are text and the rest numbers (read
+    /// through <see cref="CsvTable"/>, so a torn row is named by its line).</summary>
     static (List<string[]> Text, List<string> Header, List<double[]> Values) ReadNumeric(string path, int textColumns)
     {
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',').ToList();
-        var text = new List<string[]>(); var values = new List<double[]>();
-        foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+        var t = CsvTable.Read(path);
+        var values = t.Rows.Select(f =>
         {
-            var f = Data.TextParsing.SplitDelimited(line, ',', path, 0);
-            text.Add(f[..textColumns]);
-            var row = new double[header.Count];
+            var row = new double[f.Length];
             for (int i = textColumns; i < f.Length; i++) row[i] = double.Parse(f[i], CultureInfo.InvariantCulture);
-            values.Add(row);
-        }
-        return (text, header, values);
+            return row;
+        }).ToList();
+        return (t.Rows.Select(f => f[..textColumns]).ToList(), [.. t.Header], values);
     }
 
     /// <summary>

@@ -40,9 +40,8 @@ public static partial class ForwardExperiment
     public static List<Setting> UngaugedSettings(KgsslConfig c, Workflow.Prepared p, Fold fold, string which,
         string? crossvalRun)
     {
-        string? foldRun = null;
-        Func<int, double[][]>? embedding = crossvalRun is null ? null : months =>
-            Embeddings(foldRun ??= FoldRun(crossvalRun, fold), c, p.Data, fold.Basins, months, fold.Train.Count);
+        var embedding = crossvalRun is null ? null
+            : Embeddings(() => FoldRun(crossvalRun, fold), c, p.Data, fold.Basins, fold.Train.Count);
         return Settings(c, p, fold.Basins, which, embedding, fold);
     }
 

@@ -40,8 +40,7 @@ public static partial class ForwardExperiment
     public static List<SettingResult> Gauged(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins,
         string which, string? embeddingRun, Device device, RunDirectory run, IRunReporter reporter)
     {
-        Func<int, double[][]>? embedding = embeddingRun is null ? null
-            : months => Embeddings(embeddingRun, c, p.Data, basins, months);
+        var embedding = embeddingRun is null ? null : Embeddings(() => embeddingRun, c, p.Data, basins);
         var list = new List<SettingResult>();
         var curve = new List<CurvePoint>();
         foreach (var setting in Settings(c, p, basins, which, embedding))
@@ -115,20 +114,31 @@ public static partial class ForwardExperiment
         values.Select((v, k) => double.IsFinite(v) ? norm.NormalizeCharacteristic(k, v) : 0).ToArray();
 
     /// <summary>
-    /// Embeddings of each basin from a KGSSL run, computed from TRAINING-period windows only (the first
-    /// <paramref name="months"/> months of it when &gt; 0), z-scored per dimension across basins.
+    /// The embedding settings' statics from a KGSSL run: for each of forward.embedding_months, each basin's embedding
+    /// from TRAINING-period windows only (the first that many months of it when &gt; 0), z-scored per dimension
+    /// across basins. The run is opened once, on the first call, for all of them.
     /// </summary>
     /// <param name="scaleRows">The first this many basins give the z-scores' mean and sd (0 = all of them): the
     /// training basins only, where the others stand for basins the streamflow model never saw.</param>
-    public static double[][] Embeddings(string runDir, KgsslConfig c, HydroDataset data, IReadOnlyList<string> basins,
-        int months, int scaleRows = 0)
+    public static Func<int, double[][]> Embeddings(Func<string> runDir, KgsslConfig c, HydroDataset data,
+        IReadOnlyList<string> basins, int scaleRows = 0)
     {
-        using var trained = TrainedRun.Open(RunDirectory.Open(runDir), data: data);
+        var all = new Lazy<Dictionary<int, double[][]>>(() =>
+        {
+            using var trained = TrainedRun.Open(RunDirectory.Open(runDir()), data: data);
+            return c.Forward.EmbeddingMonths.Distinct().ToDictionary(m => m, m => Embed(trained, c, basins, m,
+                scaleRows));
+        });
+        return months => all.Value[months];
+    }
+
+    static double[][] Embed(TrainedRun trained, KgsslConfig c, IReadOnlyList<string> basins, int months,
+        int scaleRows)
+    {
         var (rc, store, model, device) = (trained.Prepared.Config, trained.Prepared.Store, trained.Model,
             trained.Device);
         var (start, trainEnd) = c.Data.Train();
-        var end = months > 0 ? start.AddMonths(months).AddDays(-1)
-            : trainEnd;
+        var end = months > 0 ? start.AddMonths(months).AddDays(-1) : trainEnd;
         var emb = Embedder.Embed(model, store, basins, start, end, rc.Data.WindowDays, rc.Data.Stride, device);
         var z = emb.Select(e => e.Windows > 0 ? e.Mean : new double[rc.Model.Embedding]).ToArray();
         var (mean, std) = Ridge.Scale(scaleRows > 0 ? z[..scaleRows] : z, z[0].Length);

@@ -506,7 +506,7 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         var basins = p.Split.Train;
         Assert.Equal(10, basins.Count);
         var settings = ForwardExperiment.Settings(cfg, p, basins, "all",
-            months => ForwardExperiment.Embeddings(f.Run.Path, cfg, p.Data, basins, months));
+            ForwardExperiment.Embeddings(() => f.Run.Path, cfg, p.Data, basins));
         Assert.Equal(["true", "none", "neighbours", "random", "corrupted_s1_f0.5", "embedding_3m", "embedding"],
             settings.Select(s => s.Name));
         Assert.Equal(17, settings[0].Statics[0].Length);

@@ -248,7 +248,6 @@ public static partial class ReportWriter
         if (!File.Exists(summaryPath)) return;
         var t = CsvTable.Read(summaryPath);
         var rows = t.Rows;
-        string Cell(string[] r, string column) => t.Text(r, column);
         bool ungauged = File.Exists(run.File(RunFiles.ForwardUngaugedFolds));
         html.Append(
             "<h2>Forward-model experiment</h2><p>From <code>forward_summary.csv</code>: a streamflow model trained " +
@@ -264,11 +263,12 @@ public static partial class ReportWriter
             "<th>median KGE</th><th>NSE &lt;= 0</th><th>wall s</th></tr>");
         foreach (var r in rows)
             html.Append(
-                $"<tr><td>{E(Cell(r, "setting"))}</td><td>{E(Cell(r, "n"))}</td><td>{F(P(Cell(r, "mean_nse")))}</td>" +
-                $"<td>{F(P(Cell(r, "median_nse")))}</td><td>{F(P(Cell(r, "median_kge")))}</td>" +
-                $"<td>{E(Cell(r, "n_nse_le_0"))}</td><td>{E(Cell(r, "wall_s"))}</td></tr>");
+                $"<tr><td>{E(t.Text(r, "setting"))}</td><td>{E(t.Text(r, "n"))}</td>" +
+                $"<td>{F(P(t.Text(r, "mean_nse")))}</td>" +
+                $"<td>{F(P(t.Text(r, "median_nse")))}</td><td>{F(P(t.Text(r, "median_kge")))}</td>" +
+                $"<td>{E(t.Text(r, "n_nse_le_0"))}</td><td>{E(t.Text(r, "wall_s"))}</td></tr>");
         html.Append("</table>");
-        var median = rows.ToDictionary(r => Cell(r, "setting"), r => P(Cell(r, "median_nse")));
+        var median = rows.ToDictionary(r => t.Text(r, "setting"), r => P(t.Text(r, "median_nse")));
         var byFraction = new SortedDictionary<double, List<(double Std, double Median)>>();
         foreach (var (name, m) in median)
         {

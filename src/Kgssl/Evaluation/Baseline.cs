@@ -30,8 +30,6 @@ public static class Baseline
     public sealed record Result(IReadOnlyDictionary<string, List<RecoveryRow>> Rows, List<Prediction> Predictions,
         List<string> Notes);
 
-    public static double Lambda { get; } = 1.0;
-
     /// <summary>Both protocols; the held-out one over the folds of <c>data.folds</c> (5 when unset), drawn as training
     /// draws them.</summary>
     public static Result Run(KgsslConfig c, HydroDataset data, IProgress<double>? progress = null)
@@ -96,8 +94,8 @@ public static class Baseline
             var stackX = near is null ? null : train.Select(id => Concat(sig.Train[id], near.Estimate(data.Basin(id))))
                 .ToList();
             var truths = pool.Select(b => b.Characteristics).ToList();
-            var ridge = Evaluation.Ridge.FitEach(x, truths, Lambda);
-            var stacked = stackX is null ? null : Evaluation.Ridge.FitEach(stackX, truths, Lambda);
+            var ridge = Evaluation.Ridge.FitEach(x, truths);
+            var stacked = stackX is null ? null : Evaluation.Ridge.FitEach(stackX, truths);
             var (mean, sd) = Evaluation.Ridge.Scale(x, Signatures.Names.Length);
             var zTrain = x.Select(r => Evaluation.Ridge.Standardize(r, mean, sd)).ToArray();
             foreach (var id in predict)

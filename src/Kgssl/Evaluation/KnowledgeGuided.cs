@@ -43,7 +43,7 @@ public static class KnowledgeGuided
         var pool = s.Pool.Select(data.Basin).ToList();
         var near = NearestGauges.Of(pool, s.Neighbours, s.Power);
         var x = pool.Select(b => Features(data, b, s.TrainPeriod, near, s.Known)).ToList();
-        var ridges = Ridge.FitEach(x, pool.Select(b => b.Characteristics).ToList(), Baseline.Lambda);
+        var ridges = Ridge.FitEach(x, pool.Select(b => b.Characteristics).ToList());
         var weights = s.Weights ?? [1, 1, 1];
         if (weights.Count != 3 || weights.Any(w => !(w >= 0)) || !(weights.Sum() > 0))
             throw new ArgumentException(

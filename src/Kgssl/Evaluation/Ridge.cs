@@ -2,43 +2,60 @@ namespace Kgssl.Evaluation;
 
 /// <summary>
 /// Ridge regression on z-scored features (Hoerl and Kennard 1970): w = (X'X + lambda I)^-1 X'y, intercept
-/// the training mean. NaN features are imputed with the training mean (0 after z-scoring).
+/// the training mean. NaN features are imputed with the training mean (0 after z-scoring). The penalty is given, or
+/// chosen from <see cref="Penalties"/> by the exact leave-one-out error of the training samples (Allen's PRESS:
+/// residual / (1 - leverage)), so it adapts to how much each target's features carry without a validation set.
 /// </summary>
 public sealed class Ridge
 {
     readonly double[] _mean, _std, _w;
     readonly double _intercept;
 
-    Ridge(double[] mean, double[] std, double[] w, double intercept) { _mean = mean; _std = std; _w = w;
-        _intercept = intercept; }
+    Ridge(double[] mean, double[] std, double[] w, double intercept, double penalty) { _mean = mean; _std = std;
+        _w = w; _intercept = intercept; Penalty = penalty; }
 
-    public static Ridge Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y, double lambda)
+    /// <summary>The penalties a leave-one-out choice tries (on z-scored features).</summary>
+    public static readonly double[] Penalties = [0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000];
+
+    /// <summary>The penalty this ridge was fitted with.</summary>
+    public double Penalty { get; }
+
+    public static Ridge Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y, double lambda) =>
+        Fit(x, y, [lambda]);
+
+    /// <summary>The ridge with the penalty of <paramref name="penalties"/> whose leave-one-out squared error over the
+    /// samples with a finite target is least (the first on ties).</summary>
+    public static Ridge Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y, IReadOnlyList<double> penalties)
     {
-        int d = x[0].Length;
-        var ok = Enumerable.Range(0, x.Count).Where(i => double.IsFinite(y[i])).ToArray();
-        var (mean, std) = Scale(ok.Select(i => x[i]).ToList(), d);
-        var z = ok.Select(i => Standardize(x[i], mean, std)).ToArray();
-        double ym = ok.Average(i => y[i]);
-        var a = new double[d, d]; var b = new double[d];
-        for (int r = 0; r < z.Length; r++)
-            for (int i = 0; i < d; i++)
+        var n = Normal.Of(x, y);
+        Ridge? best = null;
+        double bestError = double.PositiveInfinity;
+        foreach (double lambda in penalties)
+        {
+            var (w, press) = n.Solve(lambda, penalties.Count > 1);
+            if (best is null || press < bestError)
             {
-                b[i] += z[r][i] * (y[ok[r]] - ym);
-                for (int j = 0; j < d; j++) a[i, j] += z[r][i] * z[r][j];
+                best = new Ridge(n.Mean, n.Std, w, n.YMean, lambda);
+                bestError = press;
             }
-        for (int i = 0; i < d; i++) a[i, i] += lambda;
-        return new Ridge(mean, std, Solve(a, b), ym);
+        }
+        return best ?? throw new ArgumentException("needs at least one penalty", nameof(penalties));
     }
 
+    /// <summary>The leave-one-out sum of squared errors of a penalty over the samples with a finite target (the
+    /// features z-scored once over all of them).</summary>
+    internal static double LeaveOneOutError(IReadOnlyList<double[]> x, IReadOnlyList<double> y, double lambda) =>
+        Normal.Of(x, y).Solve(lambda, true).Press;
+
     /// <summary>
-    /// One ridge per characteristic: column j of <paramref name="targets"/> (one row per sample) against
-    /// <paramref name="x"/>; null for a characteristic no sample knows (its predictions are NaN, see
-    /// <see cref="PredictEach"/>).
+    /// One ridge per characteristic, each with its penalty chosen by leave-one-out (<see cref="Penalties"/>): column j
+    /// of <paramref name="targets"/> (one row per sample) against <paramref name="x"/>; null for a characteristic no
+    /// sample knows (its predictions are NaN, see <see cref="PredictEach"/>).
     /// </summary>
-    public static Ridge?[] FitEach(IReadOnlyList<double[]> x, IReadOnlyList<double[]> targets, double lambda) =>
+    public static Ridge?[] FitEach(IReadOnlyList<double[]> x, IReadOnlyList<double[]> targets) =>
         Enumerable.Range(0, targets.Count > 0 ? targets[0].Length : 0)
-            .Select(j => targets.Any(t => double.IsFinite(t[j])) ? Fit(x, targets.Select(t => t[j]).ToList(), lambda)
-                : null)
+            .Select(j => targets.Any(t => double.IsFinite(t[j])) ? Fit(x, targets.Select(t => t[j]).ToList(),
+                Penalties) : null)
             .ToArray();
 
     /// <summary>Each model's prediction for <paramref name="x"/>; NaN where there is no model.</summary>
@@ -69,30 +86,91 @@ public sealed class Ridge
     public static double[] Standardize(double[] x, double[] mean, double[] std) =>
         x.Select((v, k) => double.IsFinite(v) ? (v - mean[k]) / std[k] : 0).ToArray();
 
-    /// <summary>Gaussian elimination with partial pivoting (the matrix is symmetric positive definite).</summary>
-    static double[] Solve(double[,] a, double[] b)
+    /// <summary>The z-scored samples with a finite target and their normal equations Z'Z, Z'(y - mean y).</summary>
+    sealed class Normal(double[] mean, double[] std, double[][] z, double[] y, double yMean, double[,] gram,
+        double[] zy)
     {
-        int n = b.Length;
-        var m = (double[,])a.Clone(); var v = (double[])b.Clone();
-        for (int c = 0; c < n; c++)
+        public double[] Mean => mean;
+        public double[] Std => std;
+        public double YMean => yMean;
+
+        public static Normal Of(IReadOnlyList<double[]> x, IReadOnlyList<double> y)
         {
-            int p = c;
-            for (int r = c + 1; r < n; r++) if (Math.Abs(m[r, c]) > Math.Abs(m[p, c])) p = r;
-            if (p != c) { for (int k = 0; k < n; k++) (m[c, k], m[p, k]) = (m[p, k], m[c, k]);
-                (v[c], v[p]) = (v[p], v[c]); }
-            for (int r = c + 1; r < n; r++)
-            {
-                double f = m[r, c] / m[c, c];
-                for (int k = c; k < n; k++) m[r, k] -= f * m[c, k];
-                v[r] -= f * v[c];
-            }
+            int d = x[0].Length;
+            var ok = Enumerable.Range(0, x.Count).Where(i => double.IsFinite(y[i])).ToArray();
+            var (mean, std) = Scale(ok.Select(i => x[i]).ToList(), d);
+            var z = ok.Select(i => Standardize(x[i], mean, std)).ToArray();
+            var yy = ok.Select(i => y[i]).ToArray();
+            double ym = yy.Average();
+            var gram = new double[d, d]; var zy = new double[d];
+            for (int r = 0; r < z.Length; r++)
+                for (int i = 0; i < d; i++)
+                {
+                    zy[i] += z[r][i] * (yy[r] - ym);
+                    for (int j = 0; j < d; j++) gram[i, j] += z[r][i] * z[r][j];
+                }
+            return new Normal(mean, std, z, yy, ym, gram, zy);
         }
-        var x = new double[n];
-        for (int r = n - 1; r >= 0; r--)
+
+        /// <summary>The weights for a penalty and, when asked, the leave-one-out sum of squared errors: the leverage of
+        /// sample r is 1/n + |L^-1 z_r|^2 with Z'Z + lambda I = L L' (the intercept, the mean, is not
+        /// penalized).</summary>
+        public (double[] W, double Press) Solve(double lambda, bool press)
         {
-            double s = v[r];
-            for (int k = r + 1; k < n; k++) s -= m[r, k] * x[k];
-            x[r] = s / m[r, r];
+            int d = zy.Length;
+            var l = Cholesky(gram, lambda);
+            var w = BackSubstitute(l, ForwardSubstitute(l, zy));
+            if (!press) return (w, double.NaN);
+            double sum = 0;
+            foreach (var (zr, yr) in z.Zip(y))
+            {
+                var v = ForwardSubstitute(l, zr);
+                double h = 1.0 / z.Length, fit = yMean;
+                for (int i = 0; i < d; i++) { h += v[i] * v[i]; fit += w[i] * zr[i]; }
+                double e = (yr - fit) / Math.Max(1 - h, 1e-12);
+                sum += e * e;
+            }
+            return (w, sum);
+        }
+    }
+
+    /// <summary>The lower factor L of a + lambda I = L L' (a symmetric positive semi-definite, lambda &gt; 0).</summary>
+    static double[,] Cholesky(double[,] a, double lambda)
+    {
+        int n = a.GetLength(0);
+        var l = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+            {
+                double s = a[i, j] + (i == j ? lambda : 0);
+                for (int k = 0; k < j; k++) s -= l[i, k] * l[j, k];
+                l[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-300)) : s / l[j, j];
+            }
+        return l;
+    }
+
+    /// <summary>Solves L v = b.</summary>
+    static double[] ForwardSubstitute(double[,] l, double[] b)
+    {
+        var v = new double[b.Length];
+        for (int i = 0; i < b.Length; i++)
+        {
+            double s = b[i];
+            for (int k = 0; k < i; k++) s -= l[i, k] * v[k];
+            v[i] = s / l[i, i];
+        }
+        return v;
+    }
+
+    /// <summary>Solves L' x = v.</summary>
+    static double[] BackSubstitute(double[,] l, double[] v)
+    {
+        var x = new double[v.Length];
+        for (int i = v.Length - 1; i >= 0; i--)
+        {
+            double s = v[i];
+            for (int k = i + 1; k < v.Length; k++) s -= l[k, i] * x[k];
+            x[i] = s / l[i, i];
         }
         return x;
     }

@@ -293,7 +293,9 @@ public static class Workflow
     /// The knowledge-guided estimate with nothing known but the gauges' locations (characteristics_knowledge.csv,
     /// predictions_knowledge.csv) and, when evaluation.known names some, the others with those known
     /// (characteristics_imputed.csv over the others only, predictions_imputed.csv). The training and validation basins
-    /// lend their characteristics; held-out basins lend nothing.
+    /// lend their characteristics to the held-out basins; a validation basin is estimated from the training basins
+    /// alone, so its score is as honest as a held-out one (choices made on it are not flattered by a ridge fitted on
+    /// itself); held-out basins lend nothing.
     /// </summary>
     static void EvaluateKnowledge(RunDirectory run, Prepared p, IReadOnlyList<(string id, string set)> sets,
         Func<string, double[]?> pure, (DateOnly Start, DateOnly End) period, string periodName, IRunReporter reporter)
@@ -303,17 +305,31 @@ public static class Workflow
         var setup = new KnowledgeGuided.Setup(p.Data, [.. p.Split.Train, .. p.Split.Validation], Period(c, "train"),
             period,
             c.Evaluation.KnowledgeNeighbours, [], c.Evaluation.KnowledgePower, c.Evaluation.KnowledgeWeights);
-        var ids = sets.Select(s => s.id).ToList();
-        var plain = KnowledgeGuided.Estimate(setup, ids, pure);
+        var plain = EstimateBySet(setup, p.Split, sets, pure);
         var rows = ScorePredictions(run, p, sets, periodName, plain.GetValueOrDefault, "_knowledge");
         reporter.Info($"knowledge-guided estimate: {Summary(rows, "heldout")}");
         if (known.Count == 0) return;
-        var imputed = KnowledgeGuided.Estimate(setup with { Known = known }, ids, pure);
+        var imputed = EstimateBySet(setup with { Known = known }, p.Split, sets, pure);
         var others = Enumerable.Range(0, p.Data.CharacteristicCount).Where(k => !known.Contains(k)).ToList();
         var imputedRows = ScorePredictions(run, p, sets, periodName, imputed.GetValueOrDefault, "_imputed", others);
         reporter.Info(
             $"imputed from {string.Join(", ", known.Select(k => p.Data.CharacteristicNames[k]))}: " +
             Summary(imputedRows, "heldout"));
+    }
+
+    /// <summary>The knowledge-guided estimate of each basin of <paramref name="sets"/>: validation basins from a pool of
+    /// the training basins only, the others from the setup's pool.</summary>
+    internal static Dictionary<string, double[]> EstimateBySet(KnowledgeGuided.Setup setup, BasinSplit split,
+        IReadOnlyList<(string id, string set)> sets, Func<string, double[]?> pure)
+    {
+        var validation = split.Validation.ToHashSet(StringComparer.Ordinal);
+        var result = KnowledgeGuided.Estimate(setup, sets.Select(s => s.id).Where(id => !validation.Contains(id))
+            .ToList(), pure);
+        var own = sets.Select(s => s.id).Where(validation.Contains).ToList();
+        if (own.Count == 0) return result;
+        foreach (var (id, estimate) in KnowledgeGuided.Estimate(setup with { Pool = split.Train }, own, pure))
+            result[id] = estimate;
+        return result;
     }
 
     /// <summary>

@@ -50,6 +50,23 @@ public class KnowledgeGuidedTests
     }
 
     [Fact]
+    public void AValidationBasinIsEstimatedFromTheTrainingBasinsAloneAndLendsToTheHeldOut()
+    {
+        // b00-b11 train, b12-b14 validate, b15-b19 held out: a validation basin's own characteristics may not reach
+        // its estimate (its score is what choices are made on), but they lend to the held-out basins
+        var split = new BasinSplit([.. Pool.Take(12)], [.. Pool.Skip(12)], Targets);
+        var sets = Pool.Skip(12).Select(id => (id, "validation")).Concat(Targets.Select(id => (id, "heldout")))
+            .ToList();
+        Dictionary<string, double[]> Run(HydroDataset d) =>
+            Workflow.EstimateBySet(Setup(d, Pool), split, sets, _ => [0, 0, 0]);
+        var a = Run(Data());
+        var b = Run(Data(i => i == 13 ? [1e6, -1e6, 1e6] : [100 * i, Math.Sin(i), 10 + i % 3]));
+        foreach (var id in Pool.Skip(12)) Assert.Equal(a[id], b[id]);
+        Assert.Contains(Targets, id => !a[id].SequenceEqual(b[id]));
+        Assert.Equal(8, a.Count);
+    }
+
+    [Fact]
     public void ATrainingBasinsOwnCharacteristicsNeverReachItsNeighboursEstimate()
     {
         var data = Data();

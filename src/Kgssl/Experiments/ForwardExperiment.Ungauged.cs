@@ -34,15 +34,28 @@ public static partial class ForwardExperiment
     }
 
     /// <summary>
-    /// The settings of one fold (<see cref="Settings"/> over <see cref="Fold.Basins"/>), the embedding's from the
-    /// crossval fold's run, z-scored with the training basins' spread.
+    /// The settings of one fold by name (<see cref="Planned"/> over <see cref="Fold.Basins"/>), built only when asked:
+    /// the embedding's from the crossval fold's run, z-scored with the training basins' spread.
     /// </summary>
-    public static List<Setting> UngaugedSettings(KgsslConfig c, Workflow.Prepared p, Fold fold, string which,
-        string? crossvalRun)
+    static List<(string Name, Func<Setting> Build)> UngaugedPlan(KgsslConfig c, Workflow.Prepared p, Fold fold,
+        string which, string? crossvalRun)
     {
         var embedding = crossvalRun is null ? null
             : Embeddings(() => FoldRun(crossvalRun, fold), c, p.Data, fold.Basins, fold.Train.Count);
-        return Settings(c, p, fold.Basins, which, embedding, fold);
+        return Planned(c, p, fold.Basins, which, embedding, fold);
+    }
+
+    /// <summary>
+    /// The data as the fold's training basins alone see it: the normalizer (drivers, response and characteristics)
+    /// fitted on their training years, and the feature store built with it. A held-out basin's characteristics or
+    /// series then shape neither the training nor the scale of its own statics.
+    /// </summary>
+    public static Workflow.Prepared ForFold(Workflow.Prepared p, Fold fold)
+    {
+        var d = p.Config.Data;
+        var (start, end) = d.Train();
+        var norm = Normalizer.Fit(p.Data, fold.Train, start, end, d.LogResponse);
+        return p with { Normalizer = norm, Store = FeatureStore.FromConfig(p.Data, norm, d) };
     }
 
     /// <summary>The crossval run's folder for this fold, checked to hold out exactly this fold's basins: an
@@ -72,15 +85,17 @@ public static partial class ForwardExperiment
         var done = UngaugedProgress.Read(run.Path);
         foreach (var fold in Folds(c, basins, folds))
         {
-            var settings = UngaugedSettings(c, p, fold, which, crossvalRun);
-            foreach (var setting in settings)
+            var todo = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (name, _) in UngaugedPlan(c, p, fold, which, crossvalRun))
+                if (done.Has(fold.Index, name)) Say($"fold {fold.Index}, {name}: already scored");
+                else todo.Add(name);
+            if (todo.Count == 0) continue;
+            var fp = ForFold(p, fold);
+            foreach (var (name, build) in UngaugedPlan(c, fp, fold, which, crossvalRun))
             {
-                if (done.Has(fold.Index, setting.Name))
-                {
-                    Say($"fold {fold.Index}, {setting.Name}: already scored");
-                    continue;
-                }
-                var r = Run(c, p.Store, fold.Basins, setting, p.Normalizer, device,
+                if (!todo.Contains(name)) continue;
+                var setting = build();
+                var r = Run(c, fp.Store, fold.Basins, setting, fp.Normalizer, device,
                     new Progress<double>(x => reporter.Progress($"fold {fold.Index} {setting.Name}", x)),
                     heldout: fold.Heldout.Count);
                 done.Add(fold.Index, r);

@@ -63,29 +63,42 @@ public static partial class ForwardExperiment
     /// basins lend to the neighbours estimate, the random numbers are drawn per fold, and there is no corrupted
     /// setting. Null: every basin is gauged and lends to the others.</param>
     public static List<Setting> Settings(KgsslConfig c, Workflow.Prepared p, IReadOnlyList<string> basins,
-        string which, Func<int, double[][]>? embedding, Fold? fold = null)
+        string which, Func<int, double[][]>? embedding, Fold? fold = null) =>
+        Planned(c, p, basins, which, embedding, fold).Select(x => x.Build()).ToList();
+
+    /// <summary>The settings <see cref="Settings"/> builds, by name, each built only when asked (an embedding opens
+    /// its KGSSL run).</summary>
+    static List<(string Name, Func<Setting> Build)> Planned(KgsslConfig c, Workflow.Prepared p,
+        IReadOnlyList<string> basins, string which, Func<int, double[][]>? embedding, Fold? fold)
     {
         if (fold is not null && which == Kind.Corrupted)
             throw new ConfigException("--statics corrupted: the ungauged protocol has no corrupted setting");
-        var trueZ = basins.Select(id => ZScored(p.Normalizer, p.Data.Basin(id).Characteristics)).ToList();
-        var list = new List<Setting>();
+        var trueZ = new Lazy<List<double[]>>(() =>
+            basins.Select(id => ZScored(p.Normalizer, p.Data.Basin(id).Characteristics)).ToList());
+        var list = new List<(string, Func<Setting>)>();
+        void Add(string name, Func<Setting> build) => list.Add((name, build));
         bool all = which == Kind.Every;
-        if (all || which == Kind.True) list.Add(new Setting(Kind.True, trueZ.ToArray()));
+        if (all || which == Kind.True) Add(Kind.True, () => new Setting(Kind.True, trueZ.Value.ToArray()));
         if (all || which == Kind.None)
-            list.Add(new Setting(Kind.None, basins.Select(_ => Array.Empty<double>()).ToArray()));
+            Add(Kind.None, () => new Setting(Kind.None, basins.Select(_ => Array.Empty<double>()).ToArray()));
         if (all || which == Kind.Neighbours)
-            list.Add(new Setting(Kind.Neighbours, Neighbours(c, p, basins, fold?.Train ?? basins)));
+            Add(Kind.Neighbours, () => new Setting(Kind.Neighbours, Neighbours(c, p, basins, fold?.Train ?? basins)));
         int randomSeed = fold is null ? c.Training.Seed + 17 : Seeds.Mix(c.Training.Seed + 17, fold.Index, 0);
         if (all || which == Kind.Random)
-            list.Add(new Setting(Kind.Random, StaticsCorruption.Random(basins.Count, trueZ[0].Length, randomSeed)));
+            Add(Kind.Random, () => new Setting(Kind.Random, StaticsCorruption.Random(basins.Count,
+                p.Data.CharacteristicCount, randomSeed)));
         if ((all && fold is null) || which == Kind.Corrupted)
             foreach (var f in c.Forward.CorruptionFractions)
                 foreach (var s in c.Forward.CorruptionStds)
-                    list.Add(new Setting(string.Create(CultureInfo.InvariantCulture, $"corrupted_s{s}_f{f}"),
-                        StaticsCorruption.Apply(trueZ, s, f, c.Training.Seed + 31).Statics, s, f));
+                {
+                    string name = string.Create(CultureInfo.InvariantCulture, $"corrupted_s{s}_f{f}");
+                    Add(name, () => new Setting(name, StaticsCorruption.Apply(trueZ.Value, s, f,
+                        c.Training.Seed + 31).Statics, s, f));
+                }
         if ((all || which == Kind.Embedding) && embedding is not null)
             foreach (var months in c.Forward.EmbeddingMonths)
-                list.Add(new Setting(EmbeddingName(months), embedding(months), Months: months));
+                Add(EmbeddingName(months), () => new Setting(EmbeddingName(months), embedding(months),
+                    Months: months));
         if (list.Count == 0) throw new ConfigException($"--statics {which}: nothing to run (embedding needs " +
             (fold is null ? "forward.embedding_run or --embedding-run)" : "--embedding-run <crossval run>)"));
         return list;

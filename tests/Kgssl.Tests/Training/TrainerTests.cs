@@ -525,6 +525,32 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         Assert.Contains("Forward-model experiment", html);
     }
 
+    [Fact]
+    public void AnUngaugedFoldIsScaledByItsTrainingBasinsAlone()
+    {
+        var cfg = TrainerTests.Tiny(f.Dir.Sub("data"), 1) with
+        {
+            Data = TrainerTests.Tiny(f.Dir.Sub("data"), 1).Data with { HeldoutFraction = 0, ValidationFraction = 0 },
+        };
+        var run = RunDirectory.Create("fwd_fold", f.Dir.Sub("fwd_fold"));
+        run.WriteConfig(cfg);
+        var p = Workflow.Prepare(run, cfg, new TrainerTests.Silent(), useCache: false);
+        var fold = ForwardExperiment.Folds(cfg, p.Split.Train, 3)[1];
+        var fp = ForwardExperiment.ForFold(p, fold);
+        var (start, end) = cfg.Data.Train();
+        var own = Kgssl.Data.Normalizer.Fit(p.Data, fold.Train, start, end, cfg.Data.LogResponse);
+        Assert.Equal(own.CharacteristicMean, fp.Normalizer.CharacteristicMean);
+        Assert.Equal(own.ResponseStd, fp.Normalizer.ResponseStd);
+        Assert.NotEqual(p.Normalizer.CharacteristicMean, fp.Normalizer.CharacteristicMean);
+        // the store the fold trains on carries that scale: a held-out basin as the training basins see it
+        string id = fold.Heldout[0];
+        var b = p.Data.Basin(id);
+        Assert.Equal((float)fp.Normalizer.NormalizeCharacteristic(0, b.Characteristics[0]),
+            fp.Store.Characteristics[fp.Store.IndexOf(id)][0]);
+        Assert.NotEqual(p.Store.Characteristics[p.Store.IndexOf(id)][0],
+            fp.Store.Characteristics[fp.Store.IndexOf(id)][0]);
+    }
+
     [ChromiumFact]
     public void TheReportRendersInHeadlessChromiumWithEverySection()
     {

@@ -134,7 +134,8 @@ public sealed class Ridge
         }
     }
 
-    /// <summary>The lower factor L of a + lambda I = L L' (a symmetric positive semi-definite, lambda &gt; 0).</summary>
+    /// <summary>The lower factor L of a + lambda I = L L' (a symmetric positive semi-definite, lambda &gt; 0).
+    /// </summary>
     static double[,] Cholesky(double[,] a, double lambda)
     {
         int n = a.GetLength(0);

@@ -317,8 +317,8 @@ public static class Workflow
             Summary(imputedRows, "heldout"));
     }
 
-    /// <summary>The knowledge-guided estimate of each basin of <paramref name="sets"/>: validation basins from a pool of
-    /// the training basins only, the others from the setup's pool.</summary>
+    /// <summary>The knowledge-guided estimate of each basin of <paramref name="sets"/>: validation basins from a pool
+    /// of the training basins only, the others from the setup's pool.</summary>
     internal static Dictionary<string, double[]> EstimateBySet(KnowledgeGuided.Setup setup, BasinSplit split,
         IReadOnlyList<(string id, string set)> sets, Func<string, double[]?> pure)
     {

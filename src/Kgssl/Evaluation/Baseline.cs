@@ -10,9 +10,10 @@ namespace Kgssl.Evaluation;
 /// are closest (z-scored Euclidean) lends its characteristics; (iii) <c>neighbours</c>: the k = 5 nearest training
 /// gauges by great-circle distance, inverse-distance mean (<see cref="NearestGauges"/>); (iv) <c>stacked</c>: ridge on
 /// the signatures and the neighbour estimate together (a training basin's neighbour estimate leaves itself out).
-/// Signature methods predict from TEST-period signatures. Protocol "train" (the paper's): every basin is a training
-/// basin. Protocol "heldout": basins of a fold are predicted from the other folds' basins only, pooled over all
-/// folds. The spatial methods need every basin's gauge coordinates; without them they are left out with a note.
+/// Signature methods predict from TEST-period signatures; each ridge takes its penalty per characteristic by
+/// leave-one-out on the basins it is fitted on (<see cref="Evaluation.Ridge.FitEach"/>). Protocol "train" (the
+/// paper's): every basin is a training basin. Protocol "heldout": basins of a fold are predicted from the other folds'
+/// basins only, pooled over all folds. The spatial methods need every basin's gauge coordinates; without them they are left out with a note.
 /// </summary>
 public static class Baseline
 {

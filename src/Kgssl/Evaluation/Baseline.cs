@@ -13,7 +13,8 @@ namespace Kgssl.Evaluation;
 /// Signature methods predict from TEST-period signatures; each ridge takes its penalty per characteristic by
 /// leave-one-out on the basins it is fitted on (<see cref="Evaluation.Ridge.FitEach"/>). Protocol "train" (the
 /// paper's): every basin is a training basin. Protocol "heldout": basins of a fold are predicted from the other folds'
-/// basins only, pooled over all folds. The spatial methods need every basin's gauge coordinates; without them they are left out with a note.
+/// basins only, pooled over all folds. The spatial methods need every basin's gauge coordinates; without them they
+/// are left out with a note.
 /// </summary>
 public static class Baseline
 {

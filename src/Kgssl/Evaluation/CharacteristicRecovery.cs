@@ -1,6 +1,6 @@
 using System.Globalization;
-using Kgssl.Data;
 using System.Text;
+using Kgssl.Data;
 
 namespace Kgssl.Evaluation;
 

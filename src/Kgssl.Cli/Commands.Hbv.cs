@@ -1,8 +1,8 @@
-using Kgssl.Hydrology;
-using Kgssl.Config;
 using System.CommandLine;
 using System.Globalization;
+using Kgssl.Config;
 using Kgssl.Evaluation;
+using Kgssl.Hydrology;
 using Kgssl.Runs;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
-using Kgssl.Config;
 using System.Globalization;
+using Kgssl.Config;
 using Kgssl.Evaluation;
 using Kgssl.Runs;
 using Spectre.Console;

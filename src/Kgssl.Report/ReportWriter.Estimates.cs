@@ -1,5 +1,5 @@
-using Kgssl.Config;
 using System.Text;
+using Kgssl.Config;
 using Kgssl.Evaluation;
 using Kgssl.Runs;
 

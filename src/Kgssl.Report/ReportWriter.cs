@@ -1,8 +1,8 @@
-using Kgssl.Config;
 using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Runs;

@@ -54,6 +54,28 @@ public class SourceLayoutTests
         Assert.Empty(longLines);
     }
 
+    /// <summary>The editorconfig's order of the using lines at the top of a file: System first, then the others
+    /// alphabetically; then the static usings, then the aliases, each in the same order.</summary>
+    [Fact]
+    public void UsingLinesAreInTheProjectsOrder()
+    {
+        static (int Group, int System, string Name) Key(string line)
+        {
+            string name = line.TrimEnd(';').Split(' ')[^1];
+            int group = line.StartsWith("using static ", StringComparison.Ordinal) ? 1 : line.Contains('=') ? 2 : 0;
+            return (group, name == "System" || name.StartsWith("System.", StringComparison.Ordinal) ? 0 : 1, name);
+        }
+        var unordered = SourceFiles("src").Concat(SourceFiles("tests")).Where(file =>
+        {
+            var keys = File.ReadLines(file).SkipWhile(l => !l.StartsWith("using ", StringComparison.Ordinal))
+                .TakeWhile(l => l.StartsWith("using ", StringComparison.Ordinal) && l.EndsWith(';'))
+                .Select(Key).ToList();
+            return !keys.SequenceEqual(keys.OrderBy(k => k.Group).ThenBy(k => k.System)
+                .ThenBy(k => k.Name, StringComparer.Ordinal));
+        }).Select(Path.GetFileName).ToList();
+        Assert.Empty(unordered);
+    }
+
     static readonly Regex MemberStart = new(
         @"^( {4}| {8})(?:(?:public|private|internal|protected|static|async|override|sealed|readonly|partial|" +
         @"virtual)\s+)*[\w<>\[\],.?() ]+\s+\w+(<[^>]*>)?\(");

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Kgssl.Config;
-using Kind = Kgssl.Config.Choices.Statics;
 using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Model;
@@ -9,6 +8,7 @@ using Kgssl.Runs;
 using Kgssl.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using Kind = Kgssl.Config.Choices.Statics;
 
 namespace Kgssl.Experiments;
 

@@ -1,5 +1,5 @@
-using Kgssl.Hydrology;
 using Kgssl.Config;
+using Kgssl.Hydrology;
 using TorchSharp;
 using TorchSharp.Modules;
 using static Kgssl.Model.Held;

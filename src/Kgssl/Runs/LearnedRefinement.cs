@@ -1,8 +1,8 @@
-using Kgssl.Hydrology;
-using Kgssl.Config;
 using System.Globalization;
+using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
+using Kgssl.Hydrology;
 
 namespace Kgssl.Runs;
 

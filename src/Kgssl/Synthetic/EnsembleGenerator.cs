@@ -1,9 +1,9 @@
-using Kgssl.Hydrology;
-using Kgssl.Config;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Kgssl.Config;
 using Kgssl.Data;
+using Kgssl.Hydrology;
 
 namespace Kgssl.Synthetic;
 

@@ -1,5 +1,5 @@
-using Kgssl.Config;
 using System.Globalization;
+using Kgssl.Config;
 using Kgssl.Data;
 
 namespace Kgssl.Training;

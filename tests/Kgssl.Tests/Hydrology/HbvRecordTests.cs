@@ -1,7 +1,7 @@
-using Kgssl.Hydrology;
 using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
+using Kgssl.Hydrology;
 using Kgssl.Synthetic;
 
 namespace Kgssl.Tests.Hydrology;

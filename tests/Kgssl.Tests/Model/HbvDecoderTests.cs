@@ -1,5 +1,5 @@
-using Kgssl.Hydrology;
 using Kgssl.Config;
+using Kgssl.Hydrology;
 using Kgssl.Model;
 using Kgssl.Synthetic;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
-using Kgssl.Data;
 using Kgssl.Config;
+using Kgssl.Data;
 using Kgssl.Runs;
 
 namespace Kgssl.Tests.Runs;

@@ -1,6 +1,6 @@
-using Kgssl.Hydrology;
 using Kgssl.Config;
 using Kgssl.Experiments;
+using Kgssl.Hydrology;
 using Kgssl.Runs;
 using Kgssl.Synthetic;
 using Kgssl.Training;

@@ -139,6 +139,18 @@ public class ConfigLoaderTests
         Assert.True(Directory.GetFiles(configs, "*.yml").Length >= 3);
     }
 
+    [Fact]
+    public void TheBenchmarkConfigsLoadAndNameTheirBasinList()
+    {
+        var files = Directory.GetFiles(Path.Combine(RepoRoot(), "benchmarks"), "*.yml", SearchOption.AllDirectories);
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var c = ConfigLoader.LoadFile(file);
+            if (c.Data.BasinFile.Length > 0) Assert.True(File.Exists(c.Data.BasinFile), c.Data.BasinFile);
+        }
+    }
+
     public static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

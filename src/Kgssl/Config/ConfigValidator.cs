@@ -110,6 +110,7 @@ public static class ConfigValidator
         OneOf(source, "forward.loss", f.Loss, ["mse", "nse"]);
         Range(source, "forward.hidden", f.Hidden, 1, 4096);
         Range(source, "forward.epochs", f.Epochs, 1, 10000);
+        Range(source, "forward.members", f.Members, 1, 100);
         Range(source, "forward.batch_size", f.BatchSize, 1, 100000);
         Range(source, "forward.learning_rate", f.LearningRate, 1e-7, 1);
         Range(source, "forward.learning_rate_final", f.LearningRateFinal, 0, f.LearningRate);

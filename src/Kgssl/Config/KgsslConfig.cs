@@ -232,6 +232,9 @@ public sealed record ForwardConfig
     public int Hidden { get; init; } = 32;
     /// <summary>Epochs of the streamflow model.</summary>
     public int Epochs { get; init; } = 12;
+    /// <summary>Streamflow models trained one after the other, each with its own seed and forward.epochs epochs,
+    /// whose predictions are averaged (an ensemble; 1 = one model, the seed's own).</summary>
+    public int Members { get; init; } = 1;
     /// <summary>Sequences per step.</summary>
     public int BatchSize { get; init; } = 64;
     /// <summary>Adam&apos;s learning rate.</summary>

@@ -164,7 +164,9 @@ public static partial class ForwardExperiment
     /// <summary>
     /// Trains the forward model on the training period with the setting's statics and scores every basin on
     /// the test period; with <c>forward.curve_every</c> &gt; 0 the test period is also scored every that many
-    /// epochs (for the curve only: nothing is chosen on it). Training minutes exclude the curve's scoring.
+    /// epochs (for the curve only: nothing is chosen on it). Training minutes exclude the curve's scoring. With
+    /// <c>forward.members</c> &gt; 1 the members train one after the other and their predictions are averaged; the
+    /// curve then has one point per member, the ensemble of the members trained so far.
     /// </summary>
     /// <param name="heldout">The last this many basins (and rows of the setting's statics) are basins the model
     /// never trains on: only they are scored. 0: every basin trains and is scored.</param>
@@ -181,39 +183,82 @@ public static partial class ForwardExperiment
         var f = c.Forward;
         var clock = Stopwatch.StartNew();
         var training = new Stopwatch();
-        torch.manual_seed(c.Training.Seed);
-        int s = setting.Statics[0].Length;
-        using var model = ForwardModel.Create(f.Model, store.DriverCount, s, f.Hidden, f.Dropout);
-        model.to(device);
-        using var opt = new Adam(model.parameters(), f.LearningRate);
         var (trS, trE) = Workflow.Period(c, "train");
         var ranges = idx.Select(b => store.Basins[b].PeriodRange(trS, trE)).ToArray();
         var weight = LossWeights(f, store, norm, idx, ranges);
-        var batch = new Batch(f.BatchSize, f.SequenceDays, store.Channels, s);
-        var samples = new List<(int Basin, int Start)>();
-        for (int epoch = 1; epoch <= f.Epochs; epoch++)
+        var members = new List<ForwardModel>();
+        List<BasinScore> ScoreMembers() => Score(c, members, store, scored, setting.Name, scoredStatics, norm, device);
+        try
         {
-            training.Start();
-            model.train();
-            var order = Samples(c, epoch, ranges, samples);
-            for (int start = 0; start < order.Length; start += f.BatchSize)
+            for (int m = 0; m < f.Members; m++)
             {
-                opt.LearningRate = LearningRate(f, epoch - 1 + start / (double)order.Length);
-                Step(f, model, opt, store, idx, setting, weight, batch, order.AsSpan(start,
-                    Math.Min(f.BatchSize, order.Length - start)), device);
+                int done = m * (f.Epochs + 1);
+                members.Add(TrainMember(c, MemberSeed(c.Training.Seed, m), store, idx, ranges, weight, setting,
+                    device, training, (epoch, model) =>
+                    {
+                        if (curve is not null && f.Members == 1 && f.CurveEvery > 0 && epoch % f.CurveEvery == 0
+                            && epoch < f.Epochs)
+                            curve.Add(new CurvePoint(setting.Name, epoch, training.Elapsed.TotalMinutes,
+                                Metrics.Median(Score(c, [model], store, scored, setting.Name, scoredStatics, norm,
+                                    device).Select(x => x.Nse))));
+                        progress?.Report((done + epoch) / (double)(f.Members * (f.Epochs + 1)));
+                    }));
+                if (curve is not null && m < f.Members - 1 && f.CurveEvery > 0)
+                    curve.Add(new CurvePoint(setting.Name, (m + 1) * f.Epochs, training.Elapsed.TotalMinutes,
+                        Metrics.Median(ScoreMembers().Select(x => x.Nse))));
             }
-            training.Stop();
-            if (curve is not null && f.CurveEvery > 0 && epoch % f.CurveEvery == 0 && epoch < f.Epochs)
-                curve.Add(new CurvePoint(setting.Name, epoch, training.Elapsed.TotalMinutes,
-                    Metrics.Median(Score(c, model, store, scored, setting.Name, scoredStatics, norm, device)
-                        .Select(x => x.Nse))));
-            progress?.Report(epoch / (double)(f.Epochs + 1));
+            var scores = ScoreMembers();
+            curve?.Add(new CurvePoint(setting.Name, f.Members * f.Epochs, training.Elapsed.TotalMinutes,
+                Metrics.Median(scores.Select(x => x.Nse))));
+            progress?.Report(1);
+            return new SettingResult(setting, scores, clock.Elapsed.TotalSeconds);
         }
-        var scores = Score(c, model, store, scored, setting.Name, scoredStatics, norm, device);
-        curve?.Add(new CurvePoint(setting.Name, f.Epochs, training.Elapsed.TotalMinutes,
-            Metrics.Median(scores.Select(x => x.Nse))));
-        progress?.Report(1);
-        return new SettingResult(setting, scores, clock.Elapsed.TotalSeconds);
+        finally
+        {
+            foreach (var model in members) model.Dispose();
+        }
+    }
+
+    /// <summary>Member 0 takes the run's seed itself, so that one member is the single model of that seed.</summary>
+    public static int MemberSeed(int seed, int member) => member == 0 ? seed : Seeds.Mix(seed, member, 0xe5);
+
+    /// <summary>One streamflow model trained on the training basins' training years; <paramref name="afterEpoch"/>
+    /// sees it after each epoch.</summary>
+    static ForwardModel TrainMember(KgsslConfig c, int seed, FeatureStore store, int[] idx,
+        (int From, int To)[] ranges, double[] weight, Setting setting, Device device, Stopwatch training,
+        Action<int, ForwardModel> afterEpoch)
+    {
+        var f = c.Forward;
+        torch.manual_seed(seed);
+        int s = setting.Statics[0].Length;
+        var model = ForwardModel.Create(f.Model, store.DriverCount, s, f.Hidden, f.Dropout);
+        try
+        {
+            model.to(device);
+            using var opt = new Adam(model.parameters(), f.LearningRate);
+            var batch = new Batch(f.BatchSize, f.SequenceDays, store.Channels, s);
+            var samples = new List<(int Basin, int Start)>();
+            for (int epoch = 1; epoch <= f.Epochs; epoch++)
+            {
+                training.Start();
+                model.train();
+                var order = Samples(c, seed, epoch, ranges, samples);
+                for (int start = 0; start < order.Length; start += f.BatchSize)
+                {
+                    opt.LearningRate = LearningRate(f, epoch - 1 + start / (double)order.Length);
+                    Step(f, model, opt, store, idx, setting, weight, batch, order.AsSpan(start,
+                        Math.Min(f.BatchSize, order.Length - start)), device);
+                }
+                training.Stop();
+                afterEpoch(epoch, model);
+            }
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The rate at <paramref name="epochs"/> epochs done (fractional): from learning_rate down to
@@ -240,10 +285,10 @@ public static partial class ForwardExperiment
 
     /// <summary>The epoch's sequences: windows_per_basin random starts per basin, shuffled; the same seed gives
     /// the same epochs.</summary>
-    static (int Basin, int Start)[] Samples(KgsslConfig c, int epoch, (int From, int To)[] ranges,
+    static (int Basin, int Start)[] Samples(KgsslConfig c, int seed, int epoch, (int From, int To)[] ranges,
         List<(int Basin, int Start)> samples)
     {
-        var rng = new Random(Seeds.Mix(c.Training.Seed, epoch, 0xf0));
+        var rng = new Random(Seeds.Mix(seed, epoch, 0xf0));
         int length = c.Forward.SequenceDays;
         samples.Clear();
         for (int i = 0; i < ranges.Length; i++)
@@ -294,16 +339,25 @@ public static partial class ForwardExperiment
         opt.step();
     }
 
-    /// <summary>NSE and KGE of every basin on the test period, the year before it run as spin-up.</summary>
-    static List<BasinScore> Score(KgsslConfig c, ForwardModel model, FeatureStore store, int[] idx, string setting,
-        double[][] statics, Normalizer norm, Device device)
+    /// <summary>NSE and KGE of every basin on the test period, the year before it run as spin-up; with several
+    /// models, of the mean of their predictions.</summary>
+    static List<BasinScore> Score(KgsslConfig c, IReadOnlyList<ForwardModel> models, FeatureStore store, int[] idx,
+        string setting, double[][] statics, Normalizer norm, Device device)
     {
         var (teS, teE) = Workflow.Period(c, "test");
-        model.eval();
+        foreach (var model in models) model.eval();
         var jobs = HydrographScorer.Jobs(store, idx.Select((b, i) => (store.Basins[b].Id, statics[i])),
             teS, teE, 365);
-        return HydrographScorer.Run(store, norm, model.forward, jobs, device, 128)
+        return HydrographScorer.Run(store, norm, (x, z) => Mean(models, x, z), jobs, device, 128)
             .Select(x => new BasinScore(setting, x.Job.Id, x.Nse, x.Kge)).ToList();
+    }
+
+    /// <summary>The members' mean prediction (one member: its own, untouched).</summary>
+    static Tensor Mean(IReadOnlyList<ForwardModel> models, Tensor x, Tensor statics)
+    {
+        var sum = models[0].forward(x, statics);
+        for (int m = 1; m < models.Count; m++) sum = sum + models[m].forward(x, statics);
+        return models.Count == 1 ? sum : sum / models.Count;
     }
 
     public static void Write(string runDir, IReadOnlyList<SettingResult> results,

@@ -526,6 +526,42 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
     }
 
     [Fact]
+    public void AnEnsemblesFirstMemberIsTheSingleModelOfTheSeedAndTheCurveHasAPointPerMember()
+    {
+        var tiny = TrainerTests.Tiny(f.Dir.Sub("data"), 1);
+        var forward = new ForwardConfig
+        {
+            Model = "lstm", Epochs = 2, Hidden = 6, SequenceDays = 60, WarmupDays = 10, WindowsPerBasin = 2,
+            BatchSize = 8, CurveEvery = 1,
+        };
+        var cfg = tiny with { Data = tiny.Data with { HeldoutFraction = 0, ValidationFraction = 0 },
+            Forward = forward };
+        var run = RunDirectory.Create("fwd_members", f.Dir.Sub("fwd_members"));
+        run.WriteConfig(cfg);
+        var p = Workflow.Prepare(run, cfg, new TrainerTests.Silent(), useCache: false);
+        var basins = p.Split.Train;
+        var setting = ForwardExperiment.Settings(cfg, p, basins, Choices.Statics.True, null)[0];
+        ForwardExperiment.SettingResult Once(KgsslConfig config, List<ForwardExperiment.CurvePoint> curve) =>
+            ForwardExperiment.Run(config, p.Store, basins, setting, p.Normalizer, TorchSharp.torch.CPU, curve: curve);
+        var singleCurve = new List<ForwardExperiment.CurvePoint>();
+        var single = Once(cfg, singleCurve);
+        var pairCurve = new List<ForwardExperiment.CurvePoint>();
+        var pair = Once(cfg with { Forward = forward with { Members = 2 } }, pairCurve);
+        var second = Once(cfg with { Training = cfg.Training with {
+            Seed = ForwardExperiment.MemberSeed(cfg.Training.Seed, 1) } }, []);
+        Assert.Equal([1, 2], singleCurve.Select(c => c.Epoch));
+        Assert.Equal([2, 4], pairCurve.Select(c => c.Epoch));   // after each member: the ensemble so far
+        Assert.Equal(singleCurve[^1].MedianNse, pairCurve[0].MedianNse);
+        Assert.True(pairCurve[1].TrainMinutes > pairCurve[0].TrainMinutes);
+        Assert.Equal(pairCurve[1].MedianNse, Kgssl.Evaluation.Metrics.Median(pair.Scores.Select(x => x.Nse)));
+        Assert.Equal(cfg.Training.Seed, ForwardExperiment.MemberSeed(cfg.Training.Seed, 0));
+        // the mean of two different models is neither of them
+        Assert.NotEqual(single.Scores.Select(x => x.Nse), second.Scores.Select(x => x.Nse));
+        Assert.NotEqual(single.Scores.Select(x => x.Nse), pair.Scores.Select(x => x.Nse));
+        Assert.NotEqual(second.Scores.Select(x => x.Nse), pair.Scores.Select(x => x.Nse));
+    }
+
+    [Fact]
     public void AnUngaugedFoldIsScaledByItsTrainingBasinsAlone()
     {
         var cfg = TrainerTests.Tiny(f.Dir.Sub("data"), 1) with

@@ -26,10 +26,12 @@ for rec,sec in sections.items():
     out.append(f'## `{sec}`')
     if i > j: out.append(clean(re.sub(r'///|</?summary>','',head[i:])))
     out+=['','| key | default | meaning |','|---|---|---|']
-    for pm in re.finditer(r'((?:\s*///[^\n]*\n)*)\s*public ([A-Za-z<>, ]+) ([A-Za-z0-9]+) \{ get; init; \} = ([^;]+);', body):
+    for pm in re.finditer(r'((?:\s*///[^\n]*\n)*)\s*public ([A-Za-z<>, ]+) ([A-Za-z0-9]+) \{ get; init; \}(?: = ([^;]+);)?', body):
         doc=' '.join(l.strip()[3:].strip() for l in pm.group(1).strip().split('\n') if l.strip().startswith('///'))
         doc=clean(re.sub(r'</?summary>|</?param[^>]*>','',doc))
-        default=pm.group(4).strip().replace('"','')
+        # a property without an initializer takes its type's default
+        default=re.sub(r'\s+',' ',pm.group(4)).strip().replace('"','') if pm.group(4) else \
+            {'string':'','bool':'false'}.get(pm.group(2).strip(),'0')
         if default.startswith('['): default=default.replace('[','[').replace(']',']')
         out.append(f'| `{sec}.{snake(pm.group(3))}` | `{default}` | {doc.replace("|","/")} |')
     out.append('')

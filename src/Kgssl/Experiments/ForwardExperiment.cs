@@ -165,8 +165,9 @@ public static partial class ForwardExperiment
     /// Trains the forward model on the training period with the setting's statics and scores every basin on
     /// the test period; with <c>forward.curve_every</c> &gt; 0 the test period is also scored every that many
     /// epochs (for the curve only: nothing is chosen on it). Training minutes exclude the curve's scoring. With
-    /// <c>forward.members</c> &gt; 1 the members train one after the other and their predictions are averaged; the
-    /// curve then has one point per member, the ensemble of the members trained so far.
+    /// <c>forward.members</c> &gt; 1 the members train one after the other and their predictions are averaged; with
+    /// curve_every &gt; 0 the curve then has one point per member (the ensemble of the members trained so far), else
+    /// the final point alone.
     /// </summary>
     /// <param name="heldout">The last this many basins (and rows of the setting's statics) are basins the model
     /// never trains on: only they are scored. 0: every basin trains and is scored.</param>

@@ -32,16 +32,7 @@ public static partial class Commands
             DefaultValueFactory = _ => d.EnsembleYears };
         var noise = new Option<double>("--noise") { Description = "Log-normal noise on the ensemble's streamflow " +
             "(sd of log q)", DefaultValueFactory = _ => d.Noise };
-        var population = new Option<int>("--population") { Description = "Refinement: DE population per basin",
-            DefaultValueFactory = _ => d.Population };
-        var generations = new Option<int>("--generations") { Description = "Refinement: DE generations",
-            DefaultValueFactory = _ => d.Generations };
-        var weight = new Option<double>("--prior-weight") { Description = "Refinement: weight of the learned prior " +
-            "(mean squared z) against the objective", DefaultValueFactory = _ => d.PriorWeight };
-        var strategy = new Option<string>("--strategy") { Description = "Refinement: best (DE/best/1 around the " +
-            "learned estimate), rand (DE/rand/1) or cmaes (CMA-ES from it; the same budget of population x " +
-            "(generations + 1) runs)", DefaultValueFactory = _ => d.Strategy };
-        strategy.AcceptOnlyFromAmong(Choices.Refinement.All);
+        var refine = RefineOptions.Of(d);
         var references = new Option<int>("--references") { Description = "Calibrations from scratch per basin " +
             "(0 none, 1, 2: two seeds, which also tell which parameters the data identify)",
             DefaultValueFactory = _ => d.References };
@@ -57,21 +48,53 @@ public static partial class Commands
         var cmd = new Command("invert",
             "A process model's parameters for observed basins: learned from an ensemble on their forcing, refined " +
             "with the model, beside per-basin calibration from scratch; scored on test years")
-            { model, root, dataset, source, inverse, members, years, noise, population, generations, weight, strategy,
-                references, refGenerations, calibration, test, maxBasins, seed, RunDirOption };
+            { model, root, dataset, source, inverse, members, years, noise, references, refGenerations, calibration,
+                test, maxBasins, seed, RunDirOption };
+        foreach (var option in refine.All) cmd.Options.Add(option);
         cmd.SetAction(p =>
         {
             var (cs, ce) = PeriodOption("--calibration-period", p.GetValue(calibration)!);
             var (ts, te) = PeriodOption("--test-period", p.GetValue(test)!);
             var o = new HbvInversion.Options(p.GetValue(root)!, p.GetValue(dataset)!, p.GetValue(source)!,
                 p.GetValue(inverse) is { } inv ? Path.GetFullPath(inv) : null, p.GetValue(members), p.GetValue(years),
-                p.GetValue(noise), p.GetValue(seed), p.GetValue(population), p.GetValue(generations),
-                p.GetValue(weight), p.GetValue(references), d.ReferencePopulation, p.GetValue(refGenerations),
-                p.GetValue(maxBasins), p.GetValue(strategy)!)
-            { CalibrationStart = cs, CalibrationEnd = ce, TestStart = ts, TestEnd = te };
+                p.GetValue(noise), p.GetValue(seed), p.GetValue(refine.Population), p.GetValue(refine.Generations),
+                p.GetValue(refine.Weight), p.GetValue(references), d.ReferencePopulation, p.GetValue(refGenerations),
+                p.GetValue(maxBasins), p.GetValue(refine.Strategy)!)
+            {
+                CalibrationStart = cs, CalibrationEnd = ce, TestStart = ts, TestEnd = te,
+                Explore = p.GetValue(refine.Explore), SpreadScale = p.GetValue(refine.Spread),
+            };
             return RunInvert(p, o);
         });
         return cmd;
+    }
+
+    /// <summary>The refinement's options of `kgssl invert`, with the defaults of <see cref="HbvInversion.Options"/>.
+    /// </summary>
+    sealed record RefineOptions(Option<int> Population, Option<int> Generations, Option<double> Weight,
+        Option<string> Strategy, Option<double> Explore, Option<double> Spread)
+    {
+        public Option[] All => [Population, Generations, Weight, Strategy, Explore, Spread];
+
+        public static RefineOptions Of(HbvInversion.Options d)
+        {
+            var population = new Option<int>("--population") { Description = "Refinement: DE population per basin",
+                DefaultValueFactory = _ => d.Population };
+            var generations = new Option<int>("--generations") { Description = "Refinement: DE generations",
+                DefaultValueFactory = _ => d.Generations };
+            var weight = new Option<double>("--prior-weight") { Description = "Refinement: weight of the learned " +
+                "prior (mean squared z) against the objective", DefaultValueFactory = _ => d.PriorWeight };
+            var strategy = new Option<string>("--strategy") { Description = "Refinement: best (DE/best/1 around the " +
+                "learned estimate), rand (DE/rand/1) or cmaes (CMA-ES from it; the same budget of population x " +
+                "(generations + 1) runs)", DefaultValueFactory = _ => d.Strategy };
+            strategy.AcceptOnlyFromAmong(Choices.Refinement.All);
+            var explore = new Option<double>("--explore") { Description = "Refinement (DE): fraction of the initial " +
+                "population drawn over the whole parameter cube instead of around the learned estimate",
+                DefaultValueFactory = _ => d.Explore };
+            var spread = new Option<double>("--prior-spread") { Description = "Refinement: factor on the prior's " +
+                "spread (the inverse's error on the ensemble)", DefaultValueFactory = _ => d.SpreadScale };
+            return new RefineOptions(population, generations, weight, strategy, explore, spread);
+        }
     }
 
     static Option<string> ModelOption()

@@ -55,12 +55,14 @@ public static partial class HbvInversion
         {
             var center = columns.Select(c => LearnedRefinement.Unit(c, HbvParameters.Ranges[c.Parameter],
                 learned.Predicted[ids[i]][c.Index])).ToArray();
-            var prior = new HbvCalibration.Prior(center, learned.SigmaUnit, o.PriorWeight);
+            var prior = new HbvCalibration.Prior(center, learned.SigmaUnit.Select(v => v * o.SpreadScale).ToArray(),
+                o.PriorWeight);
             var p = problems[i];
             var fit = o.Strategy == Choices.Refinement.Cmaes
                 ? HbvCalibration.Cmaes(p.Series, p.From, p.To, prior, o.RefinementRuns, o.Seed + i)
                 : HbvCalibration.Calibrate(p.Series, p.From, p.To, new HbvCalibration.Options(o.Population,
-                    o.Generations, Seed: o.Seed + i, Prior: prior, Best: o.Strategy == Choices.Refinement.Best));
+                    o.Generations, Seed: o.Seed + i, Prior: prior, Best: o.Strategy == Choices.Refinement.Best,
+                    Explore: o.Explore));
             byMethod[i]["refined"] = Scored(problems[i], fit, columns);
         });
         seconds["refined"] = clock.Elapsed.TotalSeconds;

@@ -49,6 +49,14 @@ public static partial class HbvInversion
         public DateOnly TestStart { get; init; } = new(1989, 10, 1);
         public DateOnly TestEnd { get; init; } = new(1999, 9, 30);
 
+        /// <summary>Refinement (DE): the fraction of its initial population drawn over the whole parameter cube
+        /// instead of around the learned estimate (<see cref="HbvCalibration.Options.Explore"/>).</summary>
+        public double Explore { get; init; }
+
+        /// <summary>Refinement: the factor on the prior's spread (the head's error on the ensemble), for a learned
+        /// estimate that errs more on real hydrographs than on the ensemble's.</summary>
+        public double SpreadScale { get; init; } = 3;
+
         /// <summary>The ensemble's years: the last <see cref="EnsembleYears"/> of the calibration period (a year of
         /// the record before them spins HBV up).</summary>
         public DateOnly EnsembleStart => CalibrationEnd.AddDays(1).AddYears(-EnsembleYears);
@@ -74,6 +82,12 @@ public static partial class HbvInversion
                 throw new ArgumentException("--population and --reference-population must be >= 4, generations >= 0");
             if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight))) throw new ArgumentException(
                 $"--prior-weight must be >= 0, got {PriorWeight}");
+            if (!(SpreadScale > 0 && SpreadScale <= 100)) throw new ArgumentException(
+                $"--prior-spread must be in (0, 100], got {SpreadScale}");
+            if (!(Explore >= 0 && Explore < 1)) throw new ArgumentException(
+                $"--explore must be in [0, 1), got {Explore}");
+            if (Explore > 0 && Strategy == Choices.Refinement.Cmaes) throw new ArgumentException(
+                "--explore: only for the DE strategies (best, rand); CMA-ES starts from the learned estimate");
             if (!Choices.Refinement.All.Contains(Strategy)) throw new ArgumentException(
                 $"--strategy: expected {string.Join(", ", Choices.Refinement.All)}, got '{Strategy}'");
             if (References is < 0 or > 2) throw new ArgumentException(

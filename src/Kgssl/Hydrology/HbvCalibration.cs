@@ -19,10 +19,16 @@ public static partial class HbvCalibration
     /// 0.001/day, remembers 1000 days). Run the series without a spin-up then.</param>
     /// <param name="Best">DE/best/1/bin (mutations around the best member: converges in fewer runs, for a search that
     /// starts near the answer) instead of DE/rand/1/bin.</param>
+    /// <param name="Explore">With a <see cref="Prior"/>: the fraction of the initial population drawn as a Latin
+    /// hypercube over the whole cube instead of around the prior, so that a prior centred in the wrong optimum does
+    /// not hold the search there (the differences between far and near members make long steps).</param>
     public sealed record Options(int Population = 40, int Generations = 150, double Mutation = 0.7,
         double Crossover = 0.9, int Seed = 1, Prior? Prior = null,
-        bool FreeStates = false, bool Best = false)
+        bool FreeStates = false, bool Best = false, double Explore = 0)
     {
+        /// <summary>Initial members drawn over the whole cube rather than around the prior.</summary>
+        public int Explorers => Prior is null ? 0 : Math.Min(Population - 1, (int)Math.Round(Explore * Population));
+
         public int Dimensions => HbvParameters.Ranges.Count + (FreeStates ? StateCount : 0);
     }
 
@@ -105,6 +111,8 @@ public static partial class HbvCalibration
     {
         if (o.Population < 4) throw new ArgumentOutOfRangeException(nameof(o),
             $"population must be at least 4, got {o.Population}");
+        if (!(o.Explore >= 0 && o.Explore < 1)) throw new ArgumentOutOfRangeException(nameof(o),
+            $"explore must be in [0, 1): the prior's center is always a member, got {o.Explore}");
         if (scoreFrom < 0 || scoreTo > s.Streamflow.Length || scoreTo - scoreFrom < Data.ObservedDays.Minimum)
             throw new ArgumentOutOfRangeException(nameof(scoreFrom),
                 $"need at least {Data.ObservedDays.Minimum} scored days inside the series, got " +
@@ -120,7 +128,8 @@ public static partial class HbvCalibration
         Check(s, scoreFrom, scoreTo, o);
         var scorer = new Scorer(s, scoreFrom, scoreTo);
         var rng = new SeededRandom(o.Seed);
-        var pop = o.Prior is { } prior ? AroundPrior(prior, o.Population, rng)
+        var pop = o.Prior is { } prior ? AroundPrior(prior, o.Population - o.Explorers, rng)
+                .Concat(LatinHypercube.Sample(o.Explorers, dims, rng)).ToArray()
             : LatinHypercube.Sample(o.Population, dims, rng);
         // fit: the objective minus the prior's penalty, what selection compares; data: the objective alone
         var fit = new double[o.Population];

@@ -120,5 +120,11 @@ public class HbvInversionTests
             (ok with { TestEnd = new DateOnly(1980, 1, 1) }).Validate()).Message);
         Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() =>
             (ok with { Dataset = "grdc" }).Validate()).Message);
+        Assert.Contains("--explore must be in [0, 1)", Assert.Throws<ArgumentException>(() =>
+            (ok with { Explore = 1 }).Validate()).Message);
+        Assert.Contains("CMA-ES", Assert.Throws<ArgumentException>(() =>
+            (ok with { Explore = 0.5, Strategy = Choices.Refinement.Cmaes }).Validate()).Message);
+        Assert.Contains("--prior-spread", Assert.Throws<ArgumentException>(() =>
+            (ok with { SpreadScale = 0 }).Validate()).Message);
     }
 }

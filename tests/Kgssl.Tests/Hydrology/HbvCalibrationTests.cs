@@ -69,6 +69,27 @@ public class HbvCalibrationTests
     }
 
     [Fact]
+    public void ExploringDrawsThatShareOfTheStartOverTheWholeCubeAndKeepsThePriorsCenter()
+    {
+        var (series, truth) = Basin();
+        var center = UnitOf(truth);
+        var prior = new HbvCalibration.Prior(center, Enumerable.Repeat(0.01, center.Length).ToArray(), 0.001);
+        int Near(double explore)
+        {
+            // no generations: the final population is the initial one
+            var fit = HbvCalibration.Calibrate(series, 365, series.Streamflow.Length, new HbvCalibration.Options(
+                Population: 12, Generations: 0, Seed: 6, Prior: prior, Best: true, Explore: explore));
+            Assert.All(truth.ToArray().Zip(fit.Members![0]), v => Assert.Equal(v.First, v.Second, 9));
+            return fit.Members.Count(m => UnitOf(HbvParameters.FromArray(m)).Zip(center).All(u => Math.Abs(u.First -
+                u.Second) < 0.06));
+        }
+        Assert.Equal(12, Near(0));
+        Assert.Equal(9, Near(0.25));
+        Assert.Equal(6, Near(0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Near(1));
+    }
+
+    [Fact]
     public void AWeakPriorLetsTheDataMoveTheSensitiveParametersBackToTheTruth()
     {
         var (series, truth) = Basin();

@@ -51,12 +51,12 @@ public static partial class HbvInversion
         });
         seconds["learned"] += clock.Elapsed.TotalSeconds;
         clock.Restart();
+        var sigma = learned.SigmaUnit.Select(v => v * o.SpreadScale).ToArray();
         Phase("refine", n, reporter, i =>
         {
             var center = columns.Select(c => LearnedRefinement.Unit(c, HbvParameters.Ranges[c.Parameter],
                 learned.Predicted[ids[i]][c.Index])).ToArray();
-            var prior = new HbvCalibration.Prior(center, learned.SigmaUnit.Select(v => v * o.SpreadScale).ToArray(),
-                o.PriorWeight);
+            var prior = new HbvCalibration.Prior(center, sigma, o.PriorWeight);
             var p = problems[i];
             var fit = o.Strategy == Choices.Refinement.Cmaes
                 ? HbvCalibration.Cmaes(p.Series, p.From, p.To, prior, o.RefinementRuns, o.Seed + i)

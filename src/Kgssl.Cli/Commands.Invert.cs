@@ -63,6 +63,7 @@ public static partial class Commands
             {
                 CalibrationStart = cs, CalibrationEnd = ce, TestStart = ts, TestEnd = te,
                 Explore = p.GetValue(refine.Explore), SpreadScale = p.GetValue(refine.Spread),
+                RegionalWeight = p.GetValue(refine.Regional),
             };
             return RunInvert(p, o);
         });
@@ -72,9 +73,9 @@ public static partial class Commands
     /// <summary>The refinement's options of `kgssl invert`, with the defaults of <see cref="HbvInversion.Options"/>.
     /// </summary>
     sealed record RefineOptions(Option<int> Population, Option<int> Generations, Option<double> Weight,
-        Option<string> Strategy, Option<double> Explore, Option<double> Spread)
+        Option<string> Strategy, Option<double> Explore, Option<double> Spread, Option<double> Regional)
     {
-        public Option[] All => [Population, Generations, Weight, Strategy, Explore, Spread];
+        public Option[] All => [Population, Generations, Weight, Strategy, Explore, Spread, Regional];
 
         public static RefineOptions Of(HbvInversion.Options d)
         {
@@ -93,7 +94,11 @@ public static partial class Commands
                 DefaultValueFactory = _ => d.Explore };
             var spread = new Option<double>("--prior-spread") { Description = "Refinement: factor on the prior's " +
                 "spread (the inverse's error on the ensemble)", DefaultValueFactory = _ => d.SpreadScale };
-            return new RefineOptions(population, generations, weight, strategy, explore, spread);
+            var regional = new Option<double>("--regional-prior") { Description = "Refinement in two rounds of half " +
+                "the generations: the second under a prior fitted across the basins on the first's results (a " +
+                "ridge per parameter from the learned estimate), of this weight; 0: one round under the learned " +
+                "prior", DefaultValueFactory = _ => d.RegionalWeight };
+            return new RefineOptions(population, generations, weight, strategy, explore, spread, regional);
         }
     }
 

@@ -30,8 +30,8 @@ public static partial class HbvInversion
         public double[] SimulateTest(HbvParameters p) => Test.Simulate(p)[Test.SpinUp..];
     }
 
-    static List<BasinResult> Solve(HydroDataset observed, List<string> ids, Learned learned, Options o,
-        Dictionary<string, double> seconds, IRunReporter reporter)
+    static (List<BasinResult> Basins, RegionalPrior? Regional) Solve(HydroDataset observed, List<string> ids,
+        Learned learned, Options o, Dictionary<string, double> seconds, IRunReporter reporter)
     {
         int n = ids.Count;
         var problems = ids.Select(id => Problem.Of(observed.Basin(id), o)).ToArray();
@@ -51,20 +51,10 @@ public static partial class HbvInversion
         });
         seconds["learned"] += clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var sigma = learned.SigmaUnit.Select(v => v * o.SpreadScale).ToArray();
-        Phase("refine", n, reporter, i =>
-        {
-            var center = columns.Select(c => LearnedRefinement.Unit(c, HbvParameters.Ranges[c.Parameter],
-                learned.Predicted[ids[i]][c.Index])).ToArray();
-            var prior = new HbvCalibration.Prior(center, sigma, o.PriorWeight);
-            var p = problems[i];
-            var fit = o.Strategy == Choices.Refinement.Cmaes
-                ? HbvCalibration.Cmaes(p.Series, p.From, p.To, prior, o.RefinementRuns, o.Seed + i)
-                : HbvCalibration.Calibrate(p.Series, p.From, p.To, new HbvCalibration.Options(o.Population,
-                    o.Generations, Seed: o.Seed + i, Prior: prior, Best: o.Strategy == Choices.Refinement.Best,
-                    Explore: o.Explore));
-            byMethod[i]["refined"] = Scored(problems[i], fit, columns);
-        });
+        var centers = ids.Select(id => columns.Select(c => LearnedRefinement.Unit(c,
+            HbvParameters.Ranges[c.Parameter], learned.Predicted[id][c.Index])).ToArray()).ToArray();
+        var (fits, regional) = Refine(problems, centers, learned.SigmaUnit, o, reporter);
+        Phase("score refined", n, reporter, i => byMethod[i]["refined"] = Scored(problems[i], fits[i], columns));
         seconds["refined"] = clock.Elapsed.TotalSeconds;
         clock.Restart();
         if (o.References > 0) Phase("calibrate from scratch", n, reporter, i =>
@@ -75,8 +65,45 @@ public static partial class HbvInversion
             var p = Reference(problems[i], o, o.Seed + 100_003 + i).Parameters.ToArray();
             second[i] = columns.Select(c => c.ToScale(p[c.Parameter])).ToArray();
         });
-        return ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i])).ToList();
+        return (ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i])).ToList(), regional);
     }
+
+    /// <summary>Every basin's refinement: one round under the learned prior, or two
+    /// (<see cref="Options.RegionalWeight"/>), the second under the regional prior it returns.</summary>
+    /// <param name="centers">Per basin, the learned estimate in the unit cube.</param>
+    static (HbvCalibration.Result[] Fits, RegionalPrior? Regional) Refine(Problem[] problems, double[][] centers,
+        double[] sigmaUnit, Options o, IRunReporter reporter)
+    {
+        int n = problems.Length;
+        var sigma = sigmaUnit.Select(v => v * o.SpreadScale).ToArray();
+        int first = o.RegionalWeight > 0 ? o.Generations / 2 : o.Generations;
+        var fits = new HbvCalibration.Result[n];
+        Phase("refine", n, reporter, i =>
+        {
+            var prior = new HbvCalibration.Prior(centers[i], sigma, o.PriorWeight);
+            var p = problems[i];
+            fits[i] = o.Strategy == Choices.Refinement.Cmaes
+                ? HbvCalibration.Cmaes(p.Series, p.From, p.To, prior, o.RefinementRuns, o.Seed + i)
+                : HbvCalibration.Calibrate(p.Series, p.From, p.To, Search(o, first, prior, o.Seed + i));
+        });
+        if (o.RegionalWeight == 0) return (fits, null);
+        var regional = RegionalPrior.Fit(centers, fits.Select(f => Unit(f.Parameters)).ToArray(), o.RegionalWeight);
+        Phase("refine under the regional prior", n, reporter, i =>
+        {
+            var p = problems[i];
+            var next = HbvCalibration.Calibrate(p.Series, p.From, p.To, Search(o, o.Generations - first,
+                regional.For(centers[i]), o.Seed + 300_007 + i), fits[i].Final);
+            fits[i] = next with { Evaluations = fits[i].Evaluations + next.Evaluations };
+        });
+        return (fits, regional);
+    }
+
+    static HbvCalibration.Options Search(Options o, int generations, HbvCalibration.Prior prior, int seed) =>
+        new(o.Population, generations, Seed: seed, Prior: prior, Best: o.Strategy == Choices.Refinement.Best,
+            Explore: o.Explore);
+
+    static double[] Unit(HbvParameters p) =>
+        p.ToArray().Select((v, k) => LatinHypercube.Unscale(v, HbvParameters.Ranges[k])).ToArray();
 
     static HbvCalibration.Result Reference(Problem p, Options o, int seed) =>
         HbvCalibration.Calibrate(p.Series, p.From, p.To,

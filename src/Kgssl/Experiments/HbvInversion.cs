@@ -57,6 +57,12 @@ public static partial class HbvInversion
         /// estimate that errs more on real hydrographs than on the ensemble's.</summary>
         public double SpreadScale { get; init; } = 3;
 
+        /// <summary>Refinement in two rounds, each of half the generations: the first under the learned prior, the
+        /// second going on from the first's population under a regional prior fitted across the basins on the first
+        /// round's results (<see cref="RegionalPrior"/>), of this weight; 0: one round under the learned prior. The
+        /// same runs per basin either way.</summary>
+        public double RegionalWeight { get; init; }
+
         /// <summary>The ensemble's years: the last <see cref="EnsembleYears"/> of the calibration period (a year of
         /// the record before them spins HBV up).</summary>
         public DateOnly EnsembleStart => CalibrationEnd.AddDays(1).AddYears(-EnsembleYears);
@@ -80,20 +86,31 @@ public static partial class HbvInversion
                 $"--ensemble-years {EnsembleYears}: longer than the calibration period");
             if (Population < 4 || Generations < 0 || ReferencePopulation < 4 || ReferenceGenerations < 0)
                 throw new ArgumentException("--population and --reference-population must be >= 4, generations >= 0");
-            if (!(PriorWeight >= 0 && double.IsFinite(PriorWeight))) throw new ArgumentException(
-                $"--prior-weight must be >= 0, got {PriorWeight}");
-            if (!(SpreadScale > 0 && SpreadScale <= 100)) throw new ArgumentException(
-                $"--prior-spread must be in (0, 100], got {SpreadScale}");
-            if (!(Explore >= 0 && Explore < 1)) throw new ArgumentException(
-                $"--explore must be in [0, 1), got {Explore}");
-            if (Explore > 0 && Strategy == Choices.Refinement.Cmaes) throw new ArgumentException(
-                "--explore: only for the DE strategies (best, rand); CMA-ES starts from the learned estimate");
-            if (!Choices.Refinement.All.Contains(Strategy)) throw new ArgumentException(
-                $"--strategy: expected {string.Join(", ", Choices.Refinement.All)}, got '{Strategy}'");
+            CheckRefinement(this);
             if (References is < 0 or > 2) throw new ArgumentException(
                 $"--references must be 0, 1 or 2, got {References}");
             if (!(Noise >= 0 && Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2, got {Noise}");
         }
+    }
+
+    /// <summary>The refinement's options of <see cref="Options.Validate"/>.</summary>
+    static void CheckRefinement(Options o)
+    {
+        if (!(o.PriorWeight >= 0 && double.IsFinite(o.PriorWeight))) throw new ArgumentException(
+            $"--prior-weight must be >= 0, got {o.PriorWeight}");
+        if (!(o.SpreadScale > 0 && o.SpreadScale <= 100)) throw new ArgumentException(
+            $"--prior-spread must be in (0, 100], got {o.SpreadScale}");
+        if (!(o.Explore >= 0 && o.Explore < 1)) throw new ArgumentException(
+            $"--explore must be in [0, 1), got {o.Explore}");
+        if (!(o.RegionalWeight >= 0 && double.IsFinite(o.RegionalWeight))) throw new ArgumentException(
+            $"--regional-prior must be >= 0, got {o.RegionalWeight}");
+        if (o.RegionalWeight > 0 && (o.Strategy == Choices.Refinement.Cmaes || o.Generations < 2))
+            throw new ArgumentException("--regional-prior: only for the DE strategies (best, rand), with at " +
+                "least 2 generations (a round each)");
+        if (o.Explore > 0 && o.Strategy == Choices.Refinement.Cmaes) throw new ArgumentException(
+            "--explore: only for the DE strategies (best, rand); CMA-ES starts from the learned estimate");
+        if (!Choices.Refinement.All.Contains(o.Strategy)) throw new ArgumentException(
+            $"--strategy: expected {string.Join(", ", Choices.Refinement.All)}, got '{o.Strategy}'");
     }
 
     /// <summary>One basin's parameters (on the inverse's column scales) by one method, their spread, its fit on the
@@ -105,8 +122,11 @@ public static partial class HbvInversion
 
     /// <param name="Seconds">Wall time per phase: ensemble and training of the inverse, learned (reading the
     /// basins' flows), refined, calibrated.</param>
+    /// <param name="Regional">The refinement's regional prior (<see cref="Options.RegionalWeight"/>); null
+    /// without.</param>
     public sealed record Outcome(IReadOnlyList<BasinResult> Basins, IReadOnlyList<HbvColumns.Column> Columns,
-        IReadOnlyList<(string Id, string Reason)> Dropped, Dictionary<string, double> Seconds, string InverseRun);
+        IReadOnlyList<(string Id, string Reason)> Dropped, Dictionary<string, double> Seconds, string InverseRun,
+        RegionalPrior? Regional = null);
 
     public static Outcome Run(RunDirectory run, Options o, IRunReporter reporter)
     {
@@ -124,8 +144,8 @@ public static partial class HbvInversion
         if (o.MaxBasins > 0 && basins.Count > o.MaxBasins) basins = basins.Take(o.MaxBasins).ToList();
         if (basins.Count == 0) throw new InvalidDataException(
             $"{o.Root}: no basin can be inverted ({dropped.Count} dropped; see the log)");
-        var results = Solve(observed, basins, learned, o, seconds, reporter);
-        var outcome = new Outcome(results, learned.Columns, dropped, seconds, inverse);
+        var (results, regional) = Solve(observed, basins, learned, o, seconds, reporter);
+        var outcome = new Outcome(results, learned.Columns, dropped, seconds, inverse, regional);
         InversionFiles.Write(run, outcome, observed, o);
         run.Log($"invert: {results.Count} basins, {dropped.Count} dropped; " + string.Join(", ",
             seconds.Select(kv => $"{kv.Key} {kv.Value:F1} s")));

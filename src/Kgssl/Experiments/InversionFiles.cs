@@ -22,6 +22,7 @@ public static class InversionFiles
         WriteBasins(run, o);
         WriteSummary(run, o);
         WriteAgreement(run, o);
+        if (o.Regional is { } regional) WriteRegional(run, o, regional);
         var sb = new StringBuilder("basin,reason\n");
         foreach (var (id, reason) in o.Dropped) sb.Append(id).Append(",\"").Append(reason.Replace("\"", "'"))
             .Append("\"\n");
@@ -108,6 +109,15 @@ public static class InversionFiles
             ["r_learned_calibrated", "r_refined_calibrated", "r_learned_refined", "r_calibrated_two_seeds",
                 "identified"], rows).WriteCsv(run.File(RunFiles.InversionAgreement));
     }
+
+    /// <summary>Per parameter: the regional prior's sigma and how much of the first round's refined values across
+    /// the basins its ridge explains.</summary>
+    static void WriteRegional(RunDirectory run, HbvInversion.Outcome o, HbvInversion.RegionalPrior r) =>
+        new NumericTable(["parameter"], o.Columns.Select(c => new[] { c.Name }).ToList(),
+            ["sd_unit", "r2", "ridge_penalty", "weight"], o.Columns.Select(c => new[]
+            {
+                r.Sigma[c.Parameter], r.R2[c.Parameter], r.Models[c.Parameter]?.Penalty ?? double.NaN, r.Weight,
+            }).ToList()).WriteCsv(run.File(RunFiles.RegionalPrior));
 
     /// <summary>flows/&lt;basin&gt;.csv: the test days' observed streamflow and each method's simulation, as scored
     /// (mm/day).</summary>

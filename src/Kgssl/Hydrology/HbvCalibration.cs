@@ -92,8 +92,10 @@ public static partial class HbvCalibration
     /// the model's default (null).</param>
     /// <param name="Members">The final population's parameters in physical units (its spread: how tightly the search
     /// closed in on each parameter).</param>
+    /// <param name="Final">The final population in the unit cube with each member's objective: where a later search
+    /// under another prior goes on from (<see cref="Calibrate(Series, int, int, Options, Population)"/>).</param>
     public sealed record Result(HbvParameters Parameters, double Objective, int Evaluations, HbvStates? Initial = null,
-        IReadOnlyList<double[]>? Members = null)
+        IReadOnlyList<double[]>? Members = null, Population? Final = null)
     {
         /// <summary>Equal results: the same search outcome, the final population compared value by value.</summary>
         public bool Equals(Result? other) => other is not null && Parameters == other.Parameters
@@ -103,6 +105,9 @@ public static partial class HbvCalibration
 
         public override int GetHashCode() => HashCode.Combine(Parameters, Objective, Evaluations, Initial);
     }
+
+    /// <summary>Points of the unit cube and their objectives (without a prior's penalty), one per member.</summary>
+    public sealed record Population(double[][] Unit, double[] Objective);
 
     /// <summary>The daily series of one basin; streamflow may hold NaN (not scored).</summary>
     public sealed record Series(double[] Precipitation, double[] Temperature, double[] Pet, double[] Streamflow);
@@ -122,24 +127,22 @@ public static partial class HbvCalibration
 
     /// <summary>Calibrates on days [scoreFrom, scoreTo) of the series; the model runs from day 0 (earlier days warm it
     /// up).</summary>
-    public static Result Calibrate(Series s, int scoreFrom, int scoreTo, Options o)
+    /// <param name="start">null: a fresh initial population (<see cref="Options.Prior"/>,
+    /// <see cref="Options.Explore"/>). Else the search goes on from this population (an earlier search's
+    /// <see cref="Result.Final"/>, of <see cref="Options.Population"/> members) under this search's prior, without
+    /// running its members again: <see cref="Options.Generations"/> more generations, and only their runs counted.
+    /// </param>
+    public static Result Calibrate(Series s, int scoreFrom, int scoreTo, Options o, Population? start = null)
     {
         int dims = o.Dimensions;
         Check(s, scoreFrom, scoreTo, o);
         var scorer = new Scorer(s, scoreFrom, scoreTo);
         var rng = new SeededRandom(o.Seed);
-        var pop = o.Prior is { } prior ? AroundPrior(prior, o.Population - o.Explorers, rng)
-                .Concat(LatinHypercube.Sample(o.Explorers, dims, rng)).ToArray()
-            : LatinHypercube.Sample(o.Population, dims, rng);
+        var (pop, data) = start is null ? Initial(scorer, o, rng) : Resumed(start, o);
         // fit: the objective minus the prior's penalty, what selection compares; data: the objective alone
         var fit = new double[o.Population];
-        var data = new double[o.Population];
-        for (int i = 0; i < o.Population; i++)
-        {
-            data[i] = scorer.Objective(pop[i], o.FreeStates);
-            fit[i] = data[i] - (o.Prior?.Penalty(pop[i]) ?? 0);
-        }
-        int evaluations = o.Population;
+        for (int i = 0; i < o.Population; i++) fit[i] = data[i] - (o.Prior?.Penalty(pop[i]) ?? 0);
+        int evaluations = start is null ? o.Population : 0;
         var trial = new double[dims];
         int best = 0;
         for (int i = 1; i < o.Population; i++) if (fit[i] > fit[best]) best = i;
@@ -177,7 +180,28 @@ public static partial class HbvCalibration
         for (int i = 1; i < o.Population; i++) if (fit[i] > fit[best]) best = i;
         return new Result(HbvParameters.FromUnit(pop[best]), data[best], evaluations, o.FreeStates
             ? States(pop[best].AsSpan(HbvParameters.Ranges.Count)) : null,
-            pop.Select(u => HbvParameters.FromUnit(u).ToArray()).ToArray());
+            pop.Select(u => HbvParameters.FromUnit(u).ToArray()).ToArray(), new Population(pop, data));
+    }
+
+    /// <summary>A fresh population, scored: around the prior (and explorers over the cube), else over the cube.
+    /// </summary>
+    static (double[][] Pop, double[] Data) Initial(Scorer scorer, Options o, SeededRandom rng)
+    {
+        int dims = o.Dimensions;
+        var pop = o.Prior is { } prior ? AroundPrior(prior, o.Population - o.Explorers, rng)
+                .Concat(LatinHypercube.Sample(o.Explorers, dims, rng)).ToArray()
+            : LatinHypercube.Sample(o.Population, dims, rng);
+        return (pop, pop.Select(u => scorer.Objective(u, o.FreeStates)).ToArray());
+    }
+
+    /// <summary>A copy of an earlier search's population and its objectives, checked against the options.</summary>
+    static (double[][] Pop, double[] Data) Resumed(Population start, Options o)
+    {
+        if (start.Unit.Length != o.Population || start.Objective.Length != o.Population
+            || start.Unit.Any(u => u.Length != o.Dimensions)) throw new ArgumentException(
+            $"start: expected {o.Population} members of {o.Dimensions} coordinates with an objective each, got " +
+            $"{start.Unit.Length} members and {start.Objective.Length} objectives", nameof(start));
+        return (start.Unit.Select(u => (double[])u.Clone()).ToArray(), (double[])start.Objective.Clone());
     }
 
     /// <summary>The prior's center, then draws from its Gaussian, folded back into the cube at its faces.</summary>

@@ -93,6 +93,9 @@ public class HbvInversionTests
         Assert.DoesNotContain(File.ReadAllLines(again.File(RunFiles.InversionSummary)),
             l => l.StartsWith("calibrated"));
         Assert.False(Directory.Exists(again.File("inverse")));
+        Assert.Contains("at least 30 basins", Assert.Throws<ArgumentException>(() => HbvInversion.Run(
+            RunDirectory.Create("invert", dir.Sub("regional")), Small(root, run.File("inverse")) with
+            { References = 0, RegionalWeight = 0.01 }, silent)).Message);
         // without calibrations the report leaves out the columns that would hold nothing but NaN
         string againHtml = File.ReadAllText(Kgssl.Report.ReportWriter.WriteInversion(again));
         Assert.Contains("<th>r_learned_refined</th>", againHtml);
@@ -104,6 +107,28 @@ public class HbvInversionTests
         Assert.Contains("id=\"inversion_agreement\"", html);
         Assert.Contains("<td>FC</td><td>mm</td>", html);
         Assert.Contains("alt=\"hydrograph worst\"", html);
+    }
+
+    [Fact]
+    public void ARegionalPriorRefinesInTwoRoundsWithinTheSameRunsAndWritesItsTable()
+    {
+        using var dir = new TempDir();
+        string root = dir.Sub("observed");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 30, 8, 13, Start: new DateOnly(2001, 10, 1)));
+        var run = RunDirectory.Create("invert", dir.Sub("run"));
+        var o = Small(root) with { References = 0, RegionalWeight = 0.01 };
+        var outcome = HbvInversion.Run(run, o, new Kgssl.Tests.Training.TrainerTests.Silent());
+        Assert.Equal(30, outcome.Basins.Count);
+        // 5 generations: 2 in the first round (and its initial population), 3 in the second from where it stopped
+        Assert.All(outcome.Basins, b => Assert.Equal(8 * 6, b.ByMethod["refined"].Runs));
+        Assert.All(outcome.Basins, b => Assert.True(double.IsFinite(b.ByMethod["refined"].CalibrationObjective)));
+        var table = File.ReadAllLines(run.File(RunFiles.RegionalPrior));
+        Assert.Equal("parameter,sd_unit,r2,ridge_penalty,weight", table[0]);
+        Assert.Equal(outcome.Columns.Select(c => c.Name), table.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.All(table.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[1], CultureInfo.InvariantCulture),
+            HbvInversion.RegionalPrior.MinimumSigma, 1));
+        Assert.Equal(outcome.Regional!.Sigma, table.Skip(1).Select(l => double.Parse(l.Split(',')[1],
+            CultureInfo.InvariantCulture)), (a, b) => Math.Abs(a - b) < 1e-3);
     }
 
     [Fact]
@@ -126,5 +151,32 @@ public class HbvInversionTests
             (ok with { Explore = 0.5, Strategy = Choices.Refinement.Cmaes }).Validate()).Message);
         Assert.Contains("--prior-spread", Assert.Throws<ArgumentException>(() =>
             (ok with { SpreadScale = 0 }).Validate()).Message);
+        Assert.Contains("--regional-prior must be >= 0", Assert.Throws<ArgumentException>(() =>
+            (ok with { RegionalWeight = -1 }).Validate()).Message);
+        Assert.Contains("only for the DE strategies", Assert.Throws<ArgumentException>(() =>
+            (ok with { RegionalWeight = 0.01, Strategy = Choices.Refinement.Cmaes }).Validate()).Message);
+    }
+
+    [Fact]
+    public void TheRegionalPriorCentresEachBasinWhereTheRegionsFitsPutABasinReadLikeIt()
+    {
+        // the refined parameters are the learned ones shifted and shrunk (0.8 to 0.6), plus noise of sd 0.05: the
+        // ridge learns the map (within what 200 basins and ten other features allow), its residuals' spread is the
+        // sigma, and a parameter every basin fits alike keeps the floor
+        var rng = new SeededRandom(3);
+        var learned = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, 11).Select(_ => rng.Uniform())
+            .ToArray()).ToList();
+        var refined = learned.Select(l => l.Select((v, k) => k == 10 ? 0.5 : 0.2 + 0.5 * v + 0.05 * rng.Normal())
+            .ToArray()).ToList();
+        var prior = HbvInversion.RegionalPrior.Fit(learned, refined, 0.02);
+        Assert.InRange(prior.Sigma[3], 0.045, 0.056);
+        Assert.Equal(HbvInversion.RegionalPrior.MinimumSigma, prior.Sigma[10]);
+        Assert.InRange(prior.R2[0], 0.85, 0.95);
+        var at = prior.For([.. Enumerable.Repeat(0.8, 11)]);
+        Assert.Equal(0.02, at.Weight);
+        Assert.All(at.Center[..10], c => Assert.InRange(c, 0.56, 0.64));
+        Assert.Equal(0.5, at.Center[10], 6);
+        Assert.Contains("at least 30 basins", Assert.Throws<ArgumentException>(() =>
+            HbvInversion.RegionalPrior.Fit(learned[..10], refined[..10], 0.02)).Message);
     }
 }

@@ -90,6 +90,35 @@ public class HbvCalibrationTests
     }
 
     [Fact]
+    public void ASearchGoesOnFromAnEarlierPopulationUnderAnotherPriorWithoutRunningItAgain()
+    {
+        var (series, truth) = Basin();
+        int from = 365, to = series.Streamflow.Length;
+        var center = UnitOf(truth with { PERC = 2.4, K2 = 0.025 });
+        var wide = new HbvCalibration.Prior(center, Enumerable.Repeat(0.15, center.Length).ToArray(), 0.001);
+        var first = HbvCalibration.Calibrate(series, from, to,
+            new HbvCalibration.Options(Population: 12, Generations: 6, Seed: 4, Prior: wide, Best: true));
+        Assert.Equal(12 * 7, first.Evaluations);
+        Assert.All(first.Final!.Unit.Zip(first.Final.Objective), m => Assert.Equal(
+            HbvCalibration.Objective(HbvParameters.FromUnit(m.First), series, from, to), m.Second, 12));
+        // no generations: the same members under the new prior, none run again, the best now the prior's choice
+        var strong = new HbvCalibration.Prior(first.Final.Unit[5], wide.Sigma, 1e6);
+        var held = HbvCalibration.Calibrate(series, from, to,
+            new HbvCalibration.Options(Population: 12, Generations: 0, Seed: 8, Prior: strong), first.Final);
+        Assert.Equal(0, held.Evaluations);
+        Assert.Equal(first.Final.Objective[5], held.Objective, 12);
+        Assert.Equal(HbvParameters.FromUnit(first.Final.Unit[5]), held.Parameters);
+        // going on under the first prior: only the new generations run, and the best fit never falls back
+        var on = HbvCalibration.Calibrate(series, from, to,
+            new HbvCalibration.Options(Population: 12, Generations: 10, Seed: 8, Prior: wide, Best: true), first.Final);
+        Assert.Equal(12 * 10, on.Evaluations);
+        Assert.True(on.Objective >= first.Objective - 0.001, $"{on.Objective} after {first.Objective}");
+        Assert.Contains("expected 12 members", Assert.Throws<ArgumentException>(() => HbvCalibration.Calibrate(
+            series, from, to, new HbvCalibration.Options(Population: 12, Generations: 1),
+            first.Final with { Unit = first.Final.Unit[..11] })).Message);
+    }
+
+    [Fact]
     public void AWeakPriorLetsTheDataMoveTheSensitiveParametersBackToTheTruth()
     {
         var (series, truth) = Basin();

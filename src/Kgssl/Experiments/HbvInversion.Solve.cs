@@ -76,7 +76,10 @@ public static partial class HbvInversion
     {
         int n = problems.Length;
         var sigma = sigmaUnit.Select(v => v * o.SpreadScale).ToArray();
-        int first = o.RegionalWeight > 0 ? o.Generations / 2 : o.Generations;
+        bool regionally = o.RegionalWeight > 0 && n >= RegionalMinimumBasins;
+        if (o.RegionalWeight > 0 && !regionally) reporter.Info($"regional prior: {n} basins, fewer than the " +
+            $"{RegionalMinimumBasins} it is fitted on; refined in one round under the learned prior");
+        int first = regionally ? o.Generations / 2 : o.Generations;
         var fits = new HbvCalibration.Result[n];
         Phase("refine", n, reporter, i =>
         {
@@ -86,7 +89,7 @@ public static partial class HbvInversion
                 ? HbvCalibration.Cmaes(p.Series, p.From, p.To, prior, o.RefinementRuns, o.Seed + i)
                 : HbvCalibration.Calibrate(p.Series, p.From, p.To, Search(o, first, prior, o.Seed + i));
         });
-        if (o.RegionalWeight == 0) return (fits, null);
+        if (!regionally) return (fits, null);
         var regional = RegionalPrior.Fit(centers, fits.Select(f => Unit(f.Parameters)).ToArray(), o.RegionalWeight);
         Phase("refine under the regional prior", n, reporter, i =>
         {

@@ -59,9 +59,10 @@ public static partial class HbvInversion
 
         /// <summary>Refinement in two rounds, each of half the generations: the first under the learned prior, the
         /// second going on from the first's population under a regional prior fitted across the basins on the first
-        /// round's results (<see cref="RegionalPrior"/>), of this weight; 0: one round under the learned prior. The
-        /// same runs per basin either way.</summary>
-        public double RegionalWeight { get; init; }
+        /// round's results (<see cref="RegionalPrior"/>), of this weight; 0, or fewer than
+        /// <see cref="RegionalMinimumBasins"/> basins: one round under the learned prior. The same runs per basin
+        /// either way. The default was chosen on validation years (benchmarks/RESULTS.md).</summary>
+        public double RegionalWeight { get; init; } = 0.005;
 
         /// <summary>The ensemble's years: the last <see cref="EnsembleYears"/> of the calibration period (a year of
         /// the record before them spins HBV up).</summary>
@@ -104,11 +105,11 @@ public static partial class HbvInversion
             $"--explore must be in [0, 1), got {o.Explore}");
         if (!(o.RegionalWeight >= 0 && double.IsFinite(o.RegionalWeight))) throw new ArgumentException(
             $"--regional-prior must be >= 0, got {o.RegionalWeight}");
-        if (o.RegionalWeight > 0 && (o.Strategy == Choices.Refinement.Cmaes || o.Generations < 2))
-            throw new ArgumentException("--regional-prior: only for the DE strategies (best, rand), with at " +
-                "least 2 generations (a round each)");
         if (o.Explore > 0 && o.Strategy == Choices.Refinement.Cmaes) throw new ArgumentException(
             "--explore: only for the DE strategies (best, rand); CMA-ES starts from the learned estimate");
+        if (o.RegionalWeight > 0 && (o.Strategy == Choices.Refinement.Cmaes || o.Generations < 2))
+            throw new ArgumentException("--regional-prior: only for the DE strategies (best, rand), with at " +
+                "least 2 generations (a round each); add --regional-prior 0 for one round under the learned prior");
         if (!Choices.Refinement.All.Contains(o.Strategy)) throw new ArgumentException(
             $"--strategy: expected {string.Join(", ", Choices.Refinement.All)}, got '{o.Strategy}'");
     }

@@ -41,6 +41,13 @@ public static partial class ReportWriter
             $"agree at r &gt;= {F(Experiments.InversionFiles.IdentifiedBar)}: the data pin the parameter down. " +
             "Each basin's parameters and their spreads are in <code>parameters.csv</code>.</p>");
         AppendTable(html, "inversion_agreement", run.File(RunFiles.InversionAgreement));
+        if (File.Exists(run.File(RunFiles.RegionalPrior)))
+        {
+            html.Append("<p>The refinement's regional prior, which its second round searched under: per parameter, " +
+                "its sigma in the unit cube and the share of the first round's refined values across the basins " +
+                "that the learned estimate explains (<code>regional_prior.csv</code>).</p>");
+            AppendTable(html, "regional_prior", run.File(RunFiles.RegionalPrior));
+        }
         AppendParameterMedians(run, html);
         if (nse.TryGetValue("refined", out var refined)) AppendInversionHydrographs(run, html, refined);
         html.Append("</body></html>");

@@ -128,6 +128,7 @@ public class HbvInversionTests
             HbvInversion.RegionalPrior.MinimumSigma, 1));
         Assert.Equal(outcome.Regional!.Sigma, table.Skip(1).Select(l => double.Parse(l.Split(',')[1],
             CultureInfo.InvariantCulture)), (a, b) => Math.Abs(a - b) < 1e-3);
+        Assert.Contains("id=\"regional_prior\"", File.ReadAllText(Kgssl.Report.ReportWriter.WriteInversion(run)));
     }
 
     [Fact]

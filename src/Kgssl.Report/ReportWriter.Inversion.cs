@@ -30,6 +30,14 @@ public static partial class ReportWriter
         foreach (var (k, v) in run.ReadRunInfo()) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
         html.Append("</table><h2>Streamflow on the test years</h2>").Append(InversionGlossary);
         AppendTable(html, "inversion_summary", run.File(RunFiles.InversionSummary));
+        if (File.Exists(run.File(RunFiles.InversionComparison)))
+        {
+            html.Append("<p>Each method against calibration from scratch: the median over the basins of the " +
+                "difference of their NSE, the share of basins where the method is better, the difference of the " +
+                "medians and its 95 % interval from a paired bootstrap over the basins " +
+                $"({Evaluation.PairedComparison.Resamples} resamples).</p>");
+            AppendTable(html, "inversion_comparison", run.File(RunFiles.InversionComparison));
+        }
         var basins = ReadNumeric(run.File(RunFiles.InversionBasins), 2);
         int nseColumn = basins.Header.IndexOf("nse");
         var nse = basins.Text.Select((t, i) => (Method: t[1], Basin: t[0], Nse: basins.Values[i][nseColumn]))

@@ -68,6 +68,9 @@ public static class RunFiles
     public const string InversionSummary = "inversion_summary.csv";
     /// <summary>An HBV inversion per parameter: agreement of the methods, identified by the data or not.</summary>
     public const string InversionAgreement = "inversion_agreement.csv";
+    /// <summary>An HBV inversion: each method's test NSE against calibration from scratch, paired and by medians.
+    /// </summary>
+    public const string InversionComparison = "inversion_comparison.csv";
     /// <summary>An HBV inversion with a regional prior: its spread and fit per parameter.</summary>
     public const string RegionalPrior = "regional_prior.csv";
     /// <summary>An HBV inversion: the basins left out and why.</summary>

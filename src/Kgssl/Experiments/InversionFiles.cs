@@ -22,6 +22,7 @@ public static class InversionFiles
         WriteBasins(run, o);
         WriteSummary(run, o);
         WriteAgreement(run, o);
+        WriteComparison(run, o, options.Seed);
         if (o.Regional is { } regional) WriteRegional(run, o, regional);
         var sb = new StringBuilder("basin,reason\n");
         foreach (var (id, reason) in o.Dropped) sb.Append(id).Append(",\"").Append(reason.Replace("\"", "'"))
@@ -108,6 +109,26 @@ public static class InversionFiles
         new NumericTable(["parameter"], o.Columns.Select(c => new[] { c.Name }).ToList(),
             ["r_learned_calibrated", "r_refined_calibrated", "r_learned_refined", "r_calibrated_two_seeds",
                 "identified"], rows).WriteCsv(run.File(RunFiles.InversionAgreement));
+    }
+
+    /// <summary>Each method's test NSE against calibration from scratch's, basin by basin and by the medians, with
+    /// the bootstrap interval of the difference of the medians (<see cref="PairedComparison"/>); nothing without
+    /// calibrations.</summary>
+    static void WriteComparison(RunDirectory run, HbvInversion.Outcome o, int seed)
+    {
+        const string reference = "calibrated";
+        var basins = o.Basins.Where(b => b.ByMethod.ContainsKey(reference)).ToList();
+        if (basins.Count == 0) return;
+        var methods = HbvInversion.Methods.Where(m => m != reference && basins.Any(b => b.ByMethod.ContainsKey(m)))
+            .ToList();
+        var rows = methods.Select(m => PairedComparison.Of(
+            basins.Select(b => b.ByMethod.TryGetValue(m, out var e) ? e.Nse : double.NaN).ToList(),
+            basins.Select(b => b.ByMethod[reference].Nse).ToList(), seed)).ToList();
+        new NumericTable(["method", "against"], methods.Select(m => new[] { m, reference }).ToList(),
+            ["n", "median_paired_difference", "share_better", "difference_of_medians", "ci_low", "ci_high",
+                "share_resamples_at_least_even"],
+            rows.Select(c => new[] { c.N, c.MedianDifference, c.ShareBetter, c.DifferenceOfMedians, c.Low, c.High,
+                c.ShareAtLeastEven }).ToList()).WriteCsv(run.File(RunFiles.InversionComparison));
     }
 
     /// <summary>Per parameter: the regional prior's sigma and how much of the first round's refined values across

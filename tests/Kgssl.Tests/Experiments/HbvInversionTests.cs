@@ -81,6 +81,9 @@ public class HbvInversionTests
         Assert.All(parameters.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[fc], CultureInfo.InvariantCulture),
             50, 500));
         Assert.Equal(11, File.ReadAllLines(run.File(RunFiles.InversionAgreement)).Length - 1);
+        var comparison = File.ReadAllLines(run.File(RunFiles.InversionComparison));
+        Assert.Equal(["learned,calibrated", "refined,calibrated", "emulator,calibrated"],
+            comparison.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
 
         var id = outcome.Basins[0].Id;
         var flows = File.ReadAllLines(Path.Combine(run.File(RunFiles.FlowsFolder), id + ".csv"));
@@ -95,6 +98,7 @@ public class HbvInversionTests
         Assert.DoesNotContain(File.ReadAllLines(again.File(RunFiles.InversionSummary)),
             l => l.StartsWith("calibrated"));
         Assert.False(Directory.Exists(again.File("inverse")));
+        Assert.False(File.Exists(again.File(RunFiles.InversionComparison)));
         // without calibrations the report leaves out the columns that would hold nothing but NaN
         string againHtml = File.ReadAllText(Kgssl.Report.ReportWriter.WriteInversion(again));
         Assert.Contains("<th>r_learned_refined</th>", againHtml);
@@ -104,6 +108,7 @@ public class HbvInversionTests
         string html = File.ReadAllText(report);
         Assert.Contains("id=\"inversion_summary\"", html);
         Assert.Contains("id=\"inversion_agreement\"", html);
+        Assert.Contains("id=\"inversion_comparison\"", html);
         Assert.Contains("<td>FC</td><td>mm</td>", html);
         Assert.Contains("alt=\"hydrograph worst\"", html);
     }

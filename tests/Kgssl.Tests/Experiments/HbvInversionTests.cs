@@ -91,6 +91,9 @@ public class HbvInversionTests
         Assert.Equal(1 + 1461, flows.Length);
         Assert.StartsWith("2001-10-01,", flows[1]);
 
+        // the ensemble's series are gone once the inverse is trained; the reuse below does not need them
+        Assert.False(Directory.Exists(Path.Combine(run.File("inverse"), "data", "timeseries")));
+        Assert.True(File.Exists(Path.Combine(run.File("inverse"), "data", "ensemble.json")));
         var again = RunDirectory.Create("invert", dir.Sub("again"));
         HbvInversion.Run(again, Small(root, run.File("inverse")) with { References = 0 }, silent);
         Assert.Equal(parameters.Where(l => l.Contains(",learned,")),
@@ -120,9 +123,10 @@ public class HbvInversionTests
         string root = dir.Sub("observed");
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 30, 8, 13, Start: new DateOnly(2001, 10, 1)));
         var run = RunDirectory.Create("invert", dir.Sub("run"));
-        var o = Small(root) with { References = 0, RegionalWeight = 0.01 };
+        var o = Small(root) with { References = 0, RegionalWeight = 0.01, KeepEnsemble = true };
         var outcome = HbvInversion.Run(run, o, new Kgssl.Tests.Training.TrainerTests.Silent());
         Assert.Equal(30, outcome.Basins.Count);
+        Assert.True(Directory.Exists(Path.Combine(run.File("inverse"), "data", "timeseries")));
         // 5 generations: 2 in the first round (and its initial population), 3 in the second from where it stopped
         Assert.All(outcome.Basins, b => Assert.Equal(8 * 6, b.ByMethod["refined"].Runs));
         Assert.All(outcome.Basins, b => Assert.True(double.IsFinite(b.ByMethod["refined"].CalibrationObjective)));

@@ -90,7 +90,7 @@ public static partial class HbvInversion
                 : HbvCalibration.Calibrate(p.Series, p.From, p.To, Search(o, first, prior, o.Seed + i));
         });
         if (!regionally) return (fits, null);
-        var regional = RegionalPrior.Fit(centers, fits.Select(f => Unit(f.Parameters)).ToArray(), o.RegionalWeight);
+        var regional = RegionalPrior.Fit(centers, fits.Select(f => f.Parameters.ToUnit()).ToArray(), o.RegionalWeight);
         Phase("refine under the regional prior", n, reporter, i =>
         {
             var p = problems[i];
@@ -104,9 +104,6 @@ public static partial class HbvInversion
     static HbvCalibration.Options Search(Options o, int generations, HbvCalibration.Prior prior, int seed) =>
         new(o.Population, generations, Seed: seed, Prior: prior, Best: o.Strategy == Choices.Refinement.Best,
             Explore: o.Explore);
-
-    static double[] Unit(HbvParameters p) =>
-        p.ToArray().Select((v, k) => LatinHypercube.Unscale(v, HbvParameters.Ranges[k])).ToArray();
 
     static HbvCalibration.Result Reference(Problem p, Options o, int seed) =>
         HbvCalibration.Calibrate(p.Series, p.From, p.To,

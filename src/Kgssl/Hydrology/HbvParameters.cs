@@ -35,6 +35,10 @@ public sealed record HbvParameters(
     public static HbvParameters FromUnit(double[] unit) => FromArray(
         Ranges.Select((r, k) => LatinHypercube.Scale(unit[k], r)).ToArray());
 
+    /// <summary>The point of the unit cube these parameters scale from: the inverse of <see cref="FromUnit"/>.
+    /// </summary>
+    public double[] ToUnit() => ToArray().Select((v, k) => LatinHypercube.Unscale(v, Ranges[k])).ToArray();
+
     public static HbvParameters FromArray(double[] v) => new(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
         v[9], v[10]);
 }

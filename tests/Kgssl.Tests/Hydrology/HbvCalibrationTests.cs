@@ -47,8 +47,7 @@ public class HbvCalibrationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => HbvCalibration.Calibrate(series, 365, 380, o));
     }
 
-    static double[] UnitOf(HbvParameters p) => p.ToArray().Select(
-        (v, k) => LatinHypercube.Unscale(v, HbvParameters.Ranges[k])).ToArray();
+    static double[] UnitOf(HbvParameters p) => p.ToUnit();
 
     [Fact]
     public void AStrongPriorWithoutGenerationsReturnsItsCenter()
@@ -206,7 +205,7 @@ public class CmaesTests
         var (series, truth) = HbvCalibrationTests.Basin();
         var q = series.Streamflow;
         var off = truth with { PERC = 2.4, K2 = 0.025, FC = 300 };
-        var center = off.ToArray().Select((v, k) => LatinHypercube.Unscale(v, HbvParameters.Ranges[k])).ToArray();
+        var center = off.ToUnit();
         var prior = new HbvCalibration.Prior(center, Enumerable.Repeat(0.15, center.Length).ToArray(), 0.001);
         double start = HbvCalibration.Objective(off, series, 365, q.Length);
         var fit = HbvCalibration.Cmaes(series, 365, q.Length, prior, 600, 4);

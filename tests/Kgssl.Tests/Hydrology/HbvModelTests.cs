@@ -102,6 +102,8 @@ public class HbvModelTests
         Assert.Equal(0.5, LatinHypercube.Unscale(0.01, k2), 12);
         Assert.Equal(0, LatinHypercube.Unscale(0.0001, k2));
         Assert.Equal(1, LatinHypercube.Unscale(5, k2));
+        double[] unit = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.05, 0.95];
+        Assert.All(unit.Zip(HbvParameters.FromUnit(unit).ToUnit()), p => Assert.Equal(p.First, p.Second, 12));
     }
 
     [Fact]

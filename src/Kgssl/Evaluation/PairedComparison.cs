@@ -39,28 +39,11 @@ public sealed record PairedComparison(int N, double MedianDifference, double Sha
                 int k = rng.Next(n);
                 (rx[i], ry[i]) = (x[k], y[k]);
             }
-            diffs[r] = SortedMedian(rx) - SortedMedian(ry);
+            diffs[r] = Metrics.Median(rx) - Metrics.Median(ry);
         }
-        Array.Sort(diffs);
         return new PairedComparison(n, Metrics.Median(pairs.Select(p => p.First - p.Second)),
             pairs.Count(p => p.First > p.Second) / (double)n, Metrics.Median(x) - Metrics.Median(y),
-            Quantile(diffs, 0.025), Quantile(diffs, 0.975), diffs.Count(d => d >= 0) / (double)Resamples);
-    }
-
-    /// <summary>The median of the values, sorting them in place.</summary>
-    static double SortedMedian(double[] v)
-    {
-        Array.Sort(v);
-        int m = v.Length / 2;
-        return v.Length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-    }
-
-    /// <summary>Linear interpolation between the order statistics of sorted values.</summary>
-    static double Quantile(double[] sorted, double q)
-    {
-        double h = (sorted.Length - 1) * q;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+            Signatures.Quantile(diffs, 0.025), Signatures.Quantile(diffs, 0.975),
+            diffs.Count(d => d >= 0) / (double)Resamples);
     }
 }

@@ -78,36 +78,10 @@ public sealed class NearestGauges
     /// </summary>
     public double[] Estimate(double lat, double lon, string? selfId = null)
     {
-        int n = _ids.Length, columns = _values.Length > 0 ? _values[0].Length : 0;
-        var order = new int[n];
-        var distance = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
+        var distance = new double[_ids.Length];
+        for (int i = 0; i < distance.Length; i++)
             distance[i] = Math.Max(MinimumDistanceKm, DistanceKm(lat, lon, _lat[i], _lon[i]));
-        }
-        // ties broken by id, so that the estimate does not depend on the pool's order
-        Array.Sort(order, (a, b) => distance[a] != distance[b] ? distance[a].CompareTo(distance[b])
-            : string.CompareOrdinal(_ids[a], _ids[b]));
-        var result = new double[columns];
-        for (int c = 0; c < columns; c++)
-        {
-            double sum = 0, weights = 0;
-            int used = 0;
-            for (int j = 0; j < n && used < K; j++)
-            {
-                int i = order[j];
-                if (selfId is not null && _ids[i] == selfId) continue;
-                double v = _values[i][c];
-                if (!double.IsFinite(v)) continue;
-                double w = Power == 1 ? 1 / distance[i] : Math.Pow(distance[i], -Power);
-                sum += w * v;
-                weights += w;
-                used++;
-            }
-            result[c] = used > 0 ? sum / weights : double.NaN;
-        }
-        return result;
+        return InverseDistance.Mean(distance, _ids, _values, K, Power, selfId);
     }
 
     /// <summary>The estimate for <paramref name="basin"/>, never from itself (leave-self-out when it is in the

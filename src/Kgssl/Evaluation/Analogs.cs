@@ -1,3 +1,5 @@
+using Kgssl.Data;
+
 namespace Kgssl.Evaluation;
 
 /// <summary>
@@ -40,33 +42,10 @@ public sealed class Analogs
     /// </summary>
     public double[] Estimate(double[] position, string? selfId = null)
     {
-        int n = _ids.Length, columns = _values.Length > 0 ? _values[0].Length : 0;
-        var distance = new double[n];
-        var order = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-            distance[i] = _ids[i] == selfId ? double.PositiveInfinity : Euclidean(position, _positions[i]);
-        }
-        Array.Sort((double[])distance.Clone(), order);
-        var result = new double[columns];
-        for (int j = 0; j < columns; j++)
-        {
-            double sum = 0, weights = 0;
-            int used = 0;
-            for (int r = 0; r < n && used < K; r++)
-            {
-                int i = order[r];
-                double v = _values[i][j];
-                if (double.IsPositiveInfinity(distance[i]) || !double.IsFinite(v)) continue;
-                double w = 1 / Math.Pow(Math.Max(distance[i], MinimumDistance), Power);
-                sum += w * v;
-                weights += w;
-                used++;
-            }
-            result[j] = used > 0 ? sum / weights : double.NaN;
-        }
-        return result;
+        var distance = new double[_ids.Length];
+        for (int i = 0; i < distance.Length; i++)
+            distance[i] = Math.Max(MinimumDistance, Euclidean(position, _positions[i]));
+        return InverseDistance.Mean(distance, _ids, _values, K, Power, selfId);
     }
 
     /// <summary>The mean of the head's estimate (original units) and the analogs' (the head's alone where no analog

@@ -137,8 +137,12 @@ public static partial class HbvInversion
         double[] spread, double objective, int runs)
     {
         var physical = parameters.ToArray();
+        var s = p.Series;
         return ScoreFlows(p.SimulateTest(parameters), p.TestObserved,
-            columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread, objective, runs);
+            columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread, objective, runs) with
+        {
+            End = HbvModel.Run(parameters, s.Precipitation, s.Temperature, s.Pet, HbvStates.Default).End,
+        };
     }
 
     static Estimate ScoreFlows(double[] sim, double[] obs, double[] values, double[] spread, double objective, int runs)

@@ -121,7 +121,13 @@ public static partial class HbvInversion
     /// <summary>One basin's parameters (on the inverse's column scales) by one method, their spread, its fit on the
     /// calibration years, its simulated test-year flows (mm/day) and their scores, and what it cost.</summary>
     public sealed record Estimate(double[] Values, double[] Spread, double CalibrationObjective, double[] TestFlow,
-        double Nse, double Kge, double LogNse, int Runs);
+        double Nse, double Kge, double LogNse, int Runs)
+    {
+        /// <summary>HBV's storages at the end of the calibration years with these parameters (from a year of spin-up
+        /// before them, as they were fitted): where a simulation after the calibration years starts. Null for the
+        /// emulator, which has no HBV parameters.</summary>
+        public HbvStorages? End { get; init; }
+    }
 
     public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference);
 

@@ -19,6 +19,7 @@ public static class InversionFiles
         HbvInversion.Options options)
     {
         WriteParameters(run, o);
+        WriteStorages(run, o, options.CalibrationEnd);
         WriteBasins(run, o);
         WriteSummary(run, o);
         WriteAgreement(run, o);
@@ -43,6 +44,17 @@ public static class InversionFiles
         new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Basin.Id, r.Method }).ToList(),
             [.. names, .. names.Select(n => "sd_" + n)],
             rows.Select(r => r.E.Values.Concat(r.E.Spread).ToArray()).ToList()).WriteCsv(run.File(RunFiles.Parameters));
+    }
+
+    /// <summary>Per basin and method with HBV parameters, the storages (mm) after the last calibration day.</summary>
+    static void WriteStorages(RunDirectory run, HbvInversion.Outcome o, DateOnly end)
+    {
+        var rows = Rows(o).Where(r => r.E.End is not null).ToList();
+        string date = end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        new NumericTable(["basin", "method", "date"], rows.Select(r => new[] { r.Basin.Id, r.Method, date }).ToList(),
+            ["snow", "snow_liquid", "soil", "upper_box", "lower_box", "routing"],
+            rows.Select(r => r.E.End is { } s ? new[] { s.Snow, s.Liquid, s.Soil, s.Upper, s.Lower, s.Routing } : [])
+                .ToList()).WriteCsv(run.File(RunFiles.Storages));
     }
 
     static void WriteBasins(RunDirectory run, HbvInversion.Outcome o)

@@ -1,8 +1,18 @@
 namespace Kgssl.Hydrology;
 
 /// <summary>Daily fluxes and storages of one HBV run (all mm or mm/day).</summary>
-public sealed record HbvResult(double[] Runoff, double[] Evapotranspiration, double InitialStorage,
-    double FinalStorage);
+/// <param name="End">The storages after the last day.</param>
+public sealed record HbvResult(double[] Runoff, double[] Evapotranspiration, double InitialStorage, HbvStorages End)
+{
+    public double FinalStorage => End.Total;
+}
+
+/// <summary>HBV's storages at the end of a day (mm): the snowpack, the liquid water it holds, soil moisture, the upper
+/// and lower response boxes, and the water generated but still in the routing (on its way to the outlet).</summary>
+public sealed record HbvStorages(double Snow, double Liquid, double Soil, double Upper, double Lower, double Routing)
+{
+    public double Total => Snow + Liquid + Soil + Upper + Lower + Routing;
+}
 
 /// <summary>The storages a run starts with: soil moisture as a fraction of FC, the upper and lower boxes and the
 /// snowpack (mm).</summary>
@@ -41,16 +51,16 @@ public static class HbvModel
         int n = precipitation.Length;
         var runoff = new double[n];
         var et = new double[n];
-        var (before, after) = Run(p, precipitation, temperature, pet, initial, runoff, et);
-        return new HbvResult(runoff, et, before, after);
+        var (before, end) = Run(p, precipitation, temperature, pet, initial, runoff, et);
+        return new HbvResult(runoff, et, before, end);
     }
 
     /// <summary>
     /// The run itself, into the caller's <paramref name="runoff"/> and <paramref name="et"/> (at least as long as the
     /// drivers): a calibration's thousands of runs allocate nothing per day. Returns the total storage before and
-    /// after.
+    /// the storages after.
     /// </summary>
-    public static (double Initial, double Final) Run(HbvParameters p, ReadOnlySpan<double> precipitation,
+    public static (double Initial, HbvStorages End) Run(HbvParameters p, ReadOnlySpan<double> precipitation,
         ReadOnlySpan<double> temperature, ReadOnlySpan<double> pet, HbvStates start, Span<double> runoff,
         Span<double> et)
     {
@@ -98,9 +108,7 @@ public static class HbvModel
             routing[head] = 0;
             head = head + 1 == weights.Length ? 0 : head + 1;
         }
-        double final = snow + liquid + sm + suz + slz;
-        for (int k = 0, j = head; k < routing.Length; k++, j = j + 1 == routing.Length ? 0 : j + 1) final += routing[j];
-        return (initial, final);
+        return (initial, new HbvStorages(snow, liquid, sm, suz, slz, routing.Sum()));
     }
 
     /// <summary>The snow routine of one day: rain and melt into the pack's liquid water, refreezing below TT;

@@ -80,6 +80,19 @@ public class HbvInversionTests
         int fc = Array.IndexOf(header, "FC");
         Assert.All(parameters.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[fc], CultureInfo.InvariantCulture),
             50, 500));
+        // storages after the last calibration day, per basin and method with parameters: soil moisture within FC
+        var storages = File.ReadAllLines(run.File(RunFiles.Storages));
+        Assert.Equal("basin,method,date,snow,snow_liquid,soil,upper_box,lower_box,routing", storages[0]);
+        Assert.Equal(parameters.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])),
+            storages.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        for (int i = 1; i < storages.Length; i++)
+        {
+            var cells = storages[i].Split(',');
+            Assert.Equal("2009-09-30", cells[2]);
+            var mm = cells[3..].Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+            Assert.All(mm, v => Assert.True(v >= 0, storages[i]));
+            Assert.InRange(mm[2], 0, double.Parse(parameters[i].Split(',')[fc], CultureInfo.InvariantCulture) + 1e-6);
+        }
         Assert.Equal(11, File.ReadAllLines(run.File(RunFiles.InversionAgreement)).Length - 1);
         var comparison = File.ReadAllLines(run.File(RunFiles.InversionComparison));
         Assert.Equal(["learned,calibrated", "refined,calibrated", "emulator,calibrated"],

@@ -79,6 +79,9 @@ public static partial class HbvInversion
         public void Validate()
         {
             HbvForcing.DriversOf(Dataset);
+            if (CalibrationEnd < CalibrationStart) throw new ArgumentException(
+                $"--calibration-period: the end {CalibrationEnd:yyyy-MM-dd} is before the start " +
+                $"{CalibrationStart:yyyy-MM-dd}");
             if (CalibrationEnd.DayNumber - CalibrationStart.DayNumber + 1 < ObservedDays.Minimum)
                 throw new ArgumentException(
                     $"--calibration-period: at least {ObservedDays.Minimum} days, got {CalibrationStart:yyyy-MM-dd}.." +

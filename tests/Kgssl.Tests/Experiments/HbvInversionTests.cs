@@ -163,6 +163,9 @@ public class HbvInversionTests
         Assert.Equal(new DateOnly(2004, 10, 1), ok.EnsembleStart);
         Assert.Contains("--references", Assert.Throws<ArgumentException>(() =>
             (ok with { References = 3 }).Validate()).Message);
+        Assert.Contains("--calibration-period: the end 2000-01-01 is before", Assert.Throws<ArgumentException>(() =>
+            (ok with { CalibrationEnd = new DateOnly(2000, 1, 1), CalibrationStart = new DateOnly(2001, 1, 1) })
+                .Validate()).Message);
         Assert.Contains("--test-period", Assert.Throws<ArgumentException>(() =>
             (ok with { TestEnd = new DateOnly(1980, 1, 1) }).Validate()).Message);
         Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() =>

@@ -79,15 +79,7 @@ public static partial class HbvInversion
         public void Validate()
         {
             HbvForcing.DriversOf(Dataset);
-            if (CalibrationEnd < CalibrationStart) throw new ArgumentException(
-                $"--calibration-period: the end {CalibrationEnd:yyyy-MM-dd} is before the start " +
-                $"{CalibrationStart:yyyy-MM-dd}");
-            if (CalibrationEnd.DayNumber - CalibrationStart.DayNumber + 1 < ObservedDays.Minimum)
-                throw new ArgumentException(
-                    $"--calibration-period: at least {ObservedDays.Minimum} days, got {CalibrationStart:yyyy-MM-dd}.." +
-                    $"{CalibrationEnd:yyyy-MM-dd}");
-            if (TestEnd < TestStart) throw new ArgumentException(
-                $"--test-period: the end {TestEnd:yyyy-MM-dd} is before the start {TestStart:yyyy-MM-dd}");
+            CheckPeriods(this);
             if (InverseRun is null && (Members < 10 || EnsembleYears < 2)) throw new ArgumentException(
                 $"--members must be >= 10 and --ensemble-years >= 2, got {Members} and {EnsembleYears}");
             if (InverseRun is null && EnsembleStart < CalibrationStart) throw new ArgumentException(
@@ -99,6 +91,19 @@ public static partial class HbvInversion
                 $"--references must be 0, 1 or 2, got {References}");
             if (!(Noise >= 0 && Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2, got {Noise}");
         }
+    }
+
+    /// <summary>The periods' checks of <see cref="Options.Validate"/>.</summary>
+    static void CheckPeriods(Options o)
+    {
+        if (o.CalibrationEnd < o.CalibrationStart) throw new ArgumentException(
+            $"--calibration-period: the end {o.CalibrationEnd:yyyy-MM-dd} is before the start " +
+            $"{o.CalibrationStart:yyyy-MM-dd}");
+        if (o.CalibrationEnd.DayNumber - o.CalibrationStart.DayNumber + 1 < ObservedDays.Minimum)
+            throw new ArgumentException($"--calibration-period: at least {ObservedDays.Minimum} days, got " +
+                $"{o.CalibrationStart:yyyy-MM-dd}..{o.CalibrationEnd:yyyy-MM-dd}");
+        if (o.TestEnd < o.TestStart) throw new ArgumentException(
+            $"--test-period: the end {o.TestEnd:yyyy-MM-dd} is before the start {o.TestStart:yyyy-MM-dd}");
     }
 
     /// <summary>The refinement's options of <see cref="Options.Validate"/>.</summary>

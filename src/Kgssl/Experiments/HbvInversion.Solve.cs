@@ -122,9 +122,10 @@ public static partial class HbvInversion
     /// <summary>A search's best parameters, scored, with its final population's spread per column.</summary>
     static Estimate Scored(Problem p, HbvCalibration.Result fit, IReadOnlyList<HbvColumns.Column> columns)
     {
+        var members = fit.Members!;
         var spread = columns.Select(c =>
         {
-            var v = fit.Members!.Select(m => c.ToScale(m[c.Parameter])).ToArray();
+            var v = members.Select(m => c.ToScale(m[c.Parameter])).ToArray();
             double mean = v.Average();
             return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
         }).ToArray();

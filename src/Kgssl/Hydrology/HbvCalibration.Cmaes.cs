@@ -10,7 +10,7 @@ public static partial class HbvCalibration
 {
     /// <summary>Maximizes objective - prior penalty with at most <paramref name="budget"/> runs of HBV, from the
     /// prior's center (its first run). Points outside the unit cube are folded back in before they are run, and the
-    /// step that led there is taken as the folded one. Members: the last generation.</summary>
+    /// step that led there is taken as the folded one. Final: the last generation.</summary>
     public static Result Cmaes(Series s, int scoreFrom, int scoreTo, Prior prior, int budget, int seed)
     {
         int n = HbvParameters.Ranges.Count;
@@ -22,23 +22,23 @@ public static partial class HbvCalibration
         var best = (double[])prior.Center.Clone();
         double bestData = scorer.Objective(best, false), bestFit = bestData - prior.Penalty(best);
         int evaluations = 1;
-        var last = new List<double[]>();
+        var last = new Population([], []);
         while (evaluations + es.Lambda <= budget)
         {
             var (xs, ys) = es.Sample(rng);
             var fit = new double[es.Lambda];
+            var objective = new double[es.Lambda];
             for (int k = 0; k < es.Lambda; k++)
             {
-                double data = scorer.Objective(xs[k], false);
-                fit[k] = data - prior.Penalty(xs[k]);
-                if (fit[k] > bestFit) (bestFit, bestData, best) = (fit[k], data, (double[])xs[k].Clone());
+                objective[k] = scorer.Objective(xs[k], false);
+                fit[k] = objective[k] - prior.Penalty(xs[k]);
+                if (fit[k] > bestFit) (bestFit, bestData, best) = (fit[k], objective[k], (double[])xs[k].Clone());
             }
             evaluations += es.Lambda;
             es.Update(ys, fit);
-            last = xs.ToList();
+            last = new Population(xs, objective);
         }
-        return new Result(HbvParameters.FromUnit(best), bestData, evaluations, null,
-            last.Select(u => HbvParameters.FromUnit(u).ToArray()).ToArray());
+        return new Result(HbvParameters.FromUnit(best), bestData, evaluations, null, last);
     }
 
     /// <summary>The strategy's state: mean, step size, covariance and its eigen decomposition, evolution

@@ -90,18 +90,24 @@ public static partial class HbvCalibration
     /// penalty.</param>
     /// <param name="Initial">The storages at the series' start: searched with <see cref="Options.FreeStates"/>, else
     /// the model's default (null).</param>
-    /// <param name="Members">The final population's parameters in physical units (its spread: how tightly the search
-    /// closed in on each parameter).</param>
     /// <param name="Final">The final population in the unit cube with each member's objective: where a later search
     /// under another prior goes on from (<see cref="Calibrate(Series, int, int, Options, Population)"/>).</param>
     public sealed record Result(HbvParameters Parameters, double Objective, int Evaluations, HbvStates? Initial = null,
-        IReadOnlyList<double[]>? Members = null, Population? Final = null)
+        Population? Final = null)
     {
+        /// <summary>The final population's parameters in physical units (its spread: how tightly the search closed
+        /// in on each parameter); null without a final population.</summary>
+        public IReadOnlyList<double[]>? Members =>
+            Final?.Unit.Select(u => HbvParameters.FromUnit(u).ToArray()).ToArray();
+
         /// <summary>Equal results: the same search outcome, the final population compared value by value.</summary>
-        public bool Equals(Result? other) => other is not null && Parameters == other.Parameters
-            && Objective.Equals(other.Objective) && Evaluations == other.Evaluations && Initial == other.Initial
-            && (Members ?? []).Count == (other.Members ?? []).Count
-            && (Members ?? []).Zip(other.Members ?? []).All(m => m.First.SequenceEqual(m.Second));
+        public bool Equals(Result? other)
+        {
+            if (other is null || Parameters != other.Parameters || !Objective.Equals(other.Objective)
+                || Evaluations != other.Evaluations || Initial != other.Initial) return false;
+            IReadOnlyList<double[]> mine = Members ?? [], theirs = other.Members ?? [];
+            return mine.Count == theirs.Count && mine.Zip(theirs).All(m => m.First.SequenceEqual(m.Second));
+        }
 
         public override int GetHashCode() => HashCode.Combine(Parameters, Objective, Evaluations, Initial);
     }
@@ -179,8 +185,7 @@ public static partial class HbvCalibration
         best = 0;
         for (int i = 1; i < o.Population; i++) if (fit[i] > fit[best]) best = i;
         return new Result(HbvParameters.FromUnit(pop[best]), data[best], evaluations, o.FreeStates
-            ? States(pop[best].AsSpan(HbvParameters.Ranges.Count)) : null,
-            pop.Select(u => HbvParameters.FromUnit(u).ToArray()).ToArray(), new Population(pop, data));
+            ? States(pop[best].AsSpan(HbvParameters.Ranges.Count)) : null, new Population(pop, data));
     }
 
     /// <summary>A fresh population, scored: around the prior (and explorers over the cube), else over the cube.

@@ -44,8 +44,7 @@ public static partial class HbvInversion
             var physical = HbvColumns.ToParameters(columns, learned.Predicted[ids[i]])
                 ?? throw new InvalidDataException($"{ids[i]}: the inverse's estimate is not finite");
             var p = problems[i];
-            byMethod[i]["learned"] = Score(p, physical, columns, learned.Sigma,
-                HbvCalibration.Objective(physical, p.Series, p.From, p.To), 0);
+            byMethod[i]["learned"] = Score(p, physical, columns, learned.Sigma, objective: null, 0);
             if (learned.Emulated.TryGetValue(ids[i], out var sim))
                 byMethod[i][Emulator] = ScoreFlows(sim, p.TestObserved, [], [], double.NaN, 0);
         });
@@ -133,16 +132,19 @@ public static partial class HbvInversion
         return Score(p, fit.Parameters, columns, spread, fit.Objective, fit.Evaluations);
     }
 
-    /// <param name="objective">The parameters' objective on the calibration years.</param>
+    /// <param name="objective">The parameters' objective on the calibration years; null: from the run over them that
+    /// gives the storages at their end.</param>
     static Estimate Score(Problem p, HbvParameters parameters, IReadOnlyList<HbvColumns.Column> columns,
-        double[] spread, double objective, int runs)
+        double[] spread, double? objective, int runs)
     {
         var physical = parameters.ToArray();
         var s = p.Series;
+        var calibration = HbvModel.Run(parameters, s.Precipitation, s.Temperature, s.Pet, HbvStates.Default);
         return ScoreFlows(p.SimulateTest(parameters), p.TestObserved,
-            columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread, objective, runs) with
+            columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread,
+            objective ?? HbvCalibration.Objective(calibration.Runoff, s, p.From, p.To), runs) with
         {
-            End = HbvModel.Run(parameters, s.Precipitation, s.Temperature, s.Pet, HbvStates.Default).End,
+            End = calibration.End,
         };
     }
 

@@ -283,10 +283,12 @@ public static partial class HbvCalibration
     /// <summary>Mean of NSE(q) and NSE(log(q + 0.01)) over the scored days with an observation; from the model's
     /// default storages unless <paramref name="initial"/>.</summary>
     public static double Objective(HbvParameters p, Series s, int scoreFrom, int scoreTo, HbvStates? initial = null)
-    {
-        var q = HbvModel.Run(p, s.Precipitation, s.Temperature, s.Pet, initial ?? HbvStates.Default).Runoff;
-        return (Nse(q, s.Streamflow, scoreFrom, scoreTo, false) + Nse(q, s.Streamflow, scoreFrom, scoreTo, true)) / 2;
-    }
+        => Objective(HbvModel.Run(p, s.Precipitation, s.Temperature, s.Pet, initial ?? HbvStates.Default).Runoff, s,
+            scoreFrom, scoreTo);
+
+    /// <summary>The same objective of a run's streamflow <paramref name="q"/> over the series' days.</summary>
+    public static double Objective(double[] q, Series s, int scoreFrom, int scoreTo) =>
+        (Nse(q, s.Streamflow, scoreFrom, scoreTo, false) + Nse(q, s.Streamflow, scoreFrom, scoreTo, true)) / 2;
 
     /// <summary>
     /// Nash-Sutcliffe efficiency of sim against obs over [from, to), skipping NaN observations; on log(q + 0.01) when

@@ -353,12 +353,13 @@ public static partial class ForwardExperiment
             .Select(x => new BasinScore(setting, x.Job.Id, x.Nse, x.Kge)).ToList();
     }
 
-    /// <summary>The members' mean prediction (one member: its own, untouched).</summary>
+    /// <summary>The members' mean prediction (one member: its own, untouched). The sum and the division pass libtorch
+    /// only held Scalars (<see cref="Held"/>): the operators would make temporary ones.</summary>
     static Tensor Mean(IReadOnlyList<ForwardModel> models, Tensor x, Tensor statics)
     {
         var sum = models[0].forward(x, statics);
-        for (int m = 1; m < models.Count; m++) sum = sum + models[m].forward(x, statics);
-        return models.Count == 1 ? sum : sum / models.Count;
+        for (int m = 1; m < models.Count; m++) sum = Held.Plus(sum, models[m].forward(x, statics));
+        return models.Count == 1 ? sum : sum.div(Held.Of(models.Count));
     }
 
     public static void Write(string runDir, IReadOnlyList<SettingResult> results,

@@ -186,12 +186,13 @@ public static partial class HbvInversion
         var kept = new List<BasinData>();
         foreach (var b in raw.Basins)
         {
-            string? why = HbvForcing.Gap(b, o.CalibrationStart, o.CalibrationEnd) is { } g ? $"calibration period: {g}"
+            string? why = HbvForcing.LatitudeGap(b)
+                ?? (HbvForcing.Gap(b, o.CalibrationStart, o.CalibrationEnd) is { } g ? $"calibration period: {g}"
                 : HbvForcing.Gap(b, o.TestStart, o.TestEnd) is { } h ? $"test period: {h}"
                 : HbvForcing.ObservedDays(b, o.CalibrationStart, o.CalibrationEnd) < ObservedDays.Minimum
                     ? $"fewer than {ObservedDays.Minimum} observed streamflow days in the calibration period"
                 : HbvForcing.ObservedDays(b, o.TestStart, o.TestEnd) < ObservedDays.Minimum
-                    ? $"fewer than {ObservedDays.Minimum} observed streamflow days in the test period" : null;
+                    ? $"fewer than {ObservedDays.Minimum} observed streamflow days in the test period" : null);
             if (why is null) kept.Add(b); else dropped.Add((b.Id, why));
         }
         foreach (var id in raw.BasinsWithoutData) dropped.Add((id, "no time series"));

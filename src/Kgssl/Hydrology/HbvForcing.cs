@@ -65,6 +65,13 @@ public static class HbvForcing
         return null;
     }
 
+    /// <summary>Why a basin's PET cannot be computed (Hamon's day length needs the gauge's latitude), or
+    /// null.</summary>
+    public static string? LatitudeGap(BasinData b) =>
+        double.IsNaN(b.Latitude) ? "no gauge latitude (gauge_lat), which Hamon PET needs"
+        : Math.Abs(b.Latitude) > 90 ? $"gauge latitude {b.Latitude} is outside -90..90 degrees"
+        : null;
+
     /// <summary>Observed days of the response in [start, end].</summary>
     public static int ObservedDays(BasinData b, DateOnly start, DateOnly end)
     {

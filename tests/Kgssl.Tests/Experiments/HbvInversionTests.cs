@@ -39,6 +39,15 @@ public class HbvInversionTests
         Assert.Null(HbvForcing.Gap(b, new DateOnly(2000, 1, 3), new DateOnly(2000, 1, 3)));
     }
 
+    [Fact]
+    public void LatitudeGapNamesAMissingOrImpossibleGaugeLatitude()
+    {
+        Assert.Null(HbvForcing.LatitudeGap(Basin([1, 5], 1)));
+        Assert.Equal("no gauge latitude (gauge_lat), which Hamon PET needs",
+            HbvForcing.LatitudeGap(Basin([1, 5], 1, double.NaN)));
+        Assert.Equal("gauge latitude 95 is outside -90..90 degrees", HbvForcing.LatitudeGap(Basin([1, 5], 1, 95)));
+    }
+
     static HbvInversion.Options Small(string root, string? inverse = null) => new(root, Source: "synthetic",
         InverseRun: inverse, Members: 30, EnsembleYears: 2, Seed: 5, Population: 8, Generations: 5, References: 2,
         ReferencePopulation: 20, ReferenceGenerations: 40)

@@ -75,6 +75,9 @@ public static class RunFiles
     public const string InversionComparison = "inversion_comparison.csv";
     /// <summary>An HBV inversion with a regional prior: its spread and fit per parameter.</summary>
     public const string RegionalPrior = "regional_prior.csv";
+    /// <summary>An HBV inversion of basins whose true parameters are known (a synthetic root): each method's
+    /// parameters against the truth, and how often the truth lies within its sd.</summary>
+    public const string InversionTruth = "inversion_truth.csv";
     /// <summary>An HBV inversion: the basins left out and why.</summary>
     public const string InversionDropped = "inversion_dropped.csv";
     /// <summary>An HBV inversion: one CSV per basin of observed and simulated test-period streamflow.</summary>

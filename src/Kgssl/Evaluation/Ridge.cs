@@ -118,13 +118,13 @@ public sealed class Ridge
         public (double[] W, double Press) Solve(double lambda, bool press)
         {
             int d = zy.Length;
-            var l = Cholesky(gram, lambda);
-            var w = BackSubstitute(l, ForwardSubstitute(l, zy));
+            var l = Cholesky.Factor(gram, lambda);
+            var w = Cholesky.Back(l, Cholesky.Forward(l, zy));
             if (!press) return (w, double.NaN);
             double sum = 0;
             foreach (var (zr, yr) in z.Zip(y))
             {
-                var v = ForwardSubstitute(l, zr);
+                var v = Cholesky.Forward(l, zr);
                 double h = 1.0 / z.Length, fit = yMean;
                 for (int i = 0; i < d; i++) { h += v[i] * v[i]; fit += w[i] * zr[i]; }
                 double e = (yr - fit) / Math.Max(1 - h, 1e-12);
@@ -132,47 +132,5 @@ public sealed class Ridge
             }
             return (w, sum);
         }
-    }
-
-    /// <summary>The lower factor L of a + lambda I = L L' (a symmetric positive semi-definite, lambda &gt; 0).
-    /// </summary>
-    static double[,] Cholesky(double[,] a, double lambda)
-    {
-        int n = a.GetLength(0);
-        var l = new double[n, n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j <= i; j++)
-            {
-                double s = a[i, j] + (i == j ? lambda : 0);
-                for (int k = 0; k < j; k++) s -= l[i, k] * l[j, k];
-                l[i, j] = i == j ? Math.Sqrt(Math.Max(s, 1e-300)) : s / l[j, j];
-            }
-        return l;
-    }
-
-    /// <summary>Solves L v = b.</summary>
-    static double[] ForwardSubstitute(double[,] l, double[] b)
-    {
-        var v = new double[b.Length];
-        for (int i = 0; i < b.Length; i++)
-        {
-            double s = b[i];
-            for (int k = 0; k < i; k++) s -= l[i, k] * v[k];
-            v[i] = s / l[i, i];
-        }
-        return v;
-    }
-
-    /// <summary>Solves L' x = v.</summary>
-    static double[] BackSubstitute(double[,] l, double[] v)
-    {
-        var x = new double[v.Length];
-        for (int i = v.Length - 1; i >= 0; i--)
-        {
-            double s = v[i];
-            for (int k = i + 1; k < v.Length; k++) s -= l[k, i] * x[k];
-            x[i] = s / l[i, i];
-        }
-        return x;
     }
 }

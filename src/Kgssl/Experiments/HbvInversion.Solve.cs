@@ -118,16 +118,13 @@ public static partial class HbvInversion
         });
     }
 
-    /// <summary>A search's best parameters, scored, with its final population's spread per column.</summary>
+    /// <summary>A search's best parameters, scored, with their linearized posterior sd per column
+    /// (<see cref="HbvUncertainty"/>).</summary>
     static Estimate Scored(Problem p, HbvCalibration.Result fit, IReadOnlyList<HbvColumns.Column> columns)
     {
-        var members = fit.Members!;
-        var spread = columns.Select(c =>
-        {
-            var v = members.Select(m => c.ToScale(m[c.Parameter])).ToArray();
-            double mean = v.Average();
-            return Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / v.Length);
-        }).ToArray();
+        var unit = fit.Parameters.ToUnit();
+        var sd = HbvUncertainty.UnitSd(fit.Parameters, p.Series, p.From, p.To);
+        var spread = columns.Select(c => HbvUncertainty.OnScale(c, unit[c.Parameter], sd[c.Parameter])).ToArray();
         // the search's objective is the one its best parameters score on the calibration years: no run again
         return Score(p, fit.Parameters, columns, spread, fit.Objective, fit.Evaluations);
     }

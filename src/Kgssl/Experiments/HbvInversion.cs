@@ -145,14 +145,19 @@ public static partial class HbvInversion
     /// without.</param>
     public sealed record Outcome(IReadOnlyList<BasinResult> Basins, IReadOnlyList<HbvColumns.Column> Columns,
         IReadOnlyList<(string Id, string Reason)> Dropped, Dictionary<string, double> Seconds, string InverseRun,
-        RegionalPrior? Regional = null);
+        RegionalPrior? Regional = null)
+    {
+        /// <summary>Per basin, its true HBV parameters (physical units, range order), where the root's attributes hold
+        /// all of them (a synthetic ensemble); empty otherwise.</summary>
+        public IReadOnlyDictionary<string, double[]> Truth { get; init; } = new Dictionary<string, double[]>();
+    }
 
     public static Outcome Run(RunDirectory run, Options o, IRunReporter reporter)
     {
         o.Validate();
         var seconds = new Dictionary<string, double>();
         var clock = Stopwatch.StartNew();
-        var (observed, dropped) = LoadObserved(o, reporter);
+        var (observed, dropped, truth) = LoadObserved(o, reporter);
         string inverse = o.InverseRun ?? TrainInverse(run, observed, o, reporter);
         seconds["inverse"] = o.InverseRun is null ? clock.Elapsed.TotalSeconds : 0;
         clock.Restart();
@@ -164,7 +169,7 @@ public static partial class HbvInversion
         if (basins.Count == 0) throw new InvalidDataException(
             $"{o.Root}: no basin can be inverted ({dropped.Count} dropped; see the log)");
         var (results, regional) = Solve(observed, basins, learned, o, seconds, reporter);
-        var outcome = new Outcome(results, learned.Columns, dropped, seconds, inverse, regional);
+        var outcome = new Outcome(results, learned.Columns, dropped, seconds, inverse, regional) { Truth = truth };
         InversionFiles.Write(run, outcome, observed, o);
         run.Log($"invert: {results.Count} basins, {dropped.Count} dropped; " + string.Join(", ",
             seconds.Select(kv => $"{kv.Key} {kv.Value:F1} s")));
@@ -173,13 +178,15 @@ public static partial class HbvInversion
 
     /// <summary>The observed basins in HBV's layout, those that cannot be run over both periods named and left
     /// out.</summary>
-    static (HydroDataset Data, List<(string, string)> Dropped) LoadObserved(Options o, IRunReporter reporter)
+    static (HydroDataset Data, List<(string, string)> Dropped, Dictionary<string, double[]> Truth) LoadObserved(
+        Options o, IRunReporter reporter)
     {
         var drivers = HbvForcing.DriversOf(o.Dataset);
         var progress = new Progress<double>(f => reporter.Progress("read basins", f));
+        var parameters = HbvParameters.Ranges.Select(r => r.Name).ToList();
         var raw = o.Dataset == "caravan"
-            ? CaravanReader.Read(new CaravanReader.Options(o.Root, o.Source, drivers, "streamflow", [], null, false,
-                true), progress)
+            ? CaravanReader.Read(new CaravanReader.Options(o.Root, o.Source, drivers, "streamflow", parameters, null,
+                false, true), progress)
             : CamelsUsReader.Read(new CamelsUsReader.Options(o.Root, ["nldas", "daymet", "maurer"], drivers, [], null,
                 false), progress);
         var dropped = new List<(string, string)>();
@@ -200,7 +207,10 @@ public static partial class HbvInversion
             $"{o.Root}: none of {raw.Basins.Count} basins covers both the calibration and the test period" +
             (dropped.Count > 0 ? $" (first: {dropped[0].Item1}: {dropped[0].Item2})" : ""));
         reporter.Info($"observed basins: {kept.Count} of {raw.Basins.Count} cover both periods");
-        return (HbvForcing.Convert(raw with { Basins = kept }, []), dropped);
+        var truth = raw.CharacteristicNames.SequenceEqual(parameters)
+            ? kept.Where(b => b.Characteristics.All(double.IsFinite)).ToDictionary(b => b.Id, b => b.Characteristics)
+            : [];
+        return (HbvForcing.Convert(raw with { Basins = kept }, []), dropped, truth);
     }
 
     /// <summary>The ensemble on the basins' forcing and the inverse trained on it, in <c>inverse/</c> of the run;

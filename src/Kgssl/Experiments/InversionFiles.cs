@@ -25,6 +25,7 @@ public static class InversionFiles
         WriteAgreement(run, o);
         WriteComparison(run, o, options.Seed);
         if (o.Regional is { } regional) WriteRegional(run, o, regional);
+        if (o.Truth.Count > 0) WriteTruth(run, o);
         var sb = new StringBuilder("basin,reason\n");
         foreach (var (id, reason) in o.Dropped) sb.Append(id).Append(",\"").Append(reason.Replace("\"", "'"))
             .Append("\"\n");
@@ -151,6 +152,31 @@ public static class InversionFiles
             {
                 r.Sigma[c.Parameter], r.R2[c.Parameter], r.Models[c.Parameter]?.Penalty ?? double.NaN, r.Weight,
             }).ToList()).WriteCsv(run.File(RunFiles.RegionalPrior));
+
+    /// <summary>Where the true parameters are known: per method with parameters and per parameter, the estimates
+    /// against the truth across the basins and how often the truth lies within 1 and 2 of the method's sd.</summary>
+    static void WriteTruth(RunDirectory run, HbvInversion.Outcome o)
+    {
+        var methods = HbvInversion.Methods.Where(m => m != HbvInversion.Emulator).ToList();
+        var keys = new List<string[]>();
+        var rows = new List<double[]>();
+        foreach (var m in methods)
+            foreach (var (c, k) in o.Columns.Select((c, k) => (c, k)))
+            {
+                var cases = o.Basins.Where(b => b.ByMethod.ContainsKey(m) && o.Truth.ContainsKey(b.Id))
+                    .Select(b => (E: b.ByMethod[m], True: c.ToScale(o.Truth[b.Id][c.Parameter]))).ToList();
+                if (cases.Count == 0) continue;
+                var z = cases.Select(x => Math.Abs(x.E.Values[k] - x.True) / x.E.Spread[k]).ToList();
+                keys.Add([m, c.Name]);
+                rows.Add([cases.Count,
+                    cases.Count < 3 ? double.NaN : Metrics.Pearson(cases.Select(x => x.E.Values[k]).ToArray(),
+                        cases.Select(x => x.True).ToArray()),
+                    Math.Sqrt(cases.Average(x => Math.Pow(x.E.Values[k] - x.True, 2))),
+                    z.Count(v => v <= 1) / (double)z.Count, z.Count(v => v <= 2) / (double)z.Count, Metrics.Median(z)]);
+            }
+        new NumericTable(["method", "parameter"], keys, ["n", "r", "rmse", "within_1sd", "within_2sd", "median_abs_z"],
+            rows).WriteCsv(run.File(RunFiles.InversionTruth));
+    }
 
     /// <summary>flows/&lt;basin&gt;.csv: the test days' observed streamflow and each method's simulation, as scored
     /// (mm/day).</summary>

@@ -103,6 +103,15 @@ public class HbvInversionTests
             Assert.InRange(mm[2], 0, double.Parse(parameters[i].Split(',')[fc], CultureInfo.InvariantCulture) + 1e-6);
         }
         Assert.Equal(11, File.ReadAllLines(run.File(RunFiles.InversionAgreement)).Length - 1);
+        // the root's attributes hold the true parameters: each method's estimates scored against them, with sds
+        // that are positive and finite
+        var truth = File.ReadAllLines(run.File(RunFiles.InversionTruth));
+        Assert.Equal("method,parameter,n,r,rmse,within_1sd,within_2sd,median_abs_z", truth[0]);
+        Assert.Equal(3 * 11, truth.Length - 1);
+        Assert.All(truth.Skip(1), l => Assert.Equal("4", l.Split(',')[2]));
+        int sdFc = Array.IndexOf(header, "sd_FC");
+        Assert.All(parameters.Skip(1), l => Assert.InRange(
+            double.Parse(l.Split(',')[sdFc], CultureInfo.InvariantCulture), 1e-9, 450));
         var comparison = File.ReadAllLines(run.File(RunFiles.InversionComparison));
         Assert.Equal(["learned,calibrated", "refined,calibrated", "emulator,calibrated"],
             comparison.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));

@@ -47,8 +47,16 @@ public static partial class ReportWriter
         html.Append("<h2>Parameters</h2><p>Pearson r across basins between the methods' parameters (log10 for the " +
             "recession coefficients); <b>identified</b> (1) where two calibrations from scratch with different seeds " +
             $"agree at r &gt;= {F(Experiments.InversionFiles.IdentifiedBar)}: the data pin the parameter down. " +
-            "Each basin's parameters and their spreads are in <code>parameters.csv</code>.</p>");
+            "Each basin's parameters and their sd are in <code>parameters.csv</code> (learned: the inverse's error " +
+            "on its ensemble; refined and calibrated: the linearized posterior sd given the calibration years, a " +
+            "lower bound).</p>");
         AppendTable(html, "inversion_agreement", run.File(RunFiles.InversionAgreement));
+        if (File.Exists(run.File(RunFiles.InversionTruth)))
+        {
+            html.Append("<p>The true parameters are known here: each method's estimates against them, and the share " +
+                "of basins whose truth lies within 1 and 2 sd (0.68 and 0.95 if the sd were exact).</p>");
+            AppendTable(html, "inversion_truth", run.File(RunFiles.InversionTruth));
+        }
         if (File.Exists(run.File(RunFiles.RegionalPrior)))
         {
             html.Append("<p>The refinement's regional prior, which its second round searched under: per parameter, " +

@@ -21,7 +21,7 @@ namespace Kgssl.Evaluation;
 /// </list>
 /// It is local: equally good optima elsewhere in the cube (equifinality), a search that stopped short of the optimum
 /// and the model's own structural error are not in it, so it is a lower bound. On synthetic basins with known
-/// parameters, the truth lies within 2 sd of calibration from scratch for 62 to 85 % of the basins, depending on the
+/// parameters, the truth lies within 2 sd of calibration from scratch for 64 to 86 % of the basins, depending on the
 /// parameter (95 % if the sd were exact).
 /// </summary>
 public static class HbvUncertainty

@@ -143,6 +143,7 @@ public class HbvInversionTests
         Assert.Contains("id=\"inversion_summary\"", html);
         Assert.Contains("id=\"inversion_agreement\"", html);
         Assert.Contains("id=\"inversion_comparison\"", html);
+        Assert.Contains("id=\"inversion_truth\"", html);
         Assert.Contains("<td>FC</td><td>mm</td>", html);
         Assert.Contains("alt=\"hydrograph worst\"", html);
     }

@@ -148,11 +148,13 @@ public static partial class Commands
     {
         if (quiet) return;
         var lines = File.ReadAllLines(run.File(RunFiles.InversionSummary)).Select(l => l.Split(',')).ToList();
-        string[] shown = ["method", "n", "median_nse", "median_kge", "median_log_nse", "n_nse_le_0",
-            "hbv_runs_per_basin", "wall_s"];
-        int[] at = shown.Select(h => Array.IndexOf(lines[0], h)).ToArray();
-        var table = new Table().Title($"HBV on {o.Basins.Count} basins, test years (parameters never fitted there)");
-        foreach (var h in shown) table.AddColumn(new TableColumn(Markup.Escape(h.Replace('_', ' '))).RightAligned());
+        (string Column, string Header)[] shown = [("method", "method"), ("n", "basins"), ("median_nse", "NSE"),
+            ("median_kge", "KGE"), ("median_log_nse", "log NSE"), ("n_nse_le_0", "NSE <= 0"),
+            ("hbv_runs_per_basin", "HBV runs"), ("wall_s", "wall s")];
+        int[] at = shown.Select(h => Array.IndexOf(lines[0], h.Column)).ToArray();
+        var table = new Table().Title($"HBV on {o.Basins.Count} basins, test years never fitted: medians; runs per " +
+            "basin");
+        foreach (var h in shown) table.AddColumn(new TableColumn(Markup.Escape(h.Header)).RightAligned());
         foreach (var l in lines.Skip(1))
             table.AddRow(at.Select(k => double.TryParse(l[k], NumberStyles.Float, CultureInfo.InvariantCulture,
                 out var v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : Markup.Escape(l[k])).ToArray());

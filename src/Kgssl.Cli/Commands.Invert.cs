@@ -43,7 +43,7 @@ public static partial class Commands
         var calibration = new Option<string>("--calibration-period") { Description = "START:END (ISO dates) the " +
             "parameters are fitted on", DefaultValueFactory = _ => "1999-10-01:2008-09-30" };
         var test = new Option<string>("--test-period") { Description = "START:END (ISO dates) every method is " +
-            "scored on", DefaultValueFactory = _ => "1989-10-01:1999-09-30" };
+            "scored on (outside the calibration period)", DefaultValueFactory = _ => "1989-10-01:1999-09-30" };
         var maxBasins = new Option<int>("--max-basins") { Description = "Only the first N basins by id (0 = all)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the ensemble, the training and the searches",
             DefaultValueFactory = _ => d.Seed };

@@ -104,6 +104,11 @@ public static partial class HbvInversion
                 $"{o.CalibrationStart:yyyy-MM-dd}..{o.CalibrationEnd:yyyy-MM-dd}");
         if (o.TestEnd < o.TestStart) throw new ArgumentException(
             $"--test-period: the end {o.TestEnd:yyyy-MM-dd} is before the start {o.TestStart:yyyy-MM-dd}");
+        // scores on days a method was fitted on would be read as out-of-sample
+        if (o.TestStart <= o.CalibrationEnd && o.CalibrationStart <= o.TestEnd) throw new ArgumentException(
+            $"--test-period {o.TestStart:yyyy-MM-dd}:{o.TestEnd:yyyy-MM-dd} overlaps --calibration-period " +
+            $"{o.CalibrationStart:yyyy-MM-dd}:{o.CalibrationEnd:yyyy-MM-dd}: the test years must be years no method " +
+            "is fitted on");
     }
 
     /// <summary>The refinement's options of <see cref="Options.Validate"/>.</summary>

@@ -187,6 +187,9 @@ public class HbvInversionTests
                 .Validate()).Message);
         Assert.Contains("--test-period", Assert.Throws<ArgumentException>(() =>
             (ok with { TestEnd = new DateOnly(1980, 1, 1) }).Validate()).Message);
+        Assert.Contains("overlaps --calibration-period 1999-10-01:2008-09-30", Assert.Throws<ArgumentException>(() =>
+            (ok with { TestEnd = new DateOnly(1999, 10, 1) }).Validate()).Message);
+        (ok with { TestStart = new DateOnly(2008, 10, 1), TestEnd = new DateOnly(2009, 9, 30) }).Validate();
         Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() =>
             (ok with { Dataset = "grdc" }).Validate()).Message);
         Assert.Contains("--explore must be in [0, 1)", Assert.Throws<ArgumentException>(() =>

@@ -154,7 +154,7 @@ public static partial class Commands
         int[] at = shown.Select(h => Array.IndexOf(lines[0], h.Column)).ToArray();
         var table = new Table().Title($"HBV on {o.Basins.Count} basins, test years never fitted: medians; runs per " +
             "basin");
-        foreach (var h in shown) table.AddColumn(new TableColumn(Markup.Escape(h.Header)).RightAligned());
+        foreach (var h in shown) table.AddColumn(new TableColumn(Markup.Escape(h.Header)).RightAligned().NoWrap());
         foreach (var l in lines.Skip(1))
             table.AddRow(at.Select(k => double.TryParse(l[k], NumberStyles.Float, CultureInfo.InvariantCulture,
                 out var v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : Markup.Escape(l[k])).ToArray());

@@ -42,12 +42,15 @@ public static class HbvUncertainty
     public static int Runs => HbvParameters.Ranges.Count + 1;
 
     /// <summary>The posterior sd of each parameter in the unit cube, in range order; the estimate is run from the
-    /// model's default storages over the series and scored on its observed days in [from, to).</summary>
+    /// model's default storages over the series and scored on its observed days in [from, to). NaN for every
+    /// parameter when those days have no NSE (fewer than 3, or a constant flow such as a river dry throughout).
+    /// </summary>
     public static double[] UnitSd(HbvParameters p, HbvCalibration.Series s, int from, int to)
     {
         var days = Enumerable.Range(from, to - from).Where(t => !double.IsNaN(s.Streamflow[t])).ToArray();
-        if (days.Length < 3) throw new ArgumentException($"need at least 3 observed days, got {days.Length}");
-        var (wq, wl) = Weights(s, days);
+        var (wq, wl) = days.Length >= 3 ? Weights(s, days) : (double.NaN, double.NaN);
+        if (!double.IsFinite(wq) || !double.IsFinite(wl))
+            return Enumerable.Repeat(double.NaN, HbvParameters.Ranges.Count).ToArray();
         var unit = p.ToUnit();
         var r0 = Residuals(p, s, days, wq, wl);
         int k = unit.Length, m = r0.Length, n = days.Length;
@@ -133,13 +136,13 @@ public static class HbvUncertainty
         return Math.Abs(slope) * unitSd;
     }
 
-    /// <summary>1 / sqrt(2 x sum of squares about the mean) of the observed q and of log(q + 0.01).</summary>
+    /// <summary>1 / sqrt(2 x sum of squares about the mean) of the observed q and of log(q + 0.01): infinite for a
+    /// constant flow.</summary>
     static (double Q, double Log) Weights(HbvCalibration.Series s, int[] days)
     {
         double mean = days.Average(t => s.Streamflow[t]), meanLog = days.Average(t => Math.Log(s.Streamflow[t] + 0.01));
         double ss = days.Sum(t => Math.Pow(s.Streamflow[t] - mean, 2)),
             ssLog = days.Sum(t => Math.Pow(Math.Log(s.Streamflow[t] + 0.01) - meanLog, 2));
-        if (!(ss > 0 && ssLog > 0)) throw new ArgumentException("observed streamflow is constant: no NSE to weigh by");
         return (1 / Math.Sqrt(2 * ss), 1 / Math.Sqrt(2 * ssLog));
     }
 

@@ -204,7 +204,11 @@ public static partial class HbvInversion
                 : HbvForcing.ObservedDays(b, o.CalibrationStart, o.CalibrationEnd) < ObservedDays.Minimum
                     ? $"fewer than {ObservedDays.Minimum} observed streamflow days in the calibration period"
                 : HbvForcing.ObservedDays(b, o.TestStart, o.TestEnd) < ObservedDays.Minimum
-                    ? $"fewer than {ObservedDays.Minimum} observed streamflow days in the test period" : null);
+                    ? $"fewer than {ObservedDays.Minimum} observed streamflow days in the test period"
+                : !HbvForcing.Varies(b, o.CalibrationStart, o.CalibrationEnd)
+                    ? "streamflow is constant over the calibration period: no NSE to fit"
+                : !HbvForcing.Varies(b, o.TestStart, o.TestEnd)
+                    ? "streamflow is constant over the test period: no NSE to score" : null);
             if (why is null) kept.Add(b); else dropped.Add((b.Id, why));
         }
         foreach (var id in raw.BasinsWithoutData) dropped.Add((id, "no time series"));

@@ -80,4 +80,20 @@ public static class HbvForcing
         for (int t = from; t < to; t++) if (!float.IsNaN(b.Response[t])) n++;
         return n;
     }
+
+    /// <summary>Whether the observed response over [start, end] varies at all (a river dry throughout does not, and
+    /// has no NSE to fit or score).</summary>
+    public static bool Varies(BasinData b, DateOnly start, DateOnly end)
+    {
+        var (from, to) = b.PeriodRange(start, end);
+        float first = float.NaN;
+        for (int t = from; t < to; t++)
+        {
+            float v = b.Response[t];
+            if (float.IsNaN(v)) continue;
+            if (float.IsNaN(first)) first = v;
+            else if (v != first) return true;
+        }
+        return false;
+    }
 }

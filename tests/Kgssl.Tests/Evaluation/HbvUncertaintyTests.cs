@@ -36,6 +36,14 @@ public class HbvUncertaintyTests
     }
 
     [Fact]
+    public void AConstantFlowHasNoNseAndGivesNaNInsteadOfFailing()
+    {
+        var s = Warm(0.1);
+        var dry = s with { Streamflow = s.Streamflow.Select(_ => 0.0).ToArray() };
+        Assert.All(HbvUncertainty.UnitSd(Truth, dry, 365, dry.Streamflow.Length), v => Assert.True(double.IsNaN(v)));
+    }
+
+    [Fact]
     public void MoreNoiseWidensEverySensitiveParameter()
     {
         var calm = Warm(0.05);

@@ -48,6 +48,17 @@ public class HbvInversionTests
         Assert.Equal("gauge latitude 95 is outside -90..90 degrees", HbvForcing.LatitudeGap(Basin([1, 5], 1, 95)));
     }
 
+    [Fact]
+    public void VariesIsFalseForAConstantOrUnobservedFlow()
+    {
+        var b = Basin([1, 5, 1, 5, 1, 5], 3) with { Response = [0, float.NaN, 0] };
+        Assert.False(HbvForcing.Varies(b, new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 3)));
+        Assert.True(HbvForcing.Varies(b with { Response = [0, float.NaN, 0.1f] }, new DateOnly(2000, 1, 1),
+            new DateOnly(2000, 1, 3)));
+        Assert.False(HbvForcing.Varies(b with { Response = [float.NaN, float.NaN, float.NaN] },
+            new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 3)));
+    }
+
     static HbvInversion.Options Small(string root, string? inverse = null) => new(root, Source: "synthetic",
         InverseRun: inverse, Members: 30, EnsembleYears: 2, Seed: 5, Population: 8, Generations: 5, References: 2,
         ReferencePopulation: 20, ReferenceGenerations: 40)

@@ -60,23 +60,4 @@ public static class Cholesky
         }
         return diagonal;
     }
-
-    /// <summary>The diagonal of a^-1 b a^-1 (a symmetric positive definite, b symmetric).</summary>
-    public static double[] SandwichDiagonal(double[,] a, double[,] b)
-    {
-        var l = Factor(a, 0);
-        int n = a.GetLength(0);
-        var columns = new double[n][];
-        for (int i = 0; i < n; i++)
-        {
-            var e = new double[n];
-            e[i] = 1;
-            columns[i] = Back(l, Forward(l, e));
-        }
-        var diagonal = new double[n];
-        for (int i = 0; i < n; i++)
-            for (int p = 0; p < n; p++)
-                for (int q = 0; q < n; q++) diagonal[i] += columns[i][p] * b[p, q] * columns[i][q];
-        return diagonal;
-    }
 }

@@ -11,9 +11,9 @@ namespace Kgssl.Evaluation;
 /// sqrt(2 x the observations' sum of squares about their mean), and likewise on log(q + 0.01). Read as a Gaussian
 /// likelihood, the residuals' variance is estimated from the estimate's own residuals.</item>
 /// <item>Daily errors are autocorrelated and uneven along the hydrograph, so the Gaussian reading overstates what the
-/// days tell. The covariance is the sandwich A^-1 (B + P) A^-1 of an M-estimate (White 1982), with B the long-run
-/// covariance of the days' scores over a year of lags (Newey and West 1987), A the information and P the prior's
-/// precision.</item>
+/// days tell. The data's covariance is the sandwich A^-1 B A^-1 of an M-estimate (White 1982), with A the
+/// information and B the long-run covariance of the days' scores over a year of lags (Newey and West 1987); its
+/// inverse is added to the prior's precision.</item>
 /// <item>The residuals' Jacobian comes from forward differences in the unit cube of
 /// <see cref="HbvParameters.Ranges"/>, one HBV run per parameter (<see cref="Runs"/> with the estimate's own).</item>
 /// <item>The prior is flat over the ranges, taken as a Gaussian of the same variance (1/12 in the unit cube), so a
@@ -21,7 +21,7 @@ namespace Kgssl.Evaluation;
 /// </list>
 /// It is local: equally good optima elsewhere in the cube (equifinality), a search that stopped short of the optimum
 /// and the model's own structural error are not in it, so it is a lower bound. On synthetic basins with known
-/// parameters, the truth lies within 2 sd of calibration from scratch for 64 to 86 % of the basins, depending on the
+/// parameters, the truth lies within 2 sd of calibration from scratch for 61 to 82 % of the basins, depending on the
 /// parameter (95 % if the sd were exact).
 /// </summary>
 public static class HbvUncertainty
@@ -34,7 +34,8 @@ public static class HbvUncertainty
 
     /// <summary>The longest lag (days) of the scores' autocovariance counted: a hydrological year, the memory of
     /// HBV's slowest storage (K2 down to 0.001/day) and of the seasons. On synthetic basins with known parameters,
-    /// 30, 90, 180 and 365 days widen the intervals in that order, each closer to the truth (benchmarks/RESULTS.md).
+    /// 30, 90, 180 and 365 days bring the intervals of FC, LP and K2 closer to the truth in that order
+    /// (benchmarks/RESULTS.md).
     /// </summary>
     public const int Lags = 365;
 
@@ -69,10 +70,13 @@ public static class HbvUncertainty
     }
 
     /// <summary>
-    /// The diagonal of A^-1 (B + P) A^-1: A = J'J / variance + P the information with the flat prior's P = 12 I, B the
-    /// long-run covariance of the days' scores g_t = J_t' r_t / variance (<see cref="LongRunCovariance"/> over
-    /// <see cref="Lags"/> days), which holds the residuals' autocorrelation and their uneven size along the
-    /// hydrograph. A correct Gaussian error model without autocorrelation makes B = J'J / variance and this A^-1.
+    /// The diagonal of (A B^-1 A + P)^-1. A = J'J / variance is the information a Gaussian reading of the errors
+    /// claims, B the long-run covariance of the days' scores g_t = J_t' r_t / variance
+    /// (<see cref="LongRunCovariance"/> over <see cref="Lags"/> days), which holds the residuals' autocorrelation and
+    /// their uneven size along the hydrograph. A^-1 B A^-1 is the data's sandwich covariance (White 1982), and A B^-1
+    /// A its precision, added to the flat prior's P = 12 I as a Gaussian likelihood of that covariance would be
+    /// (Mueller 2013, Econometrica 81, 1805-1849): never wider than the prior, the sandwich where the data dominate.
+    /// A correct Gaussian error model without autocorrelation makes B = A and this (A + P)^-1.
     /// </summary>
     static double[] Sandwich(double[][] jacobian, double[] r, int n, double variance)
     {
@@ -85,19 +89,25 @@ public static class HbvUncertainty
                 g[t][d] = (jacobian[d][t] * r[t] + jacobian[d][n + t] * r[n + t]) / variance;
         }
         var a = new double[k, k];
-        var b = LongRunCovariance(g, Lags);
         for (int i = 0; i < k; i++)
-        {
             for (int j = 0; j <= i; j++)
             {
                 double sum = 0;
                 for (int t = 0; t < r.Length; t++) sum += jacobian[i][t] * jacobian[j][t];
                 a[i, j] = a[j, i] = sum / variance;
             }
-            a[i, i] += RangePrecision;
-            b[i, i] += RangePrecision;
-        }
-        return Cholesky.SandwichDiagonal(a, b);
+        var b = LongRunCovariance(g, Lags);
+        double trace = 0;
+        for (int i = 0; i < k; i++) trace += b[i, i];
+        // a parameter HBV does not feel has zero rows in A and B: the ridge keeps B invertible, and A zeroes it out
+        var l = Cholesky.Factor(b, Math.Max(trace / k * 1e-10, 1e-300));
+        var precision = new double[k, k];
+        var solved = Enumerable.Range(0, k).Select(j => Cholesky.Back(l, Cholesky.Forward(l,
+            Enumerable.Range(0, k).Select(i => a[i, j]).ToArray()))).ToArray();
+        for (int i = 0; i < k; i++)
+            for (int j = 0; j < k; j++)
+                for (int m = 0; m < k; m++) precision[i, j] += a[i, m] * solved[j][m];
+        return Cholesky.InverseDiagonal(precision, RangePrecision);
     }
 
     /// <summary>

@@ -131,8 +131,9 @@ public static partial class HbvInversion
             $"--strategy: expected {string.Join(", ", Choices.Refinement.All)}, got '{o.Strategy}'");
     }
 
-    /// <summary>One basin's parameters (on the inverse's column scales) by one method, their spread, its fit on the
-    /// calibration years, its simulated test-year flows (mm/day) and their scores, and what it cost.</summary>
+    /// <summary>One basin's parameters (on the inverse's column scales) by one method, their sd (learned: the
+    /// inverse's error on its ensemble; refined and calibrated: <see cref="Evaluation.HbvUncertainty"/>), its fit on
+    /// the calibration years, its simulated test-year flows (mm/day) and their scores, and what it cost.</summary>
     public sealed record Estimate(double[] Values, double[] Spread, double CalibrationObjective, double[] TestFlow,
         double Nse, double Kge, double LogNse, int Runs)
     {

@@ -15,7 +15,7 @@ namespace Kgssl.Evaluation;
 /// information and B the long-run covariance of the days' scores over a year of lags (Newey and West 1987); its
 /// inverse is added to the prior's precision.</item>
 /// <item>The residuals' Jacobian comes from forward differences in the unit cube of
-/// <see cref="HbvParameters.Ranges"/>, one HBV run per parameter (<see cref="Runs"/> with the estimate's own).</item>
+/// <see cref="HbvParameters.Ranges"/>, one HBV run per parameter: 12 with the estimate's own.</item>
 /// <item>The prior is flat over the ranges, taken as a Gaussian of the same variance (1/12 in the unit cube), so a
 /// parameter the data do not constrain keeps the spread of its whole range.</item>
 /// </list>
@@ -39,9 +39,6 @@ public static class HbvUncertainty
     /// </summary>
     public const int Lags = 365;
 
-    /// <summary>HBV runs per estimate: the estimate and one step per parameter.</summary>
-    public static int Runs => HbvParameters.Ranges.Count + 1;
-
     /// <summary>The posterior sd of each parameter in the unit cube, in range order; the estimate is run from the
     /// model's default storages over the series and scored on its observed days in [from, to). NaN for every
     /// parameter when those days have no NSE (fewer than 3, or a constant flow such as a river dry throughout).
@@ -49,11 +46,13 @@ public static class HbvUncertainty
     public static double[] UnitSd(HbvParameters p, HbvCalibration.Series s, int from, int to)
     {
         var days = Enumerable.Range(from, to - from).Where(t => !double.IsNaN(s.Streamflow[t])).ToArray();
-        var (wq, wl) = days.Length >= 3 ? Weights(s, days) : (double.NaN, double.NaN);
+        var observed = new Observed(days, days.Select(t => s.Streamflow[t]).ToArray(),
+            days.Select(t => Math.Log(s.Streamflow[t] + 0.01)).ToArray());
+        var (wq, wl) = days.Length >= 3 ? Weights(observed) : (double.NaN, double.NaN);
         if (!double.IsFinite(wq) || !double.IsFinite(wl))
             return Enumerable.Repeat(double.NaN, HbvParameters.Ranges.Count).ToArray();
         var unit = p.ToUnit();
-        var r0 = Residuals(p, s, days, wq, wl);
+        var r0 = Residuals(p, s, observed, wq, wl);
         int k = unit.Length, m = r0.Length, n = days.Length;
         var jacobian = new double[k][];
         for (int d = 0; d < k; d++)
@@ -61,7 +60,7 @@ public static class HbvUncertainty
             var v = (double[])unit.Clone();
             double h = unit[d] + Step <= 1 ? Step : -Step;
             v[d] += h;
-            var r = Residuals(HbvParameters.FromUnit(v), s, days, wq, wl);
+            var r = Residuals(HbvParameters.FromUnit(v), s, observed, wq, wl);
             for (int i = 0; i < m; i++) r[i] = (r[i] - r0[i]) / h;
             jacobian[d] = r;
         }
@@ -146,27 +145,31 @@ public static class HbvUncertainty
         return Math.Abs(slope) * unitSd;
     }
 
+    /// <summary>The series' days with an observation, their flows and log(q + 0.01), taken once for all the runs.
+    /// </summary>
+    sealed record Observed(int[] Days, double[] Q, double[] Log);
+
     /// <summary>1 / sqrt(2 x sum of squares about the mean) of the observed q and of log(q + 0.01): infinite for a
     /// constant flow.</summary>
-    static (double Q, double Log) Weights(HbvCalibration.Series s, int[] days)
+    static (double Q, double Log) Weights(Observed o)
     {
-        double mean = days.Average(t => s.Streamflow[t]), meanLog = days.Average(t => Math.Log(s.Streamflow[t] + 0.01));
-        double ss = days.Sum(t => Math.Pow(s.Streamflow[t] - mean, 2)),
-            ssLog = days.Sum(t => Math.Pow(Math.Log(s.Streamflow[t] + 0.01) - meanLog, 2));
+        double mean = o.Q.Average(), meanLog = o.Log.Average();
+        double ss = o.Q.Sum(q => Math.Pow(q - mean, 2)), ssLog = o.Log.Sum(l => Math.Pow(l - meanLog, 2));
         return (1 / Math.Sqrt(2 * ss), 1 / Math.Sqrt(2 * ssLog));
     }
 
     /// <summary>The weighted residuals on q of the observed days, then those on log q: their sum of squares is
     /// 1 - the calibration objective.</summary>
-    static double[] Residuals(HbvParameters p, HbvCalibration.Series s, int[] days, double wq, double wl)
+    static double[] Residuals(HbvParameters p, HbvCalibration.Series s, Observed o, double wq, double wl)
     {
         var q = HbvModel.Run(p, s.Precipitation, s.Temperature, s.Pet, HbvStates.Default).Runoff;
-        var r = new double[2 * days.Length];
-        for (int i = 0; i < days.Length; i++)
+        int n = o.Days.Length;
+        var r = new double[2 * n];
+        for (int i = 0; i < n; i++)
         {
-            double sim = q[days[i]], obs = s.Streamflow[days[i]];
-            r[i] = (sim - obs) * wq;
-            r[days.Length + i] = (Math.Log(sim + 0.01) - Math.Log(obs + 0.01)) * wl;
+            double sim = q[o.Days[i]];
+            r[i] = (sim - o.Q[i]) * wq;
+            r[n + i] = (Math.Log(sim + 0.01) - o.Log[i]) * wl;
         }
         return r;
     }

@@ -217,7 +217,8 @@ public static partial class HbvInversion
             $"{o.Root}: none of {raw.Basins.Count} basins covers both the calibration and the test period" +
             (dropped.Count > 0 ? $" (first: {dropped[0].Item1}: {dropped[0].Item2})" : ""));
         reporter.Info($"observed basins: {kept.Count} of {raw.Basins.Count} cover both periods");
-        var truth = raw.CharacteristicNames.SequenceEqual(parameters)
+        // only the Caravan reader was asked for the parameters as characteristics
+        var truth = o.Dataset == "caravan"
             ? kept.Where(b => b.Characteristics.All(double.IsFinite)).ToDictionary(b => b.Id, b => b.Characteristics)
             : [];
         return (HbvForcing.Convert(raw with { Basins = kept }, []), dropped, truth);

@@ -31,7 +31,7 @@ public static partial class Commands
     public static IEnumerable<Command> All() =>
         [Demo(), Synth(), Data(), Train(), CrossvalCommand.Create(RunDirOption, SetOption, Overrides), Evaluate(),
             Embed(), Report(), Baseline(),
-         Calibrate(), Refine(), Invert(), Forward(), Bench()];
+         Calibrate(), Refine(), Invert(), Simulate(), Forward(), Bench()];
 
     static ConsoleReporter Reporter(ParseResult p) => new(p.GetValue(CliApp.Quiet));
 

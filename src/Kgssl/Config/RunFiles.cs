@@ -80,8 +80,15 @@ public static class RunFiles
     public const string InversionTruth = "inversion_truth.csv";
     /// <summary>An HBV inversion: the basins left out and why.</summary>
     public const string InversionDropped = "inversion_dropped.csv";
-    /// <summary>An HBV inversion: one CSV per basin of observed and simulated test-period streamflow.</summary>
+    /// <summary>An HBV inversion or simulation: one CSV per basin of observed and simulated streamflow.</summary>
     public const string FlowsFolder = "flows";
+    /// <summary>A simulation with given HBV parameters: scores (where observed) and end storages per basin.
+    /// </summary>
+    public const string SimulationBasins = "simulation_basins.csv";
+    /// <summary>A simulation with given HBV parameters: the basins left out and why.</summary>
+    public const string SimulationDropped = "simulation_dropped.csv";
+    /// <summary>The options of a simulation with given HBV parameters.</summary>
+    public const string SimulateOptions = "simulate.json";
     /// <summary>How a synthetic ensemble was made (in its data folder, beside the series).</summary>
     public const string EnsembleManifest = "ensemble.json";
     /// <summary>The self-contained HTML report.</summary>

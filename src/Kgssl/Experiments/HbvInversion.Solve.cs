@@ -145,10 +145,8 @@ public static partial class HbvInversion
         };
     }
 
-    static Estimate ScoreFlows(double[] sim, double[] obs, double[] values, double[] spread, double objective, int runs)
-    {
-        static double Log(double q) => Math.Log(q + 0.01);
-        return new Estimate(values, spread, objective, sim, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs),
-            Metrics.Nse(sim.Select(Log).ToArray(), obs.Select(Log).ToArray()), runs);
-    }
+    static Estimate ScoreFlows(double[] sim, double[] obs, double[] values, double[] spread, double objective,
+        int runs) =>
+        new(values, spread, objective, sim, Metrics.Nse(sim, obs), Metrics.Kge(sim, obs), Metrics.LogNse(sim, obs),
+            runs);
 }

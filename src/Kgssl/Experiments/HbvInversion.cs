@@ -187,14 +187,8 @@ public static partial class HbvInversion
     static (HydroDataset Data, List<(string, string)> Dropped, Dictionary<string, double[]> Truth) LoadObserved(
         Options o, IRunReporter reporter)
     {
-        var drivers = HbvForcing.DriversOf(o.Dataset);
-        var progress = new Progress<double>(f => reporter.Progress("read basins", f));
-        var parameters = HbvParameters.Ranges.Select(r => r.Name).ToList();
-        var raw = o.Dataset == "caravan"
-            ? CaravanReader.Read(new CaravanReader.Options(o.Root, o.Source, drivers, "streamflow", parameters, null,
-                false, true), progress)
-            : CamelsUsReader.Read(new CamelsUsReader.Options(o.Root, ["nldas", "daymet", "maurer"], drivers, [], null,
-                false), progress);
+        var raw = HbvForcing.Read(o.Root, o.Dataset, o.Source, HbvParameters.Ranges.Select(r => r.Name).ToList(),
+            new Progress<double>(f => reporter.Progress("read basins", f)));
         var dropped = new List<(string, string)>();
         var kept = new List<BasinData>();
         foreach (var b in raw.Basins)

@@ -26,11 +26,17 @@ public static class InversionFiles
         WriteComparison(run, o, options.Seed);
         if (o.Regional is { } regional) WriteRegional(run, o, regional);
         if (o.Truth.Count > 0) WriteTruth(run, o);
-        var sb = new StringBuilder("basin,reason\n");
-        foreach (var (id, reason) in o.Dropped) sb.Append(id).Append(",\"").Append(reason.Replace("\"", "'"))
-            .Append("\"\n");
-        File.WriteAllText(run.File(RunFiles.InversionDropped), sb.ToString());
+        WriteDropped(run.File(RunFiles.InversionDropped), o.Dropped);
         WriteFlows(run, o, observed, options);
+    }
+
+    /// <summary>The basins left out and why, one row each (<c>basin</c>, <c>reason</c>).</summary>
+    public static void WriteDropped(string path, IEnumerable<(string Id, string Reason)> dropped)
+    {
+        var sb = new StringBuilder("basin,reason\n");
+        foreach (var (id, reason) in dropped) sb.Append(id).Append(",\"").Append(reason.Replace("\"", "'"))
+            .Append("\"\n");
+        File.WriteAllText(path, sb.ToString());
     }
 
     static IEnumerable<(HbvInversion.BasinResult Basin, string Method, HbvInversion.Estimate E)> Rows(
@@ -203,5 +209,6 @@ public static class InversionFiles
         });
     }
 
-    static string F(double v) => double.IsNaN(v) ? "" : v.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>A flow (mm/day) as the flows' files write it: three decimals, empty where missing.</summary>
+    public static string F(double v) => double.IsNaN(v) ? "" : v.ToString("0.###", CultureInfo.InvariantCulture);
 }

@@ -19,6 +19,21 @@ public static class HbvForcing
         _ => throw new ArgumentException($"--dataset: expected caravan or camels-us, got '{dataset}'"),
     };
 
+    /// <summary>The basins under <paramref name="root"/> with the drivers HBV needs (<see cref="DriversOf"/>) and the
+    /// streamflow (Caravan: the <paramref name="source"/> subfolder; CAMELS-US: NLDAS, else Daymet, else Maurer
+    /// forcing), as the layout's reader reads them; <paramref name="characteristics"/> from the attributes where
+    /// present (Caravan only), unknown elsewhere.</summary>
+    public static HydroDataset Read(string root, string dataset, string source, IReadOnlyList<string> characteristics,
+        IProgress<double>? progress)
+    {
+        var drivers = DriversOf(dataset);
+        return dataset == "caravan"
+            ? CaravanReader.Read(new CaravanReader.Options(root, source, drivers, "streamflow", characteristics, null,
+                false, true), progress)
+            : CamelsUsReader.Read(new CamelsUsReader.Options(root, ["nldas", "daymet", "maurer"], drivers, [], null,
+                false), progress);
+    }
+
     /// <param name="data">Read with <see cref="DriversOf"/>.</param>
     /// <param name="characteristics">Names the result carries, every value unknown (NaN): a trained inverse's
     /// characteristics, so that its feature store opens on these basins.</param>

@@ -8,6 +8,19 @@ public class MetricsTests
     static readonly double[] Sim = [2, 2, 4, 4, 6];
 
     [Fact]
+    public void LogNseWeighsLowFlowsThatNseOnQHardlySees()
+    {
+        // a hydrograph right at its peak and twice too high in its low flows
+        double[] obs = [.. Enumerable.Repeat(0.1, 9), 10], sim = [.. Enumerable.Repeat(0.2, 9), 10];
+        Assert.True(Metrics.Nse(sim, obs) > 0.99);
+        double expected = Metrics.Nse(sim.Select(q => Math.Log(q + 0.01)).ToArray(),
+            obs.Select(q => Math.Log(q + 0.01)).ToArray());
+        Assert.Equal(expected, Metrics.LogNse(sim, obs), 12);
+        Assert.True(Metrics.LogNse(sim, obs) < 0.9);
+        Assert.Equal(1, Metrics.LogNse(obs, obs), 12);
+    }
+
+    [Fact]
     public void ValuesWorkedOutByHand()
     {
         // sim - obs = [1,0,1,0,1]: SSE 3, RMSE sqrt(3/5); SST of obs = 10 -> NSE 0.7; bias 0.6

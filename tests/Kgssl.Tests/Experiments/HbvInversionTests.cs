@@ -132,6 +132,16 @@ public class HbvInversionTests
         Assert.Equal("date,observed,learned,refined,calibrated,emulator", flows[0]);
         Assert.Equal(1 + 1461, flows.Length);
         Assert.StartsWith("2001-10-01,", flows[1]);
+        // HBV run again from the written parameters over the test years gives the inversion's test flows
+        var simulated = HbvSimulation.Run(RunDirectory.Create("simulate", dir.Sub("simulate")),
+            new HbvSimulation.Options(run.File(RunFiles.Parameters), root, "caravan", "synthetic", "refined",
+                new(2001, 10, 1), new(2005, 9, 30)), silent);
+        Assert.Equal(4, simulated.Basins.Count);
+        int refinedAt = Array.IndexOf(flows[0].Split(','), "refined");
+        var again0 = simulated.Basins.Single(b => b.Id == id).Simulated;
+        for (int t = 0; t < again0.Length; t++) Assert.Equal(
+            double.Parse(flows[t + 1].Split(',')[refinedAt], CultureInfo.InvariantCulture), again0[t], 0.0011);
+        Assert.Equal(outcome.Basins[0].ByMethod["refined"].Nse, simulated.Basins.Single(b => b.Id == id).Nse, 1e-6);
 
         // the ensemble's series are gone once the inverse is trained; the reuse below does not need them
         Assert.False(Directory.Exists(Path.Combine(run.File("inverse"), "data", "timeseries")));

@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Evaluation;
+using Kgssl.Hydrology;
+using Kgssl.Runs;
+
+namespace Kgssl.Experiments;
+
+/// <summary>
+/// HBV run with given parameters (an inversion's <c>parameters.csv</c>, or a hydrologist's own table) over any period
+/// of the basins' forcing, with or without observed streamflow: the years after the calibration, a scenario's
+/// forcing (`kgssl simulate`). The period's first year (at most) is run once from default storages as spin-up, as
+/// <see cref="HbvInversion"/> fits and scores every method, so the inversion's test years come out as its flows.
+/// </summary>
+public static class HbvSimulation
+{
+    /// <param name="Parameters">A CSV of parameters: <c>basin</c>, optionally <c>method</c>, and each of HBV's
+    /// parameters under its name or <c>log10(name)</c> (the layout of an inversion's <c>parameters.csv</c>).</param>
+    /// <param name="Method">The rows of this method, where the table has a <c>method</c> column.</param>
+    public sealed record Options(string Parameters, string Root, string Dataset, string Source, string Method,
+        DateOnly Start, DateOnly End)
+    {
+        /// <summary>Throws a one-line ArgumentException naming the option.</summary>
+        public void Validate()
+        {
+            HbvForcing.DriversOf(Dataset);
+            if (End < Start) throw new ArgumentException(
+                $"--period: the end {End:yyyy-MM-dd} is before the start {Start:yyyy-MM-dd}");
+        }
+    }
+
+    /// <param name="Simulated">Streamflow on the period's days (mm/day).</param>
+    /// <param name="Observed">The observed streamflow on those days (NaN where missing).</param>
+    /// <param name="ObservedDays">Days with an observation; the scores are NaN with fewer than
+    /// <see cref="ObservedDays.Minimum"/>, or where the observations never vary.</param>
+    /// <param name="End">The storages after the period's last day.</param>
+    public sealed record BasinRun(string Id, DateOnly[] Dates, double[] Simulated, double[] Observed, int ObservedDays,
+        double Nse, double Kge, double LogNse, HbvStorages End);
+
+    public sealed record Outcome(IReadOnlyList<BasinRun> Basins, IReadOnlyList<(string Id, string Reason)> Dropped);
+
+    /// <summary>The parameters' file, and where it comes from an inversion's run folder (<c>parameters.csv</c>
+    /// beside <c>invert.json</c>) the root, layout and Caravan source that inversion read; else nulls.</summary>
+    public static (string File, string? Root, string? Dataset, string? Source) Locate(string parameters)
+    {
+        if (File.Exists(parameters)) return (parameters, null, null, null);
+        if (!Directory.Exists(parameters)) throw new FileNotFoundException(
+            $"--parameters {parameters}: neither a parameters CSV nor a run folder");
+        string file = Path.Combine(parameters, RunFiles.Parameters), options = Path.Combine(parameters,
+            RunFiles.InvertOptions);
+        if (!File.Exists(file) || !File.Exists(options)) throw new FileNotFoundException(
+            $"--parameters {parameters}: no {RunFiles.Parameters} and {RunFiles.InvertOptions}; is it an invert run?");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(options));
+        string? Text(string name) => json.RootElement.TryGetProperty(name, out var v) ? v.GetString() : null;
+        return (file, Text("Root"), Text("Dataset"), Text("Source"));
+    }
+
+    public static Outcome Run(RunDirectory run, Options o, IRunReporter reporter)
+    {
+        o.Validate();
+        var parameters = ReadParameters(o.Parameters, o.Method);
+        var raw = HbvForcing.Read(o.Root, o.Dataset, o.Source, [],
+            new Progress<double>(f => reporter.Progress("read basins", f)));
+        var byId = raw.Basins.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        var dropped = new List<(string, string)>();
+        var kept = new List<(BasinData Basin, HbvParameters Parameters)>();
+        foreach (var (id, p) in parameters)
+        {
+            string? why = !byId.TryGetValue(id, out var b) ? $"not among the basins of {o.Root}"
+                : HbvForcing.LatitudeGap(b) ?? HbvForcing.Gap(b, o.Start, o.End);
+            if (why is null) kept.Add((b!, p)); else dropped.Add((id, why));
+        }
+        if (kept.Count == 0) throw new InvalidDataException(
+            $"{o.Parameters}: none of its {parameters.Count} basins can be run over {o.Start:yyyy-MM-dd}.." +
+            $"{o.End:yyyy-MM-dd} (first: {dropped[0].Item1}: {dropped[0].Item2})");
+        var data = HbvForcing.Convert(raw with { Basins = kept.Select(k => k.Basin).ToList() }, []);
+        var runs = new BasinRun[kept.Count];
+        int done = 0;
+        Parallelism.For(kept.Count, i =>
+        {
+            runs[i] = Simulate(data.Basins[i], kept[i].Parameters, o.Start, o.End);
+            reporter.Progress("simulate", Interlocked.Increment(ref done) / (double)kept.Count);
+        });
+        var outcome = new Outcome(runs, dropped);
+        Write(run, outcome, o);
+        run.Log($"simulate: {runs.Length} basins, {dropped.Count} dropped, {o.Start:yyyy-MM-dd}..{o.End:yyyy-MM-dd}");
+        return outcome;
+    }
+
+    /// <summary>One basin in HBV's layout (<see cref="HbvForcing.Convert"/>) run over [start, end].</summary>
+    public static BasinRun Simulate(BasinData basin, HbvParameters p, DateOnly start, DateOnly end)
+    {
+        var (from, to) = basin.PeriodRange(start, end);
+        var record = HbvRecord.OfPeriod(basin, 3, [0, 1, 2], from, to);
+        var result = HbvModel.Run(p, record.Precipitation, record.Temperature, record.Pet, HbvStates.Default);
+        var sim = result.Runoff[record.SpinUp..];
+        var obs = new double[to - from];
+        for (int t = 0; t < obs.Length; t++) obs[t] = basin.Response[from + t];
+        int observed = obs.Count(v => !double.IsNaN(v));
+        bool scored = observed >= ObservedDays.Minimum && HbvForcing.Varies(basin, start, end);
+        return new BasinRun(basin.Id, basin.Dates[from..to], sim, obs, observed,
+            scored ? Metrics.Nse(sim, obs) : double.NaN, scored ? Metrics.Kge(sim, obs) : double.NaN,
+            scored ? Metrics.LogNse(sim, obs) : double.NaN, result.End);
+    }
+
+    /// <summary>
+    /// Per basin, the parameters of <paramref name="method"/>'s rows (every row where the table has no <c>method</c>
+    /// column), in table order. A value outside HBV's range (<see cref="HbvParameters.Ranges"/>; beyond the last
+    /// digits a written table rounds to), a basin twice or a table without the method is an error naming the file,
+    /// line and column.
+    /// </summary>
+    public static List<(string Id, HbvParameters Parameters)> ReadParameters(string path, string method)
+    {
+        var (header, rows) = TextParsing.ReadTable(path, ',');
+        int basin = Array.IndexOf(header, "basin"), methodAt = Array.IndexOf(header, "method");
+        if (basin < 0) throw new DataFormatException(path, 1, $"no column 'basin' (has: {string.Join(", ", header)})");
+        var columns = HbvColumns.AllParameters(header, n => new DataFormatException(path, 1,
+            $"no column '{n}' or 'log10({n})': every HBV parameter is needed"));
+        var result = new List<(string, HbvParameters)>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (fields, line) in rows)
+        {
+            if (methodAt >= 0 && fields[methodAt].Trim() != method) continue;
+            string id = fields[basin].Trim();
+            if (id.Length == 0) throw new DataFormatException(path, line, "column 'basin': empty");
+            if (seen.TryGetValue(id, out int first)) throw new DataFormatException(path, line,
+                $"basin '{id}' again (first on line {first})" + (methodAt >= 0 ? $" for method '{method}'" : ""));
+            seen[id] = line;
+            result.Add((id, Parameters(fields, columns, path, line)));
+        }
+        if (result.Count == 0) throw new DataFormatException(path, 0, methodAt < 0 ? "no rows"
+            : $"no rows of method '{method}' (has: {string.Join(", ", rows.Select(r => r.Fields[methodAt].Trim())
+                .Distinct())})");
+        return result;
+    }
+
+    static HbvParameters Parameters(string[] fields, IReadOnlyList<HbvColumns.Column> columns, string path, int line)
+    {
+        var v = new double[HbvParameters.Ranges.Count];
+        foreach (var c in columns)
+        {
+            var r = HbvParameters.Ranges[c.Parameter];
+            double x = TextParsing.ParseDouble(fields[c.Index], path, line, c.Name);
+            if (double.IsNaN(x)) throw new DataFormatException(path, line, $"column '{c.Name}': empty");
+            double physical = c.Log10 ? Math.Pow(10, x) : x;
+            // a table written with nine significant digits may round a bound a hair outside the range
+            double slack = 1e-6 * (r.Max - r.Min);
+            if (physical < r.Min - slack || physical > r.Max + slack) throw new DataFormatException(path, line,
+                $"column '{c.Name}': {physical.ToString("G6", CultureInfo.InvariantCulture)} {r.Unit} is outside " +
+                $"HBV's range {r.Min.ToString(CultureInfo.InvariantCulture)}.." +
+                $"{r.Max.ToString(CultureInfo.InvariantCulture)}");
+            v[c.Parameter] = Math.Clamp(physical, r.Min, r.Max);
+        }
+        return HbvParameters.FromArray(v);
+    }
+
+    static void Write(RunDirectory run, Outcome o, Options options)
+    {
+        var rows = o.Basins;
+        new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Id, options.Method }).ToList(),
+            ["observed_days", "nse", "kge", "log_nse", "snow", "snow_liquid", "soil", "upper_box", "lower_box",
+                "routing"],
+            rows.Select(r => new[] { r.ObservedDays, r.Nse, r.Kge, r.LogNse, r.End.Snow, r.End.Liquid, r.End.Soil,
+                r.End.Upper, r.End.Lower, r.End.Routing }).ToList()).WriteCsv(run.File(RunFiles.SimulationBasins));
+        InversionFiles.WriteDropped(run.File(RunFiles.SimulationDropped), o.Dropped);
+        string folder = run.File(RunFiles.FlowsFolder);
+        Directory.CreateDirectory(folder);
+        Parallelism.For(rows.Count, i =>
+        {
+            var r = rows[i];
+            var text = new StringBuilder("date,observed,simulated\n");
+            for (int t = 0; t < r.Dates.Length; t++)
+                text.Append(r.Dates[t].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(InversionFiles.F(r.Observed[t])).Append(',').Append(InversionFiles.F(r.Simulated[t]))
+                    .Append('\n');
+            File.WriteAllText(Path.Combine(folder, r.Id + ".csv"), text.ToString());
+        });
+    }
+}

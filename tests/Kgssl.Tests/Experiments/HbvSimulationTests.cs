@@ -1,0 +1,124 @@
+using Kgssl.Config;
+using Kgssl.Data;
+using Kgssl.Experiments;
+using Kgssl.Hydrology;
+using Kgssl.Runs;
+using Kgssl.Synthetic;
+
+namespace Kgssl.Tests.Experiments;
+
+public class HbvSimulationTests
+{
+    static readonly string Header = "basin,method,TT,CFMAX,FC,LP,BETA,PERC,UZL,log10(K0),log10(K1),log10(K2),MAXBAS";
+
+    static HbvSimulation.Options Options(string parameters, string root, DateOnly start, DateOnly end,
+        string method = "refined") => new(parameters, root, "caravan", "synthetic", method, start, end);
+
+    [Fact]
+    public void TheTrueParametersReproduceASyntheticBasinsStreamflowAndAreScoredAgainstIt()
+    {
+        // HBV made these flows with these parameters; the record's first year spins the model up from default
+        // storages where the generator had a spin-up of its own, so after it the two runs carry the same storages
+        using var dir = new TempDir();
+        string root = dir.Sub("observed");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 3, 6, 17, Start: new DateOnly(2001, 10, 1)));
+        var attributes = File.ReadAllLines(Path.Combine(root, "attributes", "synthetic", "attributes_synthetic.csv"));
+        var names = attributes[0].Split(',');
+        var lines = new List<string> { "basin," + string.Join(',', HbvParameters.Ranges.Select(r => r.Name)) };
+        // and a basin the root does not have: left out, with the reason
+        foreach (var row in attributes.Skip(1).Select(l => l.Split(',')))
+            lines.Add(row[0] + "," + string.Join(',', HbvParameters.Ranges.Select(r => row[Array.IndexOf(names,
+                r.Name)])));
+        lines.Add("unknown_basin," + string.Join(',', lines[1].Split(',').Skip(1)));
+        string table = dir.File("parameters.csv", string.Join('\n', lines) + "\n");
+
+        var run = RunDirectory.Create("simulate", dir.Sub("run"));
+        var outcome = HbvSimulation.Run(run, Options(table, root, new(2001, 10, 1), new(2007, 9, 30)),
+            new Kgssl.Tests.Training.TrainerTests.Silent());
+        Assert.Equal(3, outcome.Basins.Count);
+        Assert.Equal([("unknown_basin", $"not among the basins of {root}")], outcome.Dropped);
+        foreach (var b in outcome.Basins)
+        {
+            Assert.Equal(2191, b.Simulated.Length);
+            Assert.Equal(2191, b.ObservedDays);
+            var late = Enumerable.Range(365, b.Simulated.Length - 365).ToArray();
+            double nse = Kgssl.Evaluation.Metrics.Nse(late.Select(t => b.Simulated[t]).ToArray(),
+                late.Select(t => b.Observed[t]).ToArray());
+            Assert.True(nse > 0.995, $"{b.Id}: NSE {nse} after the first year");
+            Assert.True(b.Nse > 0.9, $"{b.Id}: NSE {b.Nse}");
+        }
+        var basins = File.ReadAllLines(run.File(RunFiles.SimulationBasins));
+        Assert.Equal("basin,method,observed_days,nse,kge,log_nse,snow,snow_liquid,soil,upper_box,lower_box,routing",
+            basins[0]);
+        Assert.Equal(4, basins.Length);
+        Assert.Contains("unknown_basin", File.ReadAllText(run.File(RunFiles.SimulationDropped)));
+        var flows = File.ReadAllLines(Path.Combine(run.File(RunFiles.FlowsFolder), outcome.Basins[0].Id + ".csv"));
+        Assert.Equal("date,observed,simulated", flows[0]);
+        Assert.StartsWith("2001-10-01,", flows[1]);
+        Assert.StartsWith("2007-09-30,", flows[^1]);
+
+        // a scenario's forcing has no streamflow: simulated all the same, with nothing to score
+        string series = Path.Combine(root, "timeseries", "csv", "synthetic", outcome.Basins[0].Id + ".csv");
+        File.WriteAllLines(series,
+            File.ReadAllLines(series).Select((l, i) => i == 0 ? l : l[..(l.LastIndexOf(',') + 1)]));
+        var scenario = HbvSimulation.Run(RunDirectory.Create("simulate", dir.Sub("scenario")),
+            Options(table, root, new(2001, 10, 1), new(2007, 9, 30)), new Kgssl.Tests.Training.TrainerTests.Silent());
+        var blind = scenario.Basins[0];
+        Assert.Equal((0, true), (blind.ObservedDays, double.IsNaN(blind.Nse)));
+        Assert.Equal(outcome.Basins[0].Simulated, blind.Simulated);
+
+        // a period the record does not cover: every basin left out, said in one line
+        var none = Assert.Throws<InvalidDataException>(() => HbvSimulation.Run(
+            RunDirectory.Create("simulate", dir.Sub("none")), Options(table, root, new(1990, 1, 1), new(1991, 1, 1)),
+            new Kgssl.Tests.Training.TrainerTests.Silent()));
+        Assert.Contains("none of its 4 basins can be run over 1990-01-01..1991-01-01", none.Message);
+    }
+
+    [Fact]
+    public void AParametersTableIsReadByColumnNameAndTheMethodsRows()
+    {
+        using var dir = new TempDir();
+        const string values = "0.5,3,200,0.7,2,1,20,-1,-1.5,-2.5,2.5";
+        string table = dir.File("p.csv", $"{Header}\nb1,learned,{values}\nb1,refined,{values.Replace("200", "250")}\n" +
+            $"b2,refined,{values}\n");
+        var rows = HbvSimulation.ReadParameters(table, "refined");
+        Assert.Equal(["b1", "b2"], rows.Select(r => r.Id));
+        Assert.Equal(250, rows[0].Parameters.FC);
+        Assert.Equal(0.1, rows[0].Parameters.K0, 9);
+        Assert.Equal(200, HbvSimulation.ReadParameters(table, "learned").Single().Parameters.FC);
+        // without a method column every row is taken; physical K columns read as they are
+        string plain = dir.File("plain.csv", "MAXBAS,basin,TT,CFMAX,FC,LP,BETA,PERC,UZL,K0,K1,K2\n" +
+            "2.5,b9,0.5,3,200,0.7,2,1,20,0.1,0.03,0.003\n");
+        var p = HbvSimulation.ReadParameters(plain, "refined").Single();
+        Assert.Equal(("b9", 2.5, 0.003), (p.Id, p.Parameters.MAXBAS, p.Parameters.K2));
+    }
+
+    [Theory]
+    [InlineData("b1,refined,0.5,3,2000,0.7,2,1,20,-1,-1.5,-2.5,2.5",
+        "line 2: column 'FC': 2000 mm is outside HBV's range")]
+    [InlineData("b1,refined,0.5,3,abc,0.7,2,1,20,-1,-1.5,-2.5,2.5",
+        "line 2: column 'FC': expected a number, got 'abc'")]
+    [InlineData("b1,refined,0.5,3,,0.7,2,1,20,-1,-1.5,-2.5,2.5", "line 2: column 'FC': empty")]
+    [InlineData("b1,refined,0.5,3,200,0.7,2,1,20,-1,-1.5,-2.5", "line 2: expected 13 fields as in the header, got 12")]
+    [InlineData("b1,learned,0.5,3,200,0.7,2,1,20,-1,-1.5,-2.5,2.5", "no rows of method 'refined' (has: learned)")]
+    [InlineData("b1,refined,0.5,3,200,0.7,2,1,20,-1,-1.5,-2.5,2.5\nb1,refined,0.5,3,200,0.7,2,1,20,-1,-1.5,-2.5,2.5",
+        "line 3: basin 'b1' again (first on line 2) for method 'refined'")]
+    public void ABadParametersTableIsRefusedNamingTheFileLineAndColumn(string rows, string expected)
+    {
+        using var dir = new TempDir();
+        string table = dir.File("p.csv", Header + "\n" + rows + "\n");
+        var e = Assert.Throws<DataFormatException>(() => HbvSimulation.ReadParameters(table, "refined"));
+        Assert.Contains(table, e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void ATableWithoutAParameterNamesIt()
+    {
+        using var dir = new TempDir();
+        string table = dir.File("p.csv",
+            Header.Replace(",UZL", "") + "\nb1,refined,0.5,3,200,0.7,2,1,-1,-1.5,-2.5,2.5\n");
+        var e = Assert.Throws<DataFormatException>(() => HbvSimulation.ReadParameters(table, "refined"));
+        Assert.Contains("no column 'UZL' or 'log10(UZL)'", e.Message);
+    }
+}

@@ -19,7 +19,7 @@ public static partial class Commands
         var period = new Option<string>("--period") { Required = true, Description = "START:END (ISO dates) to " +
             "simulate; its first year (at most) is also run once before it as spin-up, from default storages" };
         var method = new Option<string>("--method") { Description = "The rows of this method (learned, refined, " +
-            "calibrated)", DefaultValueFactory = _ => "refined" };
+            "calibrated); a table without a method column is taken whole", DefaultValueFactory = _ => "refined" };
         var root = new Option<string?>("--root") { Description = "Folder of the basins (default: the invert run's)" };
         var dataset = new Option<string?>("--dataset") { Description = "caravan | camels-us: the layout of --root " +
             "(default: the invert run's, else caravan)" };

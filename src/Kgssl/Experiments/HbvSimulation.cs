@@ -39,7 +39,16 @@ public static class HbvSimulation
     public sealed record BasinRun(string Id, DateOnly[] Dates, double[] Simulated, double[] Observed, int ObservedDays,
         double Nse, double Kge, double LogNse, HbvStorages End);
 
-    public sealed record Outcome(IReadOnlyList<BasinRun> Basins, IReadOnlyList<(string Id, string Reason)> Dropped);
+    /// <param name="Method">What the table's rows are: the method asked for, or <see cref="Given"/> where the table
+    /// has no <c>method</c> column.</param>
+    public sealed record Outcome(IReadOnlyList<BasinRun> Basins, IReadOnlyList<(string Id, string Reason)> Dropped,
+        string Method);
+
+    /// <param name="Rows">Per basin, its parameters, in table order.</param>
+    public sealed record ParameterTable(IReadOnlyList<(string Id, HbvParameters Parameters)> Rows, string Method);
+
+    /// <summary>The method of a table without a <c>method</c> column.</summary>
+    public const string Given = "given";
 
     /// <summary>The parameters' file, and where it comes from an inversion's run folder (<c>parameters.csv</c>
     /// beside <c>invert.json</c>) the root, layout and Caravan source that inversion read; else nulls.</summary>
@@ -60,7 +69,8 @@ public static class HbvSimulation
     public static Outcome Run(RunDirectory run, Options o, IRunReporter reporter)
     {
         o.Validate();
-        var parameters = ReadParameters(o.Parameters, o.Method);
+        var table = ReadParameters(o.Parameters, o.Method);
+        var parameters = table.Rows;
         var raw = HbvForcing.Read(o.Root, o.Dataset, o.Source, [],
             new Progress<double>(f => reporter.Progress("read basins", f)));
         var byId = raw.Basins.ToDictionary(b => b.Id, StringComparer.Ordinal);
@@ -83,8 +93,8 @@ public static class HbvSimulation
             runs[i] = Simulate(data.Basins[i], kept[i].Parameters, o.Start, o.End);
             reporter.Progress("simulate", Interlocked.Increment(ref done) / (double)kept.Count);
         });
-        var outcome = new Outcome(runs, dropped);
-        Write(run, outcome, o);
+        var outcome = new Outcome(runs, dropped, table.Method);
+        Write(run, outcome);
         run.Log($"simulate: {runs.Length} basins, {dropped.Count} dropped, {o.Start:yyyy-MM-dd}..{o.End:yyyy-MM-dd}");
         return outcome;
     }
@@ -106,12 +116,12 @@ public static class HbvSimulation
     }
 
     /// <summary>
-    /// Per basin, the parameters of <paramref name="method"/>'s rows (every row where the table has no <c>method</c>
-    /// column), in table order. A value outside HBV's range (<see cref="HbvParameters.Ranges"/>; beyond the last
+    /// The parameters of <paramref name="method"/>'s rows (every row, <see cref="Given"/>, where the table has no
+    /// <c>method</c> column). A value outside HBV's range (<see cref="HbvParameters.Ranges"/>; beyond the last
     /// digits a written table rounds to), a basin twice or a table without the method is an error naming the file,
     /// line and column.
     /// </summary>
-    public static List<(string Id, HbvParameters Parameters)> ReadParameters(string path, string method)
+    public static ParameterTable ReadParameters(string path, string method)
     {
         var (header, rows) = TextParsing.ReadTable(path, ',');
         int basin = Array.IndexOf(header, "basin"), methodAt = Array.IndexOf(header, "method");
@@ -133,7 +143,7 @@ public static class HbvSimulation
         if (result.Count == 0) throw new DataFormatException(path, 0, methodAt < 0 ? "no rows"
             : $"no rows of method '{method}' (has: {string.Join(", ", rows.Select(r => r.Fields[methodAt].Trim())
                 .Distinct())})");
-        return result;
+        return new ParameterTable(result, methodAt >= 0 ? method : Given);
     }
 
     static HbvParameters Parameters(string[] fields, IReadOnlyList<HbvColumns.Column> columns, string path, int line)
@@ -156,10 +166,10 @@ public static class HbvSimulation
         return HbvParameters.FromArray(v);
     }
 
-    static void Write(RunDirectory run, Outcome o, Options options)
+    static void Write(RunDirectory run, Outcome o)
     {
         var rows = o.Basins;
-        new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Id, options.Method }).ToList(),
+        new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Id, o.Method }).ToList(),
             ["observed_days", "nse", "kge", "log_nse", "snow", "snow_liquid", "soil", "upper_box", "lower_box",
                 "routing"],
             rows.Select(r => new[] { r.ObservedDays, r.Nse, r.Kge, r.LogNse, r.End.Snow, r.End.Liquid, r.End.Soil,

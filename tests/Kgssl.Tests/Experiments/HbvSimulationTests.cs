@@ -51,6 +51,7 @@ public class HbvSimulationTests
         Assert.Equal("basin,method,observed_days,nse,kge,log_nse,snow,snow_liquid,soil,upper_box,lower_box,routing",
             basins[0]);
         Assert.Equal(4, basins.Length);
+        Assert.All(basins.Skip(1), l => Assert.Equal(HbvSimulation.Given, l.Split(',')[1]));
         Assert.Contains("unknown_basin", File.ReadAllText(run.File(RunFiles.SimulationDropped)));
         var flows = File.ReadAllLines(Path.Combine(run.File(RunFiles.FlowsFolder), outcome.Basins[0].Id + ".csv"));
         Assert.Equal("date,observed,simulated", flows[0]);
@@ -82,14 +83,17 @@ public class HbvSimulationTests
         string table = dir.File("p.csv", $"{Header}\nb1,learned,{values}\nb1,refined,{values.Replace("200", "250")}\n" +
             $"b2,refined,{values}\n");
         var rows = HbvSimulation.ReadParameters(table, "refined");
-        Assert.Equal(["b1", "b2"], rows.Select(r => r.Id));
-        Assert.Equal(250, rows[0].Parameters.FC);
-        Assert.Equal(0.1, rows[0].Parameters.K0, 9);
-        Assert.Equal(200, HbvSimulation.ReadParameters(table, "learned").Single().Parameters.FC);
+        Assert.Equal("refined", rows.Method);
+        Assert.Equal(["b1", "b2"], rows.Rows.Select(r => r.Id));
+        Assert.Equal(250, rows.Rows[0].Parameters.FC);
+        Assert.Equal(0.1, rows.Rows[0].Parameters.K0, 9);
+        Assert.Equal(200, HbvSimulation.ReadParameters(table, "learned").Rows.Single().Parameters.FC);
         // without a method column every row is taken; physical K columns read as they are
         string plain = dir.File("plain.csv", "MAXBAS,basin,TT,CFMAX,FC,LP,BETA,PERC,UZL,K0,K1,K2\n" +
             "2.5,b9,0.5,3,200,0.7,2,1,20,0.1,0.03,0.003\n");
-        var p = HbvSimulation.ReadParameters(plain, "refined").Single();
+        var given = HbvSimulation.ReadParameters(plain, "refined");
+        Assert.Equal(HbvSimulation.Given, given.Method);
+        var p = given.Rows.Single();
         Assert.Equal(("b9", 2.5, 0.003), (p.Id, p.Parameters.MAXBAS, p.Parameters.K2));
     }
 

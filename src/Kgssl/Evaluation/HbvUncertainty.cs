@@ -65,21 +65,22 @@ public static class HbvUncertainty
             jacobian[d] = r;
         }
         double variance = Math.Max(r0.Sum(x => x * x) / Math.Max(m - k, 1), 1e-12);
-        return Sandwich(jacobian, r0, n, variance).Select(Math.Sqrt).ToArray();
+        return Sandwich(jacobian, r0, days, variance).Select(Math.Sqrt).ToArray();
     }
 
     /// <summary>
     /// The diagonal of (A B^-1 A + P)^-1. A = J'J / variance is the information a Gaussian reading of the errors
-    /// claims, B the long-run covariance of the days' scores g_t = J_t' r_t / variance
-    /// (<see cref="LongRunCovariance"/> over <see cref="Lags"/> days), which holds the residuals' autocorrelation and
-    /// their uneven size along the hydrograph. A^-1 B A^-1 is the data's sandwich covariance (White 1982), and A B^-1
+    /// claims, B the long-run covariance of the days' scores g_t = J_t' r_t / variance over <see cref="Lags"/> days
+    /// (<see cref="LongRunCovariance(IReadOnlyList{double[]}, IReadOnlyList{int}, int)"/>: the lags in days, across
+    /// gaps in the observations too), which holds the residuals' autocorrelation and their uneven size along the
+    /// hydrograph. A^-1 B A^-1 is the data's sandwich covariance (White 1982), and A B^-1
     /// A its precision, added to the flat prior's P = 12 I as a Gaussian likelihood of that covariance would be
     /// (Mueller 2013, Econometrica 81, 1805-1849): never wider than the prior, the sandwich where the data dominate.
     /// A correct Gaussian error model without autocorrelation makes B = A and this (A + P)^-1.
     /// </summary>
-    static double[] Sandwich(double[][] jacobian, double[] r, int n, double variance)
+    static double[] Sandwich(double[][] jacobian, double[] r, int[] days, double variance)
     {
-        int k = jacobian.Length;
+        int k = jacobian.Length, n = days.Length;
         var g = new double[n][];
         for (int t = 0; t < n; t++)
         {
@@ -95,7 +96,7 @@ public static class HbvUncertainty
                 for (int t = 0; t < r.Length; t++) sum += jacobian[i][t] * jacobian[j][t];
                 a[i, j] = a[j, i] = sum / variance;
             }
-        var b = LongRunCovariance(g, Lags);
+        var b = LongRunCovariance(g, days, Lags);
         double trace = 0;
         for (int i = 0; i < k; i++) trace += b[i, i];
         // a parameter HBV does not feel has zero rows in A and B: the ridge keeps B invertible, and A zeroes it out
@@ -131,6 +132,19 @@ public static class HbvUncertainty
         for (int i = 0; i < k; i++)
             for (int d = 0; d <= i; d++) b[i, d] = b[d, i] = b[i, d] / (lags + 1);
         return b;
+    }
+
+    /// <summary>
+    /// <see cref="LongRunCovariance(IReadOnlyList{double[]}, int)"/> of scores on the given days (increasing): the
+    /// lags count in days, not in scores, so that the days on either side of a gap in the observations are as far
+    /// apart as they are in time. A day without an observation has a zero score.
+    /// </summary>
+    public static double[,] LongRunCovariance(IReadOnlyList<double[]> g, IReadOnlyList<int> days, int lags)
+    {
+        var zero = new double[g[0].Length];
+        var spread = Enumerable.Repeat(zero, days[^1] - days[0] + 1).ToArray();
+        for (int i = 0; i < g.Count; i++) spread[days[i] - days[0]] = g[i];
+        return LongRunCovariance(spread, lags);
     }
 
     /// <summary>A unit-cube sd on a column's scale (physical units, or log10 for a log10 column), at the

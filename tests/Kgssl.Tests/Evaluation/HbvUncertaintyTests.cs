@@ -81,4 +81,32 @@ public class HbvUncertaintyTests
                 Assert.Equal(direct, fast[i, j], 9);
             }
     }
+
+    [Fact]
+    public void AcrossAGapInTheObservationsTheLagsCountInDays()
+    {
+        // observed days 0..19, then a gap of 10 days, then 30..49: with 5 lags the two blocks share no term, and
+        // days 18 and 31 (13 days apart) are not neighbours however few observations lie between them
+        var rng = new SeededRandom(4);
+        var days = Enumerable.Range(0, 20).Concat(Enumerable.Range(30, 20)).ToArray();
+        var g = days.Select(_ => new[] { rng.Normal(), rng.Normal() }).ToArray();
+        const int lags = 5;
+        var fast = HbvUncertainty.LongRunCovariance(g, days, lags);
+        var first = HbvUncertainty.LongRunCovariance(g[..20], lags);
+        var second = HbvUncertainty.LongRunCovariance(g[20..], lags);
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++)
+            {
+                double direct = 0;
+                for (int s = 0; s < g.Length; s++)
+                    for (int t = 0; t < g.Length; t++)
+                        if (Math.Abs(days[s] - days[t]) <= lags)
+                            direct += (1 - Math.Abs(days[s] - days[t]) / (lags + 1.0)) * g[s][i] * g[t][j];
+                Assert.Equal(direct, fast[i, j], 9);
+                Assert.Equal(first[i, j] + second[i, j], fast[i, j], 9);
+            }
+        // without gaps, the days change nothing
+        var dense = Enumerable.Range(100, 40).ToArray();
+        Assert.Equal(HbvUncertainty.LongRunCovariance(g, lags), HbvUncertainty.LongRunCovariance(g, dense, lags));
+    }
 }

@@ -4,6 +4,7 @@ using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Experiments;
+using Kgssl.Report;
 using Kgssl.Runs;
 
 namespace Kgssl.Cli;
@@ -45,12 +46,13 @@ public static partial class Commands
             File.WriteAllText(run.File(RunFiles.SimulateOptions),
                 JsonSerializer.Serialize(o, JsonFiles.Options) + "\n");
             var outcome = reporter.Run(() => run.Tracked(() => HbvSimulation.Run(run, o, reporter)));
+            string report = ReportWriter.WriteSimulation(run);
             var nse = outcome.Basins.Select(b => b.Nse).Where(double.IsFinite).ToList();
             reporter.Info($"simulated {outcome.Basins.Count} basins, {start:yyyy-MM-dd}..{end:yyyy-MM-dd}" +
                 (nse.Count > 0 ? $"; median NSE {Metrics.Median(nse):F3} over the {nse.Count} with observed flows"
                     : "; no observed flows to score") +
                 (outcome.Dropped.Count > 0 ? $"; {outcome.Dropped.Count} left out (why: " +
-                    $"{run.File(RunFiles.SimulationDropped)})" : ""));
+                    $"{run.File(RunFiles.SimulationDropped)})" : "") + $"; report: {report}");
             return Done(run.Path);
         });
         return cmd;

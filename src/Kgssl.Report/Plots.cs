@@ -164,7 +164,7 @@ public static class Plots
     }
 
     /// <summary>Empirical CDFs of per-basin NSE (clipped at -1 for readability).</summary>
-    public static byte[] Cdf(IReadOnlyDictionary<string, double[]> values)
+    public static byte[] Cdf(IReadOnlyDictionary<string, double[]> values, string title = "CDF of per-basin test NSE")
     {
         var plot = new Plot();
         foreach (var (name, v) in values)
@@ -176,7 +176,7 @@ public static class Plots
             sc.MarkerSize = 0;
             sc.LegendText = name;
         }
-        plot.Title("CDF of per-basin test NSE");
+        plot.Title(title);
         plot.XLabel("NSE (clipped at -1)");
         plot.YLabel("fraction of basins");
         plot.ShowLegend(Alignment.UpperLeft);

@@ -120,24 +120,34 @@ public static partial class ReportWriter
     /// <summary>Observed and simulated test flows of the basins with the best, median and worst refined NSE (two
     /// years drawn; flows/ holds the whole period).</summary>
     static void AppendInversionHydrographs(RunDirectory run, StringBuilder html,
-        List<(string Method, string Basin, double Nse)> refined)
+        List<(string Method, string Basin, double Nse)> refined) =>
+        AppendHydrographs(run, html, refined.Select(x => (x.Basin, x.Nse)).ToList(), "refined NSE over the test years",
+            "days from the start of the test years");
+
+    /// <summary>The flows/ files (two years drawn) of the basins with the best, median and worst NSE; where no basin
+    /// has an NSE (no observed streamflow), the first three.</summary>
+    static void AppendHydrographs(RunDirectory run, StringBuilder html, List<(string Basin, double Nse)> scored,
+        string what, string axis)
     {
-        var ranked = refined.Where(x => double.IsFinite(x.Nse)).OrderByDescending(x => x.Nse).ToList();
-        if (ranked.Count == 0) return;
+        var ranked = scored.Where(x => double.IsFinite(x.Nse)).OrderByDescending(x => x.Nse).ToList();
+        var picks = ranked.Count > 0
+            ? new[] { ("best", ranked[0]), ("median", ranked[ranked.Count / 2]), ("worst", ranked[^1]) }
+            : scored.Take(3).Select(x => ("unscored", x)).ToArray();
+        if (picks.Length == 0) return;
         html.Append("<h2>Hydrographs</h2>");
-        foreach (var (rank, pick) in new[] { ("best", ranked[0]), ("median", ranked[ranked.Count / 2]),
-            ("worst", ranked[^1]) })
+        foreach (var (rank, pick) in picks)
         {
             string path = Path.Combine(run.File(RunFiles.FlowsFolder), pick.Basin + ".csv");
             if (!File.Exists(path)) continue;
             var t = CsvTable.Read(path);
             var shown = t.Rows.Take(731).ToList();
+            if (shown.Count == 0) continue;
             var days = shown.Select((_, i) => (double)i).ToArray();
             var series = t.Header.Skip(1).ToDictionary(name => name, name => (days, shown.Select(r =>
                 t.Text(r, name).Length == 0 ? double.NaN : t.Number(r, name)).ToArray()));
-            html.Append(Img($"hydrograph {rank}", Plots.Lines(
-                $"{rank} basin {pick.Basin} (refined NSE {F(pick.Nse)} over the test years), " +
-                $"{shown[0][0]}..{shown[^1][0]}", series, "days from the start of the test years",
+            string title = double.IsFinite(pick.Nse) ? $"{rank} basin {pick.Basin} ({what} {F(pick.Nse)})"
+                : $"basin {pick.Basin}";
+            html.Append(Img($"hydrograph {rank}", Plots.Lines($"{title}, {shown[0][0]}..{shown[^1][0]}", series, axis,
                 "streamflow (mm/day)", 900, 300)));
         }
     }

@@ -57,6 +57,9 @@ public class HbvSimulationTests
         Assert.Equal("date,observed,simulated", flows[0]);
         Assert.StartsWith("2001-10-01,", flows[1]);
         Assert.StartsWith("2007-09-30,", flows[^1]);
+        string html = File.ReadAllText(Kgssl.Report.ReportWriter.WriteSimulation(run));
+        Assert.Contains("id=\"simulation_summary\"", html);
+        Assert.Contains("alt=\"hydrograph worst\"", html);
 
         // a scenario's forcing has no streamflow: simulated all the same, with nothing to score
         string series = Path.Combine(root, "timeseries", "csv", "synthetic", outcome.Basins[0].Id + ".csv");

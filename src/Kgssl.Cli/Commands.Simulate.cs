@@ -27,9 +27,12 @@ public static partial class Commands
         dataset.AcceptOnlyFromAmong("caravan", "camels-us");
         var source = new Option<string?>("--source") { Description = "Caravan source subfolder (default: the " +
             "invert run's, else camels)" };
+        var storages = new Option<string?>("--storages") { Description = "Go on from these storages (an invert or " +
+            "simulate run's storages.csv: the end of its calibration years or period) instead of a spin-up; " +
+            "--period then starts the day after their date" };
         var cmd = new Command("simulate", "Run HBV with given parameters (an invert run's, or your own) over any " +
             "period of the basins' forcing; scores where streamflow is observed")
-            { parameters, period, method, root, dataset, source, RunDirOption };
+            { parameters, period, method, root, dataset, source, storages, RunDirOption };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
@@ -38,7 +41,7 @@ public static partial class Commands
             var o = new HbvSimulation.Options(file, p.GetValue(root) ?? runRoot ?? throw new ArgumentException(
                     "--root: needed with a parameters CSV (only an invert run folder names its root)"),
                 p.GetValue(dataset) ?? runDataset ?? "caravan", p.GetValue(source) ?? runSource ?? "camels",
-                p.GetValue(method)!, start, end);
+                p.GetValue(method)!, start, end) { Storages = p.GetValue(storages) };
             o.Validate();
             if (!Directory.Exists(o.Root)) throw new DataFormatException(o.Root, 0, "data root folder not found");
             var run = RunDirectory.Create("simulate", p.GetValue(RunDirOption));

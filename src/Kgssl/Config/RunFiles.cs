@@ -62,7 +62,8 @@ public static class RunFiles
     public const string CrossvalTable = "crossval_table.csv";
     /// <summary>An HBV inversion of real basins: each basin's parameters and spreads per method.</summary>
     public const string Parameters = "parameters.csv";
-    /// <summary>An HBV inversion: each basin's storages at the end of the calibration years per method.</summary>
+    /// <summary>An HBV inversion or simulation: each basin's storages at the end of the calibration years (or of the
+    /// simulated period) per method.</summary>
     public const string Storages = "storages.csv";
     /// <summary>An HBV inversion: test-period NSE, KGE, log NSE, fit and HBV runs per basin and method.</summary>
     public const string InversionBasins = "inversion_basins.csv";

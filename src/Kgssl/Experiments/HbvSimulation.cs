@@ -12,9 +12,10 @@ namespace Kgssl.Experiments;
 /// HBV run with given parameters (an inversion's <c>parameters.csv</c>, or a hydrologist's own table) over any period
 /// of the basins' forcing, with or without observed streamflow: the years after the calibration, a scenario's
 /// forcing (`kgssl simulate`). The period's first year (at most) is run once from default storages as spin-up, as
-/// <see cref="HbvInversion"/> fits and scores every method, so the inversion's test years come out as its flows.
+/// <see cref="HbvInversion"/> fits and scores every method, so the inversion's test years come out as its flows; or,
+/// with <see cref="Options.Storages"/>, the period goes on from the storages a run ended with the day before.
 /// </summary>
-public static class HbvSimulation
+public static partial class HbvSimulation
 {
     /// <param name="Parameters">A CSV of parameters: <c>basin</c>, optionally <c>method</c>, and each of HBV's
     /// parameters under its name or <c>log10(name)</c> (the layout of an inversion's <c>parameters.csv</c>).</param>
@@ -22,6 +23,10 @@ public static class HbvSimulation
     public sealed record Options(string Parameters, string Root, string Dataset, string Source, string Method,
         DateOnly Start, DateOnly End)
     {
+        /// <summary>A storages table (an inversion's or a simulation's <c>storages.csv</c>) whose storages, of the day
+        /// before <see cref="Start"/>, each basin starts from instead of a spin-up; null: the spin-up.</summary>
+        public string? Storages { get; init; }
+
         /// <summary>Throws a one-line ArgumentException naming the option.</summary>
         public void Validate()
         {
@@ -71,16 +76,18 @@ public static class HbvSimulation
         o.Validate();
         var table = ReadParameters(o.Parameters, o.Method);
         var parameters = table.Rows;
+        var states = o.Storages is { } path ? ReadStorages(path, table.Method) : null;
         var raw = HbvForcing.Read(o.Root, o.Dataset, o.Source, [],
             new Progress<double>(f => reporter.Progress("read basins", f)));
         var byId = raw.Basins.ToDictionary(b => b.Id, StringComparer.Ordinal);
         var dropped = new List<(string, string)>();
-        var kept = new List<(BasinData Basin, HbvParameters Parameters)>();
+        var kept = new List<(BasinData Basin, HbvParameters Parameters, HbvStates? From)>();
         foreach (var (id, p) in parameters)
         {
             string? why = !byId.TryGetValue(id, out var b) ? $"not among the basins of {o.Root}"
-                : HbvForcing.LatitudeGap(b) ?? HbvForcing.Gap(b, o.Start, o.End);
-            if (why is null) kept.Add((b!, p)); else dropped.Add((id, why));
+                : HbvForcing.LatitudeGap(b) ?? HbvForcing.Gap(b, o.Start, o.End)
+                ?? (states is null ? null : StartGap(states, id, o));
+            if (why is null) kept.Add((b!, p, states?[id].Storages.ToStates(p))); else dropped.Add((id, why));
         }
         if (kept.Count == 0) throw new InvalidDataException(
             $"{o.Parameters}: none of its {parameters.Count} basins can be run over {o.Start:yyyy-MM-dd}.." +
@@ -90,7 +97,7 @@ public static class HbvSimulation
         int done = 0;
         Parallelism.For(kept.Count, i =>
         {
-            runs[i] = Simulate(data.Basins[i], kept[i].Parameters, o.Start, o.End);
+            runs[i] = Simulate(data.Basins[i], kept[i].Parameters, o.Start, o.End, kept[i].From);
             reporter.Progress("simulate", Interlocked.Increment(ref done) / (double)kept.Count);
         });
         var outcome = new Outcome(runs, dropped, table.Method);
@@ -99,13 +106,18 @@ public static class HbvSimulation
         return outcome;
     }
 
-    /// <summary>One basin in HBV's layout (<see cref="HbvForcing.Convert"/>) run over [start, end].</summary>
-    public static BasinRun Simulate(BasinData basin, HbvParameters p, DateOnly start, DateOnly end)
+    /// <summary>One basin in HBV's layout (<see cref="HbvForcing.Convert"/>) run over [start, end]: from
+    /// <paramref name="states"/>, or where null after a spin-up over the period's first year from default
+    /// storages.</summary>
+    public static BasinRun Simulate(BasinData basin, HbvParameters p, DateOnly start, DateOnly end,
+        HbvStates? states = null)
     {
         var (from, to) = basin.PeriodRange(start, end);
         var record = HbvRecord.OfPeriod(basin, 3, [0, 1, 2], from, to);
-        var result = HbvModel.Run(p, record.Precipitation, record.Temperature, record.Pet, HbvStates.Default);
-        var sim = result.Runoff[record.SpinUp..];
+        int skip = states is null ? 0 : record.SpinUp;
+        var result = HbvModel.Run(p, record.Precipitation.AsSpan(skip), record.Temperature.AsSpan(skip),
+            record.Pet.AsSpan(skip), states ?? HbvStates.Default);
+        var sim = result.Runoff[(record.SpinUp - skip)..];
         var obs = new double[to - from];
         for (int t = 0; t < obs.Length; t++) obs[t] = basin.Response[from + t];
         int observed = obs.Count(v => !double.IsNaN(v));
@@ -170,10 +182,13 @@ public static class HbvSimulation
     {
         var rows = o.Basins;
         new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Id, o.Method }).ToList(),
-            ["observed_days", "nse", "kge", "log_nse", "snow", "snow_liquid", "soil", "upper_box", "lower_box",
-                "routing"],
-            rows.Select(r => new[] { r.ObservedDays, r.Nse, r.Kge, r.LogNse, r.End.Snow, r.End.Liquid, r.End.Soil,
-                r.End.Upper, r.End.Lower, r.End.Routing }).ToList()).WriteCsv(run.File(RunFiles.SimulationBasins));
+            ["observed_days", "nse", "kge", "log_nse"],
+            rows.Select(r => new[] { r.ObservedDays, r.Nse, r.Kge, r.LogNse }).ToList())
+            .WriteCsv(run.File(RunFiles.SimulationBasins));
+        new NumericTable(["basin", "method", "date"], rows.Select(r => new[] { r.Id, o.Method,
+                r.Dates[^1].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }).ToList(),
+            InversionFiles.StorageColumns, rows.Select(r => InversionFiles.StorageValues(r.End)).ToList())
+            .WriteCsv(run.File(RunFiles.Storages));
         InversionFiles.WriteDropped(run.File(RunFiles.SimulationDropped), o.Dropped);
         string folder = run.File(RunFiles.FlowsFolder);
         Directory.CreateDirectory(folder);

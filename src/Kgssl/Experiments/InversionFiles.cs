@@ -3,6 +3,7 @@ using System.Text;
 using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
+using Kgssl.Hydrology;
 using Kgssl.Runs;
 
 namespace Kgssl.Experiments;
@@ -59,10 +60,20 @@ public static class InversionFiles
         var rows = Rows(o).Where(r => r.E.End is not null).ToList();
         string date = end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         new NumericTable(["basin", "method", "date"], rows.Select(r => new[] { r.Basin.Id, r.Method, date }).ToList(),
-            ["snow", "snow_liquid", "soil", "upper_box", "lower_box", "routing"],
-            rows.Select(r => r.E.End is { } s ? new[] { s.Snow, s.Liquid, s.Soil, s.Upper, s.Lower, s.Routing } : [])
-                .ToList()).WriteCsv(run.File(RunFiles.Storages));
+            StorageColumns, rows.Select(r => StorageValues(r.E.End!)).ToList()).WriteCsv(run.File(RunFiles.Storages));
     }
+
+    /// <summary>The days ahead the routing's water is written for: MAXBAS is at most 5 days.</summary>
+    public const int RoutingDays = 5;
+
+    /// <summary>The storages' columns (mm): the stores, the routing's total and its water by the day it arrives.
+    /// </summary>
+    public static readonly string[] StorageColumns = ["snow", "snow_liquid", "soil", "upper_box", "lower_box",
+        "routing", .. Enumerable.Range(1, RoutingDays).Select(k => $"routing_day_{k}")];
+
+    /// <summary>One row of <see cref="StorageColumns"/>.</summary>
+    public static double[] StorageValues(HbvStorages s) => [s.Snow, s.Liquid, s.Soil, s.Upper, s.Lower, s.Routing,
+        .. Enumerable.Range(0, RoutingDays).Select(k => k < s.Pending.Length ? s.Pending[k] : 0)];
 
     static void WriteBasins(RunDirectory run, HbvInversion.Outcome o)
     {

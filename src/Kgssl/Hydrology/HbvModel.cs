@@ -12,6 +12,15 @@ public sealed record HbvResult(double[] Runoff, double[] Evapotranspiration, dou
 public sealed record HbvStorages(double Snow, double Liquid, double Soil, double Upper, double Lower, double Routing)
 {
     public double Total => Snow + Liquid + Soil + Upper + Lower + Routing;
+
+    /// <summary>The routing's water by the day it reaches the outlet: [0] on the next day, [1] the day after, and
+    /// so on (mm; sums to <see cref="Routing"/>). Empty where not known.</summary>
+    public double[] Pending { get; init; } = [];
+
+    /// <summary>These storages as the start of a run with <paramref name="p"/>'s parameters, which goes on exactly
+    /// where the run that ended with them stopped.</summary>
+    public HbvStates ToStates(HbvParameters p) =>
+        new(Soil / p.FC, Upper, Lower, Snow) { Liquid = Liquid, Routing = Pending };
 }
 
 /// <summary>The storages a run starts with: soil moisture as a fraction of FC, the upper and lower boxes and the
@@ -21,6 +30,13 @@ public sealed record HbvStates(double SoilFraction = 0.5, double UpperBox = 0,
 {
     /// <summary>What a run starts with unless told otherwise.</summary>
     public static readonly HbvStates Default = new();
+
+    /// <summary>Liquid water held in the snowpack (mm).</summary>
+    public double Liquid { get; init; }
+
+    /// <summary>Water already generated and on its way to the outlet, by the day it arrives: [0] on the run's first
+    /// day (mm). Empty: none.</summary>
+    public double[] Routing { get; init; } = [];
 }
 
 /// <summary>
@@ -68,11 +84,13 @@ public static class HbvModel
         if (runoff.Length < n || et.Length < n) throw new ArgumentException(
             $"runoff and et need {n} days, got {runoff.Length} and {et.Length}");
         var weights = TriangularWeights(p.MAXBAS);
-        var routing = new double[weights.Length];
-        int head = 0;
-        double snow = start.Snow, liquid = 0, sm = start.SoilFraction * p.FC, suz = start.UpperBox,
+        // a ring: routing[head] is today's outflow; as long as the weights, or the water already under way
+        var routing = new double[Math.Max(weights.Length, start.Routing.Length)];
+        start.Routing.CopyTo(routing, 0);
+        int head = 0, ring = routing.Length;
+        double snow = start.Snow, liquid = start.Liquid, sm = start.SoilFraction * p.FC, suz = start.UpperBox,
             slz = start.LowerBox;
-        double initial = snow + liquid + sm + suz + slz;
+        double initial = snow + liquid + sm + suz + slz + start.Routing.Sum();
 
         for (int t = 0; t < n; t++)
         {
@@ -101,14 +119,16 @@ public static class HbvModel
             slz -= q2;
             double generated = q0 + q1 + q2;
 
-            // triangular routing: today's runoff spreads over the next MAXBAS days (a ring: routing[head] is today)
-            for (int k = 0, j = head; k < weights.Length; k++, j = j + 1 == weights.Length ? 0 : j + 1)
+            // triangular routing: today's runoff spreads over the next MAXBAS days
+            for (int k = 0, j = head; k < weights.Length; k++, j = j + 1 == ring ? 0 : j + 1)
                 routing[j] += generated * weights[k];
             runoff[t] = routing[head];
             routing[head] = 0;
-            head = head + 1 == weights.Length ? 0 : head + 1;
+            head = head + 1 == ring ? 0 : head + 1;
         }
-        return (initial, new HbvStorages(snow, liquid, sm, suz, slz, routing.Sum()));
+        var pending = new double[ring];
+        for (int k = 0; k < ring; k++) pending[k] = routing[(head + k) % ring];
+        return (initial, new HbvStorages(snow, liquid, sm, suz, slz, pending.Sum()) { Pending = pending });
     }
 
     /// <summary>The snow routine of one day: rain and melt into the pack's liquid water, refreezing below TT;

@@ -102,7 +102,8 @@ public class HbvInversionTests
             50, 500));
         // storages after the last calibration day, per basin and method with parameters: soil moisture within FC
         var storages = File.ReadAllLines(run.File(RunFiles.Storages));
-        Assert.Equal("basin,method,date,snow,snow_liquid,soil,upper_box,lower_box,routing", storages[0]);
+        Assert.Equal("basin,method,date,snow,snow_liquid,soil,upper_box,lower_box,routing,routing_day_1," +
+            "routing_day_2,routing_day_3,routing_day_4,routing_day_5", storages[0]);
         Assert.Equal(parameters.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])),
             storages.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
         for (int i = 1; i < storages.Length; i++)
@@ -112,6 +113,7 @@ public class HbvInversionTests
             var mm = cells[3..].Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
             Assert.All(mm, v => Assert.True(v >= 0, storages[i]));
             Assert.InRange(mm[2], 0, double.Parse(parameters[i].Split(',')[fc], CultureInfo.InvariantCulture) + 1e-6);
+            Assert.Equal(mm[5], mm[6..].Sum(), 6); // the routing's water, by the day it arrives
         }
         Assert.Equal(11, File.ReadAllLines(run.File(RunFiles.InversionAgreement)).Length - 1);
         // the root's attributes hold the true parameters: each method's estimates scored against them, with sds

@@ -14,6 +14,20 @@ public class HbvSimulationTests
     static HbvSimulation.Options Options(string parameters, string root, DateOnly start, DateOnly end,
         string method = "refined") => new(parameters, root, "caravan", "synthetic", method, start, end);
 
+    /// <summary>A parameters table of a synthetic root's true parameters (physical units, no method column), and
+    /// the first basin's again under each of <paramref name="otherIds"/>.</summary>
+    static string TrueParameters(TempDir dir, string root, params string[] otherIds)
+    {
+        var attributes = File.ReadAllLines(Path.Combine(root, "attributes", "synthetic", "attributes_synthetic.csv"));
+        var names = attributes[0].Split(',');
+        var lines = new List<string> { "basin," + string.Join(',', HbvParameters.Ranges.Select(r => r.Name)) };
+        foreach (var row in attributes.Skip(1).Select(l => l.Split(',')))
+            lines.Add(row[0] + "," + string.Join(',', HbvParameters.Ranges.Select(r => row[Array.IndexOf(names,
+                r.Name)])));
+        foreach (var id in otherIds) lines.Add(id + "," + string.Join(',', lines[1].Split(',').Skip(1)));
+        return dir.File("parameters.csv", string.Join('\n', lines) + "\n");
+    }
+
     [Fact]
     public void TheTrueParametersReproduceASyntheticBasinsStreamflowAndAreScoredAgainstIt()
     {
@@ -22,15 +36,8 @@ public class HbvSimulationTests
         using var dir = new TempDir();
         string root = dir.Sub("observed");
         EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 3, 6, 17, Start: new DateOnly(2001, 10, 1)));
-        var attributes = File.ReadAllLines(Path.Combine(root, "attributes", "synthetic", "attributes_synthetic.csv"));
-        var names = attributes[0].Split(',');
-        var lines = new List<string> { "basin," + string.Join(',', HbvParameters.Ranges.Select(r => r.Name)) };
         // and a basin the root does not have: left out, with the reason
-        foreach (var row in attributes.Skip(1).Select(l => l.Split(',')))
-            lines.Add(row[0] + "," + string.Join(',', HbvParameters.Ranges.Select(r => row[Array.IndexOf(names,
-                r.Name)])));
-        lines.Add("unknown_basin," + string.Join(',', lines[1].Split(',').Skip(1)));
-        string table = dir.File("parameters.csv", string.Join('\n', lines) + "\n");
+        string table = TrueParameters(dir, root, "unknown_basin");
 
         var run = RunDirectory.Create("simulate", dir.Sub("run"));
         var outcome = HbvSimulation.Run(run, Options(table, root, new(2001, 10, 1), new(2007, 9, 30)),
@@ -48,8 +55,9 @@ public class HbvSimulationTests
             Assert.True(b.Nse > 0.9, $"{b.Id}: NSE {b.Nse}");
         }
         var basins = File.ReadAllLines(run.File(RunFiles.SimulationBasins));
-        Assert.Equal("basin,method,observed_days,nse,kge,log_nse,snow,snow_liquid,soil,upper_box,lower_box,routing",
-            basins[0]);
+        Assert.Equal("basin,method,observed_days,nse,kge,log_nse", basins[0]);
+        Assert.StartsWith("basin,method,date,snow,snow_liquid,soil,upper_box,lower_box,routing,routing_day_1,",
+            File.ReadAllLines(run.File(RunFiles.Storages))[0]);
         Assert.Equal(4, basins.Length);
         Assert.All(basins.Skip(1), l => Assert.Equal(HbvSimulation.Given, l.Split(',')[1]));
         Assert.Contains("unknown_basin", File.ReadAllText(run.File(RunFiles.SimulationDropped)));
@@ -76,6 +84,49 @@ public class HbvSimulationTests
             RunDirectory.Create("simulate", dir.Sub("none")), Options(table, root, new(1990, 1, 1), new(1991, 1, 1)),
             new Kgssl.Tests.Training.TrainerTests.Silent()));
         Assert.Contains("none of its 4 basins can be run over 1990-01-01..1991-01-01", none.Message);
+    }
+
+    [Fact]
+    public void APeriodGoesOnFromTheStoragesTheRunBeforeItEndedWith()
+    {
+        // three years with a spin-up, then the next three from the storages they ended with: the same flows as the
+        // six years in one run
+        using var dir = new TempDir();
+        string root = dir.Sub("observed");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 2, 6, 19, Start: new DateOnly(2001, 10, 1)));
+        string table = TrueParameters(dir, root);
+        var silent = new Kgssl.Tests.Training.TrainerTests.Silent();
+        var first = RunDirectory.Create("simulate", dir.Sub("first"));
+        HbvSimulation.Run(first, Options(table, root, new(2001, 10, 1), new(2004, 9, 30)), silent);
+        var whole = HbvSimulation.Run(RunDirectory.Create("simulate", dir.Sub("whole")),
+            Options(table, root, new(2001, 10, 1), new(2007, 9, 30)), silent);
+        var next = HbvSimulation.Run(RunDirectory.Create("simulate", dir.Sub("next")),
+            Options(table, root, new(2004, 10, 1), new(2007, 9, 30)) with
+                { Storages = first.File(RunFiles.Storages) }, silent);
+        Assert.Empty(next.Dropped);
+        foreach (var (b, w) in next.Basins.Zip(whole.Basins))
+            for (int t = 0; t < b.Simulated.Length; t++) Assert.Equal(w.Simulated[1096 + t], b.Simulated[t], 6);
+
+        // storages of another day: left out, saying which day the period must start on
+        var late = Assert.Throws<InvalidDataException>(() => HbvSimulation.Run(
+            RunDirectory.Create("simulate", dir.Sub("late")), Options(table, root, new(2004, 10, 2),
+                new(2007, 9, 30)) with { Storages = first.File(RunFiles.Storages) }, silent));
+        Assert.Contains("its storages are of 2004-09-30, so --period must start on 2004-10-01", late.Message);
+    }
+
+    [Theory]
+    [InlineData("b1,2004-09-30,0,0,-5,0,10,0", "line 2: column 'soil': expected a storage >= 0 mm, got '-5'")]
+    [InlineData("b1,2004-09-31,0,0,5,0,10,0", "line 2: column 'date': expected an ISO date yyyy-MM-dd")]
+    [InlineData("b1,2004-09-30,0,0,5,0,10,1.5", "line 2: column 'routing': 1.5 mm under way, but no routing_day_1")]
+    [InlineData("b1,2004-09-30,0,0,5,0,10,0\nb1,2004-09-30,0,0,5,0,10,0", "line 3: basin 'b1' again")]
+    public void ABadStoragesTableIsRefusedNamingTheFileLineAndColumn(string rows, string expected)
+    {
+        using var dir = new TempDir();
+        string table = dir.File("s.csv", "basin,date,snow,snow_liquid,soil,upper_box,lower_box,routing\n" + rows +
+            "\n");
+        var e = Assert.Throws<DataFormatException>(() => HbvSimulation.ReadStorages(table, "refined"));
+        Assert.Contains(table, e.Message);
+        Assert.Contains(expected, e.Message);
     }
 
     [Fact]

@@ -42,6 +42,35 @@ public class HbvModelTests
         Assert.Equal(d.Runoff, HbvModel.Run(Params(), w.Precipitation, w.Temperature, w.Pet, HbvStates.Default).Runoff);
     }
 
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(3.7)]
+    [InlineData(5.0)]
+    public void ARunContinuedFromTheStoragesItEndedWithIsTheRunInOneGo(double maxbas)
+    {
+        // snowy and wet: every storage, the pack's liquid water and the routing hold water at the cut
+        var w = Climate(4, 4, 3);
+        var p = Params() with { MAXBAS = maxbas };
+        int n = w.Precipitation.Length;
+        HbvResult First(int days) => HbvModel.Run(p, w.Precipitation[..days], w.Temperature[..days], w.Pet[..days]);
+        // a cut in the melt, when the pack holds liquid water
+        int cut = Enumerable.Range(700, 400).First(d => First(d).End is { Snow: > 0, Liquid: > 0 });
+        var whole = HbvModel.Run(p, w.Precipitation, w.Temperature, w.Pet);
+        var first = First(cut);
+        var then = HbvModel.Run(p, w.Precipitation[cut..], w.Temperature[cut..], w.Pet[cut..],
+            first.End.ToStates(p));
+        Assert.True(first.End.Snow > 0 && first.End.Liquid > 0 && first.End.Routing > 0, $"{first.End}");
+        Assert.Equal(first.End.Total, then.InitialStorage, 9);
+        Assert.Equal(first.End.Routing, first.End.Pending.Sum(), 12);
+        Assert.Equal(HbvModel.TriangularWeights(maxbas).Length, first.End.Pending.Length);
+        for (int t = 0; t < n - cut; t++) Assert.Equal(whole.Runoff[cut + t], then.Runoff[t], 9);
+        Assert.Equal(whole.End.Total, then.End.Total, 9);
+        // without the routing's water under way the first days come out short
+        var dropped = HbvModel.Run(p, w.Precipitation[cut..], w.Temperature[cut..], w.Pet[cut..],
+            first.End.ToStates(p) with { Routing = [] });
+        Assert.True(dropped.Runoff[0] < then.Runoff[0]);
+    }
+
     [Fact]
     public void RaisingFieldCapacityLowersAnnualRunoffInADryClimate()
     {

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Kgssl.Data;
+using Kgssl.Hydrology;
+
+namespace Kgssl.Experiments;
+
+/// <summary>The storages a simulation goes on from (<see cref="HbvSimulation.Options.Storages"/>).</summary>
+public static partial class HbvSimulation
+{
+    /// <summary>One basin's storages at the end of <paramref name="Date"/>, read from line <paramref name="Line"/>.
+    /// </summary>
+    public sealed record StartingPoint(DateOnly Date, HbvStorages Storages, int Line);
+
+    static readonly string[] Stores = ["snow", "snow_liquid", "soil", "upper_box", "lower_box"];
+
+    /// <summary>
+    /// Per basin, the storages of a table in the layout of <c>storages.csv</c> (<c>basin</c>, optionally
+    /// <c>method</c>, <c>date</c>, the stores in mm and the routing's water by the day it arrives,
+    /// <c>routing_day_1</c>...), the rows of <paramref name="method"/> where it has a <c>method</c> column. A table
+    /// without the routing's days must have no water in the routing, which could not be placed. A negative storage, a
+    /// basin twice or a malformed date is an error naming the file, line and column.
+    /// </summary>
+    public static Dictionary<string, StartingPoint> ReadStorages(string path, string method)
+    {
+        var (header, rows) = TextParsing.ReadTable(path, ',');
+        int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
+            : throw new DataFormatException(path, 1, $"no column '{name}' (has: {string.Join(", ", header)})");
+        int basin = Column("basin"), date = Column("date"), methodAt = Array.IndexOf(header, "method");
+        var stores = Stores.Select(Column).ToArray();
+        var days = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith("routing_day_", StringComparison.Ordinal))
+            .Select(x => x.i).ToArray();
+        int total = Array.IndexOf(header, "routing");
+        var result = new Dictionary<string, StartingPoint>(StringComparer.Ordinal);
+        foreach (var (fields, line) in rows)
+        {
+            if (methodAt >= 0 && fields[methodAt].Trim() != method) continue;
+            string id = fields[basin].Trim();
+            if (result.TryGetValue(id, out var first)) throw new DataFormatException(path, line,
+                $"basin '{id}' again (first on line {first.Line})");
+            double Mm(int k) => TextParsing.ParseDouble(fields[k], path, line, header[k]) is var v && v >= 0 ? v
+                : throw new DataFormatException(path, line, $"column '{header[k]}': expected a storage >= 0 mm, got " +
+                    $"'{fields[k].Trim()}'");
+            var pending = days.Select(Mm).ToArray();
+            if (days.Length == 0 && total >= 0 && Mm(total) > 0) throw new DataFormatException(path, line,
+                $"column 'routing': {fields[total].Trim()} mm under way, but no routing_day_1... columns say when " +
+                "it reaches the outlet");
+            var s = stores.Select(Mm).ToArray();
+            result[id] = new StartingPoint(Date(fields[date], path, line),
+                new HbvStorages(s[0], s[1], s[2], s[3], s[4], pending.Sum()) { Pending = pending }, line);
+        }
+        if (result.Count == 0) throw new DataFormatException(path, 0, methodAt < 0 ? "no rows"
+            : $"no rows of method '{method}'");
+        return result;
+    }
+
+    static DateOnly Date(string field, string path, int line) =>
+        DateOnly.TryParseExact(field.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
+            out var d) ? d
+        : throw new DataFormatException(path, line, $"column 'date': expected an ISO date yyyy-MM-dd, got '{field}'");
+
+    /// <summary>Why basin <paramref name="id"/> cannot go on from its storages into the period, or null.</summary>
+    static string? StartGap(Dictionary<string, StartingPoint> states, string id, Options o) =>
+        !states.TryGetValue(id, out var s) ? $"no storages in {o.Storages}"
+        : s.Date.AddDays(1) != o.Start
+            ? $"its storages are of {s.Date:yyyy-MM-dd}, so --period must start on {s.Date.AddDays(1):yyyy-MM-dd}"
+        : null;
+}

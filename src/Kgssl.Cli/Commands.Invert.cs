@@ -47,11 +47,12 @@ public static partial class Commands
         var maxBasins = new Option<int>("--max-basins") { Description = "Only the first N basins by id (0 = all)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the ensemble, the training and the searches",
             DefaultValueFactory = _ => d.Seed };
+        var bands = BandClassesOption(d);
         var cmd = new Command("invert",
             "A process model's parameters for observed basins: learned from an ensemble on their forcing, refined " +
             "with the model, beside per-basin calibration from scratch; scored on test years")
             { model, root, dataset, source, inverse, members, years, noise, keep, references, refGenerations,
-                calibration, test, maxBasins, seed, RunDirOption };
+                calibration, test, maxBasins, seed, bands, RunDirOption };
         foreach (var option in refine.All) cmd.Options.Add(option);
         cmd.SetAction(p =>
         {
@@ -66,6 +67,7 @@ public static partial class Commands
                 CalibrationStart = cs, CalibrationEnd = ce, TestStart = ts, TestEnd = te,
                 Explore = p.GetValue(refine.Explore), SpreadScale = p.GetValue(refine.Spread),
                 RegionalWeight = p.GetValue(refine.Regional), KeepEnsemble = p.GetValue(keep),
+                BandClasses = p.GetValue(bands),
             };
             return RunInvert(p, o);
         });
@@ -103,6 +105,10 @@ public static partial class Commands
             return new RefineOptions(population, generations, weight, strategy, explore, spread, regional);
         }
     }
+
+    static Option<int> BandClassesOption(HbvInversion.Options d) => new("--band-classes") { Description = "The " +
+        "flows' 90 % bands: classes of simulated flow the calibration years' errors are taken in",
+        DefaultValueFactory = _ => d.BandClasses };
 
     static Option<string> ModelOption()
     {

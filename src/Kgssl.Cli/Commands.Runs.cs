@@ -135,13 +135,13 @@ public static partial class Commands
 
     static Command Report()
     {
-        var cmd = new Command("report", "Write report.html (self-contained, plots embedded) for an evaluated run") {
-            RunOption };
+        var cmd = new Command("report", "Write report.html (self-contained, plots embedded) for an evaluated, invert " +
+            "or simulate run") { RunOption };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
-            var run = RunDirectory.Open(p.GetValue(RunOption)!);
-            string path = reporter.Run(() => ReportWriter.Write(run, reporter));
+            var run = RunDirectory.OpenAny(p.GetValue(RunOption)!);
+            string path = reporter.Run(() => ReportWriter.ForRun(run, reporter));
             reporter.Info($"report: {path}");
             return Done(run.Path);
         });

@@ -122,12 +122,13 @@ public static partial class ReportWriter
     static void AppendInversionHydrographs(RunDirectory run, StringBuilder html,
         List<(string Method, string Basin, double Nse)> refined) =>
         AppendHydrographs(run, html, refined.Select(x => (x.Basin, x.Nse)).ToList(), "refined NSE over the test years",
-            "days from the start of the test years");
+            "days from the start of the test years", band: "refined");
 
     /// <summary>The flows/ files (two years drawn) of the basins with the best, median and worst NSE; where no basin
-    /// has an NSE (no observed streamflow), the first three.</summary>
+    /// has an NSE (no observed streamflow), the first three. Of the bands (<c>_low</c>, <c>_high</c> columns) only
+    /// <paramref name="band"/>'s is drawn.</summary>
     static void AppendHydrographs(RunDirectory run, StringBuilder html, List<(string Basin, double Nse)> scored,
-        string what, string axis)
+        string what, string axis, string? band = null)
     {
         var ranked = scored.Where(x => double.IsFinite(x.Nse)).OrderByDescending(x => x.Nse).ToList();
         var picks = ranked.Count > 0
@@ -143,7 +144,10 @@ public static partial class ReportWriter
             var shown = t.Rows.Take(731).ToList();
             if (shown.Count == 0) continue;
             var days = shown.Select((_, i) => (double)i).ToArray();
-            var series = t.Header.Skip(1).ToDictionary(name => name, name => (days, shown.Select(r =>
+            bool Drawn(string name) => !(name.EndsWith("_low", StringComparison.Ordinal)
+                || name.EndsWith("_high", StringComparison.Ordinal))
+                || name.StartsWith(band + "_", StringComparison.Ordinal);
+            var series = t.Header.Skip(1).Where(Drawn).ToDictionary(name => name, name => (days, shown.Select(r =>
                 t.Text(r, name).Length == 0 ? double.NaN : t.Number(r, name)).ToArray()));
             string title = double.IsFinite(pick.Nse) ? $"{rank} basin {pick.Basin} ({what} {F(pick.Nse)})"
                 : $"basin {pick.Basin}";

@@ -17,6 +17,12 @@ namespace Kgssl.Report;
 /// </summary>
 public static partial class ReportWriter
 {
+    /// <summary>The report of any run folder: an HBV inversion's, a simulation's, or a trained run's.</summary>
+    public static string ForRun(RunDirectory run, IRunReporter reporter) =>
+        File.Exists(run.File(RunFiles.InvertOptions)) ? WriteInversion(run)
+        : File.Exists(run.File(RunFiles.SimulateOptions)) ? WriteSimulation(run)
+        : Write(run, reporter);
+
     public static string Write(RunDirectory run, IRunReporter reporter)
     {
         var cfg = run.ReadConfig();

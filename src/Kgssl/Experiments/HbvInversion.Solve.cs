@@ -12,7 +12,8 @@ public static partial class HbvInversion
 {
     /// <summary>One basin's series: the calibration years laid out as the calibration reads them (their first year
     /// once as spin-up), and the test years likewise, with their observed streamflow.</summary>
-    sealed record Problem(HbvCalibration.Series Series, int From, int To, HbvRecord Test, double[] TestObserved)
+    sealed record Problem(HbvCalibration.Series Series, int From, int To, HbvRecord Test, double[] TestObserved,
+        int BandClasses)
     {
         static readonly int[] Driver = [0, 1, 2];
 
@@ -23,7 +24,7 @@ public static partial class HbvInversion
             var (tf, tt) = b.PeriodRange(o.TestStart, o.TestEnd);
             var observed = new double[tt - tf];
             for (int t = 0; t < observed.Length; t++) observed[t] = b.Response[tf + t];
-            return new Problem(series, from, to, HbvRecord.OfPeriod(b, 3, Driver, tf, tt), observed);
+            return new Problem(series, from, to, HbvRecord.OfPeriod(b, 3, Driver, tf, tt), observed, o.BandClasses);
         }
 
         /// <summary>Streamflow on the test days (mm/day).</summary>
@@ -137,11 +138,17 @@ public static partial class HbvInversion
         var physical = parameters.ToArray();
         var s = p.Series;
         var calibration = HbvModel.Run(parameters, s.Precipitation, s.Temperature, s.Pet, HbvStates.Default);
-        return ScoreFlows(p.SimulateTest(parameters), p.TestObserved,
-            columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread,
-            objective ?? HbvCalibration.Objective(calibration.Runoff, s, p.From, p.To), runs) with
+        var test = p.SimulateTest(parameters);
+        var band = FlowBand.Fit(calibration.Runoff[p.From..p.To], s.Streamflow[p.From..p.To], p.BandClasses);
+        var (low, high) = band?.Around(test) ?? ([], []);
+        return ScoreFlows(test, p.TestObserved, columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(),
+            spread, objective ?? HbvCalibration.Objective(calibration.Runoff, s, p.From, p.To), runs) with
         {
             End = calibration.End,
+            Band = band,
+            TestLow = low,
+            TestHigh = high,
+            Coverage = band is null ? double.NaN : FlowBand.Coverage(p.TestObserved, low, high),
         };
     }
 

@@ -64,6 +64,9 @@ public static partial class HbvInversion
         /// either way. The default was chosen on validation years (benchmarks/RESULTS.md).</summary>
         public double RegionalWeight { get; init; } = 0.005;
 
+        /// <summary>The flow bands' classes of simulated flow (<see cref="FlowBand.Fit"/>).</summary>
+        public int BandClasses { get; init; } = FlowBand.DefaultClasses;
+
         /// <summary>Keep the ensemble's daily series in <c>inverse/data/</c> after training (else removed, as the
         /// inverse's reuse does not read them).</summary>
         public bool KeepEnsemble { get; init; }
@@ -90,6 +93,8 @@ public static partial class HbvInversion
             if (References is < 0 or > 2) throw new ArgumentException(
                 $"--references must be 0, 1 or 2, got {References}");
             if (!(Noise >= 0 && Noise <= 2)) throw new ArgumentException($"--noise must be in 0..2, got {Noise}");
+            if (BandClasses is < 1 or > 20) throw new ArgumentException(
+                $"--band-classes must be in 1..20, got {BandClasses}");
         }
     }
 
@@ -141,6 +146,20 @@ public static partial class HbvInversion
         /// before them, as they were fitted): where a simulation after the calibration years starts. Null for the
         /// emulator, which has no HBV parameters.</summary>
         public HbvStorages? End { get; init; }
+
+        /// <summary>The 90 % band of the flows from these parameters' errors on the calibration years
+        /// (<see cref="FlowBand"/>); null for the emulator, or with too few observed days.</summary>
+        public FlowBand? Band { get; init; }
+
+        /// <summary>The band's bounds around <see cref="TestFlow"/> (mm/day); empty without a band.</summary>
+        public double[] TestLow { get; init; } = [];
+
+        /// <inheritdoc cref="TestLow"/>
+        public double[] TestHigh { get; init; } = [];
+
+        /// <summary>The share of the observed test days inside the band (0.9 if it were exact); NaN without one.
+        /// </summary>
+        public double Coverage { get; init; } = double.NaN;
     }
 
     public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference);

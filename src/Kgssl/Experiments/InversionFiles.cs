@@ -79,9 +79,9 @@ public static class InversionFiles
     {
         var rows = Rows(o).ToList();
         new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Basin.Id, r.Method }).ToList(),
-            ["nse", "kge", "log_nse", "calibration_objective", "hbv_runs"],
-            rows.Select(r => new[] { r.E.Nse, r.E.Kge, r.E.LogNse, r.E.CalibrationObjective, (double)r.E.Runs })
-                .ToList()).WriteCsv(run.File(RunFiles.InversionBasins));
+            ["nse", "kge", "log_nse", "calibration_objective", "hbv_runs", "coverage_90"],
+            rows.Select(r => new[] { r.E.Nse, r.E.Kge, r.E.LogNse, r.E.CalibrationObjective, (double)r.E.Runs,
+                r.E.Coverage }).ToList()).WriteCsv(run.File(RunFiles.InversionBasins));
     }
 
     /// <summary>Per method on the test years; wall_s is what a user waits for that method's parameters (refined:
@@ -99,7 +99,8 @@ public static class InversionFiles
         var methods = HbvInversion.Methods.Where(m => o.Basins.Any(b => b.ByMethod.ContainsKey(m))).ToList();
         new NumericTable(["method"], methods.Select(m => new[] { m }).ToList(),
             ["n", "median_nse", "mean_nse", "median_kge", "median_log_nse", "n_nse_le_0",
-                "median_calibration_objective", "hbv_runs_per_basin", "wall_s", "inverse_training_s"],
+                "median_calibration_objective", "hbv_runs_per_basin", "wall_s", "inverse_training_s",
+                "median_coverage_90"],
             methods.Select(m =>
             {
                 var e = o.Basins.Where(b => b.ByMethod.ContainsKey(m)).Select(b => b.ByMethod[m]).ToList();
@@ -110,6 +111,7 @@ public static class InversionFiles
                     Metrics.Median(e.Select(x => x.Kge)), Metrics.Median(e.Select(x => x.LogNse)),
                     e.Count(x => !(x.Nse > 0)), Metrics.Median(e.Select(x => x.CalibrationObjective)),
                     e.Average(x => x.Runs), Math.Round(wall[m], 1), Math.Round(s["inverse"], 1),
+                    Metrics.Median(e.Select(x => x.Coverage)),
                 };
             }).ToList()).WriteCsv(run.File(RunFiles.InversionSummary));
     }
@@ -207,13 +209,18 @@ public static class InversionFiles
             var r = o.Basins[i];
             var basin = observed.Basin(r.Id);
             var methods = HbvInversion.Methods.Where(r.ByMethod.ContainsKey).ToList();
+            var banded = methods.Where(m => r.ByMethod[m].Band is not null).ToList();
             var (from, to) = basin.PeriodRange(options.TestStart, options.TestEnd);
-            var sb = new StringBuilder("date,observed,").Append(string.Join(',', methods)).Append('\n');
+            var sb = new StringBuilder("date,observed,").Append(string.Join(',', methods));
+            foreach (var m in banded) sb.Append($",{m}_low,{m}_high");
+            sb.Append('\n');
             for (int t = 0; t < to - from; t++)
             {
                 sb.Append(basin.Dates[from + t].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
                     .Append(F(basin.Response[from + t]));
                 foreach (var m in methods) sb.Append(',').Append(F(r.ByMethod[m].TestFlow[t]));
+                foreach (var m in banded)
+                    sb.Append(',').Append(F(r.ByMethod[m].TestLow[t])).Append(',').Append(F(r.ByMethod[m].TestHigh[t]));
                 sb.Append('\n');
             }
             File.WriteAllText(Path.Combine(folder, r.Id + ".csv"), sb.ToString());

@@ -53,6 +53,17 @@ public sealed class RunDirectory
         return new RunDirectory(full);
     }
 
+    /// <summary>A run folder of any command: a trained run's (config.yml), or an invert or simulate run's, which
+    /// have no config but a run.json.</summary>
+    public static RunDirectory OpenAny(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (!System.IO.File.Exists(System.IO.Path.Combine(full, RunFiles.Config))
+            && !System.IO.File.Exists(System.IO.Path.Combine(full, RunFiles.RunInfo)))
+            throw new ConfigException($"{path}: not a run folder (no config.yml or run.json)");
+        return new RunDirectory(full);
+    }
+
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
     public void WriteConfig(KgsslConfig config) => System.IO.File.WriteAllText(File(RunFiles.Config),

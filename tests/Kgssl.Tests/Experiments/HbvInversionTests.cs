@@ -131,7 +131,15 @@ public class HbvInversionTests
 
         var id = outcome.Basins[0].Id;
         var flows = File.ReadAllLines(Path.Combine(run.File(RunFiles.FlowsFolder), id + ".csv"));
-        Assert.Equal("date,observed,learned,refined,calibrated,emulator", flows[0]);
+        Assert.Equal("date,observed,learned,refined,calibrated,emulator,learned_low,learned_high,refined_low," +
+            "refined_high,calibrated_low,calibrated_high", flows[0]);
+        // each band has its lower bound at no flow or above and below its upper one; the share of observed days
+        // inside it is in inversion_basins.csv
+        foreach (var row in flows.Skip(1).Select(l => l.Split(',').Skip(1).Select(v => double.Parse(v,
+            CultureInfo.InvariantCulture)).ToArray()))
+            for (int m = 0; m < 3; m++) Assert.InRange(row[5 + 2 * m], 0, row[6 + 2 * m]);
+        Assert.All(File.ReadAllLines(run.File(RunFiles.InversionBasins)).Skip(1).Where(l => !l.Contains("emulator")),
+            l => Assert.InRange(double.Parse(l.Split(',')[^1], CultureInfo.InvariantCulture), 0, 1));
         Assert.Equal(1 + 1461, flows.Length);
         Assert.StartsWith("2001-10-01,", flows[1]);
         // HBV run again from the written parameters over the test years gives the inversion's test flows

@@ -65,7 +65,10 @@ public class HbvSimulationTests
         Assert.Equal("date,observed,simulated", flows[0]);
         Assert.StartsWith("2001-10-01,", flows[1]);
         Assert.StartsWith("2007-09-30,", flows[^1]);
-        string html = File.ReadAllText(Kgssl.Report.ReportWriter.WriteSimulation(run));
+        // `kgssl report` knows a simulation's folder by its options file, which the command writes
+        File.WriteAllText(run.File(RunFiles.SimulateOptions), "{}");
+        string html = File.ReadAllText(Kgssl.Report.ReportWriter.ForRun(run,
+            new Kgssl.Tests.Training.TrainerTests.Silent()));
         Assert.Contains("id=\"simulation_summary\"", html);
         Assert.Contains("alt=\"hydrograph worst\"", html);
 

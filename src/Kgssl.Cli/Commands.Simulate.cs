@@ -30,18 +30,21 @@ public static partial class Commands
         var storages = new Option<string?>("--storages") { Description = "Go on from these storages (an invert or " +
             "simulate run's storages.csv: the end of its calibration years or period) instead of a spin-up; " +
             "--period then starts the day after their date" };
+        var bands = new Option<string?>("--bands") { Description = "Draw the 90 % bands of this flow_bands.csv " +
+            "around the flows (default: the invert run's, where --parameters is one)" };
         var cmd = new Command("simulate", "Run HBV with given parameters (an invert run's, or your own) over any " +
             "period of the basins' forcing; scores where streamflow is observed")
-            { parameters, period, method, root, dataset, source, storages, RunDirOption };
+            { parameters, period, method, root, dataset, source, storages, bands, RunDirOption };
         cmd.SetAction(p =>
         {
             var reporter = Reporter(p);
             var (start, end) = PeriodOption("--period", p.GetValue(period)!);
-            var (file, runRoot, runDataset, runSource) = HbvSimulation.Locate(p.GetValue(parameters)!);
-            var o = new HbvSimulation.Options(file, p.GetValue(root) ?? runRoot ?? throw new ArgumentException(
+            var from = HbvSimulation.Locate(p.GetValue(parameters)!);
+            var o = new HbvSimulation.Options(from.File, p.GetValue(root) ?? from.Root ?? throw new ArgumentException(
                     "--root: needed with a parameters CSV (only an invert run folder names its root)"),
-                p.GetValue(dataset) ?? runDataset ?? "caravan", p.GetValue(source) ?? runSource ?? "camels",
-                p.GetValue(method)!, start, end) { Storages = p.GetValue(storages) };
+                p.GetValue(dataset) ?? from.Dataset ?? "caravan", p.GetValue(source) ?? from.Source ?? "camels",
+                p.GetValue(method)!, start, end)
+                { Storages = p.GetValue(storages), Bands = p.GetValue(bands) ?? from.Bands };
             o.Validate();
             if (!Directory.Exists(o.Root)) throw new DataFormatException(o.Root, 0, "data root folder not found");
             var run = RunDirectory.Create("simulate", p.GetValue(RunDirOption));

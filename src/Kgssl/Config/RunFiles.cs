@@ -79,6 +79,9 @@ public static class RunFiles
     /// <summary>An HBV inversion of basins whose true parameters are known (a synthetic root): each method's
     /// parameters against the truth, and how often the truth lies within its sd.</summary>
     public const string InversionTruth = "inversion_truth.csv";
+    /// <summary>An HBV inversion: each basin's flow bands per method (log-error quantiles by class of simulated flow).
+    /// </summary>
+    public const string FlowBands = "flow_bands.csv";
     /// <summary>An HBV inversion: the basins left out and why.</summary>
     public const string InversionDropped = "inversion_dropped.csv";
     /// <summary>An HBV inversion or simulation: one CSV per basin of observed and simulated streamflow.</summary>

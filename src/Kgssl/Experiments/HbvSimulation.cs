@@ -27,6 +27,10 @@ public static partial class HbvSimulation
         /// before <see cref="Start"/>, each basin starts from instead of a spin-up; null: the spin-up.</summary>
         public string? Storages { get; init; }
 
+        /// <summary>A flow bands table (an inversion's <c>flow_bands.csv</c>) whose bands are drawn around each
+        /// basin's flows; null: no bands.</summary>
+        public string? Bands { get; init; }
+
         /// <summary>Throws a one-line ArgumentException naming the option.</summary>
         public void Validate()
         {
@@ -42,7 +46,17 @@ public static partial class HbvSimulation
     /// <see cref="ObservedDays.Minimum"/>, or where the observations never vary.</param>
     /// <param name="End">The storages after the period's last day.</param>
     public sealed record BasinRun(string Id, DateOnly[] Dates, double[] Simulated, double[] Observed, int ObservedDays,
-        double Nse, double Kge, double LogNse, HbvStorages End);
+        double Nse, double Kge, double LogNse, HbvStorages End)
+    {
+        /// <summary>The 90 % band around <see cref="Simulated"/> (mm/day); empty without one.</summary>
+        public double[] Low { get; init; } = [];
+
+        /// <inheritdoc cref="Low"/>
+        public double[] High { get; init; } = [];
+
+        /// <summary>The share of the observed days inside the band; NaN without a band or observations.</summary>
+        public double Coverage { get; init; } = double.NaN;
+    }
 
     /// <param name="Method">What the table's rows are: the method asked for, or <see cref="Given"/> where the table
     /// has no <c>method</c> column.</param>
@@ -55,11 +69,15 @@ public static partial class HbvSimulation
     /// <summary>The method of a table without a <c>method</c> column.</summary>
     public const string Given = "given";
 
-    /// <summary>The parameters' file, and where it comes from an inversion's run folder (<c>parameters.csv</c>
-    /// beside <c>invert.json</c>) the root, layout and Caravan source that inversion read; else nulls.</summary>
-    public static (string File, string? Root, string? Dataset, string? Source) Locate(string parameters)
+    /// <summary>Where a simulation's parameters come from: their file, and from an inversion's run folder the root,
+    /// layout and Caravan source it read and its flow bands (nulls for a file, or a run without bands).</summary>
+    public sealed record ParameterSource(string File, string? Root, string? Dataset, string? Source, string? Bands);
+
+    /// <summary>The parameters' file, or an inversion's run folder (<c>parameters.csv</c> beside
+    /// <c>invert.json</c>).</summary>
+    public static ParameterSource Locate(string parameters)
     {
-        if (File.Exists(parameters)) return (parameters, null, null, null);
+        if (File.Exists(parameters)) return new(parameters, null, null, null, null);
         if (!Directory.Exists(parameters)) throw new FileNotFoundException(
             $"--parameters {parameters}: neither a parameters CSV nor a run folder");
         string file = Path.Combine(parameters, RunFiles.Parameters), options = Path.Combine(parameters,
@@ -68,7 +86,8 @@ public static partial class HbvSimulation
             $"--parameters {parameters}: no {RunFiles.Parameters} and {RunFiles.InvertOptions}; is it an invert run?");
         using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(options));
         string? Text(string name) => json.RootElement.TryGetProperty(name, out var v) ? v.GetString() : null;
-        return (file, Text("Root"), Text("Dataset"), Text("Source"));
+        string bands = Path.Combine(parameters, RunFiles.FlowBands);
+        return new(file, Text("Root"), Text("Dataset"), Text("Source"), File.Exists(bands) ? bands : null);
     }
 
     public static Outcome Run(RunDirectory run, Options o, IRunReporter reporter)
@@ -77,6 +96,7 @@ public static partial class HbvSimulation
         var table = ReadParameters(o.Parameters, o.Method);
         var parameters = table.Rows;
         var states = o.Storages is { } path ? ReadStorages(path, table.Method) : null;
+        var bands = o.Bands is { } bandsPath ? ReadBands(bandsPath, table.Method) : [];
         var raw = HbvForcing.Read(o.Root, o.Dataset, o.Source, [],
             new Progress<double>(f => reporter.Progress("read basins", f)));
         var byId = raw.Basins.ToDictionary(b => b.Id, StringComparer.Ordinal);
@@ -97,7 +117,8 @@ public static partial class HbvSimulation
         int done = 0;
         Parallelism.For(kept.Count, i =>
         {
-            runs[i] = Simulate(data.Basins[i], kept[i].Parameters, o.Start, o.End, kept[i].From);
+            var r = Simulate(data.Basins[i], kept[i].Parameters, o.Start, o.End, kept[i].From);
+            runs[i] = bands.TryGetValue(r.Id, out var band) ? Banded(r, band) : r;
             reporter.Progress("simulate", Interlocked.Increment(ref done) / (double)kept.Count);
         });
         var outcome = new Outcome(runs, dropped, table.Method);
@@ -125,6 +146,12 @@ public static partial class HbvSimulation
         return new BasinRun(basin.Id, basin.Dates[from..to], sim, obs, observed,
             scored ? Metrics.Nse(sim, obs) : double.NaN, scored ? Metrics.Kge(sim, obs) : double.NaN,
             scored ? Metrics.LogNse(sim, obs) : double.NaN, result.End);
+    }
+
+    static BasinRun Banded(BasinRun r, FlowBand band)
+    {
+        var (low, high) = band.Around(r.Simulated);
+        return r with { Low = low, High = high, Coverage = FlowBand.Coverage(r.Observed, low, high) };
     }
 
     /// <summary>
@@ -182,8 +209,8 @@ public static partial class HbvSimulation
     {
         var rows = o.Basins;
         new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Id, o.Method }).ToList(),
-            ["observed_days", "nse", "kge", "log_nse"],
-            rows.Select(r => new[] { r.ObservedDays, r.Nse, r.Kge, r.LogNse }).ToList())
+            ["observed_days", "nse", "kge", "log_nse", "coverage_90"],
+            rows.Select(r => new[] { r.ObservedDays, r.Nse, r.Kge, r.LogNse, r.Coverage }).ToList())
             .WriteCsv(run.File(RunFiles.SimulationBasins));
         new NumericTable(["basin", "method", "date"], rows.Select(r => new[] { r.Id, o.Method,
                 r.Dates[^1].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }).ToList(),
@@ -195,11 +222,16 @@ public static partial class HbvSimulation
         Parallelism.For(rows.Count, i =>
         {
             var r = rows[i];
-            var text = new StringBuilder("date,observed,simulated\n");
+            bool banded = r.Low.Length > 0;
+            var text = new StringBuilder(banded ? "date,observed,simulated,low,high\n" : "date,observed,simulated\n");
             for (int t = 0; t < r.Dates.Length; t++)
+            {
                 text.Append(r.Dates[t].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(InversionFiles.F(r.Observed[t])).Append(',').Append(InversionFiles.F(r.Simulated[t]))
-                    .Append('\n');
+                    .Append(InversionFiles.F(r.Observed[t])).Append(',').Append(InversionFiles.F(r.Simulated[t]));
+                if (banded) text.Append(',').Append(InversionFiles.F(r.Low[t])).Append(',')
+                    .Append(InversionFiles.F(r.High[t]));
+                text.Append('\n');
+            }
             File.WriteAllText(Path.Combine(folder, r.Id + ".csv"), text.ToString());
         });
     }

@@ -27,8 +27,28 @@ public static class InversionFiles
         WriteComparison(run, o, options.Seed);
         if (o.Regional is { } regional) WriteRegional(run, o, regional);
         if (o.Truth.Count > 0) WriteTruth(run, o);
+        WriteBands(run, o);
         WriteDropped(run.File(RunFiles.InversionDropped), o.Dropped);
         WriteFlows(run, o, observed, options);
+    }
+
+    /// <summary>Per basin, method with a band and class of simulated flow: the class's upper edge (mm/day; NaN for
+    /// the last) and the log errors' quantiles (<see cref="FlowBand"/>).</summary>
+    static void WriteBands(RunDirectory run, HbvInversion.Outcome o)
+    {
+        var keys = new List<string[]>();
+        var rows = new List<double[]>();
+        foreach (var (basin, method, e) in Rows(o))
+        {
+            if (e.Band is not { } b) continue;
+            for (int c = 0; c < b.Low.Length; c++)
+            {
+                keys.Add([basin.Id, method]);
+                rows.Add([c + 1, c < b.Edges.Length ? b.Edges[c] : double.NaN, b.Low[c], b.High[c]]);
+            }
+        }
+        new NumericTable(["basin", "method"], keys, ["class", "upper_edge", "low", "high"], rows)
+            .WriteCsv(run.File(RunFiles.FlowBands));
     }
 
     /// <summary>The basins left out and why, one row each (<c>basin</c>, <c>reason</c>).</summary>

@@ -145,12 +145,19 @@ public class HbvInversionTests
         // HBV run again from the written parameters over the test years gives the inversion's test flows
         var simulated = HbvSimulation.Run(RunDirectory.Create("simulate", dir.Sub("simulate")),
             new HbvSimulation.Options(run.File(RunFiles.Parameters), root, "caravan", "synthetic", "refined",
-                new(2001, 10, 1), new(2005, 9, 30)), silent);
+                new(2001, 10, 1), new(2005, 9, 30)) { Bands = run.File(RunFiles.FlowBands) }, silent);
         Assert.Equal(4, simulated.Basins.Count);
         int refinedAt = Array.IndexOf(flows[0].Split(','), "refined");
-        var again0 = simulated.Basins.Single(b => b.Id == id).Simulated;
-        for (int t = 0; t < again0.Length; t++) Assert.Equal(
-            double.Parse(flows[t + 1].Split(',')[refinedAt], CultureInfo.InvariantCulture), again0[t], 0.0011);
+        var again0 = simulated.Basins.Single(b => b.Id == id);
+        int lowAt = Array.IndexOf(flows[0].Split(','), "refined_low"), highAt = lowAt + 1;
+        double FlowAt(int t, int k) => double.Parse(flows[t + 1].Split(',')[k], CultureInfo.InvariantCulture);
+        for (int t = 0; t < again0.Simulated.Length; t++)
+        {
+            Assert.Equal(FlowAt(t, refinedAt), again0.Simulated[t], 0.0011);
+            Assert.Equal(FlowAt(t, lowAt), again0.Low[t], 0.0011);
+            Assert.Equal(FlowAt(t, highAt), again0.High[t], 0.0011);
+        }
+        Assert.Equal(outcome.Basins[0].ByMethod["refined"].Coverage, again0.Coverage, 1e-9);
         Assert.Equal(outcome.Basins[0].ByMethod["refined"].Nse, simulated.Basins.Single(b => b.Id == id).Nse, 1e-6);
 
         // the ensemble's series are gone once the inverse is trained; the reuse below does not need them

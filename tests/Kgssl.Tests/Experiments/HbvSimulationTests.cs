@@ -55,7 +55,7 @@ public class HbvSimulationTests
             Assert.True(b.Nse > 0.9, $"{b.Id}: NSE {b.Nse}");
         }
         var basins = File.ReadAllLines(run.File(RunFiles.SimulationBasins));
-        Assert.Equal("basin,method,observed_days,nse,kge,log_nse", basins[0]);
+        Assert.Equal("basin,method,observed_days,nse,kge,log_nse,coverage_90", basins[0]);
         Assert.StartsWith("basin,method,date,snow,snow_liquid,soil,upper_box,lower_box,routing,routing_day_1,",
             File.ReadAllLines(run.File(RunFiles.Storages))[0]);
         Assert.Equal(4, basins.Length);
@@ -130,6 +130,26 @@ public class HbvSimulationTests
         var e = Assert.Throws<DataFormatException>(() => HbvSimulation.ReadStorages(table, "refined"));
         Assert.Contains(table, e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Theory]
+    [InlineData("b1,refined,1,2,-0.5,0.5\nb1,refined,3,NaN,-0.5,0.5", "line 3: column 'class': expected 2")]
+    [InlineData("b1,refined,1,2,0.5,-0.5", "line 2: column 'low': 0.5 is not at most high -0.5")]
+    [InlineData("b1,refined,1,2,-0.5,0.5\nb1,refined,2,1,-0.5,0.5", "line 3: column 'upper_edge': 1 is not above")]
+    [InlineData("b1,refined,1,NaN,-0.5,0.5\nb1,refined,2,NaN,-0.5,0.5", "line 3: a class after the last one")]
+    public void ABadBandsTableIsRefusedNamingTheFileAndLine(string rows, string expected)
+    {
+        using var dir = new TempDir();
+        string table = dir.File("b.csv", "basin,method,class,upper_edge,low,high\n" + rows + "\n");
+        var e = Assert.Throws<DataFormatException>(() => HbvSimulation.ReadBands(table, "refined"));
+        Assert.Contains(table, e.Message);
+        Assert.Contains(expected, e.Message);
+        string good = dir.File("g.csv", "basin,method,class,upper_edge,low,high\nb1,refined,1,2,-0.4,0.5\n" +
+            "b1,refined,2,NaN,-0.2,0.3\nb1,learned,1,NaN,-1,1\n");
+        var band = HbvSimulation.ReadBands(good, "refined")["b1"];
+        Assert.Equal([2.0], band.Edges);
+        Assert.Equal([-0.4, -0.2], band.Low);
+        Assert.Equal([0.5, 0.3], band.High);
     }
 
     [Fact]

@@ -1,10 +1,12 @@
 using System.Globalization;
 using Kgssl.Data;
+using Kgssl.Evaluation;
 using Kgssl.Hydrology;
 
 namespace Kgssl.Experiments;
 
-/// <summary>The storages a simulation goes on from (<see cref="HbvSimulation.Options.Storages"/>).</summary>
+/// <summary>The storages a simulation goes on from (<see cref="HbvSimulation.Options.Storages"/>) and the flow bands
+/// it draws (<see cref="HbvSimulation.Options.Bands"/>).</summary>
 public static partial class HbvSimulation
 {
     /// <summary>One basin's storages at the end of <paramref name="Date"/>, read from line <paramref name="Line"/>.
@@ -64,4 +66,42 @@ public static partial class HbvSimulation
         : s.Date.AddDays(1) != o.Start
             ? $"its storages are of {s.Date:yyyy-MM-dd}, so --period must start on {s.Date.AddDays(1):yyyy-MM-dd}"
         : null;
+
+    /// <summary>
+    /// Per basin, the flow band of <paramref name="method"/>'s rows (where the table has a <c>method</c> column) of a
+    /// table in the layout of an inversion's <c>flow_bands.csv</c>: <c>basin</c>, <c>class</c> (1, 2, ...),
+    /// <c>upper_edge</c> (mm/day, increasing; NaN for the last class), <c>low</c> and <c>high</c> (the log errors'
+    /// quantiles). A gap in the classes, an edge out of order or a low above its high is an error naming the file
+    /// and line.
+    /// </summary>
+    public static Dictionary<string, FlowBand> ReadBands(string path, string method)
+    {
+        var (header, rows) = TextParsing.ReadTable(path, ',');
+        int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
+            : throw new DataFormatException(path, 1, $"no column '{name}' (has: {string.Join(", ", header)})");
+        int basin = Column("basin"), cls = Column("class"), edge = Column("upper_edge"), low = Column("low"),
+            high = Column("high"), methodAt = Array.IndexOf(header, "method");
+        var bands = new Dictionary<string, (List<double> Edges, List<double> Low, List<double> High)>(
+            StringComparer.Ordinal);
+        foreach (var (fields, line) in rows)
+        {
+            if (methodAt >= 0 && fields[methodAt].Trim() != method) continue;
+            double Number(int k) => TextParsing.ParseDouble(fields[k], path, line, header[k]);
+            var b = bands.TryGetValue(fields[basin].Trim(), out var known) ? known : bands[fields[basin].Trim()] =
+                ([], [], []);
+            if (Number(cls) != b.Low.Count + 1) throw new DataFormatException(path, line,
+                $"column 'class': expected {b.Low.Count + 1} (the basin's classes in order), got '{fields[cls]}'");
+            if (b.Edges.Count < b.Low.Count) throw new DataFormatException(path, line,
+                "a class after the last one (the one without an upper edge)");
+            double lo = Number(low), hi = Number(high), e = Number(edge);
+            if (!(lo <= hi)) throw new DataFormatException(path, line, $"column 'low': {lo} is not at most high {hi}");
+            if (!double.IsNaN(e) && b.Edges.Count > 0 && !(e > b.Edges[^1])) throw new DataFormatException(path, line,
+                $"column 'upper_edge': {e} is not above the class before's {b.Edges[^1]}");
+            if (!double.IsNaN(e)) b.Edges.Add(e);
+            b.Low.Add(lo);
+            b.High.Add(hi);
+        }
+        return bands.ToDictionary(kv => kv.Key, kv => new FlowBand(kv.Value.Edges.Take(kv.Value.Low.Count - 1)
+            .ToArray(), [.. kv.Value.Low], [.. kv.Value.High]), StringComparer.Ordinal);
+    }
 }

@@ -18,7 +18,8 @@ public static partial class Commands
             "(its parameters.csv; root, layout and source as it read them), or a CSV of basin, [method] and the 11 " +
             "parameters by name or log10(name)" };
         var period = new Option<string>("--period") { Required = true, Description = "START:END (ISO dates) to " +
-            "simulate; its first year (at most) is also run once before it as spin-up, from default storages" };
+            "simulate; unless --storages, its first year (at most) is run once before it as spin-up, from default " +
+            "storages" };
         var method = new Option<string>("--method") { Description = "The rows of this method (learned, refined, " +
             "calibrated); a table without a method column is taken whole", DefaultValueFactory = _ => "refined" };
         var root = new Option<string?>("--root") { Description = "Folder of the basins (default: the invert run's)" };

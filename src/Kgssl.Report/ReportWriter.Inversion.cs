@@ -19,7 +19,9 @@ public static partial class ReportWriter
         "<b>NSE</b>: Nash-Sutcliffe efficiency of daily streamflow on the test " +
         "years (1: perfect; 0: no better than the observed mean); <b>KGE</b>: Kling-Gupta efficiency; " +
         "<b>log NSE</b>: NSE of log(q + 0.01), which weighs low flows; <b>fit</b>: the objective on the calibration " +
-        "years (mean of NSE and log NSE); <b>HBV runs</b>: model runs per basin spent on the search.</p>";
+        "years (mean of NSE and log NSE); <b>HBV runs</b>: model runs per basin spent on the search; " +
+        "<b>coverage_90</b>: the share of observed test days inside the method's 90 % band, which comes from its own " +
+        "errors on the calibration years (0.9 if the band were exact).</p>";
 
     /// <summary>report.html of an invert run folder: the summary, the NSE CDF per method, the agreement per parameter
     /// and the hydrographs of the best, median and worst basin.</summary>

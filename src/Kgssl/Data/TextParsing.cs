@@ -100,6 +100,12 @@ public static class TextParsing
         return (header, rows);
     }
 
+    /// <summary>The index of <paramref name="name"/> in a header <see cref="ReadTable"/> read; an error naming the file
+    /// and the columns it has when it has none.</summary>
+    public static int ColumnIndex(string[] header, string name, string file) =>
+        Array.IndexOf(header, name) is var i and >= 0 ? i
+        : throw new DataFormatException(file, 1, $"no column '{name}' (has: {string.Join(", ", header)})");
+
     /// <summary>Splits one line of a delimited file, honouring RFC 4180 double quotes ("a, b" and "" inside).</summary>
     public static string[] SplitDelimited(string line, char delimiter, string file, int lineNumber)
     {

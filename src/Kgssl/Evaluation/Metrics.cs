@@ -92,12 +92,13 @@ public static class Metrics
         return sst > 0 ? 1 - sse / sst : double.NaN;
     }
 
-    /// <summary>NSE of log(q + 0.01): the low flows and recessions, which NSE on q itself hardly weighs.</summary>
-    public static double LogNse(IReadOnlyList<double> sim, IReadOnlyList<double> obs)
-    {
-        static double Log(double q) => Math.Log(q + 0.01);
-        return Nse(sim.Select(Log).ToArray(), obs.Select(Log).ToArray());
-    }
+    /// <summary>log(q + 0.01) of a flow in mm/day: the offset keeps a dry day finite.</summary>
+    public static double LogFlow(double q) => Math.Log(q + 0.01);
+
+    /// <summary>NSE of <see cref="LogFlow"/>: the low flows and recessions, which NSE on q itself hardly weighs.
+    /// </summary>
+    public static double LogNse(IReadOnlyList<double> sim, IReadOnlyList<double> obs) =>
+        Nse(sim.Select(LogFlow).ToArray(), obs.Select(LogFlow).ToArray());
 
     /// <summary>
     /// Kling-Gupta efficiency (Gupta et al. 2009): 1 - sqrt((r - 1)^2 + (alpha - 1)^2 + (beta - 1)^2),

@@ -25,8 +25,7 @@ public static partial class HbvSimulation
     public static Dictionary<string, StartingPoint> ReadStorages(string path, string method)
     {
         var (header, rows) = TextParsing.ReadTable(path, ',');
-        int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
-            : throw new DataFormatException(path, 1, $"no column '{name}' (has: {string.Join(", ", header)})");
+        int Column(string name) => TextParsing.ColumnIndex(header, name, path);
         int basin = Column("basin"), date = Column("date"), methodAt = Array.IndexOf(header, "method");
         var stores = Stores.Select(Column).ToArray();
         var days = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith("routing_day_", StringComparison.Ordinal))
@@ -77,8 +76,7 @@ public static partial class HbvSimulation
     public static Dictionary<string, FlowBand> ReadBands(string path, string method)
     {
         var (header, rows) = TextParsing.ReadTable(path, ',');
-        int Column(string name) => Array.IndexOf(header, name) is var i and >= 0 ? i
-            : throw new DataFormatException(path, 1, $"no column '{name}' (has: {string.Join(", ", header)})");
+        int Column(string name) => TextParsing.ColumnIndex(header, name, path);
         int basin = Column("basin"), cls = Column("class"), edge = Column("upper_edge"), low = Column("low"),
             high = Column("high"), methodAt = Array.IndexOf(header, "method");
         var bands = new Dictionary<string, (List<double> Edges, List<double> Low, List<double> High)>(

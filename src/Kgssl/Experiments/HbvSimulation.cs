@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
@@ -163,8 +162,7 @@ public static partial class HbvSimulation
     public static ParameterTable ReadParameters(string path, string method)
     {
         var (header, rows) = TextParsing.ReadTable(path, ',');
-        int basin = Array.IndexOf(header, "basin"), methodAt = Array.IndexOf(header, "method");
-        if (basin < 0) throw new DataFormatException(path, 1, $"no column 'basin' (has: {string.Join(", ", header)})");
+        int basin = TextParsing.ColumnIndex(header, "basin", path), methodAt = Array.IndexOf(header, "method");
         var columns = HbvColumns.AllParameters(header, n => new DataFormatException(path, 1,
             $"no column '{n}' or 'log10({n})': every HBV parameter is needed"));
         var result = new List<(string, HbvParameters)>();
@@ -222,17 +220,9 @@ public static partial class HbvSimulation
         Parallelism.For(rows.Count, i =>
         {
             var r = rows[i];
-            bool banded = r.Low.Length > 0;
-            var text = new StringBuilder(banded ? "date,observed,simulated,low,high\n" : "date,observed,simulated\n");
-            for (int t = 0; t < r.Dates.Length; t++)
-            {
-                text.Append(r.Dates[t].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(InversionFiles.F(r.Observed[t])).Append(',').Append(InversionFiles.F(r.Simulated[t]));
-                if (banded) text.Append(',').Append(InversionFiles.F(r.Low[t])).Append(',')
-                    .Append(InversionFiles.F(r.High[t]));
-                text.Append('\n');
-            }
-            File.WriteAllText(Path.Combine(folder, r.Id + ".csv"), text.ToString());
+            List<(string, IReadOnlyList<double>)> columns = [("simulated", r.Simulated)];
+            if (r.Low.Length > 0) columns.AddRange([("low", r.Low), ("high", r.High)]);
+            InversionFiles.WriteFlowFile(Path.Combine(folder, r.Id + ".csv"), r.Dates, r.Observed, columns);
         });
     }
 }

@@ -229,22 +229,30 @@ public static class InversionFiles
             var r = o.Basins[i];
             var basin = observed.Basin(r.Id);
             var methods = HbvInversion.Methods.Where(r.ByMethod.ContainsKey).ToList();
-            var banded = methods.Where(m => r.ByMethod[m].Band is not null).ToList();
             var (from, to) = basin.PeriodRange(options.TestStart, options.TestEnd);
-            var sb = new StringBuilder("date,observed,").Append(string.Join(',', methods));
-            foreach (var m in banded) sb.Append($",{m}_low,{m}_high");
-            sb.Append('\n');
-            for (int t = 0; t < to - from; t++)
-            {
-                sb.Append(basin.Dates[from + t].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',')
-                    .Append(F(basin.Response[from + t]));
-                foreach (var m in methods) sb.Append(',').Append(F(r.ByMethod[m].TestFlow[t]));
-                foreach (var m in banded)
-                    sb.Append(',').Append(F(r.ByMethod[m].TestLow[t])).Append(',').Append(F(r.ByMethod[m].TestHigh[t]));
-                sb.Append('\n');
-            }
-            File.WriteAllText(Path.Combine(folder, r.Id + ".csv"), sb.ToString());
+            var columns = methods.Select(m => (m, (IReadOnlyList<double>)r.ByMethod[m].TestFlow)).ToList();
+            foreach (var m in methods.Where(m => r.ByMethod[m].Band is not null))
+                columns.AddRange([($"{m}_low", r.ByMethod[m].TestLow), ($"{m}_high", r.ByMethod[m].TestHigh)]);
+            WriteFlowFile(Path.Combine(folder, r.Id + ".csv"), basin.Dates[from..to],
+                basin.Response[from..to].Select(v => (double)v).ToArray(), columns);
         });
+    }
+
+    /// <summary>One basin's flows file: the date, the observed streamflow (empty where missing) and each simulated
+    /// series, mm/day to three decimals.</summary>
+    public static void WriteFlowFile(string path, IReadOnlyList<DateOnly> dates, IReadOnlyList<double> observed,
+        IReadOnlyList<(string Name, IReadOnlyList<double> Values)> columns)
+    {
+        var sb = new StringBuilder("date,observed");
+        foreach (var (name, _) in columns) sb.Append(',').Append(name);
+        sb.Append('\n');
+        for (int t = 0; t < dates.Count; t++)
+        {
+            sb.Append(dates[t].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',').Append(F(observed[t]));
+            foreach (var (_, values) in columns) sb.Append(',').Append(F(values[t]));
+            sb.Append('\n');
+        }
+        File.WriteAllText(path, sb.ToString());
     }
 
     /// <summary>A flow (mm/day) as the flows' files write it: three decimals, empty where missing.</summary>

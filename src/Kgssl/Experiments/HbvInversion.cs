@@ -228,13 +228,24 @@ public static partial class HbvInversion
         foreach (var id in raw.BasinsWithoutData) dropped.Add((id, "no time series"));
         if (kept.Count == 0) throw new InvalidDataException(
             $"{o.Root}: none of {raw.Basins.Count} basins covers both the calibration and the test period" +
-            (dropped.Count > 0 ? $" (first: {dropped[0].Item1}: {dropped[0].Item2})" : ""));
+            (dropped.Count > 0 ? $" (first: {dropped[0].Item1}: {dropped[0].Item2})" : "") + RecordSpan(raw.Basins));
         reporter.Info($"observed basins: {kept.Count} of {raw.Basins.Count} cover both periods");
         // only the Caravan reader was asked for the parameters as characteristics
         var truth = o.Dataset == "caravan"
             ? kept.Where(b => b.Characteristics.All(double.IsFinite)).ToDictionary(b => b.Id, b => b.Characteristics)
             : [];
         return (HbvForcing.Convert(raw with { Basins = kept }, []), dropped, truth);
+    }
+
+    /// <summary>Where the records lie, for a user whose years are not the default periods': "; the records span
+    /// START..END: choose --calibration-period and --test-period inside them", or empty without records.</summary>
+    static string RecordSpan(IReadOnlyList<BasinData> basins)
+    {
+        var spans = basins.Where(b => b.Days > 0).ToList();
+        if (spans.Count == 0) return "";
+        var (first, last) = (spans.Min(b => b.Dates[0]), spans.Max(b => b.Dates[^1]));
+        return $"; the records span {first:yyyy-MM-dd}..{last:yyyy-MM-dd}: choose --calibration-period and " +
+            "--test-period inside them";
     }
 
     /// <summary>The ensemble on the basins' forcing and the inverse trained on it, in <c>inverse/</c> of the run;

@@ -187,6 +187,24 @@ public class HbvInversionTests
     }
 
     [Fact]
+    public void RecordsOutsideThePeriodsAreRefusedWithTheYearsTheyCover()
+    {
+        using var dir = new TempDir();
+        string root = dir.Sub("observed");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 2, 8, 11, Start: new DateOnly(2001, 10, 1)));
+        var o = Small(root) with
+        {
+            CalibrationStart = new(1999, 10, 1), CalibrationEnd = new(2008, 9, 30),
+            TestStart = new(1989, 10, 1), TestEnd = new(1999, 9, 30),
+        };
+        var e = Assert.Throws<InvalidDataException>(() => HbvInversion.Run(RunDirectory.Create("invert",
+            dir.Sub("run")), o, new Kgssl.Tests.Training.TrainerTests.Silent()));
+        Assert.Contains("none of 2 basins covers both", e.Message);
+        Assert.EndsWith("; the records span 2001-10-01..2009-09-30: choose --calibration-period and --test-period " +
+            "inside them", e.Message);
+    }
+
+    [Fact]
     public void ARegionalPriorRefinesInTwoRoundsWithinTheSameRunsAndWritesItsTable()
     {
         using var dir = new TempDir();

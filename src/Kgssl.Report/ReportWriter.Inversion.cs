@@ -37,7 +37,11 @@ public static partial class ReportWriter
             html.Append("<p>Each method against calibration from scratch: the median over the basins of the " +
                 "difference of their NSE, the share of basins where the method is better, the difference of the " +
                 "medians and its 95 % interval from a paired bootstrap over the basins " +
-                $"({Evaluation.PairedComparison.Resamples} resamples).</p>");
+                $"({Evaluation.PairedComparison.Resamples} resamples)." +
+                (File.ReadAllText(run.File(RunFiles.InversionComparison)).Contains(Experiments.HbvInversion
+                    .CalibratedAgain) ? $" <b>{Experiments.HbvInversion.CalibratedAgain}</b> is the second " +
+                    "calibration from scratch (another seed) against the first: the gap chance alone makes." : "") +
+                "</p>");
             AppendTable(html, "inversion_comparison", run.File(RunFiles.InversionComparison));
         }
         var basins = ReadNumeric(run.File(RunFiles.InversionBasins), 2);

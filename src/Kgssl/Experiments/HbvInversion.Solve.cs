@@ -39,6 +39,7 @@ public static partial class HbvInversion
         var columns = learned.Columns;
         var byMethod = Enumerable.Range(0, n).Select(_ => new Dictionary<string, Estimate>()).ToArray();
         var second = new double[]?[n];
+        var secondNse = Enumerable.Repeat(double.NaN, n).ToArray();
         var clock = Stopwatch.StartNew();
         Phase("score learned", n, reporter, i =>
         {
@@ -62,10 +63,13 @@ public static partial class HbvInversion
         seconds["calibrated"] = clock.Elapsed.TotalSeconds;
         if (o.References > 1) Phase("calibrate again (another seed)", n, reporter, i =>
         {
-            var p = Reference(problems[i], o, o.Seed + 100_003 + i).Parameters.ToArray();
+            var fit = Reference(problems[i], o, o.Seed + 100_003 + i).Parameters;
+            var p = fit.ToArray();
             second[i] = columns.Select(c => c.ToScale(p[c.Parameter])).ToArray();
+            secondNse[i] = Metrics.Nse(problems[i].SimulateTest(fit), problems[i].TestObserved);
         });
-        return (ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i])).ToList(), regional);
+        return (ids.Select((id, i) => new BasinResult(id, byMethod[i], second[i])
+            { SecondReferenceNse = secondNse[i] }).ToList(), regional);
     }
 
     /// <summary>Every basin's refinement: one round under the learned prior, or two

@@ -162,7 +162,18 @@ public static partial class HbvInversion
         public double Coverage { get; init; } = double.NaN;
     }
 
-    public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference);
+    /// <param name="SecondReference">The second calibration from scratch's parameters on the columns' scales (two
+    /// seeds: <see cref="Options.References"/>); null without.</param>
+    public sealed record BasinResult(string Id, Dictionary<string, Estimate> ByMethod, double[]? SecondReference)
+    {
+        /// <summary>The second calibration's test NSE: how far the same method lands from itself with another seed
+        /// (<see cref="CalibratedAgain"/>); NaN without it.</summary>
+        public double SecondReferenceNse { get; init; } = double.NaN;
+    }
+
+    /// <summary>The row of <c>inversion_comparison.csv</c> for calibration from scratch with another seed against
+    /// itself: the difference between two methods that chance alone makes.</summary>
+    public const string CalibratedAgain = "calibrated_again";
 
     /// <param name="Seconds">Wall time per phase: ensemble and training of the inverse, learned (reading the
     /// basins' flows), refined, calibrated.</param>

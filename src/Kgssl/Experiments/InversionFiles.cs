@@ -164,17 +164,20 @@ public static class InversionFiles
     }
 
     /// <summary>Each method's test NSE against calibration from scratch's, basin by basin and by the medians, with
-    /// the bootstrap interval of the difference of the medians (<see cref="PairedComparison"/>); nothing without
+    /// the bootstrap interval of the difference of the medians (<see cref="PairedComparison"/>); with two seeds,
+    /// the second calibration against the first too (<see cref="HbvInversion.CalibratedAgain"/>). Nothing without
     /// calibrations.</summary>
     static void WriteComparison(RunDirectory run, HbvInversion.Outcome o, int seed)
     {
         const string reference = "calibrated";
         var basins = o.Basins.Where(b => b.ByMethod.ContainsKey(reference)).ToList();
         if (basins.Count == 0) return;
+        double Nse(HbvInversion.BasinResult b, string m) => m == HbvInversion.CalibratedAgain ? b.SecondReferenceNse
+            : b.ByMethod.TryGetValue(m, out var e) ? e.Nse : double.NaN;
         var methods = HbvInversion.Methods.Where(m => m != reference && basins.Any(b => b.ByMethod.ContainsKey(m)))
             .ToList();
-        var rows = methods.Select(m => PairedComparison.Of(
-            basins.Select(b => b.ByMethod.TryGetValue(m, out var e) ? e.Nse : double.NaN).ToList(),
+        if (basins.Any(b => double.IsFinite(b.SecondReferenceNse))) methods.Add(HbvInversion.CalibratedAgain);
+        var rows = methods.Select(m => PairedComparison.Of(basins.Select(b => Nse(b, m)).ToList(),
             basins.Select(b => b.ByMethod[reference].Nse).ToList(), seed)).ToList();
         new NumericTable(["method", "against"], methods.Select(m => new[] { m, reference }).ToList(),
             ["n", "median_paired_difference", "share_better", "difference_of_medians", "ci_low", "ci_high",

@@ -126,8 +126,11 @@ public class HbvInversionTests
         Assert.All(parameters.Skip(1), l => Assert.InRange(
             double.Parse(l.Split(',')[sdFc], CultureInfo.InvariantCulture), 1e-9, 450));
         var comparison = File.ReadAllLines(run.File(RunFiles.InversionComparison));
-        Assert.Equal(["learned,calibrated", "refined,calibrated", "emulator,calibrated"],
+        // the last row: the second calibration from scratch against the first, the gap that chance alone makes
+        Assert.Equal(["learned,calibrated", "refined,calibrated", "emulator,calibrated", "calibrated_again,calibrated"],
             comparison.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        Assert.All(outcome.Basins, b => Assert.True(b.SecondReferenceNse > 0.5, $"{b.Id}: {b.SecondReferenceNse}"));
+        Assert.Equal("4", comparison[^1].Split(',')[2]);
 
         var id = outcome.Basins[0].Id;
         var flows = File.ReadAllLines(Path.Combine(run.File(RunFiles.FlowsFolder), id + ".csv"));
@@ -181,6 +184,7 @@ public class HbvInversionTests
         Assert.Contains("id=\"inversion_summary\"", html);
         Assert.Contains("id=\"inversion_agreement\"", html);
         Assert.Contains("id=\"inversion_comparison\"", html);
+        Assert.Contains("<b>calibrated_again</b> is the second calibration", html);
         Assert.Contains("id=\"inversion_truth\"", html);
         Assert.Contains("<td>FC</td><td>mm</td>", html);
         Assert.Contains("alt=\"hydrograph worst\"", html);

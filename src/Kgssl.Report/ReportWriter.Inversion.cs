@@ -12,8 +12,9 @@ public static partial class ReportWriter
     const string InversionGlossary =
         "<p><b>learned</b>: HBV's parameters as the inverse trained on the HBV ensemble reads them off the basin's " +
         "observed calibration years, no HBV run. <b>refined</b>: the learned parameters as the centre of a Gaussian " +
-        "prior (spread: the inverse's error on the ensemble), then a short differential evolution with HBV on the " +
-        "calibration years. <b>calibrated</b>: differential evolution with HBV from a Latin hypercube over the " +
+        "prior (spread: a multiple of the inverse's error on the ensemble, --prior-spread), then a short " +
+        "differential evolution with HBV on the calibration years, its second half under the regional prior where " +
+        "the run fitted one (regional_prior below). <b>calibrated</b>: differential evolution with HBV from a Latin hypercube over the " +
         "whole parameter ranges (no prior). <b>emulator</b>: the inverse's decoder, trained to emulate HBV on " +
         "the ensemble, fed the basin's embedding of its calibration years (no parameters, no HBV run). " +
         "<b>NSE</b>: Nash-Sutcliffe efficiency of daily streamflow on the test " +
@@ -111,17 +112,23 @@ public static partial class ReportWriter
         var shown = Enumerable.Range(0, t.Header.Count)
             .Where(k => t.Rows.Count == 0 || t.Rows.Any(r => r[k] is not ("NaN" or ""))).ToList();
         html.Append($"<table id=\"{id}\"><tr>");
-        foreach (int k in shown) html.Append($"<th>{E(t.Header[k])}</th>");
+        // long column names may wrap at their underscores, so that a wide table fits the page
+        foreach (int k in shown) html.Append($"<th>{E(t.Header[k]).Replace("_", "_<wbr>")}</th>");
         html.Append("</tr>");
         foreach (var row in t.Rows)
         {
             html.Append("<tr>");
             foreach (int k in shown) html.Append("<td>").Append(double.TryParse(row[k], NumberStyles.Float,
-                CultureInfo.InvariantCulture, out var v) ? F(v) : E(row[k])).Append("</td>");
+                CultureInfo.InvariantCulture, out var v) ? Cell(v) : E(row[k])).Append("</td>");
             html.Append("</tr>");
         }
         html.Append("</table>");
     }
+
+    /// <summary>A number of the tables: three decimals, and two significant digits below 0.01, where the paired
+    /// differences between methods lie (three decimals would show them all as 0).</summary>
+    static string Cell(double v) => double.IsFinite(v) && v != 0 && Math.Abs(v) < 0.01
+        ? v.ToString("G2", CultureInfo.InvariantCulture) : F(v);
 
     /// <summary>Observed and simulated test flows of the basins with the best, median and worst refined NSE (two
     /// years drawn; flows/ holds the whole period).</summary>

@@ -176,13 +176,14 @@ public class HbvInversionTests
         Assert.False(File.Exists(again.File(RunFiles.InversionComparison)));
         // without calibrations the report leaves out the columns that would hold nothing but NaN
         string againHtml = File.ReadAllText(Kgssl.Report.ReportWriter.WriteInversion(again));
-        Assert.Contains("<th>r_learned_refined</th>", againHtml);
-        Assert.DoesNotContain("<th>r_calibrated_two_seeds</th>", againHtml);
+        Assert.Contains("<th>r_<wbr>learned_<wbr>refined</th>", againHtml);
+        Assert.DoesNotContain("r_<wbr>calibrated_<wbr>two_<wbr>seeds", againHtml);
 
         string report = Kgssl.Report.ReportWriter.WriteInversion(run);
         string html = File.ReadAllText(report);
         Assert.Contains("id=\"inversion_summary\"", html);
         Assert.Contains("id=\"inversion_agreement\"", html);
+        Assert.Contains("<th>r_<wbr>calibrated_<wbr>two_<wbr>seeds</th>", html);
         Assert.Contains("id=\"inversion_comparison\"", html);
         Assert.Contains("<b>calibrated_again</b> is the second calibration", html);
         Assert.Contains("id=\"inversion_truth\"", html);

@@ -14,15 +14,15 @@ public static partial class ReportWriter
         "observed calibration years, no HBV run. <b>refined</b>: the learned parameters as the centre of a Gaussian " +
         "prior (spread: a multiple of the inverse's error on the ensemble, --prior-spread), then a short " +
         "differential evolution with HBV on the calibration years, its second half under the regional prior where " +
-        "the run fitted one (regional_prior below). <b>calibrated</b>: differential evolution with HBV from a Latin hypercube over the " +
-        "whole parameter ranges (no prior). <b>emulator</b>: the inverse's decoder, trained to emulate HBV on " +
-        "the ensemble, fed the basin's embedding of its calibration years (no parameters, no HBV run). " +
-        "<b>NSE</b>: Nash-Sutcliffe efficiency of daily streamflow on the test " +
-        "years (1: perfect; 0: no better than the observed mean); <b>KGE</b>: Kling-Gupta efficiency; " +
-        "<b>log NSE</b>: NSE of log(q + 0.01), which weighs low flows; <b>fit</b>: the objective on the calibration " +
-        "years (mean of NSE and log NSE); <b>HBV runs</b>: model runs per basin spent on the search; " +
-        "<b>coverage_90</b>: the share of observed test days inside the method's 90 % band, which comes from its own " +
-        "errors on the calibration years (0.9 if the band were exact).</p>";
+        "the run fitted one (regional_prior below). <b>calibrated</b>: differential evolution with HBV from a Latin " +
+        "hypercube over the whole parameter ranges (no prior). <b>emulator</b>: the inverse's decoder, trained to " +
+        "emulate HBV on the ensemble, fed the basin's embedding of its calibration years (no parameters, no HBV " +
+        "run). <b>NSE</b>: Nash-Sutcliffe efficiency of daily streamflow on the test years (1: perfect; 0: no better " +
+        "than the observed mean); <b>KGE</b>: Kling-Gupta efficiency; <b>log NSE</b>: NSE of log(q + 0.01), which " +
+        "weighs low flows; <b>fit</b>: the objective on the calibration years (mean of NSE and log NSE); <b>HBV " +
+        "runs</b>: model runs per basin spent on the search; <b>coverage_90</b>: the share of observed test days " +
+        "inside the method's 90 % band, which comes from its own errors on the calibration years (0.9 if the band " +
+        "were exact).</p>";
 
     /// <summary>report.html of an invert run folder: the summary, the NSE CDF per method, the agreement per parameter
     /// and the hydrographs of the best, median and worst basin.</summary>

@@ -96,9 +96,11 @@ public static partial class HbvSimulation
         var parameters = table.Rows;
         var states = o.Storages is { } path ? ReadStorages(path, table.Method) : null;
         var bands = o.Bands is { } bandsPath ? ReadBands(bandsPath, table.Method) : [];
-        var raw = HbvForcing.Read(o.Root, o.Dataset, o.Source, [],
-            new Progress<double>(f => reporter.Progress("read basins", f)));
-        var byId = raw.Basins.ToDictionary(b => b.Id, StringComparer.Ordinal);
+        // the table's basins only: a root may hold thousands
+        var held = HbvForcing.Held(o.Root, o.Dataset, o.Source, parameters.Select(r => r.Id));
+        var raw = held.Count == 0 ? null : HbvForcing.Read(o.Root, o.Dataset, o.Source, [],
+            new Progress<double>(f => reporter.Progress("read basins", f)), held);
+        var byId = (raw?.Basins ?? []).ToDictionary(b => b.Id, StringComparer.Ordinal);
         var dropped = new List<(string, string)>();
         var kept = new List<(BasinData Basin, HbvParameters Parameters, HbvStates? From)>();
         foreach (var (id, p) in parameters)
@@ -111,7 +113,7 @@ public static partial class HbvSimulation
         if (kept.Count == 0) throw new InvalidDataException(
             $"{o.Parameters}: none of its {parameters.Count} basins can be run over {o.Start:yyyy-MM-dd}.." +
             $"{o.End:yyyy-MM-dd} (first: {dropped[0].Item1}: {dropped[0].Item2})");
-        var data = HbvForcing.Convert(raw with { Basins = kept.Select(k => k.Basin).ToList() }, []);
+        var data = HbvForcing.Convert(raw! with { Basins = kept.Select(k => k.Basin).ToList() }, []);
         var runs = new BasinRun[kept.Count];
         int done = 0;
         Parallelism.For(kept.Count, i =>

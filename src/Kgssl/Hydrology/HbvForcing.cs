@@ -23,15 +23,35 @@ public static class HbvForcing
     /// streamflow (Caravan: the <paramref name="source"/> subfolder; CAMELS-US: NLDAS, else Daymet, else Maurer
     /// forcing), as the layout's reader reads them; <paramref name="characteristics"/> from the attributes where
     /// present (Caravan only), unknown elsewhere.</summary>
+    /// <param name="basins">Only these basins, each of which the root must hold (<see cref="Held"/>); null: all.
+    /// </param>
     public static HydroDataset Read(string root, string dataset, string source, IReadOnlyList<string> characteristics,
-        IProgress<double>? progress)
+        IProgress<double>? progress, IReadOnlyList<string>? basins = null)
     {
+        if (basins is { Count: 0 }) throw new ArgumentException("basins: an empty list would read every basin");
         var drivers = DriversOf(dataset);
         return dataset == "caravan"
-            ? CaravanReader.Read(new CaravanReader.Options(root, source, drivers, "streamflow", characteristics, null,
+            ? CaravanReader.Read(new CaravanReader.Options(root, source, drivers, "streamflow", characteristics, basins,
                 false, true), progress)
-            : CamelsUsReader.Read(new CamelsUsReader.Options(root, ["nldas", "daymet", "maurer"], drivers, [], null,
-                false), progress);
+            : CamelsUsReader.Read(new CamelsUsReader.Options(root, Products, drivers, [], basins, false), progress);
+    }
+
+    /// <summary>The forcing products of the CAMELS-US layout, in the order the first present one is taken.</summary>
+    static readonly string[] Products = ["nldas", "daymet", "maurer"];
+
+    /// <summary>Those of <paramref name="ids"/> whose forcing the root holds (a Caravan time-series file, a CAMELS-US
+    /// forcing file of one of the products), in their order: what <see cref="Read"/> can be asked for without
+    /// reading the whole root.</summary>
+    public static List<string> Held(string root, string dataset, string source, IEnumerable<string> ids)
+    {
+        if (dataset == "caravan")
+        {
+            string folder = CaravanReader.TimeseriesFolder(root, source);
+            return ids.Where(id => File.Exists(Path.Combine(folder, id + ".csv"))).ToList();
+        }
+        var files = Products.SelectMany(p => CamelsUsReader.IndexForcing(root, p).Keys)
+            .ToHashSet(StringComparer.Ordinal);
+        return ids.Where(files.Contains).ToList();
     }
 
     /// <param name="data">Read with <see cref="DriversOf"/>.</param>

@@ -90,6 +90,34 @@ public class HbvSimulationTests
     }
 
     [Fact]
+    public void OnlyTheTablesBasinsAreReadFromTheRoot()
+    {
+        // a root may hold thousands of basins: a broken file of a basin the table does not name stops nothing
+        using var dir = new TempDir();
+        string root = dir.Sub("observed");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 3, 3, 17, Start: new DateOnly(2001, 10, 1)));
+        var lines = File.ReadAllLines(TrueParameters(dir, root));
+        string table = dir.File("two.csv", string.Join('\n', lines.Take(3)) + "\n");
+        string third = lines[3].Split(',')[0];
+        Assert.Equal([lines[1].Split(',')[0], lines[2].Split(',')[0]],
+            HbvForcing.Held(root, "caravan", "synthetic", [lines[1].Split(',')[0], "unknown_basin",
+                lines[2].Split(',')[0]]));
+        File.WriteAllText(Path.Combine(root, "timeseries", "csv", "synthetic", third + ".csv"), "not,a\ntable\n");
+        var outcome = HbvSimulation.Run(RunDirectory.Create("simulate", dir.Sub("run")),
+            Options(table, root, new(2001, 10, 1), new(2004, 9, 30)), new Kgssl.Tests.Training.TrainerTests.Silent());
+        Assert.Equal(2, outcome.Basins.Count);
+
+        // no basin of the table in the root: nothing read, every basin left out, said in one line
+        string unknown = dir.File("unknown.csv", lines[0] + "\nunknown_basin," +
+            string.Join(',', lines[1].Split(',').Skip(1)) + "\n");
+        var none = Assert.Throws<InvalidDataException>(() => HbvSimulation.Run(
+            RunDirectory.Create("simulate", dir.Sub("none")), Options(unknown, root, new(2001, 10, 1),
+                new(2004, 9, 30)), new Kgssl.Tests.Training.TrainerTests.Silent()));
+        Assert.Contains("none of its 1 basins can be run", none.Message);
+        Assert.Contains($"unknown_basin: not among the basins of {root}", none.Message);
+    }
+
+    [Fact]
     public void APeriodGoesOnFromTheStoragesTheRunBeforeItEndedWith()
     {
         // three years with a spin-up, then the next three from the storages they ended with: the same flows as the

@@ -1,3 +1,5 @@
+using Kgssl.Hydrology;
+
 namespace Kgssl.Evaluation;
 
 /// <summary>
@@ -56,8 +58,8 @@ public sealed record FlowBand(double[] Edges, double[] Low, double[] High)
         {
             int c = 0;
             while (c < Edges.Length && sim[t] > Edges[c]) c++;
-            lo[t] = Math.Max(0, Math.Exp(Log(sim[t]) + Low[c]) - 0.01);
-            hi[t] = Math.Max(0, Math.Exp(Log(sim[t]) + High[c]) - 0.01);
+            lo[t] = Math.Max(0, Math.Exp(Log(sim[t]) + Low[c]) - HbvCalibration.LogOffset);
+            hi[t] = Math.Max(0, Math.Exp(Log(sim[t]) + High[c]) - HbvCalibration.LogOffset);
         }
         return (lo, hi);
     }

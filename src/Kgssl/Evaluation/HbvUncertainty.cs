@@ -47,7 +47,7 @@ public static class HbvUncertainty
     {
         var days = Enumerable.Range(from, to - from).Where(t => !double.IsNaN(s.Streamflow[t])).ToArray();
         var observed = new Observed(days, days.Select(t => s.Streamflow[t]).ToArray(),
-            days.Select(t => Math.Log(s.Streamflow[t] + 0.01)).ToArray());
+            days.Select(t => HbvCalibration.LogFlow(s.Streamflow[t])).ToArray());
         var (wq, wl) = days.Length >= 3 ? Weights(observed) : (double.NaN, double.NaN);
         if (!double.IsFinite(wq) || !double.IsFinite(wl))
             return Enumerable.Repeat(double.NaN, HbvParameters.Ranges.Count).ToArray();
@@ -183,7 +183,7 @@ public static class HbvUncertainty
         {
             double sim = q[o.Days[i]];
             r[i] = (sim - o.Q[i]) * wq;
-            r[n + i] = (Math.Log(sim + 0.01) - o.Log[i]) * wl;
+            r[n + i] = (HbvCalibration.LogFlow(sim) - o.Log[i]) * wl;
         }
         return r;
     }

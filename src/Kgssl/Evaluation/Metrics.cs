@@ -1,3 +1,5 @@
+using Kgssl.Hydrology;
+
 namespace Kgssl.Evaluation;
 
 /// <summary>
@@ -92,8 +94,8 @@ public static class Metrics
         return sst > 0 ? 1 - sse / sst : double.NaN;
     }
 
-    /// <summary>log(q + 0.01) of a flow in mm/day: the offset keeps a dry day finite.</summary>
-    public static double LogFlow(double q) => Math.Log(q + 0.01);
+    /// <inheritdoc cref="HbvCalibration.LogFlow"/>
+    public static double LogFlow(double q) => HbvCalibration.LogFlow(q);
 
     /// <summary>NSE of <see cref="LogFlow"/>: the low flows and recessions, which NSE on q itself hardly weighs.
     /// </summary>

@@ -249,7 +249,7 @@ public static partial class HbvCalibration
             for (int t = from; t < to; t++)
                 if (!double.IsNaN(s.Streamflow[t]))
                 {
-                    _logObs[t] = Math.Log(s.Streamflow[t] + 0.01);
+                    _logObs[t] = LogFlow(s.Streamflow[t]);
                     mean += s.Streamflow[t]; meanLog += _logObs[t]; count++;
                 }
             if (count == 0) { _den = _denLog = double.NaN; return; }
@@ -272,13 +272,20 @@ public static partial class HbvCalibration
             for (int t = _from; t < _to; t++)
             {
                 if (double.IsNaN(obs[t])) continue;
-                double d = _runoff[t] - obs[t], dl = Math.Log(_runoff[t] + 0.01) - _logObs[t];
+                double d = _runoff[t] - obs[t], dl = LogFlow(_runoff[t]) - _logObs[t];
                 num += d * d;
                 numLog += dl * dl;
             }
             return ((_den > 0 ? 1 - num / _den : double.NaN) + (_denLog > 0 ? 1 - numLog / _denLog : double.NaN)) / 2;
         }
     }
+
+    /// <summary>The offset of <see cref="LogFlow"/> (mm/day): it keeps a dry day finite.</summary>
+    public const double LogOffset = 0.01;
+
+    /// <summary>log(q + <see cref="LogOffset"/>) of a flow in mm/day: the scale of the objective's second NSE, of
+    /// log NSE and of the flow bands.</summary>
+    public static double LogFlow(double q) => Math.Log(q + LogOffset);
 
     /// <summary>Mean of NSE(q) and NSE(log(q + 0.01)) over the scored days with an observation; from the model's
     /// default storages unless <paramref name="initial"/>.</summary>
@@ -299,14 +306,14 @@ public static partial class HbvCalibration
     {
         double mean = 0; int n = 0;
         for (int t = from; t < to; t++)
-            if (!double.IsNaN(obs[t])) { mean += log ? Math.Log(obs[t] + 0.01) : obs[t]; n++; }
+            if (!double.IsNaN(obs[t])) { mean += log ? LogFlow(obs[t]) : obs[t]; n++; }
         if (n == 0) return double.NaN;
         mean /= n;
         double num = 0, den = 0;
         for (int t = from; t < to; t++)
         {
             if (double.IsNaN(obs[t])) continue;
-            double o = log ? Math.Log(obs[t] + 0.01) : obs[t], m = log ? Math.Log(sim[t] + 0.01) : sim[t];
+            double o = log ? LogFlow(obs[t]) : obs[t], m = log ? LogFlow(sim[t]) : sim[t];
             num += (m - o) * (m - o);
             den += (o - mean) * (o - mean);
         }

@@ -150,6 +150,22 @@ public static partial class Commands
         throw new ArgumentException($"{name}: expected START:END as ISO dates (1999-10-01:2008-09-30), got '{value}'");
     }
 
+    /// <summary>Refined against calibration from scratch, beside two calibrations against each other: how large a
+    /// gap between the medians chance alone makes (inversion_comparison.csv).</summary>
+    static void PrintComparison(RunDirectory run)
+    {
+        if (!File.Exists(run.File(RunFiles.InversionComparison))) return;
+        var t = CsvTable.Read(run.File(RunFiles.InversionComparison));
+        string Cell(string[] row, string column) =>
+            t.Number(row, column).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
+        foreach (var (method, what) in new[] { ("refined", "refined - calibrated"),
+            (HbvInversion.CalibratedAgain, "calibrated again (another seed) - calibrated, the gap chance makes") })
+            if (t.Rows.FirstOrDefault(r => r[0] == method) is { } row)
+                AnsiConsole.MarkupLine(Markup.Escape($"{what}: median NSE {Cell(row, "difference_of_medians")} " +
+                    $"(95 % {Cell(row, "ci_low")} to {Cell(row, "ci_high")}), paired median " +
+                    $"{Cell(row, "median_paired_difference")}"));
+    }
+
     static void PrintInversion(RunDirectory run, HbvInversion.Outcome o, bool quiet)
     {
         if (quiet) return;
@@ -165,6 +181,7 @@ public static partial class Commands
             table.AddRow(at.Select(k => double.TryParse(l[k], NumberStyles.Float, CultureInfo.InvariantCulture,
                 out var v) ? v.ToString("0.###", CultureInfo.InvariantCulture) : Markup.Escape(l[k])).ToArray());
         AnsiConsole.Write(table);
+        PrintComparison(run);
         AnsiConsole.MarkupLine(Markup.Escape($"parameters: {run.File(RunFiles.Parameters)}; report: " +
             run.File(RunFiles.Report)));
         if (o.Dropped.Count > 0)

@@ -45,6 +45,23 @@ public class CliTests
         Assert.False(Directory.Exists(dir.Sub("run")));
     }
 
+    [Fact]
+    public void InvertPrintsRefinedAgainstCalibratedBesideTwoCalibrationsAgainstEachOther()
+    {
+        using var dir = new TempDir();
+        string root = dir.Sub("observed");
+        Kgssl.Synthetic.EnsembleGenerator.Generate(new Kgssl.Synthetic.EnsembleGenerator.Options(root, 4, 8, 11,
+            Start: new DateOnly(2001, 10, 1)));
+        var (code, output, err) = Run("invert", "--root", root, "--source", "synthetic", "--members", "30",
+            "--ensemble-years", "2", "--population", "8", "--generations", "5", "--reference-generations", "10",
+            "--calibration-period", "2005-10-01:2009-09-30", "--test-period", "2001-10-01:2005-09-30",
+            "--run-dir", dir.Sub("run"));
+        Assert.True(code == 0, err);
+        Assert.Matches(@"refined - calibrated: median NSE [+-]\d\.\d{4} \(95 % [+-]\d\.\d{4} to [+-]\d\.\d{4}\)",
+            output.Replace("\n", " ").Replace("  ", " "));
+        Assert.Contains("calibrated again (another seed) - calibrated", output.Replace("\n", " "));
+    }
+
     /// <summary>A tiny ensemble in <paramref name="dir"/>/data and a config file training on it.</summary>
     static string TinyConfig(TempDir dir, int epochs)
     {

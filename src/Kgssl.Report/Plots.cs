@@ -94,6 +94,48 @@ public static class Plots
         return Png(plot, width, height);
     }
 
+    /// <summary>A hydrograph: the methods' flows as thin lines, one method's band shaded behind them in its line's
+    /// colour, and the observed flow in black on top (a series of NaN, such as a scenario's observed, is left out).
+    /// </summary>
+    /// <param name="flows">By name, one value per day; "observed" is drawn last.</param>
+    /// <param name="band">The method of <paramref name="flows"/> whose band (low and high per day) is shaded; null:
+    /// none.</param>
+    public static byte[] Hydrograph(string title, double[] days, IReadOnlyDictionary<string, double[]> flows,
+        (string Method, double[] Low, double[] High)? band, string xLabel, int width, int height)
+    {
+        var plot = new Plot();
+        int[] Finite(params double[][] ys) =>
+            Enumerable.Range(0, days.Length).Where(i => ys.All(y => double.IsFinite(y[i]))).ToArray();
+        var colors = new Dictionary<string, Color>
+        {
+            ["observed"] = Colors.Black, ["learned"] = Colors.Gray, ["calibrated"] = Colors.RoyalBlue,
+            ["emulator"] = Colors.MediumPurple,
+        };
+        if (band is { } b) colors[b.Method] = Colors.DarkOrange;
+        if (band is { } c && Finite(c.Low, c.High) is { Length: > 1 } inBand)
+        {
+            var fill = plot.Add.FillY(inBand.Select(i => days[i]).ToArray(), inBand.Select(i => c.Low[i]).ToArray(),
+                inBand.Select(i => c.High[i]).ToArray());
+            fill.FillColor = Colors.DarkOrange.WithAlpha(0.2);
+            fill.LineColor = Colors.Transparent;
+            fill.LegendText = $"{c.Method} 90 % band";
+        }
+        foreach (var (name, y) in flows.OrderBy(kv => kv.Key == "observed"))
+        {
+            var ok = Finite(y);
+            if (ok.Length == 0) continue;
+            var line = plot.Add.ScatterLine(ok.Select(i => days[i]).ToArray(), ok.Select(i => y[i]).ToArray());
+            line.LegendText = name;
+            line.LineWidth = name == "observed" ? 1.5f : 1;
+            if (colors.TryGetValue(name, out var color)) line.Color = color;
+        }
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel("streamflow (mm/day)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return Png(plot, width, height);
+    }
+
     public static byte[] Curves(string title, IReadOnlyDictionary<string, (double[] X, double[] Y)> series,
         string yLabel, string xLabel = "epoch")
     {

@@ -134,12 +134,13 @@ public static partial class ReportWriter
     /// years drawn; flows/ holds the whole period).</summary>
     static void AppendInversionHydrographs(RunDirectory run, StringBuilder html,
         List<(string Method, string Basin, double Nse)> refined) =>
-        AppendHydrographs(run, html, refined.Select(x => (x.Basin, x.Nse)).ToList(), "refined NSE over the test years",
+        AppendHydrographs(run, html, refined.Select(x => (x.Basin, x.Nse)).ToList(), "refined test NSE",
             "days from the start of the test years", band: "refined");
 
     /// <summary>The flows/ files (two years drawn) of the basins with the best, median and worst NSE; where no basin
     /// has an NSE (no observed streamflow), the first three. Of the bands (<c>_low</c>, <c>_high</c> columns) only
-    /// <paramref name="band"/>'s is drawn.</summary>
+    /// <paramref name="band"/>'s is drawn, shaded (or the <c>low</c> and <c>high</c> columns of a file with one
+    /// simulated series).</summary>
     static void AppendHydrographs(RunDirectory run, StringBuilder html, List<(string Basin, double Nse)> scored,
         string what, string axis, string? band = null)
     {
@@ -157,15 +158,19 @@ public static partial class ReportWriter
             var shown = t.Rows.Take(731).ToList();
             if (shown.Count == 0) continue;
             var days = shown.Select((_, i) => (double)i).ToArray();
-            bool Drawn(string name) => !(name.EndsWith("_low", StringComparison.Ordinal)
-                || name.EndsWith("_high", StringComparison.Ordinal))
-                || name.StartsWith(band + "_", StringComparison.Ordinal);
-            var series = t.Header.Skip(1).Where(Drawn).ToDictionary(name => name, name => (days, shown.Select(r =>
-                t.Text(r, name).Length == 0 ? double.NaN : t.Number(r, name)).ToArray()));
+            double[] Column(string name) => shown.Select(r =>
+                t.Text(r, name).Length == 0 ? double.NaN : t.Number(r, name)).ToArray();
+            static bool Bound(string name) => name is "low" or "high" || name.EndsWith("_low", StringComparison.Ordinal)
+                || name.EndsWith("_high", StringComparison.Ordinal);
+            var flows = t.Header.Skip(1).Where(name => !Bound(name)).ToDictionary(name => name, Column);
+            // an invert run's flows name each method's band (refined_low), a simulation's its only one (low)
+            string prefix = t.Has(band + "_low") ? band + "_" : "";
+            (string, double[], double[])? drawnBand = band is not null && t.Has(prefix + "low")
+                && t.Has(prefix + "high") ? (band, Column(prefix + "low"), Column(prefix + "high")) : null;
             string title = double.IsFinite(pick.Nse) ? $"{rank} basin {pick.Basin} ({what} {F(pick.Nse)})"
                 : $"basin {pick.Basin}";
-            html.Append(Img($"hydrograph {rank}", Plots.Lines($"{title}, {shown[0][0]}..{shown[^1][0]}", series, axis,
-                "streamflow (mm/day)", 900, 300)));
+            html.Append(Img($"hydrograph {rank}", Plots.Hydrograph($"{title}, {shown[0][0]}..{shown[^1][0]}", days,
+                flows, drawnBand, axis, 900, 300)));
         }
     }
 }

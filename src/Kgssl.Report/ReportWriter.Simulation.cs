@@ -34,7 +34,7 @@ public static partial class ReportWriter
             var cdf = new Dictionary<string, double[]> { [text[0][1]] = finite.Select(i => scored[i].Nse).ToArray() };
             html.Append(Img("NSE CDF", Plots.Cdf(cdf, "CDF of per-basin NSE over the period")));
         }
-        AppendHydrographs(run, html, scored, "NSE", "days from the start of the period");
+        AppendHydrographs(run, html, scored, "NSE", "days from the start of the period", band: "simulated");
         html.Append("</body></html>");
         string path = run.File(RunFiles.Report);
         File.WriteAllText(path, html.ToString());

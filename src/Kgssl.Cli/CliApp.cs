@@ -12,7 +12,27 @@ public static class CliApp
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show stack traces on errors",
         Recursive = true };
 
-    public static int Run(string[] args)
+    /// <summary>--kernels: portable (AVX2: the same numbers on every x86-64 host) or native (the host's widest).
+    /// </summary>
+    public static readonly Option<string> Kernels = KernelsOption();
+
+    static Option<string> KernelsOption()
+    {
+        var option = new Option<string>("--kernels")
+        {
+            Description = "CPU kernels of libtorch, oneDNN and MKL: portable (AVX2: the same numbers on every " +
+                "x86-64 host with AVX2) or native (the widest the host has: faster on some AVX-512 hosts, figures " +
+                "differ by host in their last digits)",
+            DefaultValueFactory = _ => "portable",
+            Recursive = true,
+        };
+        option.AcceptOnlyFromAmong("portable", "native");
+        return option;
+    }
+
+    /// <param name="processWide">Apply the process-wide settings (<see cref="Kernels"/>): the program's entry point
+    /// does; a test calling commands in its own process keeps that process as it is.</param>
+    public static int Run(string[] args, bool processWide = false)
     {
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         System.Globalization.CultureInfo.DefaultThreadCurrentCulture = invariant;
@@ -22,8 +42,11 @@ public static class CliApp
         root.Options.Add(Quiet);
         root.Options.Add(Verbose);
         root.Options.Add(Commands.Device);
+        root.Options.Add(Kernels);
         foreach (var command in Commands.All()) root.Subcommands.Add(command);
         var parse = root.Parse(args);
+        if (processWide && parse.Errors.Count == 0 && parse.GetValue(Kernels) == "portable")
+            Training.TorchSetup.UsePortableKernels();
         bool verbose = parse.GetValue(Verbose);
         try
         {

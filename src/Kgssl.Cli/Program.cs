@@ -1,3 +1,3 @@
 using Kgssl.Cli;
 
-return CliApp.Run(args);
+return CliApp.Run(args, processWide: true);

@@ -164,6 +164,7 @@ public sealed class RunDirectory
             ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             ["cpus"] = Environment.ProcessorCount,
             ["dotnet"] = Environment.Version.ToString(),
+            ["kernels"] = Training.TorchSetup.Kernels,
         },
         ["start"] = DateTime.UtcNow.ToString("o", CultureInfo.InvariantCulture),
     };

@@ -46,6 +46,17 @@ public class CliTests
     }
 
     [Fact]
+    public void KernelsAreOneOfTwo()
+    {
+        var (code, _, err) = Run("synth", "--kernels", "fast", "--out", "unused");
+        Assert.NotEqual(0, code);
+        Assert.Contains("fast", err);
+        var (help, output, _) = Run("demo", "--help");
+        Assert.Equal(0, help);
+        Assert.Contains("--kernels", output);
+    }
+
+    [Fact]
     public void InvertPrintsRefinedAgainstCalibratedBesideTwoCalibrationsAgainstEachOther()
     {
         using var dir = new TempDir();

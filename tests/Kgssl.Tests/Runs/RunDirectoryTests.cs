@@ -22,6 +22,8 @@ public class RunDirectoryTests
         Assert.Equal(5, info["seed"]!.Value.GetInt32());
         Assert.Equal("abc", info["data_fingerprint"]!.Value.GetString());
         Assert.True(info.ContainsKey("git_commit") && info.ContainsKey("machine") && info.ContainsKey("start"));
+        // the kernels the run's numbers come from
+        Assert.Equal(Kgssl.Training.TorchSetup.Kernels, info["machine"]!.Value.GetProperty("kernels").GetString());
         Assert.Contains("hello", File.ReadAllText(run.File("log.txt")));
     }
 

@@ -157,7 +157,7 @@ public static partial class Commands
         if (!File.Exists(run.File(RunFiles.InversionComparison))) return;
         var t = CsvTable.Read(run.File(RunFiles.InversionComparison));
         string Cell(string[] row, string column) =>
-            t.Number(row, column).ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
+            t.Number(row, column).ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
         foreach (var (method, what) in new[] { ("refined", "refined - calibrated"),
             (HbvInversion.CalibratedAgain, "calibrated again (another seed) - calibrated, the gap chance makes") })
             if (t.Rows.FirstOrDefault(r => r[0] == method) is { } row)

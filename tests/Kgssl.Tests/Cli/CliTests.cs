@@ -68,9 +68,10 @@ public class CliTests
             "--calibration-period", "2005-10-01:2009-09-30", "--test-period", "2001-10-01:2005-09-30",
             "--run-dir", dir.Sub("run"));
         Assert.True(code == 0, err);
-        Assert.Matches(@"refined - calibrated: median NSE [+-]\d\.\d{4} \(95 % [+-]\d\.\d{4} to [+-]\d\.\d{4}\)",
+        Assert.Matches(@"refined - calibrated: median NSE [+-]?\d\.\d{4} \(95 % [+-]?\d\.\d{4} to [+-]?\d\.\d{4}\)",
             output.Replace("\n", " ").Replace("  ", " "));
         Assert.Contains("calibrated again (another seed) - calibrated", output.Replace("\n", " "));
+        Assert.DoesNotContain("-+", output);
     }
 
     /// <summary>A tiny ensemble in <paramref name="dir"/>/data and a config file training on it.</summary>

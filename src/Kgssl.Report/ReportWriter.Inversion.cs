@@ -29,9 +29,9 @@ public static partial class ReportWriter
     public static string WriteInversion(RunDirectory run)
     {
         var html = Page("Kgssl HBV inversion");
-        html.Append($"<h1>HBV inversion {E(Path.GetFileName(run.Path))}</h1><h2>Run</h2><table>");
-        foreach (var (k, v) in run.ReadRunInfo()) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
-        html.Append("</table><h2>Streamflow on the test years</h2>").Append(InversionGlossary);
+        html.Append($"<h1>HBV inversion {E(Path.GetFileName(run.Path))}</h1>");
+        AppendRunInfo(run, html);
+        html.Append("<h2>Streamflow on the test years</h2>").Append(InversionGlossary);
         AppendTable(html, "inversion_summary", run.File(RunFiles.InversionSummary));
         if (File.Exists(run.File(RunFiles.InversionComparison)))
         {

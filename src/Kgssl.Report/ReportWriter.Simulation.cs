@@ -12,9 +12,8 @@ public static partial class ReportWriter
     public static string WriteSimulation(RunDirectory run)
     {
         var html = Page("Kgssl HBV simulation");
-        html.Append($"<h1>HBV simulation {E(Path.GetFileName(run.Path))}</h1><h2>Run</h2><table>");
-        foreach (var (k, v) in run.ReadRunInfo()) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
-        html.Append("</table>");
+        html.Append($"<h1>HBV simulation {E(Path.GetFileName(run.Path))}</h1>");
+        AppendRunInfo(run, html);
         var (text, header, values) = ReadNumeric(run.File(RunFiles.SimulationBasins), 2);
         var scored = text.Select((t, i) => (Basin: t[0], Nse: values[i][header.IndexOf("nse")])).ToList();
         var finite = Enumerable.Range(0, text.Count).Where(i => double.IsFinite(scored[i].Nse)).ToList();

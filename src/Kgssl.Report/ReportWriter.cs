@@ -28,9 +28,7 @@ public static partial class ReportWriter
         var cfg = run.ReadConfig();
         var html = Page("Kgssl report");
         html.Append($"<h1>Kgssl run {E(Path.GetFileName(run.Path))}</h1>");
-        html.Append("<h2>Run</h2><table>");
-        foreach (var (k, v) in run.ReadRunInfo()) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
-        html.Append("</table>");
+        AppendRunInfo(run, html);
         AppendRecovery(run, html, reporter);
         reporter.Progress("report", 0.6);
         AppendDistances(run, html);
@@ -460,6 +458,14 @@ public static partial class ReportWriter
                 $"{t.Text(shown[0], "date")}..{t.Text(shown[^1], "date")}",
                 flows, $"days since {t.Text(shown[0], "date")}", "streamflow (mm/day)", 900, 300)));
         }
+    }
+
+    /// <summary>The run's provenance (run.json) as a table under its heading, at the top of every report.</summary>
+    static void AppendRunInfo(RunDirectory run, StringBuilder html)
+    {
+        html.Append("<h2>Run</h2><table>");
+        foreach (var (k, v) in run.ReadRunInfo()) html.Append($"<tr><td>{E(k)}</td><td>{E(Readable(v))}</td></tr>");
+        html.Append("</table>");
     }
 
     /// <summary>The head of every report page: the title and one style sheet.</summary>

@@ -24,7 +24,7 @@ public sealed record FlowBand(double[] Edges, double[] Low, double[] High)
     /// <summary>Classes of simulated flow, chosen on validation years (benchmarks/RESULTS.md).</summary>
     public const int DefaultClasses = 3;
 
-    static double Log(double q) => Metrics.LogFlow(Math.Max(q, 0));
+    static double Log(double q) => HbvCalibration.LogFlow(Math.Max(q, 0));
 
     /// <summary>The band of a simulation against the observed flows of the same days (NaN where missing), in at most
     /// <paramref name="classes"/> classes of at least <see cref="MinimumDays"/> days; null with fewer days than

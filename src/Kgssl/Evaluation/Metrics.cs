@@ -94,13 +94,10 @@ public static class Metrics
         return sst > 0 ? 1 - sse / sst : double.NaN;
     }
 
-    /// <inheritdoc cref="HbvCalibration.LogFlow"/>
-    public static double LogFlow(double q) => HbvCalibration.LogFlow(q);
-
-    /// <summary>NSE of <see cref="LogFlow"/>: the low flows and recessions, which NSE on q itself hardly weighs.
-    /// </summary>
+    /// <summary>NSE of <see cref="HbvCalibration.LogFlow"/>: the low flows and recessions, which NSE on q itself
+    /// hardly weighs.</summary>
     public static double LogNse(IReadOnlyList<double> sim, IReadOnlyList<double> obs) =>
-        Nse(sim.Select(LogFlow).ToArray(), obs.Select(LogFlow).ToArray());
+        Nse(sim.Select(HbvCalibration.LogFlow).ToArray(), obs.Select(HbvCalibration.LogFlow).ToArray());
 
     /// <summary>
     /// Kling-Gupta efficiency (Gupta et al. 2009): 1 - sqrt((r - 1)^2 + (alpha - 1)^2 + (beta - 1)^2),

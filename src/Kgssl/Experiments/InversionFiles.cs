@@ -83,17 +83,14 @@ public static class InversionFiles
             StorageColumns, rows.Select(r => StorageValues(r.E.End!)).ToList()).WriteCsv(run.File(RunFiles.Storages));
     }
 
-    /// <summary>The days ahead the routing's water is written for: MAXBAS is at most 5 days.</summary>
-    public const int RoutingDays = 5;
-
-    /// <summary>The storages' columns (mm): the stores, the routing's total and its water by the day it arrives.
-    /// </summary>
+    /// <summary>The storages' columns (mm): the stores, the routing's total and its water by the day it arrives, over
+    /// the longest routing of HBV's ranges (<see cref="HbvCalibration.RoutingDays"/>).</summary>
     public static readonly string[] StorageColumns = ["snow", "snow_liquid", "soil", "upper_box", "lower_box",
-        "routing", .. Enumerable.Range(1, RoutingDays).Select(k => $"routing_day_{k}")];
+        "routing", .. Enumerable.Range(1, HbvCalibration.RoutingDays).Select(k => $"routing_day_{k}")];
 
     /// <summary>One row of <see cref="StorageColumns"/>.</summary>
     public static double[] StorageValues(HbvStorages s) => [s.Snow, s.Liquid, s.Soil, s.Upper, s.Lower, s.Routing,
-        .. Enumerable.Range(0, RoutingDays).Select(k => k < s.Pending.Length ? s.Pending[k] : 0)];
+        .. Enumerable.Range(0, HbvCalibration.RoutingDays).Select(k => k < s.Pending.Length ? s.Pending[k] : 0)];
 
     static void WriteBasins(RunDirectory run, HbvInversion.Outcome o)
     {

@@ -140,13 +140,7 @@ public static partial class Commands
 
     static (DateOnly Start, DateOnly End) PeriodOption(string name, string value)
     {
-        var parts = value.Split(':');
-        if (parts.Length == 2
-            && DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
-                out var start)
-            && DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
-                out var end))
-            return (start, end);
+        if (IsoDate.TryParsePeriod(value, out var start, out var end)) return (start, end);
         throw new ArgumentException($"{name}: expected START:END as ISO dates (1999-10-01:2008-09-30), got '{value}'");
     }
 

@@ -92,7 +92,7 @@ public static partial class Commands
             Description = "Caravan source subfolder of --root (default: the run's data.source)" };
         var basins = new Option<string?>("--basins") {
             Description = "Basin list file (default: every basin of the data set)" };
-        var period = new Option<string>("--period") { Description = "train | test | YYYY-MM-DD..YYYY-MM-DD",
+        var period = new Option<string>("--period") { Description = "train | test | START:END (ISO dates)",
             DefaultValueFactory = _ => "test" };
         var output = new Option<string?>("--out") { Description = "Output stem (default: <run>/embeddings_<period>)" };
         var knowledge = new Option<bool>("--knowledge") {

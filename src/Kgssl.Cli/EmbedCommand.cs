@@ -62,16 +62,14 @@ public static class EmbedCommand
         return data with { Basins = [.. data.Basins, .. runData.Basins.Where(b => !targets.Contains(b.Id))] };
     }
 
-    /// <summary>train | test | YYYY-MM-DD..YYYY-MM-DD, the end not before the start.</summary>
+    /// <summary>train | test | START:END (ISO dates, or START..END), the end not before the start.</summary>
     static (DateOnly Start, DateOnly End) Period(KgsslConfig cfg, string period)
     {
-        if (!period.Contains("..")) return Workflow.Period(cfg, period);
-        var parts = period.Split("..");
-        if (parts.Length != 2) throw new ConfigException(
-            $"--period: expected train, test or YYYY-MM-DD..YYYY-MM-DD, got '{period}'");
-        var start = ConfigValidator.Date("--period", "start", parts[0]);
-        var end = ConfigValidator.Date("--period", "end", parts[1]);
-        if (end < start) throw new ConfigException($"--period: the end {parts[1]} is before the start {parts[0]}");
+        if (period is "train" or "test") return Workflow.Period(cfg, period);
+        if (!IsoDate.TryParsePeriod(period, out var start, out var end)) throw new ConfigException(
+            $"--period: expected train, test or START:END as ISO dates (1990-01-01:1995-12-31), got '{period}'");
+        if (end < start) throw new ConfigException(
+            $"--period: the end {end:yyyy-MM-dd} is before the start {start:yyyy-MM-dd}");
         return (start, end);
     }
 

@@ -144,7 +144,7 @@ public static class ConfigValidator
     }
 
     public static DateOnly Date(string source, string key, string value) =>
-        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+        IsoDate.TryParse(value, out var date)
             ? date
             : throw new ConfigException($"{source}: {key} expects an ISO date yyyy-MM-dd, got '{value}'");
 

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using Kgssl.Config;
 
 namespace Kgssl.Data;
 
@@ -51,19 +52,10 @@ public static class TextParsing
             $"column '{column}': expected a finite number, got '{f}'");
     }
 
-    /// <summary>Parses an ISO date yyyy-MM-dd.</summary>
-    public static DateOnly ParseIsoDate(ReadOnlySpan<byte> field, string file, int line)
-    {
-        field = field.Trim((byte)' ');
-        if (field.Length == 10 && field[4] == '-' && field[7] == '-'
-            && Utf8Parser.TryParse(field[..4], out int y, out int c1) && c1 == 4
-            && Utf8Parser.TryParse(field[5..7], out int m, out int c2) && c2 == 2
-            && Utf8Parser.TryParse(field[8..10], out int d, out int c3) && c3 == 2
-            && m is >= 1 and <= 12 && d >= 1 && y is >= 1 and <= 9999 && d <= DateTime.DaysInMonth(y, m))
-            return new DateOnly(y, m, d);
-        throw new DataFormatException(file, line,
-            $"expected an ISO date yyyy-MM-dd, got '{System.Text.Encoding.UTF8.GetString(field)}'");
-    }
+    /// <summary>Parses an ISO date yyyy-MM-dd (<see cref="IsoDate"/>).</summary>
+    public static DateOnly ParseIsoDate(ReadOnlySpan<byte> field, string file, int line) =>
+        IsoDate.TryParse(field, out var date) ? date : throw new DataFormatException(file, line,
+            $"expected an ISO date yyyy-MM-dd, got '{System.Text.Encoding.UTF8.GetString(field.Trim((byte)' '))}'");
 
     /// <summary>Checks that dates strictly increase by one day; names the first offending line.</summary>
     public static void RequireDailySequence(DateOnly previous, DateOnly current, string file, int line)

@@ -249,13 +249,13 @@ public static partial class HbvInversion
     }
 
     /// <summary>Where the records lie, for a user whose years are not the default periods': "; the records span
-    /// START..END: choose --calibration-period and --test-period inside them", or empty without records.</summary>
+    /// START:END: choose --calibration-period and --test-period inside them", or empty without records.</summary>
     static string RecordSpan(IReadOnlyList<BasinData> basins)
     {
         var spans = basins.Where(b => b.Days > 0).ToList();
         if (spans.Count == 0) return "";
         var (first, last) = (spans.Min(b => b.Dates[0]), spans.Max(b => b.Dates[^1]));
-        return $"; the records span {first:yyyy-MM-dd}..{last:yyyy-MM-dd}: choose --calibration-period and " +
+        return $"; the records span {first:yyyy-MM-dd}:{last:yyyy-MM-dd}: choose --calibration-period and " +
             "--test-period inside them";
     }
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Kgssl.Config;
 using Kgssl.Data;
 using Kgssl.Evaluation;
 using Kgssl.Hydrology;
@@ -55,8 +55,7 @@ public static partial class HbvSimulation
     }
 
     static DateOnly Date(string field, string path, int line) =>
-        DateOnly.TryParseExact(field.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
-            out var d) ? d
+        IsoDate.TryParse(field, out var d) ? d
         : throw new DataFormatException(path, line, $"column 'date': expected an ISO date yyyy-MM-dd, got '{field}'");
 
     /// <summary>Why basin <paramref name="id"/> cannot go on from its storages into the period, or null.</summary>

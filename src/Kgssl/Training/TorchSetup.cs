@@ -12,6 +12,7 @@ public static class TorchSetup
         RetainFreedMemory();
         if (t.Threads > 0) torch.set_num_threads(t.Threads);
         OneDnn = t.Onednn;
+        DisableNnpack();
         torch.manual_seed(t.Seed);
         if (t.Device == "cuda")
         {
@@ -44,6 +45,29 @@ public static class TorchSetup
         {
             EnsureLoaded();
             SetUserEnabledMkldnn(GlobalContext(), value);
+        }
+    }
+
+    /// <summary>
+    /// Keeps libtorch off NNPACK, process-wide (torch.backends.nnpack.enabled = False in PyTorch). libtorch asks for
+    /// NNPACK on every convolution without gradients that oneDNN does not take (small batches, 1-wide kernels); where
+    /// NNPACK cannot start, as on AMD EPYC VMs whose cache layout it cannot read, each ask printed "Could not
+    /// initialize NNPACK! Reason: Unsupported hardware." (six lines an epoch in a cross-validation); where it can
+    /// start, those convolutions would run on other kernels than on a host where it cannot, and round differently.
+    /// </summary>
+    static void DisableNnpack()
+    {
+        EnsureLoaded();
+        SetUserEnabledNnpack(GlobalContext(), false);
+    }
+
+    /// <summary>Whether libtorch may ask for NNPACK (false once <see cref="Configure"/> has run).</summary>
+    public static bool Nnpack
+    {
+        get
+        {
+            EnsureLoaded();
+            return UserEnabledNnpack(GlobalContext());
         }
     }
 
@@ -122,13 +146,21 @@ public static class TorchSetup
     // TorchSharp loads libtorch_cpu (after the GLIBCXX fix of its own library); any torch call does
     static void EnsureLoaded() => torch.get_num_threads();
 
-    // at::Context& at::globalContext(); void at::Context::setUserEnabledMkldnn(bool); bool
-    // at::Context::userEnabledMkldnn() const (Itanium C++ ABI: a member function takes the object's address first)
+    // at::Context& at::globalContext(); void at::Context::setUserEnabledMkldnn(bool) and setUserEnabledNNPACK(bool);
+    // bool at::Context::userEnabledMkldnn() const (Itanium C++ ABI: a member function takes the object's address
+    // first)
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     static extern IntPtr GlobalContext();
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
     static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    static extern void SetUserEnabledNnpack(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledNNPACKEv")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    static extern bool UserEnabledNnpack(IntPtr context);
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
     [return: MarshalAs(UnmanagedType.U1)]

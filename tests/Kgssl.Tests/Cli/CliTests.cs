@@ -28,11 +28,11 @@ public class CliTests
     public void InvertNamesABadPeriodOrAMissingRootInOneLineAndLeavesNoRunFolder()
     {
         using var dir = new TempDir();
-        var (code, _, err) = Run("invert", "--root", dir.Path, "--test-period", "1990-01-01..1999-01-01",
+        var (code, _, err) = Run("invert", "--root", dir.Path, "--test-period", "1990-02-30:1999-01-01",
             "--run-dir", dir.Sub("run"));
         Assert.NotEqual(0, code);
         Assert.Equal("error: --test-period: expected START:END as ISO dates (1999-10-01:2008-09-30), got " +
-            "'1990-01-01..1999-01-01'", err.Trim());
+            "'1990-02-30:1999-01-01'", err.Trim());
         (code, _, err) = Run("invert", "--root", dir.Sub("nowhere"), "--run-dir", dir.Sub("run"));
         Assert.NotEqual(0, code);
         Assert.Single(err.Trim().Split('\n'));

@@ -205,7 +205,7 @@ public class HbvInversionTests
         var e = Assert.Throws<InvalidDataException>(() => HbvInversion.Run(RunDirectory.Create("invert",
             dir.Sub("run")), o, new Kgssl.Tests.Training.TrainerTests.Silent()));
         Assert.Contains("none of 2 basins covers both", e.Message);
-        Assert.EndsWith("; the records span 2001-10-01..2009-09-30: choose --calibration-period and --test-period " +
+        Assert.EndsWith("; the records span 2001-10-01:2009-09-30: choose --calibration-period and --test-period " +
             "inside them", e.Message);
     }
 

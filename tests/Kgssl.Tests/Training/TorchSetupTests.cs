@@ -24,6 +24,22 @@ public class TorchSetupTests
     }
 
     [Fact]
+    public void TheConfigurationTurnsNnpackOffAndSmallConvolutionsStillRun()
+    {
+        TorchSetup.Configure(new Kgssl.Config.TrainingConfig());
+        Assert.False(TorchSetup.Nnpack);
+        // a case oneDNN leaves to libtorch's other kernels: no gradient, batch 2, a 1-wide kernel
+        using var conv = TorchSharp.torch.nn.Conv1d(3, 4, 1);
+        using var x = ones(2, 3, 50);
+        using (no_grad())
+        {
+            using var y = conv.forward(x);
+            Assert.Equal(new long[] { 2, 4, 50 }, y.shape);
+            Assert.True(float.IsFinite(y.sum().item<float>()));
+        }
+    }
+
+    [Fact]
     public void GlibcTakesTheSettingsThatKeepFreedMemoryAndTrainingStillAllocates()
     {
         if (!OperatingSystem.IsLinux()) return;

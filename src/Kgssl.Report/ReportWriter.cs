@@ -448,15 +448,15 @@ public static partial class ReportWriter
         {
             var shown = basin.Take(731).ToList();
             var days = shown.Select((_, i) => (double)i).ToArray();
-            var flows = new Dictionary<string, (double[] X, double[] Y)>
+            var flows = new Dictionary<string, double[]>
             {
-                ["observed"] = (days, shown.Select(r => t.Number(r, "observed")).ToArray()),
-                ["emulated"] = (days, shown.Select(r => t.Number(r, "simulated")).ToArray()),
+                ["observed"] = shown.Select(r => t.Number(r, "observed")).ToArray(),
+                ["emulator"] = shown.Select(r => t.Number(r, "simulated")).ToArray(),
             };
-            html.Append(Img($"hydrograph {basin.Key.Rank}", Plots.Lines(
+            html.Append(Img($"hydrograph {basin.Key.Rank}", Plots.Hydrograph(
                 $"{basin.Key.Rank} basin {basin.Key.Id} (NSE {F(basin.Key.Nse)} over the period), " +
                 $"{t.Text(shown[0], "date")}..{t.Text(shown[^1], "date")}",
-                flows, $"days since {t.Text(shown[0], "date")}", "streamflow (mm/day)", 900, 300)));
+                days, flows, null, $"days since {t.Text(shown[0], "date")}", 900, 300)));
         }
     }
 

@@ -306,6 +306,13 @@ public class TinyRunTests(TinyRunFixture f) : IClassFixture<TinyRunFixture>
         var reversed = Assert.Throws<Kgssl.Config.ConfigException>(
             () => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "2008-01-01..2007-01-01", stem + "_r", reporter));
         Assert.Equal("--period: the end 2007-01-01 is before the start 2008-01-01", reversed.Message);
+        reversed = Assert.Throws<Kgssl.Config.ConfigException>(
+            () => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "2008-01-01:2007-01-01", stem + "_r", reporter));
+        Assert.Equal("--period: the end 2007-01-01 is before the start 2008-01-01", reversed.Message);
+        var malformed = Assert.Throws<Kgssl.Config.ConfigException>(
+            () => Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "2007-01-01/2008-01-01", stem + "_r", reporter));
+        Assert.Equal("--period: expected train, test or START:END as ISO dates (1990-01-01:1995-12-31), got " +
+            "'2007-01-01/2008-01-01'", malformed.Message);
         // a period without data: every basin gets a row saying why, and the count says none was embedded
         var (none, all) = Kgssl.Cli.EmbedCommand.Run(f.Run, cfg, "1950-01-01..1950-12-31", f.Dir.Sub("new/folder/e"),
             reporter);

@@ -50,10 +50,10 @@ public static class TorchSetup
 
     /// <summary>
     /// Keeps libtorch off NNPACK, process-wide (torch.backends.nnpack.enabled = False in PyTorch). libtorch asks for
-    /// NNPACK on every convolution without gradients that oneDNN does not take (small batches, 1-wide kernels); where
-    /// NNPACK cannot start, as on AMD EPYC VMs whose cache layout it cannot read, each ask printed "Could not
-    /// initialize NNPACK! Reason: Unsupported hardware." (six lines an epoch in a cross-validation); where it can
-    /// start, those convolutions would run on other kernels than on a host where it cannot, and round differently.
+    /// NNPACK on every convolution without gradients that oneDNN does not take (small batches, 1-wide kernels). Where
+    /// NNPACK cannot start, as on the AMD EPYC VMs measured, each ask printed "Could not initialize NNPACK! Reason:
+    /// Unsupported hardware." (six lines an epoch in a cross-validation); where it can start, those convolutions
+    /// would run on other kernels than on a host where it cannot, and round differently.
     /// </summary>
     static void DisableNnpack()
     {

@@ -35,15 +35,16 @@ public static partial class ReportWriter
         AppendTable(html, "inversion_summary", run.File(RunFiles.InversionSummary));
         if (File.Exists(run.File(RunFiles.InversionComparison)))
         {
+            var comparison = CsvTable.Read(run.File(RunFiles.InversionComparison));
             html.Append("<p>Each method against calibration from scratch: the median over the basins of the " +
                 "difference of their NSE, the share of basins where the method is better, the difference of the " +
                 "medians and its 95 % interval from a paired bootstrap over the basins " +
                 $"({Evaluation.PairedComparison.Resamples} resamples)." +
-                (File.ReadAllText(run.File(RunFiles.InversionComparison)).Contains(Experiments.HbvInversion
-                    .CalibratedAgain) ? $" <b>{Experiments.HbvInversion.CalibratedAgain}</b> is the second " +
-                    "calibration from scratch (another seed) against the first: the gap chance alone makes." : "") +
+                (comparison.Rows.Any(r => r[0] == Experiments.HbvInversion.CalibratedAgain)
+                    ? $" <b>{Experiments.HbvInversion.CalibratedAgain}</b> is the second calibration from scratch " +
+                        "(another seed) against the first: the gap chance alone makes." : "") +
                 "</p>");
-            AppendTable(html, "inversion_comparison", run.File(RunFiles.InversionComparison));
+            AppendTable(html, "inversion_comparison", comparison);
         }
         var basins = ReadNumeric(run.File(RunFiles.InversionBasins), 2);
         int nseColumn = basins.Header.IndexOf("nse");
@@ -106,8 +107,11 @@ public static partial class ReportWriter
     /// <summary>A CSV as an HTML table, numbers to three decimals.</summary>
     static void AppendTable(StringBuilder html, string id, string path)
     {
-        if (!File.Exists(path)) return;
-        var t = CsvTable.Read(path);
+        if (File.Exists(path)) AppendTable(html, id, CsvTable.Read(path));
+    }
+
+    static void AppendTable(StringBuilder html, string id, CsvTable t)
+    {
         // a column with nothing in it (the calibration's, in a run without calibrations) is left out
         var shown = Enumerable.Range(0, t.Header.Count)
             .Where(k => t.Rows.Count == 0 || t.Rows.Any(r => r[k] is not ("NaN" or ""))).ToList();

@@ -64,6 +64,14 @@ public sealed record FlowBand(double[] Edges, double[] Low, double[] High)
         return (lo, hi);
     }
 
+    /// <summary>The band's bounds around each simulated flow, and the share of the observed flows of the same days
+    /// (NaN: missing) inside them.</summary>
+    public (double[] Low, double[] High, double Coverage) Cover(IReadOnlyList<double> sim, IReadOnlyList<double> obs)
+    {
+        var (low, high) = Around(sim);
+        return (low, high, Coverage(obs, low, high));
+    }
+
     /// <summary>The share of the observed days (NaN: missing) inside [low, high].</summary>
     public static double Coverage(IReadOnlyList<double> obs, double[] low, double[] high)
     {

@@ -144,7 +144,7 @@ public static partial class HbvInversion
         var calibration = HbvModel.Run(parameters, s.Precipitation, s.Temperature, s.Pet, HbvStates.Default);
         var test = p.SimulateTest(parameters);
         var band = FlowBand.Fit(calibration.Runoff[p.From..p.To], s.Streamflow[p.From..p.To], p.BandClasses);
-        var (low, high) = band?.Around(test) ?? ([], []);
+        var (low, high, coverage) = band?.Cover(test, p.TestObserved) ?? ([], [], double.NaN);
         return ScoreFlows(test, p.TestObserved, columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(),
             spread, objective ?? HbvCalibration.Objective(calibration.Runoff, s, p.From, p.To), runs) with
         {
@@ -152,7 +152,7 @@ public static partial class HbvInversion
             Band = band,
             TestLow = low,
             TestHigh = high,
-            Coverage = band is null ? double.NaN : FlowBand.Coverage(p.TestObserved, low, high),
+            Coverage = coverage,
         };
     }
 

@@ -151,8 +151,8 @@ public static partial class HbvSimulation
 
     static BasinRun Banded(BasinRun r, FlowBand band)
     {
-        var (low, high) = band.Around(r.Simulated);
-        return r with { Low = low, High = high, Coverage = FlowBand.Coverage(r.Observed, low, high) };
+        var (low, high, coverage) = band.Cover(r.Simulated, r.Observed);
+        return r with { Low = low, High = high, Coverage = coverage };
     }
 
     /// <summary>

@@ -17,6 +17,16 @@ public sealed class AttributeTable
             ? TextParsing.ParseDouble(cell.Value, cell.File, cell.Line, column)
             : double.NaN;
 
+    /// <summary>The gauge's <c>gauge_lat</c> or <c>gauge_lon</c> in degrees (NaN when absent); a value out of range
+    /// is an error naming its cell (<see cref="GaugeCoordinates"/>).</summary>
+    public double Coordinate(string id, string column)
+    {
+        double v = Number(id, column);
+        if (GaugeCoordinates.Problem(column == "gauge_lat", v) is not { } problem) return v;
+        var cell = Rows[id][column];
+        throw new DataFormatException(cell.File, cell.Line, $"column '{column}' of basin '{id}': {problem}");
+    }
+
     /// <summary>
     /// A characteristic as named in a config: a column, or <c>log10(column)</c> for a quantity that spans decades
     /// (e.g. recession coefficients drawn log-uniformly), regressed and scored on that scale.

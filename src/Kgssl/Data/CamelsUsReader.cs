@@ -112,7 +112,7 @@ public static class CamelsUsReader
             if (flowFile is not null) ReadStreamflowInto(flowFile, id, f.AreaSquareMetres, f.Dates, response);
             var values = characteristics.Select(c => attributes.Characteristic(id, c)).ToArray();
             basins[i] = new BasinData(id, f.Dates, f.Drivers, response, values,
-                attributes.Number(id, "gauge_lat"), attributes.Number(id, "gauge_lon"), product);
+                attributes.Coordinate(id, "gauge_lat"), attributes.Coordinate(id, "gauge_lon"), product);
             progress?.Report(Interlocked.Increment(ref done) / (double)usable.Count);
         });
 
@@ -157,6 +157,7 @@ public static class CamelsUsReader
         if (lines.Length < 5) throw new DataFormatException(file, lines.Length,
             "truncated file: expected 3 header lines, a column header and daily rows");
         double lat = HeaderNumber(lines[0], file, 1, "gauge latitude");
+        if (GaugeCoordinates.Problem(true, lat) is { } problem) throw new DataFormatException(file, 1, problem);
         double elev = HeaderNumber(lines[1], file, 2, "gauge elevation");
         double area = HeaderNumber(lines[2], file, 3, "basin area in m^2");
         if (!(area > 0)) throw new DataFormatException(file, 3, $"basin area must be positive, got {area}");

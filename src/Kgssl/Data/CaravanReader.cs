@@ -80,8 +80,8 @@ public static class CaravanReader
             var values = new double[characteristics.Count];
             for (int k = 0; k < values.Length; k++)
                 values[k] = attributes.Characteristic(id, characteristics[k]);
-            double lat = attributes.Columns.Contains("gauge_lat") ? attributes.Number(id, "gauge_lat") : double.NaN;
-            double lon = attributes.Columns.Contains("gauge_lon") ? attributes.Number(id, "gauge_lon") : double.NaN;
+            double lat = attributes.Columns.Contains("gauge_lat") ? attributes.Coordinate(id, "gauge_lat") : double.NaN;
+            double lon = attributes.Columns.Contains("gauge_lon") ? attributes.Coordinate(id, "gauge_lon") : double.NaN;
             basins[i] = new BasinData(id, dates, drivers, response, values, lat, lon, o.Source);
             progress?.Report(Interlocked.Increment(ref done) / (double)ids.Count);
         });

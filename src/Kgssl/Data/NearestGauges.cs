@@ -47,9 +47,7 @@ public sealed class NearestGauges
         new(pool, pool.Select(b => b.Characteristics).ToArray(), k, power);
 
     /// <summary>Whether a gauge has coordinates in degrees that can take part.</summary>
-    public static bool HasCoordinates(BasinData b) =>
-        double.IsFinite(b.Latitude) && double.IsFinite(b.Longitude) && Math.Abs(b.Latitude) <= 90
-            && Math.Abs(b.Longitude) <= 360;
+    public static bool HasCoordinates(BasinData b) => GaugeCoordinates.Valid(b.Latitude, b.Longitude);
 
     /// <summary>A gauge without valid coordinates cannot take part: the error names the basin.</summary>
     public static void RequireCoordinates(BasinData b)

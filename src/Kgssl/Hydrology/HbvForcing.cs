@@ -104,7 +104,7 @@ public static class HbvForcing
     /// null.</summary>
     public static string? LatitudeGap(BasinData b) =>
         double.IsNaN(b.Latitude) ? "no gauge latitude (gauge_lat), which Hamon PET needs"
-        : Math.Abs(b.Latitude) > 90 ? $"gauge latitude {b.Latitude} is outside -90..90 degrees"
+        : GaugeCoordinates.Problem(true, b.Latitude) is { } problem ? $"gauge_lat: {problem}"
         : null;
 
     /// <summary>Observed days of the response in [start, end].</summary>

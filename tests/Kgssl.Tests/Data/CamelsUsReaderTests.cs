@@ -108,6 +108,23 @@ public class CamelsUsReaderTests
         _ = file;
     }
 
+    [Fact]
+    public void AGaugeCoordinateOutOfRangeNamesItsFileLineAndColumn()
+    {
+        using var dir = Tree();
+        dir.File("basin_mean_forcing/daymet/01/00000001_lump_cida_forcing_leap.txt",
+            Forcing(LowerHeader, 3).Replace("  44.82\n", "  144.82\n"));
+        var e = Assert.Throws<DataFormatException>(() => CamelsUsReader.Read(Options(dir.Path, ["daymet"])));
+        Assert.Contains("00000001_lump_cida_forcing_leap.txt line 1: expected a latitude in degrees (-90..90), got " +
+            "144.82", e.Message);
+        using var topo = Tree();
+        topo.File("camels_attributes_v2.0/camels_topo.txt",
+            "gauge_id;gauge_lat;gauge_lon;area_gages2\n00000001;44.6;-567.9;573.6\n00000002;40;-70;10\n");
+        e = Assert.Throws<DataFormatException>(() => CamelsUsReader.Read(Options(topo.Path, ["daymet"])));
+        Assert.Contains("camels_topo.txt line 2: column 'gauge_lon' of basin '00000001': expected a longitude in " +
+            "degrees (-180..180 or 0..360), got -567.9", e.Message);
+    }
+
     [SharedDataFact("camels_us")]
     public void TheSharedSubsetMatchesItsProvenance()
     {

@@ -83,6 +83,16 @@ public class CaravanReaderTests
     }
 
     [Fact]
+    public void AGaugeLatitudeOutOfRangeNamesItsFileLineAndColumn()
+    {
+        using var dir = Tree(("x_1", Header + Rows(3, new DateOnly(2000, 1, 1))));
+        dir.File("attributes/x/attributes_other.csv", "gauge_id,gauge_name,gauge_lat,gauge_lon\nx_1,River,-91,10\n");
+        var e = Assert.Throws<DataFormatException>(() => CaravanReader.Read(Options(dir.Path)));
+        Assert.Contains("attributes_other.csv line 2: column 'gauge_lat' of basin 'x_1': expected a latitude in " +
+            "degrees (-90..90), got -91", e.Message);
+    }
+
+    [Fact]
     public void AByteOrderMarkBeforeTheHeaderIsNotPartOfTheDateColumnsName()
     {
         using var dir = Tree(("x_1", "\uFEFF" + Header + Rows(3, new DateOnly(2000, 1, 1))));

@@ -45,7 +45,8 @@ public class HbvInversionTests
         Assert.Null(HbvForcing.LatitudeGap(Basin([1, 5], 1)));
         Assert.Equal("no gauge latitude (gauge_lat), which Hamon PET needs",
             HbvForcing.LatitudeGap(Basin([1, 5], 1, double.NaN)));
-        Assert.Equal("gauge latitude 95 is outside -90..90 degrees", HbvForcing.LatitudeGap(Basin([1, 5], 1, 95)));
+        Assert.Equal("gauge_lat: expected a latitude in degrees (-90..90), got 95",
+            HbvForcing.LatitudeGap(Basin([1, 5], 1, 95)));
     }
 
     [Fact]

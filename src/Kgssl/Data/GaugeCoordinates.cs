@@ -6,13 +6,11 @@ namespace Kgssl.Data;
 /// </summary>
 public static class GaugeCoordinates
 {
-    public const double MaxLatitude = 90, MaxLongitude = 360;
-
     /// <summary>What is wrong with a coordinate (NaN: absent, not wrong), or null.</summary>
     public static string? Problem(bool latitude, double degrees)
     {
-        double max = latitude ? MaxLatitude : MaxLongitude;
-        if (double.IsNaN(degrees) || Math.Abs(degrees) <= max) return null;
+        bool inRange = latitude ? degrees is >= -90 and <= 90 : degrees is >= -180 and <= 360;
+        if (double.IsNaN(degrees) || inRange) return null;
         string range = latitude ? "-90..90" : "-180..180 or 0..360";
         return $"expected a {(latitude ? "latitude" : "longitude")} in degrees ({range}), got {degrees}";
     }

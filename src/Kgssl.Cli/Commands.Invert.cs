@@ -66,8 +66,8 @@ public static partial class Commands
             {
                 CalibrationStart = cs, CalibrationEnd = ce, TestStart = ts, TestEnd = te,
                 Explore = p.GetValue(refine.Explore), SpreadScale = p.GetValue(refine.Spread),
-                RegionalWeight = p.GetValue(refine.Regional), KeepEnsemble = p.GetValue(keep),
-                BandClasses = p.GetValue(bands),
+                RegionalWeight = p.GetValue(refine.Regional), Searches = p.GetValue(refine.Searches),
+                KeepEnsemble = p.GetValue(keep), BandClasses = p.GetValue(bands),
             };
             return RunInvert(p, o);
         });
@@ -77,16 +77,20 @@ public static partial class Commands
     /// <summary>The refinement's options of `kgssl invert`, with the defaults of <see cref="HbvInversion.Options"/>.
     /// </summary>
     sealed record RefineOptions(Option<int> Population, Option<int> Generations, Option<double> Weight,
-        Option<string> Strategy, Option<double> Explore, Option<double> Spread, Option<double> Regional)
+        Option<string> Strategy, Option<double> Explore, Option<double> Spread, Option<double> Regional,
+        Option<int> Searches)
     {
-        public Option[] All => [Population, Generations, Weight, Strategy, Explore, Spread, Regional];
+        public Option[] All => [Searches, Population, Generations, Weight, Strategy, Explore, Spread, Regional];
 
         public static RefineOptions Of(HbvInversion.Options d)
         {
-            var population = new Option<int>("--population") { Description = "Refinement: DE population per basin",
+            var searches = new Option<int>("--searches") { Description = "Refinement: independent searches per " +
+                "basin, each of population x (generations + 1) HBV runs; the refined flows are the mean of theirs, " +
+                "parameters.csv has a row per search", DefaultValueFactory = _ => d.Searches };
+            var population = new Option<int>("--population") { Description = "Refinement: DE population per search",
                 DefaultValueFactory = _ => d.Population };
-            var generations = new Option<int>("--generations") { Description = "Refinement: DE generations",
-                DefaultValueFactory = _ => d.Generations };
+            var generations = new Option<int>("--generations") { Description = "Refinement: DE generations per " +
+                "search", DefaultValueFactory = _ => d.Generations };
             var weight = new Option<double>("--prior-weight") { Description = "Refinement: weight of the learned " +
                 "prior (mean squared z) against the objective", DefaultValueFactory = _ => d.PriorWeight };
             var strategy = new Option<string>("--strategy") { Description = "Refinement: best (DE/best/1 around the " +
@@ -102,7 +106,7 @@ public static partial class Commands
                 "the generations: the second under a prior fitted across the basins on the first's results (a " +
                 "ridge per parameter from the learned estimate), of this weight; 0: one round under the learned " +
                 "prior", DefaultValueFactory = _ => d.RegionalWeight };
-            return new RefineOptions(population, generations, weight, strategy, explore, spread, regional);
+            return new RefineOptions(population, generations, weight, strategy, explore, spread, regional, searches);
         }
     }
 

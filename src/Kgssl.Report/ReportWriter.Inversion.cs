@@ -85,10 +85,12 @@ public static partial class ReportWriter
     {
         string path = run.File(RunFiles.Parameters);
         if (!File.Exists(path)) return;
-        var (text, header, values) = ReadNumeric(path, 2);
-        var names = header.Skip(2).Where(h => !h.StartsWith("sd_", StringComparison.Ordinal)).ToList();
+        // basin, method, search: the medians are over every parameter set of the method
+        var (text, header, values) = ReadNumeric(path, 3);
+        var names = header.Skip(3).Where(h => !h.StartsWith("sd_", StringComparison.Ordinal)).ToList();
         var methods = text.Select(t => t[1]).Distinct().ToList();
-        html.Append("<p>Median over the basins of each method's parameters.</p><table id=\"inversion_parameters\">" +
+        html.Append("<p>Median over the basins of each method's parameters (refined: over its searches' parameter " +
+            "sets).</p><table id=\"inversion_parameters\">" +
             "<tr><th>parameter</th><th>unit</th>");
         foreach (var m in methods) html.Append($"<th>{E(m)}</th>");
         html.Append("</tr>");

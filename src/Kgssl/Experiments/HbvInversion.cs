@@ -40,7 +40,7 @@ public static partial class HbvInversion
     /// parameters the data identify).</param>
     public sealed record Options(string Root, string Dataset = "caravan", string Source = "camels",
         string? InverseRun = null, int Members = 12000, int EnsembleYears = 4, double Noise = 0, int Seed = 7,
-        int Population = 24, int Generations = 49, double PriorWeight = 0.003, int References = 2,
+        int Population = 24, int Generations = 15, double PriorWeight = 0.003, int References = 2,
         int ReferencePopulation = 40, int ReferenceGenerations = 150, int MaxBasins = 0,
         string Strategy = Choices.Refinement.Best)
     {
@@ -64,6 +64,10 @@ public static partial class HbvInversion
         /// either way. The default was chosen on validation years (benchmarks/RESULTS.md).</summary>
         public double RegionalWeight { get; init; } = 0.005;
 
+        /// <summary>Refinement: independent searches per basin (own seeds, own regional priors), whose flows are
+        /// averaged: they end in different, equally fitting sets (benchmarks/RESULTS.md).</summary>
+        public int Searches { get; init; } = 3;
+
         /// <summary>The flow bands' classes of simulated flow (<see cref="FlowBand.Fit"/>).</summary>
         public int BandClasses { get; init; } = FlowBand.DefaultClasses;
 
@@ -75,7 +79,8 @@ public static partial class HbvInversion
         /// the record before them spins HBV up).</summary>
         public DateOnly EnsembleStart => CalibrationEnd.AddDays(1).AddYears(-EnsembleYears);
 
-        public int RefinementRuns => Population * (Generations + 1);
+        public int SearchRuns => Population * (Generations + 1);
+        public int RefinementRuns => Searches * SearchRuns;
         public int ReferenceRuns => ReferencePopulation * (ReferenceGenerations + 1);
 
         /// <summary>Throws a one-line ArgumentException naming the option.</summary>
@@ -83,12 +88,7 @@ public static partial class HbvInversion
         {
             HbvForcing.DriversOf(Dataset);
             CheckPeriods(this);
-            if (InverseRun is null && (Members < 10 || EnsembleYears < 2)) throw new ArgumentException(
-                $"--members must be >= 10 and --ensemble-years >= 2, got {Members} and {EnsembleYears}");
-            if (InverseRun is null && EnsembleStart < CalibrationStart) throw new ArgumentException(
-                $"--ensemble-years {EnsembleYears}: longer than the calibration period");
-            if (Population < 4 || Generations < 0 || ReferencePopulation < 4 || ReferenceGenerations < 0)
-                throw new ArgumentException("--population and --reference-population must be >= 4, generations >= 0");
+            CheckEnsemble(this);
             CheckRefinement(this);
             if (References is < 0 or > 2) throw new ArgumentException(
                 $"--references must be 0, 1 or 2, got {References}");
@@ -116,15 +116,27 @@ public static partial class HbvInversion
             "is fitted on");
     }
 
-    /// <summary>The refinement's options of <see cref="Options.Validate"/>.</summary>
+    /// <summary>The ensemble's options of <see cref="Options.Validate"/>.</summary>
+    static void CheckEnsemble(Options o)
+    {
+        if (o.InverseRun is null && (o.Members < 10 || o.EnsembleYears < 2)) throw new ArgumentException(
+            $"--members must be >= 10 and --ensemble-years >= 2, got {o.Members} and {o.EnsembleYears}");
+        if (o.InverseRun is null && o.EnsembleStart < o.CalibrationStart) throw new ArgumentException(
+            $"--ensemble-years {o.EnsembleYears}: longer than the calibration period");
+    }
+
+    /// <summary>The searches' options of <see cref="Options.Validate"/>.</summary>
     static void CheckRefinement(Options o)
     {
+        if (o.Population < 4 || o.Generations < 0 || o.ReferencePopulation < 4 || o.ReferenceGenerations < 0)
+            throw new ArgumentException("--population and --reference-population must be >= 4, generations >= 0");
         if (!(o.PriorWeight >= 0 && double.IsFinite(o.PriorWeight))) throw new ArgumentException(
             $"--prior-weight must be >= 0, got {o.PriorWeight}");
         if (!(o.SpreadScale > 0 && o.SpreadScale <= 100)) throw new ArgumentException(
             $"--prior-spread must be in (0, 100], got {o.SpreadScale}");
         if (!(o.Explore >= 0 && o.Explore < 1)) throw new ArgumentException(
             $"--explore must be in [0, 1), got {o.Explore}");
+        if (o.Searches is < 1 or > 10) throw new ArgumentException($"--searches must be in 1..10, got {o.Searches}");
         if (!(o.RegionalWeight >= 0 && double.IsFinite(o.RegionalWeight))) throw new ArgumentException(
             $"--regional-prior must be >= 0, got {o.RegionalWeight}");
         if (o.Explore > 0 && o.Strategy == Choices.Refinement.Cmaes) throw new ArgumentException(
@@ -142,11 +154,6 @@ public static partial class HbvInversion
     public sealed record Estimate(double[] Values, double[] Spread, double CalibrationObjective, double[] TestFlow,
         double Nse, double Kge, double LogNse, int Runs)
     {
-        /// <summary>HBV's storages at the end of the calibration years with these parameters (from a year of spin-up
-        /// before them, as they were fitted): where a simulation after the calibration years starts. Null for the
-        /// emulator, which has no HBV parameters.</summary>
-        public HbvStorages? End { get; init; }
-
         /// <summary>The 90 % band of the flows from these parameters' errors on the calibration years
         /// (<see cref="FlowBand"/>); null for the emulator, or with too few observed days.</summary>
         public FlowBand? Band { get; init; }
@@ -160,7 +167,18 @@ public static partial class HbvInversion
         /// <summary>The share of the observed test days inside the band (0.9 if it were exact); NaN without one.
         /// </summary>
         public double Coverage { get; init; } = double.NaN;
+
+        /// <summary>The parameter sets whose flows these are: one (its values and sd are <see cref="Values"/> and
+        /// <see cref="Spread"/>), or the refinement's searches, whose flows are averaged
+        /// (<see cref="Options.Searches"/>; <see cref="Values"/> is then their mean, <see cref="Spread"/> the sd of
+        /// their mixture); none for the emulator, which has no HBV parameters.</summary>
+        public IReadOnlyList<ParameterSet> Sets { get; init; } = [];
     }
+
+    /// <summary>One HBV parameter set of an <see cref="Estimate"/>: values and sd on the columns' scales, and HBV's
+    /// storages at the end of the calibration years with it (from a year of spin-up before them, as it was fitted),
+    /// where a simulation after the calibration years starts.</summary>
+    public sealed record ParameterSet(double[] Values, double[] Spread, HbvStorages End);
 
     /// <param name="SecondReference">The second calibration from scratch's parameters on the columns' scales (two
     /// seeds: <see cref="Options.References"/>); null without.</param>

@@ -16,28 +16,29 @@ public static partial class HbvSimulation
     static readonly string[] Stores = ["snow", "snow_liquid", "soil", "upper_box", "lower_box"];
 
     /// <summary>
-    /// Per basin, the storages of a table in the layout of <c>storages.csv</c> (<c>basin</c>, optionally
-    /// <c>method</c>, <c>date</c>, the stores in mm and the routing's water by the day it arrives,
+    /// Per basin and search, the storages of a table in the layout of <c>storages.csv</c> (<c>basin</c>, optionally
+    /// <c>method</c> and <c>search</c>, <c>date</c>, the stores in mm and the routing's water by the day it arrives,
     /// <c>routing_day_1</c>...), the rows of <paramref name="method"/> where it has a <c>method</c> column. A table
     /// without the routing's days must have no water in the routing, which could not be placed. A negative storage, a
-    /// basin twice or a malformed date is an error naming the file, line and column.
+    /// basin (and search) twice or a malformed date is an error naming the file, line and column.
     /// </summary>
-    public static Dictionary<string, StartingPoint> ReadStorages(string path, string method)
+    public static Dictionary<(string Id, string Search), StartingPoint> ReadStorages(string path, string method)
     {
         var (header, rows) = TextParsing.ReadTable(path, ',');
         int Column(string name) => TextParsing.ColumnIndex(header, name, path);
         int basin = Column("basin"), date = Column("date"), methodAt = Array.IndexOf(header, "method");
+        int searchAt = Array.IndexOf(header, "search");
         var stores = Stores.Select(Column).ToArray();
         var days = header.Select((h, i) => (h, i)).Where(x => x.h.StartsWith("routing_day_", StringComparison.Ordinal))
             .Select(x => x.i).ToArray();
         int total = Array.IndexOf(header, "routing");
-        var result = new Dictionary<string, StartingPoint>(StringComparer.Ordinal);
+        var result = new Dictionary<(string, string), StartingPoint>();
         foreach (var (fields, line) in rows)
         {
             if (methodAt >= 0 && fields[methodAt].Trim() != method) continue;
-            string id = fields[basin].Trim();
-            if (result.TryGetValue(id, out var first)) throw new DataFormatException(path, line,
-                $"basin '{id}' again (first on line {first.Line})");
+            string id = fields[basin].Trim(), search = Search(fields, searchAt, path, line);
+            if (result.TryGetValue((id, search), out var first)) throw new DataFormatException(path, line,
+                $"basin '{id}' again (first on line {first.Line})" + (searchAt >= 0 ? $" for search {search}" : ""));
             double Mm(int k) => TextParsing.ParseDouble(fields[k], path, line, header[k]) is var v && v >= 0 ? v
                 : throw new DataFormatException(path, line, $"column '{header[k]}': expected a storage >= 0 mm, got " +
                     $"'{fields[k].Trim()}'");
@@ -46,7 +47,7 @@ public static partial class HbvSimulation
                 $"column 'routing': {fields[total].Trim()} mm under way, but no routing_day_1... columns say when " +
                 "it reaches the outlet");
             var s = stores.Select(Mm).ToArray();
-            result[id] = new StartingPoint(Date(fields[date], path, line),
+            result[(id, search)] = new StartingPoint(Date(fields[date], path, line),
                 new HbvStorages(s[0], s[1], s[2], s[3], s[4], pending.Sum()) { Pending = pending }, line);
         }
         if (result.Count == 0) throw new DataFormatException(path, 0, methodAt < 0 ? "no rows"
@@ -58,9 +59,11 @@ public static partial class HbvSimulation
         IsoDate.TryParse(field, out var d) ? d
         : throw new DataFormatException(path, line, $"column 'date': expected an ISO date yyyy-MM-dd, got '{field}'");
 
-    /// <summary>Why basin <paramref name="id"/> cannot go on from its storages into the period, or null.</summary>
-    static string? StartGap(Dictionary<string, StartingPoint> states, string id, Options o) =>
-        !states.TryGetValue(id, out var s) ? $"no storages in {o.Storages}"
+    /// <summary>Why a basin's parameter set cannot go on from its storages into the period, or null.</summary>
+    static string? StartGap(Dictionary<(string Id, string Search), StartingPoint> states, ParameterRow row,
+        Options o) =>
+        !states.TryGetValue((row.Id, row.Search), out var s)
+            ? $"no storages in {o.Storages}" + (row.Search == OnlySearch ? "" : $" for search {row.Search}")
         : s.Date.AddDays(1) != o.Start
             ? $"its storages are of {s.Date:yyyy-MM-dd}, so --period must start on {s.Date.AddDays(1):yyyy-MM-dd}"
         : null;

@@ -43,9 +43,9 @@ public static partial class HbvSimulation
     /// <param name="Observed">The observed streamflow on those days (NaN where missing).</param>
     /// <param name="ObservedDays">Days with an observation; the scores are NaN with fewer than
     /// <see cref="ObservedDays.Minimum"/>, or where the observations never vary.</param>
-    /// <param name="End">The storages after the period's last day.</param>
+    /// <param name="Ends">The storages after the period's last day, per parameter set (its search).</param>
     public sealed record BasinRun(string Id, DateOnly[] Dates, double[] Simulated, double[] Observed, int ObservedDays,
-        double Nse, double Kge, double LogNse, HbvStorages End)
+        double Nse, double Kge, double LogNse, IReadOnlyList<(string Search, HbvStorages End)> Ends)
     {
         /// <summary>The 90 % band around <see cref="Simulated"/> (mm/day); empty without one.</summary>
         public double[] Low { get; init; } = [];
@@ -62,8 +62,15 @@ public static partial class HbvSimulation
     public sealed record Outcome(IReadOnlyList<BasinRun> Basins, IReadOnlyList<(string Id, string Reason)> Dropped,
         string Method);
 
-    /// <param name="Rows">Per basin, its parameters, in table order.</param>
-    public sealed record ParameterTable(IReadOnlyList<(string Id, HbvParameters Parameters)> Rows, string Method);
+    /// <param name="Rows">The parameter sets, in table order: one per basin, or one per search of the refinement
+    /// (a <c>search</c> column), whose flows are averaged.</param>
+    public sealed record ParameterTable(IReadOnlyList<ParameterRow> Rows, string Method);
+
+    /// <param name="Search">The set's search (<c>search</c> column; "1" without one).</param>
+    public sealed record ParameterRow(string Id, string Search, HbvParameters Parameters);
+
+    /// <summary>The label of every set of a table without a <c>search</c> column.</summary>
+    public const string OnlySearch = "1";
 
     /// <summary>The method of a table without a <c>method</c> column.</summary>
     public const string Given = "given";
@@ -93,32 +100,35 @@ public static partial class HbvSimulation
     {
         o.Validate();
         var table = ReadParameters(o.Parameters, o.Method);
-        var parameters = table.Rows;
+        var basins = table.Rows.GroupBy(r => r.Id, StringComparer.Ordinal).ToList();
         var states = o.Storages is { } path ? ReadStorages(path, table.Method) : null;
         var bands = o.Bands is { } bandsPath ? ReadBands(bandsPath, table.Method) : [];
         // the table's basins only: a root may hold thousands
-        var held = HbvForcing.Held(o.Root, o.Dataset, o.Source, parameters.Select(r => r.Id));
+        var held = HbvForcing.Held(o.Root, o.Dataset, o.Source, basins.Select(g => g.Key));
         var raw = held.Count == 0 ? null : HbvForcing.Read(o.Root, o.Dataset, o.Source, [],
             new Progress<double>(f => reporter.Progress("read basins", f)), held);
         var byId = (raw?.Basins ?? []).ToDictionary(b => b.Id, StringComparer.Ordinal);
         var dropped = new List<(string, string)>();
-        var kept = new List<(BasinData Basin, HbvParameters Parameters, HbvStates? From)>();
-        foreach (var (id, p) in parameters)
+        var kept = new List<(BasinData Basin, List<Set> Sets)>();
+        foreach (var sets in basins)
         {
+            string id = sets.Key;
             string? why = !byId.TryGetValue(id, out var b) ? $"not among the basins of {o.Root}"
                 : HbvForcing.LatitudeGap(b) ?? HbvForcing.Gap(b, o.Start, o.End)
-                ?? (states is null ? null : StartGap(states, id, o));
-            if (why is null) kept.Add((b!, p, states?[id].Storages.ToStates(p))); else dropped.Add((id, why));
+                ?? (states is null ? null : sets.Select(r => StartGap(states, r, o)).OfType<string>().FirstOrDefault());
+            if (why is not null) { dropped.Add((id, why)); continue; }
+            kept.Add((b!, sets.Select(r => new Set(r.Search, r.Parameters,
+                states?[(id, r.Search)].Storages.ToStates(r.Parameters))).ToList()));
         }
         if (kept.Count == 0) throw new InvalidDataException(
-            $"{o.Parameters}: none of its {parameters.Count} basins can be run over {o.Start:yyyy-MM-dd}.." +
+            $"{o.Parameters}: none of its {basins.Count} basins can be run over {o.Start:yyyy-MM-dd}.." +
             $"{o.End:yyyy-MM-dd} (first: {dropped[0].Item1}: {dropped[0].Item2})");
         var data = HbvForcing.Convert(raw! with { Basins = kept.Select(k => k.Basin).ToList() }, []);
         var runs = new BasinRun[kept.Count];
         int done = 0;
         Parallelism.For(kept.Count, i =>
         {
-            var r = Simulate(data.Basins[i], kept[i].Parameters, o.Start, o.End, kept[i].From);
+            var r = Simulate(data.Basins[i], kept[i].Sets, o.Start, o.End);
             runs[i] = bands.TryGetValue(r.Id, out var band) ? Banded(r, band) : r;
             reporter.Progress("simulate", Interlocked.Increment(ref done) / (double)kept.Count);
         });
@@ -126,6 +136,31 @@ public static partial class HbvSimulation
         Write(run, outcome);
         run.Log($"simulate: {runs.Length} basins, {dropped.Count} dropped, {o.Start:yyyy-MM-dd}..{o.End:yyyy-MM-dd}");
         return outcome;
+    }
+
+    /// <summary>One parameter set of a basin and where it starts: from <paramref name="From"/>, or where null after
+    /// a spin-up.</summary>
+    public sealed record Set(string Search, HbvParameters Parameters, HbvStates? From);
+
+    /// <summary>A basin's parameter sets each run over [start, end] (<see cref="Simulate(BasinData, HbvParameters,
+    /// DateOnly, DateOnly, HbvStates?)"/>), their flows averaged day by day and the mean scored; one set: its run
+    /// exactly.</summary>
+    public static BasinRun Simulate(BasinData basin, IReadOnlyList<Set> sets, DateOnly start, DateOnly end)
+    {
+        var each = sets.Select(x => Simulate(basin, x.Parameters, start, end, x.From)).ToList();
+        var ends = sets.Zip(each, (x, r) => (x.Search, r.Ends[0].End)).ToList();
+        if (each.Count == 1) return each[0] with { Ends = ends };
+        var mean = new double[each[0].Simulated.Length];
+        foreach (var r in each) for (int t = 0; t < mean.Length; t++) mean[t] += r.Simulated[t] / each.Count;
+        var first = each[0];
+        bool scored = first.ObservedDays >= ObservedDays.Minimum && HbvForcing.Varies(basin, start, end);
+        return first with
+        {
+            Simulated = mean, Ends = ends,
+            Nse = scored ? Metrics.Nse(mean, first.Observed) : double.NaN,
+            Kge = scored ? Metrics.Kge(mean, first.Observed) : double.NaN,
+            LogNse = scored ? Metrics.LogNse(mean, first.Observed) : double.NaN,
+        };
     }
 
     /// <summary>One basin in HBV's layout (<see cref="HbvForcing.Convert"/>) run over [start, end]: from
@@ -146,7 +181,7 @@ public static partial class HbvSimulation
         bool scored = observed >= ObservedDays.Minimum && HbvForcing.Varies(basin, start, end);
         return new BasinRun(basin.Id, basin.Dates[from..to], sim, obs, observed,
             scored ? Metrics.Nse(sim, obs) : double.NaN, scored ? Metrics.Kge(sim, obs) : double.NaN,
-            scored ? Metrics.LogNse(sim, obs) : double.NaN, result.End);
+            scored ? Metrics.LogNse(sim, obs) : double.NaN, [(OnlySearch, result.End)]);
     }
 
     static BasinRun Banded(BasinRun r, FlowBand band)
@@ -157,32 +192,46 @@ public static partial class HbvSimulation
 
     /// <summary>
     /// The parameters of <paramref name="method"/>'s rows (every row, <see cref="Given"/>, where the table has no
-    /// <c>method</c> column). A value outside HBV's range (<see cref="HbvParameters.Ranges"/>; beyond the last
-    /// digits a written table rounds to), a basin twice or a table without the method is an error naming the file,
-    /// line and column.
+    /// <c>method</c> column); with a <c>search</c> column, a basin's rows of other searches are its sets, whose flows
+    /// are averaged. A value outside HBV's range (<see cref="HbvParameters.Ranges"/>; beyond the last digits a
+    /// written table rounds to), a basin (and search) twice or a table without the method is an error naming the
+    /// file, line and column.
     /// </summary>
     public static ParameterTable ReadParameters(string path, string method)
     {
         var (header, rows) = TextParsing.ReadTable(path, ',');
         int basin = TextParsing.ColumnIndex(header, "basin", path), methodAt = Array.IndexOf(header, "method");
+        int searchAt = Array.IndexOf(header, "search");
         var columns = HbvColumns.AllParameters(header, n => new DataFormatException(path, 1,
             $"no column '{n}' or 'log10({n})': every HBV parameter is needed"));
-        var result = new List<(string, HbvParameters)>();
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var result = new List<ParameterRow>();
+        var seen = new Dictionary<(string, string), int>();
         foreach (var (fields, line) in rows)
         {
             if (methodAt >= 0 && fields[methodAt].Trim() != method) continue;
-            string id = fields[basin].Trim();
+            string id = fields[basin].Trim(), search = Search(fields, searchAt, path, line);
             if (id.Length == 0) throw new DataFormatException(path, line, "column 'basin': empty");
-            if (seen.TryGetValue(id, out int first)) throw new DataFormatException(path, line,
-                $"basin '{id}' again (first on line {first})" + (methodAt >= 0 ? $" for method '{method}'" : ""));
-            seen[id] = line;
-            result.Add((id, Parameters(fields, columns, path, line)));
+            if (seen.TryGetValue((id, search), out int first)) throw new DataFormatException(path, line,
+                $"basin '{id}' again (first on line {first})" + (methodAt >= 0 ? $" for method '{method}'" : "") +
+                (searchAt >= 0 ? $" and search {search}" : ""));
+            seen[(id, search)] = line;
+            result.Add(new ParameterRow(id, search, Parameters(fields, columns, path, line)));
         }
         if (result.Count == 0) throw new DataFormatException(path, 0, methodAt < 0 ? "no rows"
             : $"no rows of method '{method}' (has: {string.Join(", ", rows.Select(r => r.Fields[methodAt].Trim())
                 .Distinct())})");
         return new ParameterTable(result, methodAt >= 0 ? method : Given);
+    }
+
+    /// <summary>A row's <c>search</c> (<see cref="OnlySearch"/> without the column): a positive whole number.
+    /// </summary>
+    static string Search(string[] fields, int at, string path, int line)
+    {
+        if (at < 0) return OnlySearch;
+        string text = fields[at].Trim();
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int k) && k > 0
+            ? k.ToString(CultureInfo.InvariantCulture)
+            : throw new DataFormatException(path, line, $"column 'search': expected a whole number >= 1, got '{text}'");
     }
 
     static HbvParameters Parameters(string[] fields, IReadOnlyList<HbvColumns.Column> columns, string path, int line)
@@ -212,9 +261,10 @@ public static partial class HbvSimulation
             ["observed_days", "nse", "kge", "log_nse", "coverage_90"],
             rows.Select(r => new[] { r.ObservedDays, r.Nse, r.Kge, r.LogNse, r.Coverage }).ToList())
             .WriteCsv(run.File(RunFiles.SimulationBasins));
-        new NumericTable(["basin", "method", "date"], rows.Select(r => new[] { r.Id, o.Method,
-                r.Dates[^1].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }).ToList(),
-            InversionFiles.StorageColumns, rows.Select(r => InversionFiles.StorageValues(r.End)).ToList())
+        var ends = rows.SelectMany(r => r.Ends.Select(e => (r, e.Search, e.End))).ToList();
+        new NumericTable(["basin", "method", "search", "date"], ends.Select(x => new[] { x.r.Id, o.Method, x.Search,
+                x.r.Dates[^1].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }).ToList(),
+            InversionFiles.StorageColumns, ends.Select(x => InversionFiles.StorageValues(x.End)).ToList())
             .WriteCsv(run.File(RunFiles.Storages));
         InversionFiles.WriteDropped(run.File(RunFiles.SimulationDropped), o.Dropped);
         string folder = run.File(RunFiles.FlowsFolder);

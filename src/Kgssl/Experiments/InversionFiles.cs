@@ -65,22 +65,32 @@ public static class InversionFiles
         o.Basins.SelectMany(b => HbvInversion.Methods.Where(b.ByMethod.ContainsKey)
             .Select(m => (b, m, b.ByMethod[m])));
 
+    /// <summary>Every parameter set of every method with parameters, numbered per basin and method: the refinement's
+    /// searches 1, 2, ...; one set otherwise.</summary>
+    static List<(string Id, string Method, string Search, HbvInversion.ParameterSet Set)> Sets(
+        HbvInversion.Outcome o) =>
+        Rows(o).SelectMany(r => r.E.Sets.Select((set, k) =>
+            (r.Basin.Id, r.Method, (k + 1).ToString(CultureInfo.InvariantCulture), set))).ToList();
+
     static void WriteParameters(RunDirectory run, HbvInversion.Outcome o)
     {
         var names = o.Columns.Select(c => c.Name).ToList();
-        var rows = Rows(o).Where(r => r.Method != HbvInversion.Emulator).ToList();
-        new NumericTable(["basin", "method"], rows.Select(r => new[] { r.Basin.Id, r.Method }).ToList(),
+        var rows = Sets(o);
+        new NumericTable(["basin", "method", "search"], rows.Select(r => new[] { r.Id, r.Method, r.Search }).ToList(),
             [.. names, .. names.Select(n => "sd_" + n)],
-            rows.Select(r => r.E.Values.Concat(r.E.Spread).ToArray()).ToList()).WriteCsv(run.File(RunFiles.Parameters));
+            rows.Select(r => r.Set.Values.Concat(r.Set.Spread).ToArray()).ToList())
+            .WriteCsv(run.File(RunFiles.Parameters));
     }
 
-    /// <summary>Per basin and method with HBV parameters, the storages (mm) after the last calibration day.</summary>
+    /// <summary>Per basin, method with HBV parameters and parameter set, the storages (mm) after the last calibration
+    /// day.</summary>
     static void WriteStorages(RunDirectory run, HbvInversion.Outcome o, DateOnly end)
     {
-        var rows = Rows(o).Where(r => r.E.End is not null).ToList();
+        var rows = Sets(o);
         string date = end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        new NumericTable(["basin", "method", "date"], rows.Select(r => new[] { r.Basin.Id, r.Method, date }).ToList(),
-            StorageColumns, rows.Select(r => StorageValues(r.E.End!)).ToList()).WriteCsv(run.File(RunFiles.Storages));
+        new NumericTable(["basin", "method", "search", "date"],
+            rows.Select(r => new[] { r.Id, r.Method, r.Search, date }).ToList(), StorageColumns,
+            rows.Select(r => StorageValues(r.Set.End)).ToList()).WriteCsv(run.File(RunFiles.Storages));
     }
 
     /// <summary>The storages' columns (mm): the stores, the routing's total and its water by the day it arrives, over

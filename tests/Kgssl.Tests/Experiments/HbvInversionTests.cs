@@ -85,8 +85,9 @@ public class HbvInversionTests
         Assert.Equal(HbvInversion.Methods, summary.Skip(1).Select(l => l.Split(',')[0]));
         double Cell(string method, string column) => double.Parse(summary.Single(l => l.StartsWith(method + ","))
             .Split(',')[Array.IndexOf(summary[0].Split(','), column)], CultureInfo.InvariantCulture);
-        // 4 basins are too few for the regional prior: one round under the learned prior, the same runs
-        Assert.Equal(8 * 6, Cell("refined", "hbv_runs_per_basin"));
+        // 4 basins are too few for the regional prior: one round under the learned prior, the same runs; three
+        // searches of them
+        Assert.Equal(3 * 8 * 6, Cell("refined", "hbv_runs_per_basin"));
         Assert.False(File.Exists(run.File(RunFiles.RegionalPrior)));
         Assert.Equal(20 * 41, Cell("calibrated", "hbv_runs_per_basin"));
         Assert.Equal(0, Cell("learned", "hbv_runs_per_basin"));
@@ -96,22 +97,25 @@ public class HbvInversionTests
             $"calibrated median NSE {Cell("calibrated", "median_nse")}");
 
         var parameters = File.ReadAllLines(run.File(RunFiles.Parameters));
-        Assert.Equal(1 + 4 * 3, parameters.Length);
+        // a row per parameter set: learned and calibrated one each, refined one per search
+        Assert.Equal(1 + 4 * (1 + 3 + 1), parameters.Length);
+        Assert.Equal(["1", "2", "3"],
+            parameters.Where(l => l.Contains(",refined,")).Take(3).Select(l => l.Split(',')[2]));
         var header = parameters[0].Split(',');
         int fc = Array.IndexOf(header, "FC");
         Assert.All(parameters.Skip(1), l => Assert.InRange(double.Parse(l.Split(',')[fc], CultureInfo.InvariantCulture),
             50, 500));
         // storages after the last calibration day, per basin and method with parameters: soil moisture within FC
         var storages = File.ReadAllLines(run.File(RunFiles.Storages));
-        Assert.Equal("basin,method,date,snow,snow_liquid,soil,upper_box,lower_box,routing,routing_day_1," +
+        Assert.Equal("basin,method,search,date,snow,snow_liquid,soil,upper_box,lower_box,routing,routing_day_1," +
             "routing_day_2,routing_day_3,routing_day_4,routing_day_5", storages[0]);
-        Assert.Equal(parameters.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])),
-            storages.Skip(1).Select(l => string.Join(',', l.Split(',')[..2])));
+        Assert.Equal(parameters.Skip(1).Select(l => string.Join(',', l.Split(',')[..3])),
+            storages.Skip(1).Select(l => string.Join(',', l.Split(',')[..3])));
         for (int i = 1; i < storages.Length; i++)
         {
             var cells = storages[i].Split(',');
-            Assert.Equal("2009-09-30", cells[2]);
-            var mm = cells[3..].Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal("2009-09-30", cells[3]);
+            var mm = cells[4..].Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray();
             Assert.All(mm, v => Assert.True(v >= 0, storages[i]));
             Assert.InRange(mm[2], 0, double.Parse(parameters[i].Split(',')[fc], CultureInfo.InvariantCulture) + 1e-6);
             Assert.Equal(mm[5], mm[6..].Sum(), 6); // the routing's water, by the day it arrives
@@ -222,7 +226,7 @@ public class HbvInversionTests
         Assert.Equal(30, outcome.Basins.Count);
         Assert.True(Directory.Exists(Path.Combine(run.File("inverse"), "data", "timeseries")));
         // 5 generations: 2 in the first round (and its initial population), 3 in the second from where it stopped
-        Assert.All(outcome.Basins, b => Assert.Equal(8 * 6, b.ByMethod["refined"].Runs));
+        Assert.All(outcome.Basins, b => Assert.Equal(3 * 8 * 6, b.ByMethod["refined"].Runs));
         Assert.All(outcome.Basins, b => Assert.True(double.IsFinite(b.ByMethod["refined"].CalibrationObjective)));
         var table = File.ReadAllLines(run.File(RunFiles.RegionalPrior));
         Assert.Equal("parameter,sd_unit,r2,ridge_penalty,weight", table[0]);
@@ -239,7 +243,10 @@ public class HbvInversionTests
     {
         var ok = new HbvInversion.Options("/r");
         ok.Validate();
-        Assert.Equal(1200, ok.RefinementRuns);
+        Assert.Equal(1152, ok.RefinementRuns); // three searches of 24 x 16, at most a fifth of 6040
+        Assert.Equal(384, ok.SearchRuns);
+        Assert.Contains("--searches must be in 1..10, got 0", Assert.Throws<ArgumentException>(() =>
+            (ok with { Searches = 0 }).Validate()).Message);
         Assert.Equal(6040, ok.ReferenceRuns);
         Assert.Equal(new DateOnly(2004, 10, 1), ok.EnsembleStart);
         Assert.Contains("--references", Assert.Throws<ArgumentException>(() =>

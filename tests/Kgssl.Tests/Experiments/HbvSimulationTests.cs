@@ -56,7 +56,7 @@ public class HbvSimulationTests
         }
         var basins = File.ReadAllLines(run.File(RunFiles.SimulationBasins));
         Assert.Equal("basin,method,observed_days,nse,kge,log_nse,coverage_90", basins[0]);
-        Assert.StartsWith("basin,method,date,snow,snow_liquid,soil,upper_box,lower_box,routing,routing_day_1,",
+        Assert.StartsWith("basin,method,search,date,snow,snow_liquid,soil,upper_box,lower_box,routing,routing_day_1,",
             File.ReadAllLines(run.File(RunFiles.Storages))[0]);
         Assert.Equal(4, basins.Length);
         Assert.All(basins.Skip(1), l => Assert.Equal(HbvSimulation.Given, l.Split(',')[1]));
@@ -219,6 +219,45 @@ public class HbvSimulationTests
         var e = Assert.Throws<DataFormatException>(() => HbvSimulation.ReadParameters(table, "refined"));
         Assert.Contains(table, e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void ABasinsSetsOfSeveralSearchesAreRunEachAndTheirFlowsAveraged()
+    {
+        using var dir = new TempDir();
+        string root = dir.Sub("observed");
+        EnsembleGenerator.Generate(new EnsembleGenerator.Options(root, 2, 4, 23, Start: new DateOnly(2001, 10, 1)));
+        var lines = File.ReadAllLines(TrueParameters(dir, root));
+        string id = lines[1].Split(',')[0], truth = string.Join(',', lines[1].Split(',').Skip(1));
+        var cells = truth.Split(',');
+        cells[2] = "100"; // FC
+        string other = string.Join(',', cells);
+        string sets = dir.File("sets.csv", $"basin,search,{lines[0][6..]}\n{id},1,{truth}\n{id},2,{other}\n");
+        string one = dir.File("one.csv", $"basin,{lines[0][6..]}\n{id},{truth}\n");
+        string two = dir.File("two.csv", $"basin,{lines[0][6..]}\n{id},{other}\n");
+        var silent = new Kgssl.Tests.Training.TrainerTests.Silent();
+        HbvSimulation.BasinRun Run(string table, string name) => HbvSimulation.Run(RunDirectory.Create("simulate",
+            dir.Sub(name)), Options(table, root, new(2001, 10, 1), new(2005, 9, 30)), silent).Basins.Single();
+        var both = Run(sets, "both");
+        var (a, b) = (Run(one, "one"), Run(two, "two"));
+        Assert.NotEqual(a.Simulated, b.Simulated);
+        for (int t = 0; t < both.Simulated.Length; t++)
+            Assert.Equal((a.Simulated[t] + b.Simulated[t]) / 2, both.Simulated[t], 12);
+        Assert.Equal(Kgssl.Evaluation.Metrics.Nse(both.Simulated, both.Observed), both.Nse, 12);
+        // the storages each set ends with, a row per search
+        Assert.Equal(["1", "2"], both.Ends.Select(e => e.Search));
+        Assert.Equal(a.Ends[0].End.Soil, both.Ends[0].End.Soil);
+        Assert.Equal(b.Ends[0].End.Soil, both.Ends[1].End.Soil);
+        var storages = File.ReadAllLines(Path.Combine(dir.Sub("both"), RunFiles.Storages));
+        Assert.Equal([$"{id},given,1", $"{id},given,2"], storages.Skip(1).Select(l => string.Join(',',
+            l.Split(',')[..3])));
+
+        string again = dir.File("again.csv", $"basin,search,{lines[0][6..]}\n{id},1,{truth}\n{id},1,{other}\n");
+        Assert.Contains("line 3: basin '" + id + "' again (first on line 2) and search 1",
+            Assert.Throws<DataFormatException>(() => HbvSimulation.ReadParameters(again, "refined")).Message);
+        string bad = dir.File("bad.csv", $"basin,search,{lines[0][6..]}\n{id},0,{truth}\n");
+        Assert.Contains("line 2: column 'search': expected a whole number >= 1, got '0'",
+            Assert.Throws<DataFormatException>(() => HbvSimulation.ReadParameters(bad, "refined")).Message);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ V=(--model hbv --root "$data/camels_era5l" --calibration-period 1999-10-01:2005-
 mkdir -p "$out"
 [ -f "$out/val/inversion_basins.csv" ] || "$kgssl" invert "${V[@]}" --references 1 --run-dir "$out/val" > /dev/null
 refine() { local g=$1; shift; for s in "$@"; do [ -d "$out/g${g}_$s/flows" ] || "$kgssl" invert "${V[@]}" \
-             --inverse "$out/val/inverse" --references 0 --seed "$s" --generations "$g" \
+             --inverse "$out/val/inverse" --references 0 --seed "$s" --searches 1 --generations "$g" \
              --run-dir "$out/g${g}_$s" > /dev/null; done; }
 refine 49 7 8 9 10        # one search of 24 x 50 = 1200 runs (the default)
 refine 24 7 8 9 10 11 12  # two of 24 x 25 = 600

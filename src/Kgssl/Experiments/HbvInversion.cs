@@ -13,9 +13,10 @@ namespace Kgssl.Experiments;
 /// <summary>
 /// HBV inverted for real basins (`kgssl invert --model hbv`). A perturbed-parameter ensemble of HBV driven by the
 /// basins' own forcing teaches the KGSSL inverse (encoder and head) to read HBV parameters off a hydrograph; applied
-/// to each basin's observed streamflow of the calibration years it gives the learned parameters, which a short
-/// differential evolution with HBV itself on those years then refines (the learned estimate as a Gaussian prior
-/// whose spread is the head's error on the ensemble: <see cref="HbvCalibration.Prior"/>). Beside it the classical
+/// to each basin's observed streamflow of the calibration years it gives the learned parameters, which short
+/// differential evolutions with HBV itself on those years then refine (the learned estimate as a Gaussian prior
+/// whose spread is the head's error on the ensemble: <see cref="HbvCalibration.Prior"/>): independent searches whose
+/// flows are averaged (<see cref="Options.Searches"/>). Beside it the classical
 /// answer, HBV calibrated per basin from scratch, twice with different seeds (where the two agree across basins,
 /// the data identify the parameter). Every method is scored on test years none of them saw.
 /// </summary>

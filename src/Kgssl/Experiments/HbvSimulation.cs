@@ -152,15 +152,18 @@ public static partial class HbvSimulation
         if (each.Count == 1) return each[0] with { Ends = ends };
         var mean = new double[each[0].Simulated.Length];
         foreach (var r in each) for (int t = 0; t < mean.Length; t++) mean[t] += r.Simulated[t] / each.Count;
-        var first = each[0];
-        bool scored = first.ObservedDays >= ObservedDays.Minimum && HbvForcing.Varies(basin, start, end);
-        return first with
-        {
-            Simulated = mean, Ends = ends,
-            Nse = scored ? Metrics.Nse(mean, first.Observed) : double.NaN,
-            Kge = scored ? Metrics.Kge(mean, first.Observed) : double.NaN,
-            LogNse = scored ? Metrics.LogNse(mean, first.Observed) : double.NaN,
-        };
+        var (nse, kge, logNse) = Scores(basin, mean, each[0].Observed, start, end);
+        return each[0] with { Simulated = mean, Ends = ends, Nse = nse, Kge = kge, LogNse = logNse };
+    }
+
+    /// <summary>NSE, KGE and log NSE of simulated flows; NaN with fewer than <see cref="ObservedDays.Minimum"/>
+    /// observed days or observations that never vary.</summary>
+    static (double Nse, double Kge, double LogNse) Scores(BasinData basin, double[] sim, double[] obs, DateOnly start,
+        DateOnly end)
+    {
+        bool scored = obs.Count(v => !double.IsNaN(v)) >= ObservedDays.Minimum && HbvForcing.Varies(basin, start, end);
+        return scored ? (Metrics.Nse(sim, obs), Metrics.Kge(sim, obs), Metrics.LogNse(sim, obs))
+            : (double.NaN, double.NaN, double.NaN);
     }
 
     /// <summary>One basin in HBV's layout (<see cref="HbvForcing.Convert"/>) run over [start, end]: from
@@ -177,11 +180,9 @@ public static partial class HbvSimulation
         var sim = result.Runoff[(record.SpinUp - skip)..];
         var obs = new double[to - from];
         for (int t = 0; t < obs.Length; t++) obs[t] = basin.Response[from + t];
-        int observed = obs.Count(v => !double.IsNaN(v));
-        bool scored = observed >= ObservedDays.Minimum && HbvForcing.Varies(basin, start, end);
-        return new BasinRun(basin.Id, basin.Dates[from..to], sim, obs, observed,
-            scored ? Metrics.Nse(sim, obs) : double.NaN, scored ? Metrics.Kge(sim, obs) : double.NaN,
-            scored ? Metrics.LogNse(sim, obs) : double.NaN, [(OnlySearch, result.End)]);
+        var (nse, kge, logNse) = Scores(basin, sim, obs, start, end);
+        return new BasinRun(basin.Id, basin.Dates[from..to], sim, obs, obs.Count(v => !double.IsNaN(v)), nse, kge,
+            logNse, [(OnlySearch, result.End)]);
     }
 
     static BasinRun Banded(BasinRun r, FlowBand band)

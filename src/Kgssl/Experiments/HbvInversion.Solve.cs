@@ -179,8 +179,8 @@ public static partial class HbvInversion
         foreach (var (parameters, spread) in sets)
         {
             var run = HbvModel.Run(parameters, s.Precipitation, s.Temperature, s.Pet, HbvStates.Default);
-            AddShare(calibration, run.Runoff, sets.Count);
-            AddShare(test, p.SimulateTest(parameters), sets.Count);
+            HbvSimulation.AddShare(calibration, run.Runoff, sets.Count);
+            HbvSimulation.AddShare(test, p.SimulateTest(parameters), sets.Count);
             var physical = parameters.ToArray();
             made.Add(new ParameterSet(columns.Select(c => c.ToScale(physical[c.Parameter])).ToArray(), spread,
                 run.End));
@@ -197,13 +197,6 @@ public static partial class HbvInversion
             TestHigh = high,
             Coverage = coverage,
         };
-    }
-
-    /// <summary>Adds <paramref name="flows"/> / <paramref name="count"/> to <paramref name="mean"/>, day by day (one
-    /// set: its flows exactly).</summary>
-    static void AddShare(double[] mean, IReadOnlyList<double> flows, int count)
-    {
-        for (int t = 0; t < mean.Length; t++) mean[t] += flows[t] / count;
     }
 
     /// <summary>The sets' mean and the sd of their equal mixture (within-set variance plus the spread between the

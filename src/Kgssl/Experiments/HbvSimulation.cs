@@ -151,9 +151,17 @@ public static partial class HbvSimulation
         var ends = sets.Zip(each, (x, r) => (x.Search, r.Ends[0].End)).ToList();
         if (each.Count == 1) return each[0] with { Ends = ends };
         var mean = new double[each[0].Simulated.Length];
-        foreach (var r in each) for (int t = 0; t < mean.Length; t++) mean[t] += r.Simulated[t] / each.Count;
+        foreach (var r in each) AddShare(mean, r.Simulated, each.Count);
         var (nse, kge, logNse) = Scores(basin, mean, each[0].Observed, start, end);
         return each[0] with { Simulated = mean, Ends = ends, Nse = nse, Kge = kge, LogNse = logNse };
+    }
+
+    /// <summary>Adds <paramref name="flows"/> / <paramref name="count"/> to <paramref name="mean"/>, day by day: the
+    /// mean of a basin's parameter sets' flows, summed in the sets' order, so that `kgssl invert` and `kgssl simulate`
+    /// average them to the same digits (one set: its flows exactly).</summary>
+    public static void AddShare(double[] mean, IReadOnlyList<double> flows, int count)
+    {
+        for (int t = 0; t < mean.Length; t++) mean[t] += flows[t] / count;
     }
 
     /// <summary>NSE, KGE and log NSE of simulated flows; NaN with fewer than <see cref="ObservedDays.Minimum"/>
